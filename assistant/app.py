@@ -1,0 +1,53 @@
+"""``create_app(settings)``: the one FastAPI app. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from assistant import __version__
+from assistant.api import ask, classify, deadline, duties, health
+from assistant.factory import build_engine
+from assistant.settings import Settings
+from knowledge.errors import GongkaiError
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.ensure_dirs()
+        app.state.settings = settings
+        app.state.engine = build_engine(settings)
+        yield
+
+    app = FastAPI(title="政务公开助手 gongkai", version=__version__, lifespan=lifespan)
+    _install_error_handlers(app)
+    for module in (health, ask, classify, duties, deadline):
+        app.include_router(module.router)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(GongkaiError)
+    async def _gongkai_error(request: Request, exc: GongkaiError) -> JSONResponse:
+        log.info("%s %s -> %s", request.method, request.url.path, type(exc).__name__)
+        return JSONResponse({"error": exc.user_message}, status_code=exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = sorted({".".join(str(p) for p in err.get("loc", ())[1:]) for err in exc.errors()})
+        return JSONResponse({"error": f"请求参数不正确：{'、'.join(f for f in fields if f) or '请求体'}"}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("internal error on %s", request.url.path)
+        return JSONResponse({"error": "内部错误，请联系管理员查看日志。"}, status_code=500)

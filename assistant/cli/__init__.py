@@ -1,0 +1,1 @@
+"""The ``gongkai`` command line: a thin click layer over the same factories the app uses."""

@@ -1,0 +1,71 @@
+"""``Engine.respond``: the one way any channel gets an answer.
+
+route: slash command or recognised intent -> a tool (the same LangChain tools an LLM agent would
+use); anything else -> hybrid retrieval -> extractive answer with citations.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Protocol
+
+from assistant.answer import compose_answer
+from assistant.router import Intent, route
+from assistant.turn import Reply, Turn
+from knowledge.errors import BadInput, TooLarge
+from knowledge.types import Hit
+from tools.registry import Toolbox
+
+log = logging.getLogger(__name__)
+
+
+class Retriever(Protocol):
+    def search(self, query: str, k: int) -> list[Hit]: ...
+
+
+class Engine:
+    """Answers one turn. Built once (see ``assistant.factory.build_engine``) and shared."""
+
+    def __init__(
+        self,
+        *,
+        retriever: Retriever,
+        toolbox: Toolbox,
+        top_k: int = 5,
+        max_chars: int = 200_000,
+        clock: Callable[[], date] = date.today,
+    ) -> None:
+        self.retriever = retriever
+        self.toolbox = toolbox
+        self.top_k = top_k
+        self.max_chars = max_chars
+        self.clock = clock
+
+    def respond(self, turn: Turn) -> Reply:
+        self._check(turn)
+        intent = route(turn, units=self.toolbox.ctx.units, today=turn.today or self.clock())
+        if intent is None:
+            return self.answer_question(turn.text)
+        return self._run_intent(intent)
+
+    def answer_question(self, question: str) -> Reply:
+        hits = self.retriever.search(question, self.top_k)
+        return compose_answer(question, hits)
+
+    def _run_intent(self, intent: Intent) -> Reply:
+        if intent.reply is not None:  # help text, clarifying question …
+            return Reply(text=intent.reply, tool=intent.tool, data=intent.args or None)
+        result = self.toolbox.run(intent.tool, intent.args)
+        text = result.text
+        if intent.notes:
+            text = "\n".join(intent.notes) + "\n\n" + text
+        log.info("tool=%s chars=%d", intent.tool, len(text))
+        return Reply(text=text, tool=result.tool, data=result.data)
+
+    def _check(self, turn: Turn) -> None:
+        if turn.attachment is None and not turn.text.strip():
+            raise BadInput("内容为空，请输入问题或粘贴公文内容。")
+        if len(turn.text) > self.max_chars:
+            raise TooLarge(f"内容过长（超过{self.max_chars}字），请分段发送或以文件形式提交。")

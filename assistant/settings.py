@@ -1,0 +1,119 @@
+"""The one settings class. Environment variables use the prefix ``ASSISTANT_`` and ``__`` for nesting.
+
+Every field has a description: the README's settings table is checked against these by a test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from knowledge.errors import ConfigError
+
+DEFAULT_WECOM_API = "https://qyapi.weixin.qq.com/cgi-bin/"
+_PLACEHOLDERS = {"changeme", "change-me", "placeholder", "secret", "xxx", "todo", "test"}
+
+
+class WeComSettings(BaseModel):
+    """企业微信自建应用的参数（管理后台 → 应用管理 → 自建应用）。"""
+
+    corp_id: str = Field("", description="企业ID（我的企业 → 企业信息）")
+    agent_id: int | None = Field(None, description="自建应用的 AgentId")
+    secret: SecretStr = Field(SecretStr(""), description="自建应用的 Secret")
+    token: SecretStr = Field(SecretStr(""), description="接收消息的 Token")
+    encoding_aes_key: SecretStr = Field(SecretStr(""), description="接收消息的 EncodingAESKey（43位）")
+    api_base_url: str = Field(DEFAULT_WECOM_API, description="企业微信 API 地址（测试时可指向本机模拟服务）")
+    timeout_seconds: float = Field(5.0, description="调用企业微信 API 的超时（秒）")
+    max_attempts: int = Field(8, description="一条回复最多发送几次，超过后标记为失败")
+    rate_per_minute: int = Field(30, description="每个成员每分钟最多发送几条消息（企业微信上限30）")
+
+    def missing(self) -> list[str]:
+        """Names of the env variables that still need a value for the callback to work."""
+        checks = {
+            "ASSISTANT_WECOM__CORP_ID": self.corp_id,
+            "ASSISTANT_WECOM__AGENT_ID": "" if self.agent_id is None else str(self.agent_id),
+            "ASSISTANT_WECOM__SECRET": self.secret.get_secret_value(),
+            "ASSISTANT_WECOM__TOKEN": self.token.get_secret_value(),
+            "ASSISTANT_WECOM__ENCODING_AES_KEY": self.encoding_aes_key.get_secret_value(),
+        }
+        return [name for name, value in checks.items() if not value]
+
+    @property
+    def configured(self) -> bool:
+        return not self.missing()
+
+
+class LLMSettings(BaseModel):
+    """可选的大模型（OpenAI 兼容接口：vLLM、Ollama、Xinference、DashScope、DeepSeek 等）。"""
+
+    base_url: str = Field("", description="OpenAI 兼容接口地址，例如 http://127.0.0.1:8001/v1；留空表示不用大模型")
+    model: str = Field("", description="模型名称")
+    api_key: SecretStr = Field(SecretStr(""), description="接口密钥（本地部署可留空）")
+    timeout_seconds: float = Field(30.0, description="单次调用超时（秒），超时后回退到规则+检索")
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url and self.model)
+
+
+class Settings(BaseSettings):
+    """All of gongkai's settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="ignore", env_file=None
+    )
+
+    env: Literal["dev", "prod"] = Field("dev", description="运行环境；prod 下拒绝占位密钥")
+    data_dir: Path = Field(Path("data"), description="数据目录（SQLite 数据库、Chroma 索引、报告）")
+    database_url: str = Field(
+        "", description="SQLAlchemy 数据库地址；留空为 数据目录/gongkai.db（SQLite），可设为 postgresql+psycopg://…"
+    )
+    chroma_url: str = Field("", description="Chroma 服务器地址（chroma run）；留空使用数据目录下的内嵌 Chroma")
+    embedder: Literal["use", "sentence-transformers", "none"] = Field(
+        "use", description="向量模型：use（内置离线多语种模型）、sentence-transformers、none（只用关键词检索）"
+    )
+    embedding_model: str = Field(
+        "", description="embedder=sentence-transformers 时的模型名称或本地目录，例如 /models/bge-small-zh-v1.5"
+    )
+    retrieval_mode: Literal["hybrid", "bm25", "dense"] = Field(
+        "hybrid", description="检索方式：hybrid（关键词+向量融合）、bm25、dense"
+    )
+    top_k: int = Field(5, ge=1, le=50, description="每次检索返回的条文数")
+    max_file_bytes: int = Field(20 * 1024 * 1024, description="导入文件的大小上限（字节）")
+    max_text_chars: int = Field(200_000, description="单次提问或待分类文本的字数上限")
+    log_level: str = Field("INFO", description="日志级别")
+    wecom: WeComSettings = Field(default_factory=WeComSettings, description="企业微信自建应用")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="可选的大模型")
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        if self.env != "prod":
+            return self
+        for name, value in (
+            ("ASSISTANT_WECOM__SECRET", self.wecom.secret),
+            ("ASSISTANT_WECOM__TOKEN", self.wecom.token),
+            ("ASSISTANT_LLM__API_KEY", self.llm.api_key),
+        ):
+            if value.get_secret_value().strip().lower() in _PLACEHOLDERS:
+                raise ValueError(f"{name} 仍是占位值，生产环境请设置真实密钥")
+        return self
+
+    # --- derived locations -------------------------------------------------------------
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'gongkai.db').resolve()}"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    def ensure_dirs(self) -> None:
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"无法创建数据目录 {self.data_dir}", detail=str(exc)) from exc

@@ -1,0 +1,55 @@
+"""One conversation turn in and one reply out: the data every channel passes to ``Engine.respond``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from knowledge.types import Source
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Literal["user", "assistant"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the user said, plus the context a channel has.
+
+    ``history`` is earlier messages of the same conversation, oldest first (already masked);
+    ``today`` lets tests and the eval pin the date that 今天/昨天/下周一 resolve against.
+    """
+
+    text: str
+    user_id: str = "local"
+    conversation_id: str | None = None
+    history: tuple[Message, ...] = ()
+    attachment: Attachment | None = None
+    today: date | None = None
+
+
+@dataclass
+class Reply:
+    """The answer: text for the user, cited sources, which tool answered and its structured data."""
+
+    text: str
+    sources: list[Source] = field(default_factory=list)
+    tool: str | None = None
+    data: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.text,
+            "sources": [s.as_dict() for s in self.sources],
+            "tool": self.tool,
+            "data": self.data,
+        }

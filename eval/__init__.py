@@ -1,0 +1,1 @@
+"""The trainers' question sets, the runner, metrics, report and quiz."""

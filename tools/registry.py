@@ -1,0 +1,51 @@
+"""The LangChain tools the engine's router and the optional LLM agent both call.
+
+Each tool module provides ``make_tool(ctx) -> StructuredTool`` (whose function returns the JSON
+contract of DESIGN.md as a dict) and ``render(data) -> str`` (the Chinese reply text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.tools import StructuredTool
+from pydantic import ValidationError
+
+from knowledge.errors import BadInput, NotFound
+from tools import attribute, deadlines, duties
+from tools.context import ToolContext
+
+_MODULES = {"classify": attribute, "duties": duties, "deadline": deadlines}
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    tool: str
+    text: str
+    data: dict[str, Any]
+
+
+class Toolbox:
+    """Builds every tool once; ``run`` calls one by name and renders its reply."""
+
+    def __init__(self, ctx: ToolContext) -> None:
+        self.ctx = ctx
+        self.tools: dict[str, StructuredTool] = {name: mod.make_tool(ctx) for name, mod in _MODULES.items()}
+        self._renderers: dict[str, Callable[[dict[str, Any]], str]] = {
+            name: mod.render for name, mod in _MODULES.items()
+        }
+
+    def run(self, name: str, args: dict[str, Any]) -> ToolResult:
+        tool = self.tools.get(name)
+        if tool is None:
+            raise NotFound(f"没有名为“{name}”的工具。")
+        try:
+            data = tool.invoke(args)
+        except ValidationError as exc:
+            raise BadInput("参数不正确，请检查后重试。", detail=f"{name}: {exc.error_count()} errors") from exc
+        return ToolResult(tool=name, text=self._renderers[name](data), data=data)
+
+    def as_list(self) -> list[StructuredTool]:
+        return list(self.tools.values())
