@@ -14,6 +14,8 @@ from assistant import __version__
 from assistant.api import ask, classify, deadline, duties, health
 from assistant.factory import build_engine
 from assistant.settings import Settings
+from connectors.web import router as web_router
+from connectors.wecom import router as wecom_router
 from knowledge.errors import GongkaiError
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="政务公开助手 gongkai", version=__version__, lifespan=lifespan)
     _install_error_handlers(app)
-    for module in (health, ask, classify, duties, deadline):
+    for module in (health, ask, classify, duties, deadline, wecom_router, web_router):
         app.include_router(module.router)
     return app
 
