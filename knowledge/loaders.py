@@ -1,0 +1,125 @@
+"""Turn an uploaded file (.txt/.md/.docx/.pdf) into plain text, or say in Chinese why it can't be read.
+
+``extract_text(filename, data)`` is the one entry point: ingest, the classify tool and the WeCom
+media handler all read files through it. Size is checked before parsing so a huge upload is never
+loaded into a parser.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import PurePath
+
+from knowledge.errors import BadInput, TooLarge
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+_TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def extract_text(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Extract the text of one file.
+
+    Args:
+        filename: the file's name; only its suffix decides the format.
+        data: the file's bytes.
+        max_bytes: size limit (``Settings.max_file_bytes``).
+
+    Returns:
+        The text, paragraphs separated by newlines, stripped.
+
+    Raises:
+        TooLarge: the file is over ``max_bytes``.
+        BadInput: empty, binary or undecodable, encrypted PDF, broken file or unsupported type.
+    """
+    name = PurePath(filename).name or filename
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise BadInput(f"文件「{name}」的格式不支持，请提供 .txt、.md、.docx 或 .pdf 文件。")
+    if len(data) > max_bytes:
+        raise TooLarge(f"文件「{name}」超过{max_bytes // (1024 * 1024)}MB，无法导入，请拆分后再试。")
+    if not data.strip():
+        raise BadInput(f"文件「{name}」是空文件。")
+    if suffix in (".txt", ".md"):
+        text = _decode_text(name, data)
+    elif suffix == ".docx":
+        text = _docx_text(name, data)
+    else:
+        text = _pdf_text(name, data)
+    text = text.strip()
+    if not text:
+        raise BadInput(f"文件「{name}」中没有可读取的文字（可能是扫描件或空白文档）。")
+    return text
+
+
+def _decode_text(name: str, data: bytes) -> str:
+    if b"\x00" in data:
+        raise BadInput(f"文件「{name}」不是文本文件（含二进制内容），无法读取。")
+    for encoding in _TEXT_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            break
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise BadInput(f"文件「{name}」无法识别文字编码（请另存为 UTF-8 文本），或不是文本文件。")
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters other than whitespace mean the bytes were not really text."""
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    return controls > max(2, len(text) // 100)
+
+
+def _docx_text(name: str, data: bytes) -> str:
+    import docx  # python-docx; imported lazily to keep CLI start-up fast
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise BadInput(f"文件「{name}」不是有效的 Word（.docx）文件，可能已损坏。", detail=repr(exc)) from exc
+    except Exception as exc:  # zipfile.BadZipFile, lxml errors …: any parse failure is the file's fault
+        raise BadInput(f"文件「{name}」不是有效的 Word（.docx）文件，可能已损坏。", detail=repr(exc)) from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            cells: list[str] = []
+            for cell in row.cells:
+                value = cell.text.strip()
+                if value and (not cells or cells[-1] != value):  # merged cells repeat their text
+                    cells.append(value)
+            if cells:
+                lines.append("\t".join(cells))
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _pdf_text(name: str, data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not _try_empty_password(reader):
+            raise BadInput(f"文件「{name}」是加密的 PDF，请先解除密码保护再导入。")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except BadInput:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise BadInput(f"文件「{name}」不是有效的 PDF 文件，可能已损坏。", detail=repr(exc)) from exc
+    except Exception as exc:  # pypdf raises many internal types on garbage input
+        raise BadInput(f"文件「{name}」不是有效的 PDF 文件，可能已损坏。", detail=repr(exc)) from exc
+    return "\n".join(page.strip() for page in pages if page.strip())
+
+
+def _try_empty_password(reader: object) -> bool:
+    """PDFs 'encrypted' with an empty user password open without one; real passwords do not."""
+    try:
+        result = reader.decrypt("")  # type: ignore[attr-defined]
+    except Exception:  # missing crypto backend or unsupported algorithm: treat as locked
+        return False
+    return bool(result)
