@@ -12,9 +12,10 @@ from datetime import date
 from typing import Protocol
 
 from assistant.answer import compose_answer
+from assistant.llm import LLMResponder
 from assistant.router import Intent, route
 from assistant.turn import Reply, Turn
-from knowledge.errors import BadInput, TooLarge
+from knowledge.errors import BadInput, GongkaiError, TooLarge
 from knowledge.types import Hit
 from tools.registry import Toolbox
 
@@ -36,23 +37,30 @@ class Engine:
         top_k: int = 5,
         max_chars: int = 200_000,
         clock: Callable[[], date] = date.today,
+        llm: LLMResponder | None = None,
     ) -> None:
         self.retriever = retriever
         self.toolbox = toolbox
         self.top_k = top_k
         self.max_chars = max_chars
         self.clock = clock
+        self.llm = llm
 
     def respond(self, turn: Turn) -> Reply:
         self._check(turn)
         intent = route(turn, units=self.toolbox.ctx.units, today=turn.today or self.clock())
         if intent is None:
-            return self.answer_question(turn.text)
+            return self.answer_question(turn)
         return self._run_intent(intent)
 
-    def answer_question(self, question: str) -> Reply:
-        hits = self.retriever.search(question, self.top_k)
-        return compose_answer(question, hits)
+    def answer_question(self, turn: Turn) -> Reply:
+        hits = self.retriever.search(turn.text, self.top_k)
+        if self.llm is not None and hits:  # no hits: the model gets nothing to answer from
+            try:
+                return self.llm.respond(turn, hits)
+            except GongkaiError as exc:
+                log.warning("llm mode failed (%s); falling back to the extractive answer", exc.detail)
+        return compose_answer(turn.text, hits)
 
     def _run_intent(self, intent: Intent) -> Reply:
         if intent.reply is not None:  # help text, clarifying question …

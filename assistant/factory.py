@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.engine import Engine, Retriever
+from assistant.llm import LLMResponder
 from assistant.settings import Settings
 from knowledge.plan import load_plan
 from knowledge.types import Hit
@@ -29,9 +30,11 @@ def build_retriever(settings: Settings) -> Retriever:
 
 
 def build_engine(settings: Settings) -> Engine:
+    toolbox = Toolbox(build_tool_context())
     return Engine(
         retriever=build_retriever(settings),
-        toolbox=Toolbox(build_tool_context()),
+        toolbox=toolbox,
         top_k=settings.top_k,
         max_chars=settings.max_text_chars,
+        llm=LLMResponder(settings.llm, toolbox) if settings.llm.enabled else None,
     )

@@ -117,3 +117,34 @@ class Settings(BaseSettings):
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ConfigError(f"无法创建数据目录 {self.data_dir}", detail=str(exc)) from exc
+
+
+def settings_rows() -> list[tuple[str, str, str]]:
+    """(env variable, default, description) for every setting, nested ones flattened with ``__``."""
+    rows: list[tuple[str, str, str]] = []
+    for name, field in Settings.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            for sub_name, sub_field in annotation.model_fields.items():
+                rows.append(
+                    (f"ASSISTANT_{name.upper()}__{sub_name.upper()}", _default(sub_field), sub_field.description or "")
+                )
+            continue
+        rows.append((f"ASSISTANT_{name.upper()}", _default(field), field.description or ""))
+    return rows
+
+
+def _default(field: object) -> str:
+    value = getattr(field, "default", None)
+    if isinstance(value, SecretStr):
+        return "（空）" if not value.get_secret_value() else "******"
+    if value is None or value == "":
+        return "（空）"
+    return str(value)
+
+
+def settings_table() -> str:
+    """The README's settings table, generated so it cannot drift from the code."""
+    lines = ["| 环境变量 | 默认值 | 说明 |", "|---|---|---|"]
+    lines += [f"| `{env}` | `{default}` | {description} |" for env, default, description in settings_rows()]
+    return "\n".join(lines)
