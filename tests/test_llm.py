@@ -1,0 +1,57 @@
+"""LLM mode against a loopback OpenAI-compatible server: answers, tool calls, and fallback on failure."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.factory import build_engine
+from assistant.settings import LLMSettings, Settings
+from assistant.turn import Turn
+from tests.llm_stub import StubState, serve_llm
+
+QUESTION = "依申请公开的申请要在多少个工作日内答复？"
+
+
+def _engine(settings: Settings, base_url: str):  # type: ignore[no-untyped-def]
+    llm = LLMSettings(base_url=base_url, model="stub-model", timeout_seconds=5)
+    return build_engine(settings.model_copy(update={"llm": llm}))
+
+
+def test_llm_answer_is_used_and_sees_only_retrieved_clauses(settings: Settings) -> None:
+    state = StubState(mode="answer")
+    with serve_llm(state) as url:
+        reply = _engine(settings, url).respond(Turn(text=QUESTION))
+    assert reply.text.startswith(state.answer)
+    assert "依据：" in reply.text and reply.sources
+    sent = state.requests[-1]
+    assert sent["model"] == "stub-model"
+    prompt = sent["messages"][-1]["content"]
+    assert QUESTION in prompt and "第三十三条" in prompt  # the retrieved clause was given as context
+    assert {t["function"]["name"] for t in sent["tools"]} == {"classify", "duties", "deadline"}
+
+
+def test_llm_tool_call_runs_the_same_tool(settings: Settings) -> None:
+    state = StubState(mode="tool", tool_call={"name": "deadline", "args": {"received": "2026-02-13"}})
+    with serve_llm(state) as url:
+        reply = _engine(settings, url).respond(Turn(text="春节前收到的申请，什么时候到期，依据是什么"))
+    assert reply.tool == "deadline"
+    assert reply.data is not None and reply.data["due"] == "2026-03-19"
+
+
+@pytest.mark.parametrize("mode", ["fail", "down"])
+def test_llm_failure_falls_back_to_extractive_answer(settings: Settings, mode: str) -> None:
+    state = StubState(mode="fail")
+    with serve_llm(state) as url:
+        base = url if mode == "fail" else "http://127.0.0.1:9/v1"  # port 9: nothing listens
+        reply = _engine(settings, base).respond(Turn(text=QUESTION))
+    assert "20个工作日" in reply.text
+    assert any(s.section == "第三十三条" for s in reply.sources)
+    assert (reply.data or {}).get("mode") != "llm"
+
+
+def test_out_of_scope_never_reaches_the_model(settings: Settings) -> None:
+    state = StubState(mode="answer", answer="明天晴。")
+    with serve_llm(state) as url:
+        reply = _engine(settings, url).respond(Turn(text="明天洱源天气怎么样？"))
+    assert state.requests == []
+    assert "没有找到" in reply.text
