@@ -13,6 +13,7 @@ from typing import Protocol
 
 from assistant.answer import compose_answer
 from assistant.llm import LLMResponder
+from assistant.quiz import QuizMaster
 from assistant.router import Intent, route
 from assistant.turn import Reply, Turn
 from knowledge.errors import BadInput, GongkaiError, TooLarge
@@ -45,12 +46,17 @@ class Engine:
         self.max_chars = max_chars
         self.clock = clock
         self.llm = llm
+        self.quiz = QuizMaster()  # stateless: quiz state travels in the conversation history
 
     def respond(self, turn: Turn) -> Reply:
         self._check(turn)
+        if self.quiz.pending(turn):  # the previous message asked a quiz question: this is the answer
+            return self.quiz.grade_turn(turn)
         intent = route(turn, units=self.toolbox.ctx.units, today=turn.today or self.clock())
         if intent is None:
             return self.answer_question(turn)
+        if intent.tool == "quiz":
+            return self.quiz.start(turn, intent.args)
         return self._run_intent(intent)
 
     def answer_question(self, turn: Turn) -> Reply:
