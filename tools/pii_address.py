@@ -1,0 +1,65 @@
+"""Detailed home addresses (down to 组/号/门牌/栋/单元/室) for tools/pii.py.
+
+The township and village part of an address is kept; the rest (自然村, road, 组, 号, 栋, 室) is masked
+character by character, e.g. 凤羽镇凤翔村委会下登村3组12号 → 凤羽镇凤翔村委会*****组**号. An address
+followed by an organisation word (县政务服务中心, 公司, 卫生院 …) is an office address and is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# One or more numbered detail parts, e.g. 3组 / 十二组 / 12号 / 2栋3单元502室 / 附5号.
+_PART = r"(?:附|第)?(?:\d{1,5}(?:-\d{1,5})?(?:号院|号楼|组|社|号|栋|幢|单元|楼|层|室)|[一二三四五六七八九十]{1,3}(?:组|社))"
+_DETAIL = re.compile(rf"(?:{_PART}){{1,5}}")
+_DETAIL_END = ("组", "社", "号", "栋", "幢", "单元", "室", "号院", "号楼")
+_CJK_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,24}$")
+_VILLAGE = re.compile(r"村委会|村民委员会|居委会|居民委员会|社区|村")
+_TOWN = re.compile(r"街道办事处|街道|镇|乡")
+_PLACE_ANCHOR = re.compile(r"镇|乡|街道|村|社区|居委会|路|街|巷|小区|大道|苑|花园|家园")
+_LEAD = re.compile(
+    r"^.*?(?:家住|现住址|现住|居住在|居住于|住在|住址|地址为|地址|户籍地|户籍所在地|房屋位于|位于|住)"
+)
+_OFFICE_AFTER = re.compile(r"^[\u4e00-\u9fff（(]{0,3}(?:政府|人民政府|服务中心|大厅|办公|公司|委员会|卫生院|医院|学校|中学|小学|局|中心|大楼|礼堂|会议室)")
+_DETAIL_WORDS = set("组社号栋幢单元楼层室户院附第-")
+
+
+def _mask_rest(rest: str) -> str:
+    """Mask every character of ``rest`` except the 组/号/栋/单元/室 words, so the shape stays readable."""
+    return "".join(ch if ch in _DETAIL_WORDS else "*" for ch in rest)
+
+
+def _keep_end(address: str) -> int:
+    """Index where the kept (township/village) part ends."""
+    town = _TOWN.search(address)
+    after = town.end() if town else 0
+    village = _VILLAGE.search(address, after)
+    if village and village.end() < len(address):
+        return village.end()
+    return after
+
+
+def find_addresses(text: str) -> Iterator[dict[str, object]]:
+    """Yield Finding keyword dicts for detailed addresses in ``text``."""
+    for m in _DETAIL.finditer(text):
+        if m.start() == 0 or not m.group().endswith(_DETAIL_END):
+            continue
+        before = _CJK_BEFORE.search(text, 0, m.start())
+        if before is None:
+            continue
+        prefix = before.group()
+        lead = _LEAD.match(prefix)
+        if lead:
+            prefix = prefix[lead.end():]
+        if not prefix or not _PLACE_ANCHOR.search(prefix):
+            continue
+        start = m.start() - len(prefix)
+        value = text[start: m.end()]
+        keep = _keep_end(value)
+        if keep == 0 and not re.search(r"路|街|巷|大道", prefix):
+            continue
+        if _OFFICE_AFTER.match(text[m.end(): m.end() + 12]):
+            continue  # an office's address is published on purpose, not personal data
+        masked = value[:keep] + _mask_rest(value[keep:])
+        yield {"type": "address", "text": value, "start": start, "end": m.end(), "masked": masked}

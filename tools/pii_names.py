@@ -1,0 +1,121 @@
+"""Person names next to personal data (table rows, 姓名：李四) for tools/pii.py.
+
+A name is reported only (a) after a label such as 姓名：/户主：/申请人, or (b) at the start of a
+field on a line that already carries other personal data (an ID number, a mobile, an address …),
+within a short window of it. The surname list, labels and stop words are data
+(tools/data/pii_names.yaml). Unit names and titles are excluded by their last character (局, 镇,
+主任 …) and by a stop-word list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WINDOW = 40  # characters around a personal-data anchor where a row's name may sit
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    surnames: frozenset[str]
+    compounds: tuple[str, ...]
+    labels: re.Pattern[str]
+    private_labels: frozenset[str]
+    followers: tuple[str, ...]
+    not_names: frozenset[str]
+    bad_endings: frozenset[str]
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    raw = yaml.safe_load(resources.files("tools").joinpath("data/pii_names.yaml").read_text("utf-8"))
+    labels = sorted(raw["labels"], key=len, reverse=True)
+    return _Lexicon(
+        surnames=frozenset(raw["surnames"].strip()),
+        compounds=tuple(raw["compound_surnames"]),
+        labels=re.compile("(" + "|".join(map(re.escape, labels)) + r")[：:\s]*"),
+        private_labels=frozenset(raw["private_labels"]),
+        followers=tuple(sorted(raw["followers"], key=len, reverse=True)),
+        not_names=frozenset(raw["not_names"]),
+        bad_endings=frozenset(raw["bad_endings"]),
+    )
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(_CJK.match(ch))
+
+
+def _pick_name(text: str, start: int, lex: _Lexicon) -> str | None:
+    """The person name starting at ``start`` (2–4 characters), or None."""
+    head = text[start: start + 2]
+    surname_len = 2 if head in lex.compounds else 1
+    if surname_len == 1 and text[start: start + 1] not in lex.surnames:
+        return None
+    for length in (surname_len + 1, surname_len + 2):
+        cand = text[start: start + length]
+        if len(cand) < length or not all(_is_cjk(c) for c in cand):
+            return None
+        after = text[start + length: start + length + 2]
+        if (not after or not _is_cjk(after[0]) or after.startswith(lex.followers)) and _plausible(cand, lex):
+            return cand
+    return None
+
+
+def _plausible(cand: str, lex: _Lexicon) -> bool:
+    return cand not in lex.not_names and cand[:2] not in lex.not_names and cand[-1] not in lex.bad_endings
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _field_starts(text: str, lo: int, hi: int) -> Iterator[int]:
+    """Positions in [lo, hi) where a CJK field starts (after a line start, space, punctuation or digit)."""
+    for i in range(lo, hi):
+        if _is_cjk(text[i]) and (i == 0 or not _is_cjk(text[i - 1])):
+            yield i
+
+
+def _label_names(text: str, anchor_lines: set[int], lex: _Lexicon) -> Iterator[dict[str, object]]:
+    for m in lex.labels.finditer(text):
+        name = _pick_name(text, m.end(), lex)
+        if name is None:
+            continue
+        line = _line_bounds(text, m.start())[0]
+        if m.group(1) in lex.private_labels or line in anchor_lines:
+            yield _finding(name, m.end())
+
+
+def _row_names(text: str, anchors: list[tuple[int, int]], lex: _Lexicon) -> Iterator[dict[str, object]]:
+    for a_start, a_end in anchors:
+        line_lo, line_hi = _line_bounds(text, a_start)
+        lo, hi = max(line_lo, a_start - _WINDOW), min(line_hi, a_end + _WINDOW)
+        for pos in _field_starts(text, lo, hi):
+            name = _pick_name(text, pos, lex)
+            if name is not None:
+                yield _finding(name, pos)
+
+
+def _finding(name: str, start: int) -> dict[str, object]:
+    masked = name[0] + "*" * (len(name) - 1)
+    return {"type": "name", "text": name, "start": start, "end": start + len(name), "masked": masked}
+
+
+def find_names(text: str, anchors: list[tuple[int, int]]) -> Iterator[dict[str, object]]:
+    """Yield Finding keyword dicts for person names; ``anchors`` are spans of other private data."""
+    lex = _lexicon()
+    anchor_lines = {_line_bounds(text, s)[0] for s, _ in anchors}
+    seen: set[int] = set()
+    for found in (*_label_names(text, anchor_lines, lex), *_row_names(text, anchors, lex)):
+        start = int(str(found["start"]))
+        if start not in seen:
+            seen.add(start)
+            yield found
