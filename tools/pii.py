@@ -28,7 +28,7 @@ _BANK = re.compile(_B + r"(?:\d{4}[ -]){3}\d{4}(?:[ -]?\d{1,3})?" + _E + r"|" + 
 _MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}" + _E)
 _LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[-－—])[2-9]\d{6,7}(?:-\d{1,4})?" + _E)
 _PLATE = re.compile(
-    r"(?<![\u4e00-\u9fff])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
     r"[A-HJ-NP-Z][·•.\s]?[A-HJ-NP-Z0-9]{5,6}(?![0-9A-Za-z])"
 )
 # First digits of real 省级 administrative division codes (11 北京 … 65 新疆).

@@ -22,6 +22,7 @@ _LEAD = re.compile(
     r"^.*?(?:家住|现住址|现住|居住在|居住于|住在|住址|地址为|地址|户籍地|户籍所在地|房屋位于|位于|住)"
 )
 _OFFICE_AFTER = re.compile(r"^[\u4e00-\u9fff（(]{0,3}(?:政府|人民政府|服务中心|大厅|办公|公司|委员会|卫生院|医院|学校|中学|小学|局|中心|大楼|礼堂|会议室)")
+_OFFICE_LABEL = re.compile(r"(?:办公地址|注册地址|办公地点|单位地址|通讯地址)[：:]?\s*$")
 _DETAIL_WORDS = set("组社号栋幢单元楼层室户院附第-")
 
 
@@ -59,7 +60,7 @@ def find_addresses(text: str) -> Iterator[dict[str, object]]:
         keep = _keep_end(value)
         if keep == 0 and not re.search(r"路|街|巷|大道", prefix):
             continue
-        if _OFFICE_AFTER.match(text[m.end(): m.end() + 12]):
+        if _OFFICE_AFTER.match(text[m.end(): m.end() + 12]) or _OFFICE_LABEL.search(text, max(0, start - 8), start):
             continue  # an office's address is published on purpose, not personal data
         masked = value[:keep] + _mask_rest(value[keep:])
         yield {"type": "address", "text": value, "start": start, "end": m.end(), "masked": masked}

@@ -68,7 +68,27 @@ def _pick_name(text: str, start: int, lex: _Lexicon) -> str | None:
 
 
 def _plausible(cand: str, lex: _Lexicon) -> bool:
+    if "某" in cand[1:]:  # 陈某 / 杨某某: already pseudonymised
+        return False
     return cand not in lex.not_names and cand[:2] not in lex.not_names and cand[-1] not in lex.bad_endings
+
+
+# "段文明（身份证号：…": a name that ends right before an ID/phone label in running text.
+_BEFORE_ANCHOR = re.compile(
+    r"([\u4e00-\u9fff]{2,4})[（(，,\s]*(?:公民身份号码|身份证号码|身份证号|身份证|联系电话|手机号码|手机|电话)?[：:\s]*$"
+)
+
+
+def _name_before(text: str, anchor_start: int, lex: _Lexicon) -> Iterator[dict[str, object]]:
+    m = _BEFORE_ANCHOR.search(text, max(0, anchor_start - 16), anchor_start)
+    if m is None:
+        return
+    word_end = m.end(1)
+    for length in (3, 2, 4):
+        start = word_end - length
+        if start >= m.start(1) and _pick_name(text[: word_end], start, lex) == text[start:word_end]:
+            yield _finding(text[start:word_end], start)
+            return
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -102,6 +122,7 @@ def _row_names(text: str, anchors: list[tuple[int, int]], lex: _Lexicon) -> Iter
             name = _pick_name(text, pos, lex)
             if name is not None:
                 yield _finding(name, pos)
+        yield from _name_before(text, a_start, lex)
 
 
 def _finding(name: str, start: int) -> dict[str, object]:
@@ -113,9 +134,9 @@ def find_names(text: str, anchors: list[tuple[int, int]]) -> Iterator[dict[str, 
     """Yield Finding keyword dicts for person names; ``anchors`` are spans of other private data."""
     lex = _lexicon()
     anchor_lines = {_line_bounds(text, s)[0] for s, _ in anchors}
-    seen: set[int] = set()
+    taken: list[tuple[int, int]] = []
     for found in (*_label_names(text, anchor_lines, lex), *_row_names(text, anchors, lex)):
-        start = int(str(found["start"]))
-        if start not in seen:
-            seen.add(start)
+        start, end = int(str(found["start"])), int(str(found["end"]))
+        if not any(start < e and s < end for s, e in taken):
+            taken.append((start, end))
             yield found
