@@ -1,7 +1,170 @@
-"""(stub: the commands of this group are added by the issue that owns them)"""
+"""``gongkai eval`` (trainers' evaluation run) and ``gongkai quiz`` (quiz staff, trainer's summary).
+
+eval is imported inside the commands: the CLI is the edge where the two packages meet.
+"""
 
 from __future__ import annotations
 
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from assistant.cli.common import emit_json, load_settings
+from knowledge.errors import BadInput, GongkaiError
+
+KIND_CHOICES = ["qa", "out_of_scope", "classify", "pii", "duties", "deadline", "intent"]
+
+
+def _load(sets: tuple[str, ...], kinds: tuple[str, ...]) -> Any:
+    from eval.items import load_sets, resolve_paths
+
+    paths = resolve_paths(list(sets))
+    if not paths:
+        raise BadInput("没有找到题库：eval/sets/ 下没有 .yaml 文件。")
+    loaded = load_sets(paths)
+    for error in loaded.errors:
+        click.echo(f"题库格式问题（已跳过）：{error}", err=True)
+    if kinds:
+        loaded.items = [i for i in loaded.items if i.kind in kinds]
+    if not loaded.items:
+        raise BadInput("没有可运行的题目：请检查题库文件和 --kind。")
+    return loaded
+
+
+def _backend(url: str | None) -> Any:
+    if url:
+        from eval.http_client import HttpBackend
+
+        return HttpBackend(url)
+    from assistant.factory import build_engine
+    from eval.runner import LocalBackend
+
+    return LocalBackend(build_engine(load_settings()))
+
+
+def _run(loaded: Any, backend: Any) -> list[Any]:
+    from eval.runner import run_item
+
+    results = []
+    with click.progressbar(loaded.items, label="评测中", file=sys.stderr, show_pos=True) as bar:
+        for item in bar:
+            results.append(run_item(item, backend))
+    return results
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    from eval.report import fmt, metric_names
+
+    click.echo(f"共{summary['total']}题，通过{summary['passed']}题，用时{summary['elapsed_s']}秒。")
+    for key, value in summary["headline"].items():
+        if value is not None:
+            click.echo(f"  {metric_names().get(key, {}).get('name', key)}：{fmt(key, value)}")
+
+
+@click.command("eval", help="运行评测题库（默认 eval/sets/ 下全部），输出各项指标。SETS 可为题库名或文件路径。")
+@click.argument("sets", nargs=-1)
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_CHOICES), help="只运行这类题，可重复")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="写出 HTML 报告")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部结果（可保存后用于 --compare）")
+@click.option("--compare", "compare_path", type=click.Path(dir_okay=False, path_type=Path), help="与上次 --json 的结果比较")
+@click.option("--url", help="对运行中的服务评测，如 http://127.0.0.1:8000")
+@click.option("--check-floor", is_flag=True, help="低于 eval/floors.yaml 中的下限时以非零状态退出（CI 用）")
+def eval_command(sets: tuple[str, ...], kinds: tuple[str, ...], report_path: Path | None, as_json: bool,
+                 compare_path: Path | None, url: str | None, check_floor: bool) -> None:
+    from eval import compare, floors, metrics, report
+
+    previous = compare.load_previous(compare_path) if compare_path else None
+    loaded = _load(sets, kinds)
+    started = time.perf_counter()
+    results = _run(loaded, _backend(url))
+    summary = metrics.summarise(results)
+    summary |= {"elapsed_s": round(time.perf_counter() - started, 1), "mode": url or "local",
+                "load_errors": [str(e) for e in loaded.errors]}
+    items = [r.as_dict() for r in results]
+    if report_path:
+        meta = f"{time.strftime('%Y-%m-%d %H:%M')} · {summary['mode']} · 用时{summary['elapsed_s']}秒"
+        report_path.write_text(report.render_html(summary, items, meta=meta), encoding="utf-8")
+        click.echo(f"报告已写入 {report_path}", err=True)
+    diff = compare.compare(previous, summary | {"items": items}) if previous else None
+    if as_json:
+        emit_json(summary | {"items": items} | ({"compare": diff} if diff else {}))
+    else:
+        _print_summary(summary)
+        if diff:
+            click.echo(compare.render_text(diff))
+    if check_floor and (problems := floors.check(summary["headline"], floors.load_floors())):
+        raise GongkaiError("评测低于 eval/floors.yaml 中的下限：\n" + "\n".join(problems))
+
+
+def _record(user: str, set_name: str, asked: int, score: float) -> None:
+    from assistant.storage import open_database, record_quiz_score
+
+    settings = load_settings()
+    settings.ensure_dirs()
+    database = open_database(settings.resolved_database_url)
+    try:
+        with database.session() as session:
+            record_quiz_score(session, user_id=user, set_name=set_name, asked=asked, correct=round(score))
+    finally:
+        database.dispose()
+
+
+def _report() -> None:
+    from assistant.storage import list_quiz_scores, open_database
+
+    settings = load_settings()
+    settings.ensure_dirs()
+    database = open_database(settings.resolved_database_url)
+    try:
+        with database.session() as session:
+            rows = [(r.user_id, r.asked, r.correct) for r in list_quiz_scores(session)]
+    finally:
+        database.dispose()
+    if not rows:
+        click.echo("还没有测验记录。")
+        return
+    per_user: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for user, asked, correct in rows:
+        per_user[user].append((asked, correct))
+    click.echo(f"{'成员':<16}{'测验次数':>6}{'平均得分':>10}{'最近一次':>10}")
+    for user, attempts in sorted(per_user.items()):
+        avg = sum(c / a for a, c in attempts if a) / len(attempts)
+        last = f"{attempts[-1][1]}/{attempts[-1][0]}"
+        click.echo(f"{user:<16}{len(attempts):>8}{avg:>12.0%}{last:>12}")
+
+
+@click.command("quiz", help="随机抽 N 道问答题测验，按要点评分并记录成绩；--report 显示培训人员的汇总。")
+@click.option("-n", "count", default=5, show_default=True, type=click.IntRange(1, 50), help="题目数量")
+@click.option("--set", "set_names", multiple=True, help="只从这些题库抽题（题库名，如 qa_plan）")
+@click.option("--seed", type=int, help="随机种子（同一种子抽到同样的题）")
+@click.option("--user", default="local", show_default=True, help="记录成绩用的成员名")
+@click.option("--report", "show_report", is_flag=True, help="显示各成员的测验次数和平均得分")
+def quiz_command(count: int, set_names: tuple[str, ...], seed: int | None, user: str, show_report: bool) -> None:
+    from assistant.quiz import feedback_text, grade, load_questions
+
+    if show_report:
+        _report()
+        return
+    pool = [q for q in load_questions() if not set_names or q.set_name in set_names]
+    if not pool:
+        raise BadInput("题库中没有可用的问答题（检查 --set 的题库名）。")
+    chosen = random.Random(seed).sample(pool, min(count, len(pool)))
+    score = 0.0
+    for number, q in enumerate(chosen, start=1):
+        click.echo(f"\n第{number}/{len(chosen)}题：{q.question}")
+        answer = click.prompt("你的答案", default="", show_default=False)
+        g = grade(answer, q.key_facts)
+        score += g.score
+        click.echo(feedback_text(q, g))
+    set_label = "+".join(sorted({q.set_name for q in chosen}))
+    click.echo(f"\n测验结束：{len(chosen)}题，得分{score:.1f}（{score / len(chosen):.0%}）。")
+    _record(user, set_label, len(chosen), score)
+    click.echo("成绩已记录。")
+
+
+COMMANDS: list[click.Command] = [eval_command, quiz_command]

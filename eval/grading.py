@@ -1,0 +1,166 @@
+"""Grade one item's answer: pure functions from (item, what came back) to an ``ItemResult``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.answer import NOT_FOUND
+from assistant.quiz import Fact, fact_found, fact_label, normalise
+from eval.items import Item, plain
+
+
+@dataclass
+class ItemResult:
+    id: str
+    kind: str
+    set_name: str
+    group: str
+    prompt: str
+    passed: bool
+    expected: Any = None
+    got: Any = None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    latency_ms: float = 0.0
+    detail: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _title(text: str) -> str:
+    return normalise(text.replace("《", "").replace("》", ""))
+
+
+def section_matches(got: str, expected: str) -> bool:
+    """Same section, or a finer one inside it (四(三) is inside 四; 第三十三条第二款 inside 第三十三条)."""
+    got, expected = got.replace("（", "(").replace("）", ")"), expected.replace("（", "(").replace("）", ")")
+    return got == expected or got.startswith(expected + "(") or (expected.endswith("条") and got.startswith(expected))
+
+
+def source_rank(item: Item, retrieved: list[dict[str, Any]]) -> int | None:
+    """1-based rank of the first retrieved source that is an expected one, or None."""
+    for rank, src in enumerate(retrieved, start=1):
+        for title, sections in item.sources:
+            same_title = not title or _title(str(src.get("title", ""))) == _title(title)
+            if same_title and any(section_matches(str(src.get("section", "")), s) for s in sections):
+                return rank
+    return None
+
+
+def is_refusal(reply: dict[str, Any]) -> bool:
+    """The not-found answer: no tool ran and nothing was cited, or the NOT_FOUND text itself."""
+    text = str(reply.get("answer", ""))
+    return NOT_FOUND[:20] in text or (not reply.get("sources") and reply.get("tool") is None)
+
+
+def _facts(item: Item) -> list[Fact]:
+    return [f if isinstance(f, str) else tuple(str(a) for a in f) for f in item.data.get("key_facts", [])]
+
+
+def grade_qa(item: Item, reply: dict[str, Any]) -> ItemResult:
+    answer = str(reply.get("answer", ""))
+    facts = _facts(item)
+    found = [fact_label(f) for f in facts if fact_found(f, answer)]
+    data = reply.get("data") or {}
+    retrieved = data.get("retrieved") if isinstance(data, dict) and isinstance(data.get("retrieved"), list) else None
+    ranking = retrieved if retrieved is not None else list(reply.get("sources") or [])
+    rank = source_rank(item, ranking) if item.sources else None
+    all_facts = len(found) == len(facts)
+    passed = all_facts and (not item.sources or (rank is not None and rank <= 5))
+    detail = {"rank": rank, "facts_found": found, "facts_total": len(facts), "all_facts": all_facts,
+              "refused": is_refusal(reply), "ranked_from": "retrieved" if retrieved is not None else "sources"}
+    expected = {"key_facts": [fact_label(f) for f in facts], "source": item.data.get("source")}
+    return _result(item, passed, expected, answer, reply, detail)
+
+
+def grade_oos(item: Item, reply: dict[str, Any]) -> ItemResult:
+    refused = is_refusal(reply)
+    return _result(item, refused, "拒答（方案和条例中没有相关规定）", str(reply.get("answer", "")), reply,
+                   {"refused": refused})
+
+
+def span_match(found: list[dict[str, Any]], expected: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """(true positives, predicted, expected): a finding matches a span with the same text or overlapping offsets."""
+    def hit(f: dict[str, Any], e: dict[str, Any]) -> bool:
+        if "start" in e and "end" in e and "start" in f and "end" in f:
+            return int(f["start"]) < int(e["end"]) and int(e["start"]) < int(f["end"])
+        ft, et = normalise(str(f.get("text", ""))), normalise(str(e.get("text", "")))
+        return bool(ft and et) and (ft == et or et in ft or ft in et)
+
+    matched_expected = sum(1 for e in expected if any(hit(f, e) for f in found))
+    correct_found = sum(1 for f in found if any(hit(f, e) for e in expected))
+    return min(matched_expected, correct_found), len(found), len(expected)
+
+
+def grade_classify(item: Item, data: dict[str, Any]) -> ItemResult:
+    got = data.get("attribute")
+    expected_spans = item.data.get("redact")
+    detail: dict[str, Any] = {"predicted": got, "label": item.data["expected"]}
+    spans_ok = True
+    if expected_spans is not None:
+        tp, n_found, n_expected = span_match(list(data.get("findings") or []), expected_spans)
+        detail |= {"tp": tp, "found": n_found, "expected_spans": n_expected}
+        spans_ok = tp == n_expected
+    passed = got == item.data["expected"] and spans_ok
+    expected = {"attribute": item.data["expected"], "redact": expected_spans}
+    got_view = {"attribute": got, "findings": [f.get("text") for f in data.get("findings") or []],
+                "reasons": [r.get("text") for r in data.get("reasons") or []]}
+    return _result(item, passed, expected, got_view, {}, detail)
+
+
+def grade_pii(item: Item, findings: list[dict[str, Any]]) -> ItemResult:
+    expected = item.data.get("spans", item.data.get("redact")) or []
+    tp, n_found, n_expected = span_match(findings, expected)
+    passed = tp == n_expected == n_found
+    got = [{"type": f.get("type"), "text": f.get("text")} for f in findings]
+    return _result(item, passed, expected, got, {}, {"tp": tp, "found": n_found, "expected_spans": n_expected})
+
+
+def grade_duties(item: Item, data: dict[str, Any]) -> ItemResult:
+    got = sorted({str(t.get("section", "")) for t in data.get("tasks") or []})
+    expected = list(item.data["expected_sections"])
+    correct = [g for g in got if any(section_matches(g, e) for e in expected)]
+    covered = [e for e in expected if any(section_matches(g, e) for g in got)]
+    detail = {"tp_found": len(correct), "found": len(got), "tp_expected": len(covered), "expected": len(expected)}
+    passed = len(correct) == len(got) and len(covered) == len(expected)
+    return _result(item, passed, expected, {"unit": data.get("unit"), "sections": got}, {}, detail)
+
+
+def grade_deadline(item: Item, data: dict[str, Any]) -> ItemResult:
+    expected = item.data["expected"]
+    got = {k: plain(data.get(k)) for k in expected}
+    passed = all(str(got[k]) == str(v) for k, v in expected.items())
+    return _result(item, passed, expected, got, {}, {})
+
+
+def args_match(expected: dict[str, Any], got: dict[str, Any]) -> bool:
+    """Every expected argument is present with the same value (text compared normalised)."""
+    got = plain(got)
+    for key, value in plain(expected).items():
+        if key not in got:
+            return False
+        if isinstance(value, str | int | float) and normalise(str(value)) != normalise(str(got[key])):
+            return False
+        if isinstance(value, bool | list | dict) and value != got[key]:
+            return False
+    return True
+
+
+def grade_intent(item: Item, reply: dict[str, Any], route_args: dict[str, Any] | None) -> ItemResult:
+    expected_tool = item.data.get("expected_tool")
+    tool_ok = reply.get("tool") == expected_tool
+    wanted = item.data.get("expected_args") or {}
+    args_seen = route_args if route_args is not None else (reply.get("data") or {})
+    args_ok = not wanted or (tool_ok and args_match(wanted, args_seen))
+    expected = {"tool": expected_tool, "args": wanted}
+    got = {"tool": reply.get("tool"), "args": plain(args_seen), "answer": str(reply.get("answer", ""))[:200]}
+    return _result(item, tool_ok and args_ok, expected, got, reply, {"tool_ok": tool_ok, "args_ok": args_ok})
+
+
+def _result(item: Item, passed: bool, expected: Any, got: Any, reply: dict[str, Any],
+            detail: dict[str, Any]) -> ItemResult:
+    sources = [{k: s.get(k) for k in ("title", "section", "text")} for s in reply.get("sources") or []]
+    return ItemResult(id=item.id, kind=item.kind, set_name=item.set_name, group=item.group, prompt=item.prompt,
+                      passed=passed, expected=expected, got=got, sources=sources, detail=detail)

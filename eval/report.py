@@ -1,0 +1,155 @@
+"""The self-contained HTML report: inline CSS and SVG, no scripts or fonts from anywhere else."""
+
+from __future__ import annotations
+
+import functools
+import json
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#1f2933;background:#fff}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-left:4px solid #b91c1c;padding-left:8px}
+.meta{color:#52606d;font-size:13px}.cards{display:flex;flex-wrap:wrap;gap:10px;margin-top:12px}
+.card{border:1px solid #d9e2ec;border-radius:6px;padding:8px 12px;min-width:150px}
+.card b{display:block;font-size:20px}.card span{font-size:12px;color:#52606d}
+.bad b{color:#b91c1c}table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{border:1px solid #d9e2ec;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f0f4f8}
+td.num{text-align:right;font-variant-numeric:tabular-nums}pre{white-space:pre-wrap;margin:0;font-size:12px}
+details summary{cursor:pointer;color:#1d4ed8}.err{color:#b91c1c}
+"""
+_HEAT = ("#f8fafc", "#fde2e2", "#f9a8a8", "#ef6b6b", "#c81e1e")
+
+
+@functools.cache
+def metric_names() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "metric_names.yaml").read_text("utf-8"))
+    return data
+
+
+def fmt(key: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if key.endswith("mrr"):
+        return f"{value:.3f}"
+    if key.endswith("_ms") or key.endswith("public_when_not") or isinstance(value, int):
+        return f"{value:g}"
+    return f"{value:.1%}"
+
+
+def _cards(summary: dict[str, Any]) -> str:
+    out = [f'<div class="card"><b>{summary["passed"]}/{summary["total"]}</b><span>通过/总题数</span></div>']
+    for key, value in summary["headline"].items():
+        if value is None:
+            continue
+        bad = key == "classify.public_when_not" and value > 0
+        name = metric_names().get(key, {}).get("name", key)
+        out.append(f'<div class="card{" bad" if bad else ""}" data-metric="{escape(key)}">'
+                   f"<b>{escape(fmt(key, value))}</b><span>{escape(name)}</span></div>")
+    return '<div class="cards">' + "".join(out) + "</div>"
+
+
+def bar_chart(sections: dict[str, dict[str, Any]]) -> str:
+    """Horizontal bars: item accuracy per section (qa rows also show hit@5 as a thin bar)."""
+    rows = sorted(sections.items())
+    label_w, bar_w, row_h = 150, 420, 26
+    height = row_h * len(rows) + 30
+    parts = [f'<svg id="section-chart" xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 120}" '
+             f'height="{height}" role="img" aria-label="各章节正确率">']
+    for i, (name, row) in enumerate(rows):
+        y = 10 + i * row_h
+        acc = row.get("accuracy") or 0.0
+        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" font-size="12">{escape(name)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="16" fill="#f0f4f8"/>')
+        parts.append(f'<rect class="bar" x="{label_w}" y="{y}" width="{acc * bar_w:.1f}" height="16" fill="#2563eb"/>')
+        if row.get("hit@5") is not None:
+            parts.append(f'<rect x="{label_w}" y="{y + 17}" width="{row["hit@5"] * bar_w:.1f}" height="4" fill="#f59e0b"/>')
+        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 14}" font-size="12">{acc:.0%}（{row["n"]}题）</text>')
+    parts.append(f'<text x="{label_w}" y="{height - 4}" font-size="11" fill="#52606d">蓝：题目通过率；橙：检索前五命中率</text>')
+    return "".join(parts) + "</svg>"
+
+
+def heat_map(cls: dict[str, Any]) -> str:
+    """Confusion matrix: rows are the expected attribute, columns what the classifier said."""
+    labels: list[str] = list(cls["labels"])
+    extra = sorted({g for row in cls["confusion"].values() for g in row} - set(labels))
+    cols = labels + extra
+    cell, left, top = 70, 130, 60
+    peak = max([c for row in cls["confusion"].values() for c in row.values()] or [1])
+    parts = [f'<svg id="confusion-heatmap" xmlns="http://www.w3.org/2000/svg" width="{left + cell * len(cols) + 10}" '
+             f'height="{top + cell * len(labels) + 10}" role="img" aria-label="公开属性混淆矩阵">',
+             f'<text x="{left}" y="14" font-size="12" fill="#52606d">列：助手判断 → ；行：应为</text>']
+    for j, col in enumerate(cols):
+        parts.append(f'<text x="{left + j * cell + cell / 2}" y="{top - 8}" text-anchor="middle" font-size="11">'
+                     f"{escape(col.replace('此件', ''))}</text>")
+    for i, row_label in enumerate(labels):
+        y = top + i * cell
+        parts.append(f'<text x="{left - 6}" y="{y + cell / 2 + 4}" text-anchor="end" font-size="11">'
+                     f"{escape(row_label.replace('此件', ''))}</text>")
+        for j, col in enumerate(cols):
+            count = cls["confusion"].get(row_label, {}).get(col, 0)
+            shade = _HEAT[min(4, round(4 * count / peak))] if count else _HEAT[0]
+            if count and col == row_label:
+                shade = "#bbf7d0" if count < peak / 2 else "#4ade80"
+            parts.append(f'<rect class="cell" x="{left + j * cell}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
+                         f'fill="{shade}" stroke="#d9e2ec"/><text x="{left + j * cell + cell / 2 - 1}" '
+                         f'y="{y + cell / 2 + 5}" text-anchor="middle" font-size="15">{count}</text>')
+    return "".join(parts) + "</svg>"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def _sources(sources: list[dict[str, Any]]) -> str:
+    out = []
+    for s in sources:
+        cite = f"《{s.get('title', '')}》{s.get('section', '')}"
+        out.append(f"<details><summary>{escape(cite)}</summary><pre>{escape(str(s.get('text') or ''))}</pre></details>")
+    return "".join(out) or "—"
+
+
+def failures_table(items: list[dict[str, Any]]) -> str:
+    failed = [r for r in items if not r["passed"]]
+    if not failed:
+        return "<p>全部通过。</p>"
+    rows = ["<tr><th>编号</th><th>类型</th><th>问题 / 输入</th><th>应为</th><th>实际</th><th>出处</th></tr>"]
+    for r in failed:
+        got = f'<span class="err">{escape(r["error"])}</span>' if r.get("error") else f"<pre>{escape(_show(r['got']))}</pre>"
+        rows.append(f'<tr class="failed"><td>{escape(r["id"])}</td><td>{escape(r["kind"])}</td>'
+                    f"<td><pre>{escape(r['prompt'][:600])}</pre></td><td><pre>{escape(_show(r['expected']))}</pre></td>"
+                    f"<td>{got}</td><td>{_sources(r.get('sources') or [])}</td></tr>")
+    return f"<table id='failures'>{''.join(rows)}</table>"
+
+
+def sections_table(sections: dict[str, dict[str, Any]]) -> str:
+    cols = [("n", "题数"), ("accuracy", "通过率"), ("hit@1", "hit@1"), ("hit@5", "hit@5"), ("mrr", "MRR"),
+            ("key_fact_accuracy", "要点准确率")]
+    head = "".join(f"<th>{c[1]}</th>" for c in cols)
+    body = []
+    for name, row in sorted(sections.items()):
+        cells = "".join(f'<td class="num">{escape(fmt(k, row.get(k)) if k != "n" else str(row["n"]))}</td>' for k, _ in cols)
+        body.append(f"<tr><td>{escape(name)}</td>{cells}</tr>")
+    return f"<table><tr><th>章节 / 类型</th>{head}</tr>{''.join(body)}</table>"
+
+
+def render_html(summary: dict[str, Any], items: list[dict[str, Any]], *, title: str = "政务公开助手评测报告",
+                meta: str = "") -> str:
+    errors = summary.get("load_errors") or []
+    err_html = "".join(f"<li>{escape(e)}</li>" for e in errors)
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"<style>{_CSS}</style></head><body><h1>{escape(title)}</h1><div class='meta'>{escape(meta)}</div>"
+            f"{_cards(summary)}"
+            + (f"<h2>题库格式问题（这些题未运行）</h2><ul class='err'>{err_html}</ul>" if errors else "")
+            + f"<h2>各章节正确率</h2>{bar_chart(summary['sections'])}"
+            + f"<h2>公开属性混淆矩阵</h2>{heat_map(summary['metrics']['classify'])}"
+            + f"<h2>分章节明细</h2>{sections_table(summary['sections'])}"
+            + f"<h2>未通过的题目（{sum(1 for r in items if not r['passed'])}）</h2>{failures_table(items)}"
+            + "</body></html>")
