@@ -1,20 +1,280 @@
-"""(stub: filled in by the tools work)"""
+"""Unit duties: which tasks of the plan concern a unit, and which units are responsible for a task.
+
+A task is one 责任单位 clause together with the paragraphs it governs (see knowledge/plan.py for the
+attachment rule). A unit's role in a task is, in order of precedence:
+
+- ``lead``: listed after 县级牵头部门;
+- ``named``: listed by name in the clause;
+- ``collective``: covered by 县级各部门 / 县级各有关部门 (kind=department) or 各镇乡人民政府 /
+  各有关镇乡 (kind=township).
+
+JSON contracts (the tool returns them as plain dicts):
+
+- by unit: ``{"unit": canonical name, "tasks": [{"section", "title", "role", "text"}]}``
+- by task (reverse question): ``{"query": str, "matches": [{"section", "title", "units": [...],
+  "lead": [...], "collective": [...], "others": [...], "text"}]}`` where ``units`` lists the units
+  named or leading in the clause (canonical names), ``collective`` the collective terms as written,
+  ``others`` any other party as written, best match first.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
+import yaml
 from langchain_core.tools import StructuredTool
+from pydantic import BaseModel, Field
 
+from knowledge.errors import BadInput, NotFound
+from knowledge.plan import DEPARTMENT_COLLECTIVES, TOWNSHIP_COLLECTIVES, Paragraph, Plan, ResponsibilityClause
+from knowledge.types import PLAN_TITLE
+from knowledge.units import Unit, UnitRegistry
 from tools.context import ToolContext
+
+ROLES = ("lead", "named", "collective")
+_ROLE_NAMES = {"lead": "牵头", "named": "点名负责", "collective": "统称负责"}
+_TITLE_MAX = 36
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """One clause and the paragraphs it governs."""
+
+    clause: ResponsibilityClause
+    paragraphs: tuple[Paragraph, ...]
+    title: str
+
+    @property
+    def section(self) -> str:
+        return self.clause.section
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Task:
+    section: str
+    title: str
+    role: str
+    text: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"section": self.section, "title": self.title, "role": self.role, "text": self.text}
+
+
+@dataclass(frozen=True)
+class DutiesResult:
+    unit: Unit
+    tasks: tuple[Task, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit.name, "tasks": [t.as_dict() for t in self.tasks]}
+
+
+@dataclass(frozen=True)
+class Match:
+    group: TaskGroup
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        clause = self.group.clause
+        return {
+            "section": self.group.section,
+            "title": self.group.title,
+            "units": list(clause.units),
+            "lead": list(clause.lead),
+            "collective": list(clause.collective),
+            "others": list(clause.others),
+            "text": self.group.text,
+        }
+
+
+@dataclass(frozen=True)
+class ResponsibleResult:
+    query: str
+    matches: tuple[Match, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "matches": [m.as_dict() for m in self.matches]}
+
+
+def task_groups(plan: Plan) -> list[TaskGroup]:
+    """Every clause with its governed paragraphs and a short title, in plan order."""
+    per_section: dict[str, int] = {}
+    for clause in plan.clauses:
+        per_section[clause.section] = per_section.get(clause.section, 0) + 1
+    groups = []
+    for clause in plan.clauses:
+        paras = tuple(p for p in plan.paragraphs if p.clause is clause)
+        shared = per_section[clause.section] > 1
+        groups.append(TaskGroup(clause, paras, _title(paras[0], shared)))
+    return groups
+
+
+def _title(first: Paragraph, shared_section: bool) -> str:
+    """The section title, or the paragraph's opening words when several tasks share a section."""
+    if not shared_section:
+        return first.title
+    sentence = first.text.split("。", 1)[0]
+    if len(sentence) <= _TITLE_MAX:
+        return sentence
+    clause = re.split(r"[,，;；:：]", sentence, maxsplit=1)[0]
+    return clause if len(clause) <= _TITLE_MAX else first.title
+
+
+def role_of(clause: ResponsibilityClause, unit: Unit) -> str | None:
+    """The unit's role in a clause (lead > named > collective), or None when it is not covered."""
+    if unit.name in clause.lead:
+        return "lead"
+    if unit.name in clause.named:
+        return "named"
+    terms = DEPARTMENT_COLLECTIVES if unit.is_department else TOWNSHIP_COLLECTIVES if unit.is_township else ()
+    if any(term in clause.collective for term in terms):
+        return "collective"
+    return None
+
+
+def unit_duties(plan: Plan, units: UnitRegistry, unit_name: str) -> DutiesResult:
+    """Every task of the plan that concerns the unit, in plan order.
+
+    Raises:
+        BadInput: empty name. Ambiguous: too generic a name. NotFound: not a unit of the plan.
+    """
+    unit = units.resolve(unit_name)
+    tasks = []
+    for group in task_groups(plan):
+        role = role_of(group.clause, unit)
+        if role:
+            tasks.append(Task(group.section, group.title, role, group.text))
+    return DutiesResult(unit, tuple(tasks))
+
+
+@dataclass(frozen=True)
+class _SearchConfig:
+    question_words: tuple[str, ...]
+    min_score: float
+    keep_ratio: float
+    max_matches: int
+
+
+@cache
+def _search_config() -> _SearchConfig:
+    text = resources.files("tools").joinpath("data", "duties.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    words = sorted((str(w) for w in data["question_words"]), key=len, reverse=True)
+    return _SearchConfig(tuple(words), float(data["min_score"]), float(data["keep_ratio"]), int(data["max_matches"]))
+
+
+def _bigrams(text: str) -> set[str]:
+    parts = re.split(r"[^\w]+", text)
+    return {p[i : i + 2] for p in parts for i in range(len(p) - 1)}
+
+
+def responsible_for(plan: Plan, units: UnitRegistry, query: str) -> ResponsibleResult:
+    """The tasks best matching a description ("门户网站信息公开平台") and who is responsible.
+
+    Matching is keyword overlap: character bigrams of the question (minus question words) weighted
+    by how rare they are across tasks, counted double when they occur in the task's title.
+
+    Raises:
+        BadInput: nothing left to match. NotFound: no task of the plan matches.
+    """
+    config = _search_config()
+    core = query.strip()
+    for word in config.question_words:
+        core = core.replace(word, " ")
+    wanted = _bigrams(core)
+    if not wanted:
+        raise BadInput("请说明要查询的任务内容，例如：谁负责门户网站信息公开平台？")
+    groups = task_groups(plan)
+    grams = [(_bigrams(g.text + " " + g.paragraphs[0].title), _bigrams(g.title)) for g in groups]
+    idf = {b: math.log(1 + len(groups) / (1 + sum(b in body for body, _ in grams))) for b in wanted}
+    scored = []
+    for group, (body, title) in zip(groups, grams, strict=True):
+        score = sum(idf[b] * (2 if b in title else 1) for b in wanted if b in body)
+        scored.append(Match(group, round(score, 3)))
+    scored.sort(key=lambda m: -m.score)
+    best = scored[0].score
+    if best < config.min_score:
+        raise NotFound(f"方案中没有找到与“{query.strip()[:30]}”相关的任务，请换个说法，或直接输入单位名称查询其任务。")
+    kept = [m for m in scored if m.score >= best * config.keep_ratio][: config.max_matches]
+    return ResponsibleResult(query.strip(), tuple(kept))
+
+
+class DutiesArgs(BaseModel):
+    unit: str | None = Field(
+        default=None, description="单位名称，可用全称、简称或带错字，如 县卫健局、卫健局、凤羽镇、凤羽"
+    )
+    task: str | None = Field(default=None, description="任务内容（反查谁负责），如 门户网站信息公开平台")
 
 
 def make_tool(ctx: ToolContext) -> StructuredTool:
-    def _run(text: str = "") -> dict[str, Any]:
-        return {}
+    def duties(unit: str | None = None, task: str | None = None) -> dict[str, Any]:
+        """List a unit's tasks in the county's 2020 政务公开 plan, or find who is responsible for a task.
 
-    return StructuredTool.from_function(func=_run, name="duties", description="stub")
+        Give exactly one of:
+            unit: a unit name as people type it (全称/简称/错字): 县卫健局, 财政局, 凤羽镇.
+            task: what the task is about, for "谁负责…" questions: 门户网站信息公开平台.
+
+        Returns:
+            For unit: {"unit": canonical name, "tasks": [{"section", "title", "role", "text"}]},
+            role is lead (县级牵头部门), named (named in a 责任单位 clause) or collective (covered by
+            县级各部门/各镇乡人民政府 …). For task: {"query", "matches": [{"section", "title", "units",
+            "lead", "collective", "others", "text"}]}, best match first.
+        """
+        if unit and unit.strip():
+            return unit_duties(ctx.plan, ctx.units, unit).as_dict()
+        if task and task.strip():
+            return responsible_for(ctx.plan, ctx.units, task).as_dict()
+        raise BadInput("请提供单位名称（如：县卫健局）或任务内容（如：门户网站信息公开平台）。")
+
+    return StructuredTool.from_function(func=duties, name="duties", args_schema=DutiesArgs)
+
+
+def _summary(text: str, limit: int = 60) -> str:
+    first = text.split("\n", 1)[0]
+    return first if len(first) <= limit else first[:limit] + "……"
 
 
 def render(data: dict[str, Any]) -> str:
-    return str(data)
+    """Chinese chat text for either contract of :func:`make_tool`."""
+    if "matches" in data:
+        return _render_matches(data)
+    tasks = data.get("tasks", [])
+    counts = {role: sum(t["role"] == role for t in tasks) for role in ROLES}
+    split = "、".join(f"{_ROLE_NAMES[r]}{n}项" for r, n in counts.items() if n)
+    head = f"{data['unit']}在《{PLAN_TITLE}》中的任务共{len(tasks)}项" + (f"（{split}）" if split else "")
+    if not tasks:
+        return head + "。"
+    specific = [t for t in tasks if t["role"] != "collective"]
+    general = [t for t in tasks if t["role"] == "collective"]
+    lines = [head + "：", ""]
+    for i, task in enumerate(specific, 1):
+        lines.append(f"{i}. 〔{task['section']}〕{task['title']}（{_ROLE_NAMES[task['role']]}）")
+        lines.append(f"   {_summary(task['text'])}")
+    if general:
+        if specific:
+            lines.append("")
+        term = "各镇乡人民政府" if str(data["unit"]).endswith("人民政府") else "县级各部门"
+        lines.append(f"作为“{term}”等统称承担的共性任务{len(general)}项：")
+        lines += [f"- 〔{t['section']}〕{t['title']}" for t in general]
+    return "\n".join(lines)
+
+
+def _render_matches(data: dict[str, Any]) -> str:
+    lines = [f"与“{data['query']}”最相关的任务及责任单位：", ""]
+    for i, match in enumerate(data["matches"], 1):
+        named = [u for u in match["units"] if u not in match["lead"]]
+        parties = [*named, *match["collective"], *match["others"]]
+        lines.append(f"{i}. {match['title']}〔《{PLAN_TITLE}》{match['section']}〕")
+        if match["lead"]:
+            lines.append(f"   牵头：{'、'.join(match['lead'])}")
+        lines.append(f"   责任单位：{'、'.join(parties)}")
+    return "\n".join(lines)
