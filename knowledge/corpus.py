@@ -1,0 +1,49 @@
+"""The built-in corpus: the plan (one chunk per paragraph) and the regulations digest (one chunk per rule)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from importlib import resources
+
+from knowledge.chunking import chunk_document
+from knowledge.types import PLAN_TITLE, Chunk
+
+log = logging.getLogger(__name__)
+
+PLAN_DOC_ID = "builtin:plan"
+DIGEST_DOC_ID = "builtin:digest"
+
+
+def plan_text() -> str:
+    return resources.files("knowledge").joinpath("sources", "plan.txt").read_text(encoding="utf-8")
+
+
+def plan_chunks() -> list[Chunk]:
+    """The plan's paragraphs; each keeps its 责任单位 clause in the text."""
+    return chunk_document(plan_text(), doc_id=PLAN_DOC_ID, title=PLAN_TITLE, kind="plan")
+
+
+def digest_chunks() -> list[Chunk]:
+    """The regulations digest's rules (with their verification status in metadata)."""
+    try:
+        from knowledge.digest import digest_chunks as load
+    except ImportError:  # digest not installed yet: the plan alone still answers
+        log.warning("regulations digest unavailable")
+        return []
+    return list(load())
+
+
+def builtin_chunks() -> list[Chunk]:
+    return plan_chunks() + digest_chunks()
+
+
+def fingerprint(chunks: Sequence[Chunk]) -> str:
+    """Changes whenever a built-in chunk changes, so an upgraded package re-indexes itself."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        for part in (chunk.id, chunk.title, chunk.section, chunk.text, repr(sorted(chunk.metadata.items()))):
+            digest.update(part.encode())
+            digest.update(b"\x00")
+    return digest.hexdigest()

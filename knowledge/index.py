@@ -1,0 +1,179 @@
+"""The chunk store (SQLite under data_dir/index) and the searchable index built from it.
+
+The store is the source of truth: documents keyed by content hash, their chunks in order. At start
+the BM25 index is rebuilt from the chunk table (the corpus is small) and the Chroma collection of the
+configured embedder is synced to it. The built-in corpus (plan + digest) is written into the store
+on first use and re-written whenever the packaged data changes, so ``gongkai ask`` works right
+after installation.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from knowledge.types import Chunk
+
+if TYPE_CHECKING:
+    from knowledge.retriever import HybridRetriever
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, name TEXT NOT NULL, content_hash TEXT NOT NULL, title TEXT NOT NULL,
+    kind TEXT NOT NULL, chunk_count INTEGER NOT NULL, added_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents (content_hash);
+CREATE INDEX IF NOT EXISTS documents_name ON documents (name);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL, title TEXT NOT NULL, section TEXT NOT NULL, text TEXT NOT NULL,
+    section_path TEXT NOT NULL, metadata TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id, ord);
+"""
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    name: str
+    content_hash: str
+    title: str
+    kind: str
+    chunk_count: int = 0
+
+
+class ChunkStore:
+    """Documents and their chunks in one SQLite file. Each method is its own transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def get_meta(self, key: str) -> str | None:
+        with self._connect() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._connect() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def documents(self) -> list[Document]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT doc_id, name, content_hash, title, kind, chunk_count FROM documents ORDER BY added_at"
+            ).fetchall()
+        return [Document(*row) for row in rows]
+
+    def find(self, *, content_hash: str, name: str) -> list[Document]:
+        """Documents that a new upload replaces: the same content, or an earlier version of the same file."""
+        return [d for d in self.documents() if d.content_hash == content_hash or (name and d.name == name)]
+
+    def replace(self, document: Document, chunks: Sequence[Chunk], *, remove: Sequence[str] = ()) -> None:
+        """Write a document and its chunks, deleting ``remove`` (and any older copy) in the same transaction."""
+        with self._connect() as db:
+            for doc_id in {*remove, document.doc_id}:
+                db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            db.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (document.doc_id, document.name, document.content_hash, document.title, document.kind,
+                 len(chunks), time.time()),
+            )
+            db.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (c.id, document.doc_id, n, c.title, c.section, c.text,
+                     json.dumps(list(c.section_path), ensure_ascii=False), json.dumps(c.metadata, ensure_ascii=False))
+                    for n, c in enumerate(chunks)
+                ],
+            )
+
+    def remove(self, doc_ids: Sequence[str]) -> None:
+        with self._connect() as db:
+            db.executemany("DELETE FROM documents WHERE doc_id = ?", [(d,) for d in doc_ids])
+
+    def chunks(self) -> list[Chunk]:
+        """Every chunk, built-in corpus first, then ingested documents in the order they were added."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT c.id, c.doc_id, c.title, c.section, c.text, c.section_path, c.metadata FROM chunks c "
+                "JOIN documents d ON d.doc_id = c.doc_id ORDER BY d.added_at, c.doc_id, c.ord"
+            ).fetchall()
+        return [
+            Chunk(id=r[0], doc_id=r[1], title=r[2], section=r[3], text=r[4],
+                  section_path=tuple(json.loads(r[5])), metadata=dict(json.loads(r[6])))
+            for r in rows
+        ]
+
+
+def store_path(data_dir: Path) -> Path:
+    return data_dir / "index" / "chunks.sqlite3"
+
+
+def ensure_builtin(store: ChunkStore, *, force: bool = False) -> bool:
+    """Write the built-in corpus into the store if it is missing or outdated. Returns True if written."""
+    from knowledge.corpus import DIGEST_DOC_ID, PLAN_DOC_ID, digest_chunks, fingerprint, plan_chunks
+    from knowledge.types import PLAN_TITLE, REGULATION_TITLE
+
+    plan, digest = plan_chunks(), digest_chunks()
+    version = fingerprint(plan + digest)
+    if not force and store.get_meta("builtin_version") == version:
+        return False
+    store.replace(Document(PLAN_DOC_ID, "plan.txt", version, PLAN_TITLE, "plan"), plan)
+    store.replace(Document(DIGEST_DOC_ID, "regulations.yaml", version, REGULATION_TITLE, "regulation"), digest)
+    store.set_meta("builtin_version", version)
+    return True
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """Plain values from the settings (knowledge never imports the assistant's Settings)."""
+
+    data_dir: Path
+    embedder: str = "use"
+    embedding_model: str = ""
+    chroma_url: str = ""
+    mode: str = "hybrid"
+
+
+def open_retriever(options: IndexOptions, *, rebuild: bool = False) -> HybridRetriever:
+    """Open the store (writing the built-in corpus if needed), rebuild BM25, sync vectors, return the retriever."""
+    from knowledge.embeddings import embedder_name, make_embedder
+    from knowledge.retriever import HybridRetriever
+    from knowledge.tokenizer import default_tokenizer, unit_terms
+    from knowledge.vector_store import VectorStore
+
+    store = ChunkStore(store_path(options.data_dir))
+    ensure_builtin(store, force=rebuild)
+    chunks = store.chunks()
+    embedder = make_embedder(options.embedder, options.embedding_model)
+    vectors = None
+    if embedder is not None and options.mode != "bm25":
+        name = embedder_name(embedder)
+        vectors = VectorStore(embedder, name, path=options.data_dir / "chroma", url=options.chroma_url)
+        if rebuild:
+            vectors.clear()
+        vectors.sync(chunks)
+    mode: Any = options.mode
+    return HybridRetriever(chunks, default_tokenizer(), vectors=vectors, mode=mode,
+                           known_places=frozenset(unit_terms()))

@@ -1,0 +1,179 @@
+"""Hybrid retrieval: BM25 and dense vectors fused by reciprocal rank, behind a relevance gate.
+
+``HybridRetriever.search(query, k) -> list[Hit]`` is what the engine calls; ``as_langchain()`` wraps
+the same object as a LangChain ``BaseRetriever`` returning ``Document``s with the chunk's metadata.
+The relevance gate (knowledge/sources/retrieval.yaml) returns no hits for a question the corpus
+does not cover, so the answer says "not found" instead of quoting an unrelated clause.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from knowledge.bm25_index import Bm25Index
+from knowledge.tokenizer import Tokenizer, expand_query
+from knowledge.types import Chunk, Hit
+from knowledge.vector_store import VectorStore
+
+log = logging.getLogger(__name__)
+Mode = Literal["hybrid", "bm25", "dense"]
+
+
+@dataclass(frozen=True)
+class Relevance:
+    min_coverage: float
+    min_bm25: float
+    min_dense: float
+    dense_alone: float
+    foreign_place_suffixes: tuple[str, ...]
+    foreign_place_min_len: int
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    rrf_k: int
+    candidates: int
+    relevance: Relevance
+
+
+@cache
+def load_config() -> RetrievalConfig:
+    text = resources.files("knowledge").joinpath("sources", "retrieval.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    rel = data["relevance"]
+    rel["foreign_place_suffixes"] = tuple(rel["foreign_place_suffixes"])
+    return RetrievalConfig(rrf_k=int(data["rrf_k"]), candidates=int(data["candidates"]), relevance=Relevance(**rel))
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the relevance gate looks at for one question (also reported by the calibration benchmark)."""
+
+    coverage: float
+    bm25_top: float
+    dense_top: float
+    foreign_place: str | None
+
+
+class HybridRetriever:
+    """Search over a fixed list of chunks. Build with ``knowledge.retrieval_builder.build``."""
+
+    def __init__(
+        self,
+        chunks: Sequence[Chunk],
+        tokenizer: Tokenizer,
+        *,
+        vectors: VectorStore | None = None,
+        mode: Mode = "hybrid",
+        config: RetrievalConfig | None = None,
+        known_places: frozenset[str] = frozenset(),
+    ) -> None:
+        self.chunks = list(chunks)
+        self.tokenizer = tokenizer
+        self.vectors = vectors
+        self.mode: Mode = mode if vectors is not None else "bm25"
+        self.config = config or load_config()
+        self._corpus_text = "\n".join(_index_text(c) for c in self.chunks).lower()
+        self.known_places = known_places
+        self.bm25 = Bm25Index([tokenizer.tokens(_index_text(c)) for c in self.chunks])
+        self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        """The k best chunks for the question, or [] when the corpus does not cover it."""
+        if not query.strip() or not self.chunks:
+            return []
+        bm25_ranked, dense_ranked = self._rank(query)
+        signals = self._signals(query, bm25_ranked, dense_ranked)
+        if not self.is_relevant(signals):
+            log.info("no relevant chunk: coverage=%.2f bm25=%.2f dense=%.2f", signals.coverage,
+                     signals.bm25_top, signals.dense_top)
+            return []
+        return self._fuse(bm25_ranked, dense_ranked)[:k]
+
+    def signals(self, query: str) -> Signals:
+        bm25_ranked, dense_ranked = self._rank(query)
+        return self._signals(query, bm25_ranked, dense_ranked)
+
+    def is_relevant(self, s: Signals) -> bool:
+        rel = self.config.relevance
+        if s.foreign_place:
+            return False
+        if self.mode != "bm25" and s.dense_top >= rel.dense_alone:
+            return True
+        if s.coverage < rel.min_coverage:
+            return False
+        if self.mode == "bm25":
+            return s.bm25_top >= rel.min_bm25
+        if self.mode == "dense":
+            return s.dense_top >= rel.min_dense
+        return s.bm25_top >= rel.min_bm25 or s.dense_top >= rel.min_dense
+
+    def _rank(self, query: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        n = self.config.candidates
+        bm25_ranked: list[tuple[int, float]] = []
+        dense_ranked: list[tuple[int, float]] = []
+        if self.mode in ("hybrid", "bm25"):
+            bm25_ranked = self.bm25.top(self.tokenizer.tokens(expand_query(query)), n)
+        if self.mode in ("hybrid", "dense") and self.vectors is not None:
+            dense_ranked = [(self._by_id[cid], sim) for cid, sim in self.vectors.search(query, n) if cid in self._by_id]
+        return bm25_ranked, dense_ranked
+
+    def _signals(self, query: str, bm25_ranked: list[tuple[int, float]], dense_ranked: list[tuple[int, float]]) -> Signals:
+        words = self.tokenizer.content_words(query)
+        coverage = sum(self._covered(w) for w in words) / len(words) if words else 0.0
+        return Signals(
+            coverage=coverage,
+            bm25_top=bm25_ranked[0][1] if bm25_ranked else 0.0,
+            dense_top=dense_ranked[0][1] if dense_ranked else 0.0,
+            foreign_place=self._foreign_place(words),
+        )
+
+    def _covered(self, word: str) -> bool:
+        """The corpus mentions the word or one of its synonyms."""
+        if word in self._corpus_text:
+            return True
+        from knowledge.synonyms import expand
+
+        return any(term.lower() in self._corpus_text for term in expand(word))
+
+    def _foreign_place(self, words: list[str]) -> str | None:
+        rel = self.config.relevance
+        for word in words:
+            if len(word) >= rel.foreign_place_min_len and word.endswith(rel.foreign_place_suffixes):
+                if word not in self.known_places and word not in self._corpus_text:
+                    return word
+        return None
+
+    def _fuse(self, bm25_ranked: list[tuple[int, float]], dense_ranked: list[tuple[int, float]]) -> list[Hit]:
+        rrf_k = self.config.rrf_k
+        fused: dict[int, float] = {}
+        for ranked in (bm25_ranked, dense_ranked):
+            for rank, (i, _score) in enumerate(ranked):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (rrf_k + rank + 1)
+        bm25 = dict(bm25_ranked)
+        dense = dict(dense_ranked)
+        order = sorted(fused, key=lambda i: (-fused[i], -bm25.get(i, 0.0)))
+        return [
+            Hit(chunk=self.chunks[i], score=round(fused[i], 6), bm25_score=bm25.get(i, 0.0), dense_score=dense.get(i, 0.0))
+            for i in order
+        ]
+
+    def as_langchain(self, k: int = 5) -> Any:
+        """This retriever as a LangChain ``BaseRetriever`` (imported lazily: LangChain is slow to import)."""
+        from knowledge.lc_retriever import GongkaiRetriever
+
+        return GongkaiRetriever(engine=self, k=k)
+
+
+def _index_text(chunk: Chunk) -> str:
+    """What BM25 sees: the headings and keywords give a short paragraph its topic words."""
+    heading = chunk.metadata.get("heading") or ""
+    keywords = chunk.metadata.get("keywords") or ""
+    return "\n".join(x for x in (chunk.title, heading, chunk.text, keywords) if x)

@@ -1,0 +1,115 @@
+"""Chinese tokenizer for BM25 and the relevance check: jieba words plus character bigrams.
+
+jieba gets the unit names and domain terms (knowledge/sources/domain_terms.txt, units.yaml,
+synonyms.yaml) as user words so that 县卫生健康局 or 依申请公开 stay whole. It uses its own
+``jieba.Tokenizer`` instance (never the global one, which other code may configure) and is built
+lazily, with jieba's start-up chatter on stderr silenced.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+def _read_list(name: str) -> list[str]:
+    text = resources.files("knowledge").joinpath("sources", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset(_read_list("stopwords.txt"))
+
+
+def unit_terms() -> list[str]:
+    """Unit names and aliases from the unit registry, if it offers them."""
+    try:
+        from knowledge.units import load_units
+
+        registry: Any = load_units()
+        return [str(t) for t in registry.all_terms()]
+    except Exception as exc:  # the registry is another module's data: never fatal for search
+        log.warning("unit terms unavailable for the tokenizer: %s", type(exc).__name__)
+        return []
+
+
+def _synonym_terms() -> list[str]:
+    try:
+        from knowledge.synonyms import load_synonyms
+
+        return load_synonyms().terms()
+    except Exception as exc:
+        log.warning("synonyms unavailable for the tokenizer: %s", type(exc).__name__)
+        return []
+
+
+class Tokenizer:
+    """Tokens for indexing and querying. Build once; thread-safe for reads after ``warm()``."""
+
+    def __init__(self, user_words: Iterable[str] = ()) -> None:
+        self._user_words = [w for w in user_words if w and len(w) <= 30]
+        self._jieba: Any = None
+
+    def warm(self) -> None:
+        if self._jieba is not None:
+            return
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # "Building prefix dict …" goes to stderr otherwise
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for word in self._user_words:
+            tokenizer.add_word(word, freq=max(2000, 400 * len(word)))
+        self._jieba = tokenizer
+
+    def words(self, text: str) -> list[str]:
+        """jieba words, without stopwords and punctuation (used for the relevance check too)."""
+        self.warm()
+        stop = stopwords()
+        out = []
+        for word in self._jieba.lcut(text.lower(), HMM=False):
+            word = word.strip()
+            if word and word not in stop and _WORDLIKE.search(word):
+                out.append(word)
+        return out
+
+    def content_words(self, text: str) -> list[str]:
+        """Words that can carry a topic: two characters or more, or a number."""
+        return [w for w in self.words(text) if len(w) >= 2 or w.isdigit()]
+
+    def tokens(self, text: str) -> list[str]:
+        """Index/query tokens: jieba words + CJK character bigrams (bigrams catch words jieba splits)."""
+        tokens = self.words(text)
+        stop = stopwords()
+        for run in _CJK_RUN.findall(text):
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1) if run[i : i + 2] not in stop)
+        return tokens
+
+
+@cache
+def default_tokenizer() -> Tokenizer:
+    """The tokenizer with domain terms, unit names and synonyms in its dictionary (built once)."""
+    words = _read_list("domain_terms.txt") + unit_terms() + _synonym_terms()
+    return Tokenizer(dict.fromkeys(words))
+
+
+def expand_query(query: str) -> str:
+    """The query plus its synonyms (公众号 → 政务新媒体 …)."""
+    from knowledge.synonyms import expand
+
+    try:
+        extra = expand(query)
+    except Exception as exc:  # a broken synonym file must not break search
+        log.warning("synonym expansion failed: %s", type(exc).__name__)
+        return query
+    return " ".join([query, *extra])

@@ -1,0 +1,106 @@
+"""Dense vectors in Chroma: embedded ``PersistentClient`` under the data dir, or a Chroma server.
+
+The vectors are computed by our own embedder (Chroma's default embedding function, which would
+download a model, is never used) and kept in one collection per embedder, so switching embedders
+builds a fresh collection instead of mixing vector spaces. Telemetry is off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from langchain_core.embeddings import Embeddings
+
+from knowledge.errors import ConfigError, UpstreamError
+from knowledge.types import Chunk
+
+log = logging.getLogger(__name__)
+_BATCH = 64
+
+
+def vector_key(chunk: Chunk) -> str:
+    """Changes when the chunk's text changes, so an edited chunk is re-embedded."""
+    return hashlib.sha1(f"{chunk.id}\n{chunk.text}".encode()).hexdigest()[:24]
+
+
+def embed_text(chunk: Chunk) -> str:
+    """What gets embedded: the section headings give a short paragraph its topic."""
+    heading = chunk.metadata.get("heading") or ""
+    keywords = chunk.metadata.get("keywords") or ""
+    return "\n".join(x for x in (heading, chunk.text, keywords) if x)
+
+
+class VectorStore:
+    """One Chroma collection of chunk vectors for one embedder."""
+
+    def __init__(self, embedder: Embeddings, name: str, *, path: Path | None = None, url: str = "") -> None:
+        self.embedder = embedder
+        self._client = _client(path, url)
+        collection = "gongkai-" + hashlib.sha1(name.encode()).hexdigest()[:16]
+        self._collection: Any = self._client.get_or_create_collection(
+            collection, embedding_function=None, metadata={"hnsw:space": "cosine", "embedder": name}
+        )
+
+    def clear(self) -> None:
+        """Drop every stored vector (``gongkai index --rebuild``)."""
+        ids = self._collection.get(include=[])["ids"]
+        for start in range(0, len(ids), 500):
+            self._collection.delete(ids=ids[start : start + 500])
+
+    def sync(self, chunks: Sequence[Chunk]) -> int:
+        """Make the collection hold exactly these chunks; embeds only what is new. Returns how many."""
+        wanted = {vector_key(c): c for c in chunks}
+        stored = set(self._collection.get(include=[])["ids"])
+        stale = sorted(stored - set(wanted))
+        for start in range(0, len(stale), 500):
+            self._collection.delete(ids=stale[start : start + 500])
+        missing = [key for key in wanted if key not in stored]
+        for start in range(0, len(missing), _BATCH):
+            keys = missing[start : start + _BATCH]
+            vectors = self.embedder.embed_documents([embed_text(wanted[k]) for k in keys])
+            self._collection.add(ids=keys, embeddings=vectors, metadatas=[{"chunk_id": wanted[k].id} for k in keys])
+        if missing or stale:
+            log.info("vectors synced: added=%d removed=%d", len(missing), len(stale))
+        return len(missing)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks, best first."""
+        count = self._collection.count()
+        if not count or not query.strip():
+            return []
+        vector = self.embedder.embed_query(query)
+        result = self._collection.query(
+            query_embeddings=[vector], n_results=min(k, count), include=["metadatas", "distances"]
+        )
+        metadatas = result["metadatas"][0]
+        distances = result["distances"][0]
+        return [(str(m["chunk_id"]), 1.0 - float(d)) for m, d in zip(metadatas, distances, strict=True)]
+
+
+def _client(path: Path | None, url: str) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        parsed = urlparse(url)
+        if not parsed.hostname:
+            raise ConfigError(f"Chroma 服务器地址无效：{url}")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:
+            raise UpstreamError("无法连接 Chroma 向量库服务器，请检查 ASSISTANT_CHROMA_URL。", detail=repr(exc)) from exc
+    if path is None:
+        raise ConfigError("未设置向量库目录。")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
