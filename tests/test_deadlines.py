@@ -27,14 +27,26 @@ DUE, EXT, CND = "due", "extended_due", "correction_notice_due"
 
 # (received, channel, extra kwargs, field, expected)  -- reasoning in the comment
 CASES: list[tuple[str, str, dict[str, object], str, str]] = [
-    ("2026-02-13", "in_person", {}, CND, "2026-03-02"),  # §6.2: 2/14 mk WD1, 2/15-23 off, 2/28 mk WD6, 3/2 WD7
+    (
+        "2026-02-13",
+        "in_person",
+        {},
+        CND,
+        "2026-03-02",
+    ),  # §6.2: 2/14 mk WD1, 2/15-23 off, 2/28 mk WD6, 3/2 WD7
     ("2026-02-13", "in_person", {}, DUE, "2026-03-19"),  # §6.2
     ("2025-09-26", "in_person", {}, CND, "2025-10-13"),  # §6.2: 9/28 mk WD1, 10/1-8 off, 10/11 mk WD6
     ("2025-09-26", "in_person", {}, DUE, "2025-10-30"),  # §6.2
     ("2025-12-31", "in_person", {}, DUE, "2026-01-29"),  # §6.2: 1/1-3 off, 1/4 (Sun) mk WD1
     ("2026-09-18", "in_person", {}, DUE, "2026-10-22"),  # §6.2: 9/20 mk, 9/25-27 off, 10/1-7 off, 10/10 mk
     ("2026-02-13", "in_person", {}, EXT, "2026-04-17"),  # §6.2: 3/19 + 20 WD, 4/4-6 off
-    ("2020-01-20", "in_person", {}, DUE, "2020-02-25"),  # 春节 1/24-2/2 off (extended break): WD3 1/23, WD4 2/3
+    (
+        "2020-01-20",
+        "in_person",
+        {},
+        DUE,
+        "2020-02-25",
+    ),  # 春节 1/24-2/2 off (extended break): WD3 1/23, WD4 2/3
     ("2020-01-20", "in_person", {}, CND, "2020-02-06"),  # 1/21-23 WD1-3, 2/3-6 WD4-7
     ("2020-01-20", "in_person", {}, EXT, "2020-03-24"),  # 2/25 + 20 plain WD
     ("2020-09-25", "in_person", {}, DUE, "2020-10-29"),  # 9/27 mk WD1, 10/1-8 off, 10/9 WD5, 10/10 mk WD6
@@ -92,7 +104,9 @@ CASES: list[tuple[str, str, dict[str, object], str, str]] = [
 
 
 @pytest.mark.parametrize(("received", "channel", "extra", "field", "expected"), CASES)
-def test_deadline_table(received: str, channel: str, extra: dict[str, object], field: str, expected: str) -> None:
+def test_deadline_table(
+    received: str, channel: str, extra: dict[str, object], field: str, expected: str
+) -> None:
     kwargs = dict(extra)
     if "corrected" in kwargs:
         kwargs["corrected"] = D(str(kwargs["corrected"]))
@@ -134,7 +148,9 @@ def test_before_2019_05_15_names_the_old_rules() -> None:
     assert "15个工作日" in err.value.user_message
 
 
-@pytest.mark.parametrize(("text", "message"), [("2021-02-30", "日期不存在：2021-02-30"), ("2026/13/01", "格式不正确")])
+@pytest.mark.parametrize(
+    ("text", "message"), [("2021-02-30", "日期不存在：2021-02-30"), ("2026/13/01", "格式不正确")]
+)
 def test_bad_dates(text: str, message: str) -> None:
     with pytest.raises(BadInput) as err:
         parse_date(text)

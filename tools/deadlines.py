@@ -58,7 +58,9 @@ def parse_channel(value: str) -> str:
     for key, spec in rules()["channels"].items():
         if text == key or text in spec["aliases"]:
             return str(key)
-    raise BadInput(f"提交方式不正确：{value}。可选：in_person（当面）、mail（邮寄）、online（网上）、fax（传真）。")
+    raise BadInput(
+        f"提交方式不正确：{value}。可选：in_person（当面）、mail（邮寄）、online（网上）、fax（传真）。"
+    )
 
 
 def fmt(d: date) -> str:
@@ -258,11 +260,15 @@ def direct_lawsuit_due(known: date, cal: Calendar | None = None) -> date:
 
 
 class DeadlineArgs(BaseModel):
-    received: str = Field(description="收到申请之日，YYYY-MM-DD（按条例第三十一条：当面=提交日，邮寄=签收日/确认日，网上/传真=确认日）")
+    received: str = Field(
+        description="收到申请之日，YYYY-MM-DD（按条例第三十一条：当面=提交日，邮寄=签收日/确认日，网上/传真=确认日）"
+    )
     channel: str = Field("in_person", description="提交方式：in_person | mail | online | fax")
     extend: bool = Field(False, description="是否已决定延期答复（再加20个工作日）")
     third_party_days: int = Field(0, description="征求第三方或其他机关意见所用的工作日数，不计入答复期限")
-    corrected: str | None = Field(None, description="收到补正后申请的日期 YYYY-MM-DD；给出时答复期限从这天重新起算")
+    corrected: str | None = Field(
+        None, description="收到补正后申请的日期 YYYY-MM-DD；给出时答复期限从这天重新起算"
+    )
 
 
 def make_tool(ctx: ToolContext) -> StructuredTool:
