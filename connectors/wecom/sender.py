@@ -1,0 +1,112 @@
+"""The outbox sender: an asyncio task that delivers due rows through ``message/send``.
+
+Replies to one user go in order (a later reply waits while an earlier one is retried); users are
+served in parallel on a small thread pool because wechatpy is synchronous.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Protocol
+
+from assistant.storage import Database, utcnow
+from assistant.storage import queue as q
+from connectors.wecom.api import SendOutcome
+from connectors.wecom.formatting import to_payloads
+from connectors.wecom.limiter import WINDOW, backoff, next_slot
+from connectors.wecom.texts import text
+
+log = logging.getLogger(__name__)
+
+
+class Api(Protocol):
+    def send(self, user_id: str, payload: dict[str, str]) -> SendOutcome: ...
+
+
+class OutboxSender:
+    def __init__(
+        self, *, db: Database, api: Api, rate_per_minute: int, max_attempts: int,
+        retry_base_seconds: float = 2.0, poll_seconds: float = 1.0, threads: int = 8,
+    ) -> None:
+        self.db, self.api = db, api
+        self.rate, self.max_attempts, self.retry_base = rate_per_minute, max_attempts, retry_base_seconds
+        self.poll = poll_seconds
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="wecom-send")
+
+    def wake(self) -> None:
+        """Safe from any thread."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def run(self) -> None:
+        loop = self._loop = asyncio.get_running_loop()
+        while True:
+            self._wake.clear()  # before the claim, so a wake during it is not lost
+            try:
+                claimed = await loop.run_in_executor(self._pool, self._claim)
+                by_user: dict[str, list[q.OutMessage]] = defaultdict(list)
+                for row in claimed:
+                    by_user[row.to_user].append(row)
+                await asyncio.gather(*(loop.run_in_executor(self._pool, self._deliver, rows) for rows in by_user.values()))
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the loop must survive a database hiccup; the rows' leases bring them back
+                log.exception("outbox sender iteration failed")
+                claimed = []
+            if not claimed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _claim(self) -> list[q.OutMessage]:
+        with self.db.session() as s:
+            return q.claim_outbox(s, limit=100)
+
+    def _deliver(self, rows: list[q.OutMessage]) -> None:
+        for row in rows:
+            if not self._may_send(row):
+                return
+            outcome = self.api.send(row.to_user, row.payload)
+            if outcome.ok:
+                with self.db.session() as s:
+                    q.mark_sent(s, outbox_id=row.id)
+                continue
+            log.info("send failed id=%d attempt=%d: %s", row.id, row.attempts, outcome.error)
+            if not outcome.retryable or row.attempts >= self.max_attempts:
+                with self.db.session() as s:
+                    q.mark_failed(s, outbox_id=row.id, error=outcome.error)
+                continue
+            base = self.retry_base * (5 if outcome.rate_limited else 1)
+            at = utcnow() + timedelta(seconds=backoff(row.attempts, base=base))
+            with self.db.session() as s:
+                q.mark_retry(s, outbox_id=row.id, error=outcome.error, at=at)
+                q.defer_user(s, to_user=row.to_user, until=at)  # later replies keep their order
+            return
+
+    def _may_send(self, row: q.OutMessage) -> bool:
+        """Rate limit; the last slot of a window is kept for the one-time "please wait" notice."""
+        now = utcnow()
+        limit = self.rate if row.kind == "notice" else max(1, self.rate - 1)
+        with self.db.session() as s:
+            slot = next_slot(q.sent_since(s, to_user=row.to_user, since=now - WINDOW), now=now, limit=limit)
+            if slot is None:
+                return True
+            q.defer_user(s, to_user=row.to_user, until=slot)
+            if row.kind == "notice":
+                q.mark_retry(s, outbox_id=row.id, error="rate limit", at=slot)
+            elif not q.notice_since(s, to_user=row.to_user, since=now - WINDOW):
+                q.enqueue_replies(
+                    s, to_user=row.to_user, payloads=to_payloads(text("rate_notice"), markdown=False), kind="notice"
+                )
+                self.wake()
+        log.info("rate limit: user deferred until %s", slot.isoformat())
+        return False

@@ -1,0 +1,71 @@
+"""WeComService: the callback verifier, the API client, the turn worker and the outbox sender, as one unit."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from assistant.settings import Settings
+from assistant.storage import Database
+from assistant.storage import queue as q
+from connectors.wecom.api import WeComApi
+from connectors.wecom.crypto import CallbackVerifier
+from connectors.wecom.parse import InboundMessage
+from connectors.wecom.sender import OutboxSender
+from connectors.wecom.worker import Responder, TurnWorker
+
+log = logging.getLogger(__name__)
+
+
+class WeComService:
+    def __init__(self, *, settings: Settings, db: Database, engine: Responder) -> None:
+        cfg = settings.wecom
+        self.db = db
+        self.verifier = CallbackVerifier(
+            token=cfg.token.get_secret_value(),
+            encoding_aes_key=cfg.encoding_aes_key.get_secret_value(),
+            corp_id=cfg.corp_id,
+        )
+        self.api = WeComApi(
+            corp_id=cfg.corp_id, secret=cfg.secret.get_secret_value(), agent_id=int(cfg.agent_id or 0),
+            base_url=cfg.api_base_url, timeout=cfg.timeout_seconds,
+        )
+        self.sender = OutboxSender(
+            db=db, api=self.api, rate_per_minute=cfg.rate_per_minute, max_attempts=cfg.max_attempts,
+            retry_base_seconds=cfg.retry_base_seconds,
+        )
+        self.worker = TurnWorker(
+            db=db, engine=engine, on_reply=self.sender.wake,
+            download=lambda media_id, cap: self.api.download_media(media_id, max_bytes=cap),
+            max_file_bytes=min(5 * 1024 * 1024, settings.max_file_bytes),
+        )
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self.worker.run(), name="wecom-worker"),
+            asyncio.create_task(self.sender.run(), name="wecom-sender"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.worker.close()
+        self.sender.close()
+
+    def record(self, msg: InboundMessage) -> bool:
+        """Persist the inbound message (blocking); False for a duplicate MsgId / event."""
+        with self.db.session() as s:
+            return q.record_inbound(s, key=msg.key, user_id=msg.user_id, kind=msg.kind, payload=msg.payload)
+
+    async def accept(self, msg: InboundMessage) -> bool:
+        new = await asyncio.to_thread(self.record, msg)
+        if new:
+            self.worker.wake()
+        else:
+            log.info("duplicate inbound %s ignored", msg.key[:40])
+        return new

@@ -1,0 +1,152 @@
+"""The turn worker: an asyncio task that answers queued inbound messages and fills the outbox.
+
+The answer, the outbox rows, the masked conversation and any feedback are written in one
+transaction that also marks the turn done, so a turn is answered exactly once even when two
+processes share the database or one dies half-way (its lease expires and another takes the turn).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Protocol
+
+from assistant.conversation import load_history, save_exchange
+from assistant.storage import Database
+from assistant.storage import queue as q
+from assistant.storage.records import record_feedback
+from assistant.turn import Attachment, Message, Reply, Turn
+from connectors.wecom.formatting import format_reply, to_payloads
+from connectors.wecom.texts import text, unsupported, welcome
+from knowledge.errors import GongkaiError
+
+log = logging.getLogger(__name__)
+
+FILE_TYPES = {".docx", ".txt", ".pdf"}
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_THUMBS = {"👍": "up", "👎": "down"}
+
+
+class Responder(Protocol):
+    def respond(self, turn: Turn) -> Reply: ...
+
+
+@dataclass
+class Answer:
+    text: str
+    user_text: str
+    markdown: bool = True
+    feedback: tuple[str, str] | None = None  # (kind, text)
+    history: bool = True
+
+
+class TurnWorker:
+    def __init__(
+        self, *, db: Database, engine: Responder, download: Callable[[str, int], bytes],
+        on_reply: Callable[[], None], max_file_bytes: int = MAX_FILE_BYTES,
+        concurrency: int = 4, poll_seconds: float = 1.0,
+    ) -> None:
+        self.db, self.engine, self.download, self.on_reply = db, engine, download, on_reply
+        self.max_file_bytes = max_file_bytes
+        self.poll, self.concurrency = poll_seconds, concurrency
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="wecom-turn")
+
+    def wake(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def run(self) -> None:
+        loop = self._loop = asyncio.get_running_loop()
+        while True:
+            self._wake.clear()  # before the claim, so a wake during it is not lost
+            try:
+                jobs = await loop.run_in_executor(self._pool, self._claim)
+                await asyncio.gather(*(loop.run_in_executor(self._pool, self.handle, job) for job in jobs))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("turn worker iteration failed")
+                jobs = []
+            if jobs:
+                self.on_reply()
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _claim(self) -> list[q.Job]:
+        with self.db.session() as s:
+            return q.claim_jobs(s, limit=self.concurrency * 4)
+
+    def handle(self, job: q.Job) -> None:
+        conversation_id = f"wecom:{job.user_id}"
+        try:
+            answer = self.answer(job, conversation_id)
+        except Exception:  # never leave the user without a word
+            log.exception("turn failed key=%s kind=%s", job.key[:40], job.kind)
+            answer = Answer(text=text("internal_error"), user_text="", markdown=False, history=False)
+        with self.db.session() as s:
+            if not q.finish_job(s, job_id=job.id):
+                log.info("turn %s already answered elsewhere", job.id)
+                return
+            q.enqueue_replies(s, to_user=job.user_id, payloads=to_payloads(answer.text, markdown=answer.markdown),
+                              source_key=job.key)
+            if answer.feedback:
+                record_feedback(s, user_id=job.user_id, kind=answer.feedback[0], text=answer.feedback[1])
+            if answer.history and answer.user_text:
+                save_exchange(s, conversation_id=conversation_id, user_id=job.user_id,
+                              user_text=answer.user_text, reply_text=answer.text)
+        log.info("turn done id=%d kind=%s reply_chars=%d", job.id, job.kind, len(answer.text))
+
+    def answer(self, job: q.Job, conversation_id: str) -> Answer:
+        if job.kind == "welcome":
+            return Answer(text=welcome(), user_text="", markdown=False, history=False)
+        if job.kind == "unsupported":
+            return Answer(text=unsupported(str(job.payload.get("type", ""))), user_text="", markdown=False, history=False)
+        if job.kind == "file":
+            return self._answer_file(job, conversation_id)
+        message = str(job.payload.get("text", ""))
+        if message.strip() in _THUMBS:
+            return Answer(text=text("feedback_thanks"), user_text=message, markdown=False,
+                          feedback=(_THUMBS[message.strip()], ""))
+        return self._ask(Turn(text=message, user_id=job.user_id, conversation_id=conversation_id,
+                              history=self._history(conversation_id)), user_text=message)
+
+    def _answer_file(self, job: q.Job, conversation_id: str) -> Answer:
+        filename = str(job.payload.get("filename", ""))
+        user_text = f"[文件] {filename}"
+        ext = PurePath(filename).suffix.lower()
+        if ext not in FILE_TYPES:
+            return Answer(text=text("bad_file_type", ext=ext or filename), user_text=user_text, markdown=False)
+        try:
+            data = self.download(str(job.payload.get("media_id", "")), self.max_file_bytes)
+        except GongkaiError as exc:
+            return Answer(text=exc.user_message, user_text=user_text, markdown=False)
+        turn = Turn(text="", user_id=job.user_id, conversation_id=conversation_id,
+                    history=self._history(conversation_id), attachment=Attachment(filename=filename, data=data))
+        return self._ask(turn, user_text=user_text)
+
+    def _ask(self, turn: Turn, *, user_text: str) -> Answer:
+        try:
+            reply = self.engine.respond(turn)
+        except GongkaiError as exc:
+            return Answer(text=exc.user_message, user_text=user_text, markdown=False)
+        if reply.tool == "feedback":
+            data = reply.data or {}
+            return Answer(text=text("feedback_thanks"), user_text=user_text, markdown=False,
+                          feedback=("text", str(data.get("text", turn.text))))
+        return Answer(text=format_reply(reply), user_text=user_text)
+
+    def _history(self, conversation_id: str) -> tuple[Message, ...]:
+        with self.db.session() as s:
+            return load_history(s, conversation_id)
+

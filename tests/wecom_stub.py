@@ -1,0 +1,239 @@
+"""A loopback stand-in for WeCom's API (``gettoken``, ``message/send``, ``media/get``) and a sender of
+callbacks encrypted exactly as WeCom does it. Used by the WeCom tests and benchmarks/wecom_load.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import xmltodict
+from wechatpy.enterprise.crypto import WeChatCrypto
+
+CORP_ID = "wwloopbackcorp0001"
+SECRET = "loopback-secret-value"
+TOKEN = "loopbacktoken"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters
+AGENT_ID = 1000002
+
+
+@dataclass
+class StubState:
+    tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (epoch seconds)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    media: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    faults: list[str] = field(default_factory=list)  # one fault per next message/send call
+    token_fetches: int = 0
+    send_calls: int = 0
+    duplicates_suppressed: int = 0
+    recent: dict[tuple[str, str], float] = field(default_factory=dict)
+
+
+class WeComStub:
+    """``with WeComStub() as stub:`` serves on 127.0.0.1; ``stub.base_url`` ends in /cgi-bin/."""
+
+    def __init__(self) -> None:
+        self.state = StubState()
+        self.lock = threading.Lock()
+        self._counter = itertools.count(1)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/cgi-bin/"
+
+    def __enter__(self) -> WeComStub:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- controls used by tests ---------------------------------------------------------------
+    def add_media(self, media_id: str, filename: str, data: bytes) -> None:
+        with self.lock:
+            self.state.media[media_id] = (filename, data)
+
+    def fail_next(self, *faults: str) -> None:
+        """Faults for the next message/send calls: "45009", "500", "drop" (close without answering)."""
+        with self.lock:
+            self.state.faults.extend(faults)
+
+    def expire_tokens(self) -> None:
+        with self.lock:
+            self.state.tokens = {t: 0.0 for t in self.state.tokens}
+
+    def messages(self, user: str | None = None) -> list[dict[str, Any]]:
+        with self.lock:
+            return [m for m in self.state.sent if user is None or m["touser"] == user]
+
+    def wait_for(self, user: str, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = self.messages(user)
+            if len(got) >= count:
+                return got
+            time.sleep(0.05)
+        return self.messages(user)
+
+    # --- endpoint logic ----------------------------------------------------------------------
+    def gettoken(self, query: dict[str, str]) -> dict[str, Any]:
+        if query.get("corpid") != CORP_ID or query.get("corpsecret") != SECRET:
+            return {"errcode": 40001, "errmsg": "invalid credential"}
+        with self.lock:
+            token = f"token-{next(self._counter)}"
+            self.state.tokens[token] = time.time() + 7200
+            self.state.token_fetches += 1
+        return {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200}
+
+    def check_token(self, token: str) -> dict[str, Any] | None:
+        with self.lock:
+            expiry = self.state.tokens.get(token)
+        if expiry is None:
+            return {"errcode": 40014, "errmsg": "invalid access_token"}
+        if expiry < time.time():
+            return {"errcode": 42001, "errmsg": "access_token expired"}
+        return None
+
+    def send(self, token: str, body: dict[str, Any]) -> dict[str, Any] | str:
+        with self.lock:
+            self.state.send_calls += 1
+            fault = self.state.faults.pop(0) if self.state.faults else ""
+        if fault == "45009":
+            return {"errcode": 45009, "errmsg": "api freq out of limit"}
+        if fault in ("500", "drop"):
+            return fault
+        error = self.check_token(token)
+        if error:
+            return error
+        msgtype = body.get("msgtype", "")
+        content = str((body.get(msgtype) or {}).get("content", ""))
+        if not body.get("touser") or body.get("agentid") != AGENT_ID or msgtype not in ("text", "markdown"):
+            return {"errcode": 40008, "errmsg": "invalid message"}
+        key = (str(body["touser"]), content)
+        with self.lock:
+            if body.get("enable_duplicate_check") and self.state.recent.get(key, 0) > time.time() - 1800:
+                self.state.duplicates_suppressed += 1
+                return {"errcode": 0, "errmsg": "ok"}
+            self.state.recent[key] = time.time()
+            self.state.sent.append({"touser": body["touser"], "msgtype": msgtype, "content": content,
+                                    "bytes": len(content.encode("utf-8")), "at": time.time()})
+        return {"errcode": 0, "errmsg": "ok", "invaliduser": ""}
+
+
+def _handler(stub: WeComStub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _json(self, data: dict[str, Any], status: int = 200) -> None:
+            raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def _query(self) -> tuple[str, dict[str, str]]:
+            parsed = urllib.parse.urlsplit(self.path)
+            return parsed.path, dict(urllib.parse.parse_qsl(parsed.query))
+
+        def do_GET(self) -> None:
+            path, query = self._query()
+            if path == "/cgi-bin/gettoken":
+                return self._json(stub.gettoken(query))
+            if path == "/cgi-bin/media/get":
+                error = stub.check_token(query.get("access_token", ""))
+                media = stub.state.media.get(query.get("media_id", ""))
+                if error or media is None:
+                    return self._json(error or {"errcode": 40007, "errmsg": "invalid media_id"})
+                filename, data = media
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                quoted = urllib.parse.quote(filename)
+                self.send_header("Content-Disposition", f"attachment; filename*=UTF-8''{quoted}")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return None
+            return self._json({"errcode": 404, "errmsg": "not found"}, status=404)
+
+        def do_POST(self) -> None:
+            path, query = self._query()
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            if path != "/cgi-bin/message/send":
+                return self._json({"errcode": 404, "errmsg": "not found"}, status=404)
+            result = stub.send(query.get("access_token", ""), json.loads(raw.decode("utf-8")))
+            if result == "drop":
+                self.close_connection = True
+                return None
+            if result == "500":
+                return self._json({"errmsg": "internal"}, status=500)
+            assert isinstance(result, dict)
+            return self._json(result)
+
+    return Handler
+
+
+# --- the WeCom side of the callback -----------------------------------------------------------
+class CallbackSender:
+    """Builds callbacks as WeCom does: encrypted XML body, msg_signature/timestamp/nonce in the query."""
+
+    def __init__(self, token: str = TOKEN, aes_key: str = AES_KEY, corp_id: str = CORP_ID) -> None:
+        self.crypto = WeChatCrypto(token, aes_key, corp_id)
+        self._ids = itertools.count(int(time.time() * 1000))
+
+    def next_id(self) -> str:
+        return str(next(self._ids))
+
+    def encrypt(self, plain_xml: str, *, timestamp: int | None = None, nonce: str | None = None) -> tuple[dict[str, str], bytes]:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        nonce = nonce or f"n{self.next_id()}"
+        envelope = xmltodict.parse(self.crypto.encrypt_message(plain_xml, nonce, ts))["xml"]
+        body = (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><Encrypt><![CDATA[{envelope['Encrypt']}]]>"
+                f"</Encrypt><AgentID><![CDATA[{AGENT_ID}]]></AgentID></xml>")
+        params = {"msg_signature": envelope["MsgSignature"], "timestamp": ts, "nonce": nonce}
+        return params, body.encode("utf-8")
+
+    def echo(self, echostr_plain: str) -> dict[str, str]:
+        """Query parameters for the GET URL verification."""
+        ts, nonce = str(int(time.time())), f"n{self.next_id()}"
+        envelope = xmltodict.parse(self.crypto.encrypt_message(echostr_plain, nonce, ts))["xml"]
+        return {"msg_signature": envelope["MsgSignature"], "timestamp": ts, "nonce": nonce,
+                "echostr": envelope["Encrypt"]}
+
+
+def text_xml(user: str, content: str, msg_id: str, created: int | None = None) -> str:
+    return _xml(user, created, "text", f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>")
+
+
+def file_xml(user: str, media_id: str, filename: str, msg_id: str) -> str:
+    extra = f"<MediaId><![CDATA[{media_id}]]></MediaId><FileName><![CDATA[{filename}]]></FileName><MsgId>{msg_id}</MsgId>"
+    return _xml(user, None, "file", extra)
+
+
+def media_xml(user: str, msg_type: str, msg_id: str) -> str:
+    return _xml(user, None, msg_type, f"<MediaId><![CDATA[m{msg_id}]]></MediaId><MsgId>{msg_id}</MsgId>")
+
+
+def event_xml(user: str, event: str, created: int) -> str:
+    return _xml(user, created, "event", f"<Event><![CDATA[{event}]]></Event><EventKey><![CDATA[]]></EventKey>")
+
+
+def _xml(user: str, created: int | None, msg_type: str, extra: str) -> str:
+    created = created if created is not None else int(time.time())
+    return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><FromUserName><![CDATA[{user}]]></FromUserName>"
+            f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>{extra}"
+            f"<AgentID>{AGENT_ID}</AgentID></xml>")
