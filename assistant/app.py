@@ -14,8 +14,10 @@ from assistant import __version__
 from assistant.api import ask, classify, deadline, duties, health
 from assistant.factory import build_engine
 from assistant.settings import Settings
+from assistant.storage import open_database
 from connectors.web import router as web_router
 from connectors.wecom import router as wecom_router
+from connectors.wecom.service import WeComService
 from knowledge.errors import GongkaiError
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.ensure_dirs()
         app.state.settings = settings
         app.state.engine = build_engine(settings)
-        yield
+        app.state.db = open_database(settings.resolved_database_url)
+        app.state.wecom = None
+        if settings.wecom.configured:
+            app.state.wecom = WeComService(settings=settings, db=app.state.db, engine=app.state.engine)
+            await app.state.wecom.start()
+        else:
+            log.warning("WeCom not configured (missing %s): /wecom/callback answers 503", ", ".join(settings.wecom.missing()))
+        try:
+            yield
+        finally:
+            if app.state.wecom is not None:
+                await app.state.wecom.stop()
+            app.state.db.dispose()
 
     app = FastAPI(title="政务公开助手 gongkai", version=__version__, lifespan=lifespan)
     _install_error_handlers(app)

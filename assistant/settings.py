@@ -29,6 +29,7 @@ class WeComSettings(BaseModel):
     timeout_seconds: float = Field(5.0, description="调用企业微信 API 的超时（秒）")
     max_attempts: int = Field(8, description="一条回复最多发送几次，超过后标记为失败")
     rate_per_minute: int = Field(30, description="每个成员每分钟最多发送几条消息（企业微信上限30）")
+    retry_base_seconds: float = Field(2.0, description="发送失败后的首次重试间隔（秒），之后逐次加倍并加随机抖动，最长5分钟")
 
     def missing(self) -> list[str]:
         """Names of the env variables that still need a value for the callback to work."""
