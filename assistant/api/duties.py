@@ -1,7 +1,28 @@
-"""(stub: the route is added by the issue that owns it)"""
+"""``GET /api/duties``: the same JSON as ``gongkai duties --json`` (by unit, or by task with ``task=``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from assistant.api.deps import EngineDep
+from knowledge.errors import BadInput
+from tools.duties import responsible_for, unit_duties
 
 router = APIRouter()
+
+
+@router.get("/api/duties", summary="查询单位在方案中的任务，或反查任务的责任单位")
+def get_duties(
+    engine: EngineDep,
+    unit: str | None = Query(None, description="单位名称：全称、简称或带错字，如 县卫健局、凤羽镇"),
+    task: str | None = Query(None, description="任务内容（反查责任单位），如 门户网站信息公开平台"),
+) -> dict[str, Any]:
+    """Unknown unit → 404, ambiguous or missing input → 400, both with {"error": 中文}."""
+    ctx = engine.toolbox.ctx
+    if unit and unit.strip():
+        return unit_duties(ctx.plan, ctx.units, unit).as_dict()
+    if task and task.strip():
+        return responsible_for(ctx.plan, ctx.units, task).as_dict()
+    raise BadInput("请提供 unit（单位名称）或 task（任务内容）参数。")

@@ -1,7 +1,68 @@
-"""(stub: the commands of this group are added by the issue that owns them)"""
+"""``gongkai duties``: a unit's tasks in the plan (exportable as 任务清单), or who is responsible for a task."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from assistant.cli.common import emit_json
+from assistant.factory import build_tool_context
+from knowledge.errors import BadInput
+from tools import duties as duties_tool
+from tools.export import FORMATS, export
+
+
+def _format_for(fmt: str | None, output: Path | None) -> str | None:
+    """The export format: --format, else the --output file's suffix, else none (chat text)."""
+    if fmt or output is None:
+        return fmt
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise BadInput("无法从文件名判断导出格式，请用 --format csv|xlsx|md 指定。")
+    return suffix
+
+
+def _write(payload: bytes, fmt: str, output: Path | None, count: int) -> None:
+    if output is None:
+        if fmt == "xlsx":
+            raise BadInput("xlsx 是二进制文件，不能输出到终端；请用 --output 指定文件，例如 --output 任务清单.xlsx。")
+        click.echo(payload, nl=False)
+        return
+    try:
+        output.write_bytes(payload)
+    except OSError as exc:
+        raise BadInput(f"无法写入文件“{output}”，请检查路径和权限。", detail=type(exc).__name__) from exc
+    click.echo(f"已导出{count}项任务到 {output}", err=True)
+
+
+@click.command("duties", help="查询单位在方案中的任务（职责清单），或用 --task 反查某项任务的责任单位。")
+@click.argument("unit", required=False)
+@click.option("--task", help="按任务内容反查责任单位，例如：门户网站信息公开平台。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（接口约定见 DESIGN.md）。")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="导出任务清单：csv、xlsx 或 md。")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="导出文件路径（xlsx 必须指定）。"
+)
+def duties_command(unit: str | None, task: str | None, as_json: bool, fmt: str | None, output: Path | None) -> None:
+    if bool(unit) == bool(task):
+        raise BadInput("请给出单位名称（如：gongkai duties 县卫健局）或用 --task 给出任务内容，二者选一。")
+    fmt = _format_for(fmt, output)
+    if as_json and fmt:
+        raise BadInput("--json 不能与导出格式同时使用。")
+    ctx = build_tool_context()
+    if task:
+        if fmt:
+            raise BadInput("只有单位的任务清单可以导出；--task 反查结果请用 --json 或直接查看。")
+        data = duties_tool.responsible_for(ctx.plan, ctx.units, task).as_dict()
+    else:
+        data = duties_tool.unit_duties(ctx.plan, ctx.units, unit or "").as_dict()
+    if as_json:
+        emit_json(data)
+    elif fmt:
+        _write(export(data, fmt), fmt, output, len(data["tasks"]))
+    else:
+        click.echo(duties_tool.render(data))
+
+
+COMMANDS: list[click.Command] = [duties_command]
