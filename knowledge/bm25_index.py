@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +14,8 @@ class Bm25Index:
 
     def __init__(self, corpus_tokens: Sequence[list[str]]) -> None:
         import bm25s  # deferred: keeps `gongkai --help` fast
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
         self.size = len(corpus_tokens)
         self._model: Any = None

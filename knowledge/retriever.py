@@ -146,9 +146,9 @@ class HybridRetriever:
     def _foreign_place(self, words: list[str]) -> str | None:
         rel = self.config.relevance
         for word in words:
-            if len(word) >= rel.foreign_place_min_len and word.endswith(rel.foreign_place_suffixes):
-                if word not in self.known_places and word not in self._corpus_text:
-                    return word
+            place = len(word) >= rel.foreign_place_min_len and word.endswith(rel.foreign_place_suffixes)
+            if place and word not in self.known_places and word not in self._corpus_text:
+                return word
         return None
 
     def _fuse(self, bm25_ranked: list[tuple[int, float]], dense_ranked: list[tuple[int, float]]) -> list[Hit]:
@@ -175,5 +175,5 @@ class HybridRetriever:
 def _index_text(chunk: Chunk) -> str:
     """What BM25 sees: the headings and keywords give a short paragraph its topic words."""
     heading = chunk.metadata.get("heading") or ""
-    keywords = chunk.metadata.get("keywords") or ""
-    return "\n".join(x for x in (chunk.title, heading, chunk.text, keywords) if x)
+    extra = [chunk.metadata.get(k) or "" for k in ("topic", "keywords")]
+    return "\n".join(x for x in (chunk.title, heading, chunk.text, *extra) if x)

@@ -31,8 +31,8 @@ def vector_key(chunk: Chunk) -> str:
 def embed_text(chunk: Chunk) -> str:
     """What gets embedded: the section headings give a short paragraph its topic."""
     heading = chunk.metadata.get("heading") or ""
-    keywords = chunk.metadata.get("keywords") or ""
-    return "\n".join(x for x in (heading, chunk.text, keywords) if x)
+    extra = [chunk.metadata.get(k) or "" for k in ("topic", "keywords")]
+    return "\n".join(x for x in (heading, *extra, chunk.text) if x)
 
 
 class VectorStore:

@@ -1,7 +1,67 @@
-"""(stub: the commands of this group are added by the issue that owns them)"""
+"""``gongkai ask`` (one question) and ``gongkai chat`` (an interactive conversation)."""
 
 from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from assistant.cli.common import emit_json, load_settings
+from assistant.turn import Message, Reply, Turn
+from knowledge.errors import BadInput, GongkaiError
+
+_EXIT_WORDS = {"退出", "exit", "quit", "q", "再见"}
+_MAX_HISTORY = 20
+
+
+def _print_reply(reply: Reply) -> None:
+    click.echo(reply.text)
+
+
+@click.command(help="提问一个问题，回答附出处。例：gongkai ask \"依申请公开多少个工作日内答复？\"")
+@click.argument("question", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（answer、sources、tool、data）")
+def ask(question: tuple[str, ...], as_json: bool) -> None:
+    from assistant.factory import build_engine
+
+    text = " ".join(question).strip()
+    if not text:
+        raise BadInput("问题为空，请输入要问的内容，例如：gongkai ask \"依申请公开多少个工作日内答复？\"")
+    engine = build_engine(load_settings())
+    reply = engine.respond(Turn(text=text, user_id="cli"))
+    if as_json:
+        emit_json(reply.as_dict())
+    else:
+        _print_reply(reply)
+
+
+@click.command(help="交互式问答，保留对话上下文；输入“退出”或按 Ctrl-D 结束。")
+def chat() -> None:
+    from assistant.factory import build_engine
+
+    engine = build_engine(load_settings())
+    history: list[Message] = []
+    click.echo("政务公开助手：请输入问题（输入“退出”结束）。")
+    while True:
+        try:
+            line = input("您> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            click.echo("\n再见。")
+            return
+        if not line:
+            continue
+        if line.lower() in _EXIT_WORDS:
+            click.echo("再见。")
+            return
+        try:
+            reply = engine.respond(Turn(text=line, user_id="cli", conversation_id="cli-chat", history=tuple(history)))
+        except GongkaiError as exc:  # one bad message must not end the conversation
+            click.echo(exc.user_message, err=True)
+            continue
+        except KeyboardInterrupt:
+            click.echo("\n（已中断本次回答）")
+            continue
+        click.echo("助手> " + reply.text + "\n")
+        history.extend([Message("user", line), Message("assistant", reply.text)])
+        del history[:-_MAX_HISTORY]
+
+
+COMMANDS: list[click.Command] = [ask, chat]
