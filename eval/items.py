@@ -161,7 +161,12 @@ def _from_nodes(name: str, stem: str, root: yaml.Node | None, line_offset: int =
     result = LoadResult()
     for node in items_node.value:
         line = node.start_mark.line + 1 + line_offset
-        _add(result, name, stem, line, _construct(node), default_kind)
+        try:
+            raw = _construct(node)
+        except (ValueError, yaml.YAMLError) as exc:  # e.g. 2026-02-30: yaml builds a date and fails
+            result.errors.append(LoadError(name, line, f"有无法识别的值（日期不存在？）：{exc}"))
+            continue
+        _add(result, name, stem, line, raw, default_kind)
     return result
 
 

@@ -1,7 +1,29 @@
-"""(stub: the routes are added by the issue that owns them)"""
+"""The local chat page at ``/``: plain HTML + JS (no build step) over ``/api/ask`` and ``/api/classify``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from pathlib import Path
 
-router = APIRouter()
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from knowledge.errors import NotFound
+
+STATIC_DIR = Path(__file__).parent / "static"
+# An allow-list, not a directory mount: nothing but these three files is ever served from disk.
+_ASSETS = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def index() -> FileResponse:
+    return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=_HEADERS)
+
+
+@router.get("/static/{name}")
+def asset(name: str) -> FileResponse:
+    if name not in _ASSETS:
+        raise NotFound("没有这个文件。")
+    return FileResponse(STATIC_DIR / name, media_type=_ASSETS[name], headers=_HEADERS)

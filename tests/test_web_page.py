@@ -1,0 +1,99 @@
+"""The local chat page at ``/``, driven in a real headless Chromium against the real app on loopback."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from assistant.app import create_app
+from assistant.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+DRAFT = ("关于发放2026年临时救助金的通知\n"
+         "经审核，同意对张三（身份证号：532932198103130505，联系电话：13988726655）发放临时救助金2000元。\n")
+SHOTS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def live_url(settings: Settings) -> Iterator[str]:
+    """The real app under uvicorn on a loopback port, stopped after the test."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_page_and_assets_are_served_and_nothing_else(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/")
+        assert page.status_code == 200 and "政务公开助手" in page.text
+        assert client.get("/static/app.js").status_code == 200
+        assert "text/css" in client.get("/static/style.css").headers["content-type"]
+        missing = client.get("/static/..%2Fsettings.py")
+        assert missing.status_code == 404 and "没有这个文件" in missing.json()["error"]
+
+
+def test_page_never_uses_innerhtml() -> None:
+    js = (Path(__file__).resolve().parent.parent / "connectors/web/static/app.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in js.replace("never innerHTML", "")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+def test_chat_page_in_headless_chromium(live_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 900, "height": 1100})
+        page.goto(live_url + "/")
+        page.fill("#input", "依申请公开的答复期限是多少个工作日？")
+        page.click("#send")
+        citation = page.locator(".msg.assistant details.citation").first
+        citation.wait_for(timeout=60_000)
+        assert "〔《" in citation.locator("summary").inner_text()
+        assert not citation.locator("blockquote").is_visible()
+        citation.locator("summary").click()
+        assert len(citation.locator("blockquote").inner_text().strip()) > 5  # the quoted clause shows
+
+        page.click(".mode[data-mode=classify]")
+        page.fill("#input", DRAFT)
+        page.click("#send")
+        page.locator(".msg.classify").wait_for(timeout=60_000)
+        marks = page.locator(".msg.classify mark.pii")
+        assert "532932198103130505" in marks.all_inner_texts()
+        redacted = page.locator(".msg.classify pre.redacted").inner_text()
+        assert "532932198103130505" not in redacted and "5329" in redacted
+        assert page.locator(".msg.classify .attribute strong").inner_text().startswith("此件")
+
+        page.fill("#input", "<img src=x onerror=alert(1)>")
+        page.click("#send")
+        page.locator(".msg.user .user-text").last.wait_for()
+        assert page.locator(".msg.user img").count() == 0  # typed markup stays text
+
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "web-chat.png"), full_page=True)
+        browser.close()
