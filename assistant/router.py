@@ -1,13 +1,33 @@
-"""Recognise, in free Chinese text, when to call a tool and with which arguments. (stub: filled in by the routing work)"""
+"""Recognise, in free Chinese text, when to call a tool and with which arguments.
+
+Order: an attachment -> classify; slash commands (/期限 /职责 /属性 /帮助 /测验 /反馈); help words;
+a pasted 公文 or "这个文件能不能公开：…" -> classify; a concrete date plus a deadline question ->
+deadline; a unit (or 我们局 remembered from earlier turns) plus a duties question, or "谁负责…" ->
+duties. Everything else is a knowledge question (None). Word lists live in ``router.yaml``.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any
 
-from assistant.turn import Turn
+import yaml
+
+from assistant.dates import find_dates
+from assistant.help import help_text
+from assistant.turn import Message, Turn
+from knowledge.loaders import extract_text
 from knowledge.units import UnitRegistry
+
+ASK_UNIT = "请问是哪个单位？例如：县卫健局、凤羽镇。"
+ASK_TEXT = "请把公文全文粘贴在消息里（或发送 .docx/.txt 文件），我来给出公开属性建议。"
+ASK_DATE = "请告诉我收到申请的日期和提交方式，例如：/期限 2026-09-28 网上。"
+_SLASH = re.compile(r"^[/／]\s*(\S+?)(?:\s+|$)(.*)$", re.S)
+_FIRST_LINE_END = re.compile(r"[:：\n]")
 
 
 @dataclass(frozen=True)
@@ -24,6 +44,157 @@ class Intent:
     reply: str | None = None
 
 
+@cache
+def words() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        resources.files("assistant").joinpath("router.yaml").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def _has(text: str, items: list[str]) -> bool:
+    return any(w in text for w in items)
+
+
 def route(turn: Turn, *, units: UnitRegistry, today: date) -> Intent | None:
     """Return the tool to call for this turn, or None for a knowledge question."""
+    if turn.attachment is not None:
+        return Intent("classify", {"text": extract_text(turn.attachment.filename, turn.attachment.data)})
+    text = turn.text.strip()
+    slash = _SLASH.match(text)
+    if slash and slash[1] in words()["slash"]:
+        return _command(words()["slash"][slash[1]], slash[2].strip(), turn, units, today)
+    if text.lower().strip("!！。. ") in words()["help_words"]:
+        return Intent("help", reply=help_text())
+    return (
+        classify_intent(text)
+        or deadline_intent(text, turn.history, today)
+        or duties_intent(text, turn.history, units)
+    )
+
+
+def _command(tool: str, rest: str, turn: Turn, units: UnitRegistry, today: date) -> Intent:
+    if tool == "help":
+        return Intent("help", reply=help_text())
+    if tool == "quiz":
+        n = re.search(r"\d+", rest)
+        return Intent("quiz", {"text": rest, **({"n": int(n[0])} if n else {})})
+    if tool == "feedback":
+        return Intent("feedback", {"text": rest})
+    if tool == "classify":
+        return Intent("classify", {"text": rest}) if rest else Intent("clarify", reply=ASK_TEXT)
+    if tool == "deadline":
+        found = deadline_intent(rest, turn.history, today, require_question=False)
+        return found or Intent("clarify", reply=ASK_DATE)
+    if rest:
+        return Intent("duties", {"unit": rest})
+    unit = _remembered_unit(turn.history, units)
+    return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
+
+
+# ---- classify --------------------------------------------------------------------------------
+
+
+def classify_intent(text: str) -> Intent | None:
+    """A request to judge a pasted document, or a long text that looks like a 公文."""
+    w = words()["classify"]
+    head = _FIRST_LINE_END.split(text, maxsplit=1)
+    if _has(head[0], w["ask"]):
+        body = head[1].strip() if len(head) > 1 else ""
+        if len(body) >= 20:
+            return Intent("classify", {"text": body})
+        if _has(text, w["refers"]):
+            return Intent("clarify", reply=ASK_TEXT)
+        return None
+    markers = sum(m in text for m in w["markers"]) + bool(re.search(r"\d{4}年\d{1,2}月\d{1,2}日", text))
+    if len(text) > w["min_chars"] and markers >= w["min_markers"]:
+        return Intent("classify", {"text": text})
+    return None
+
+
+# ---- deadline --------------------------------------------------------------------------------
+
+
+def deadline_intent(
+    text: str, history: tuple[Message, ...], today: date, *, require_question: bool = True
+) -> Intent | None:
+    """A deadline question with a concrete date (or a short follow-up to one: 延期的话最晚哪天)."""
+    w = words()["deadline"]
+    dates = find_dates(text, today)
+    if not dates:
+        short_follow_up = len(text) <= 30 and _has(text, w["follow_up"])
+        earlier = _follow_up(history, today) if short_follow_up or not require_question else None
+        if earlier is None:
+            return None
+        notes = [f"接上文，收到日按{earlier.args['received']}计算。"]
+        args: dict[str, Any] = {**earlier.args, **_deadline_options(text, earlier.args, notes)}
+        return Intent("deadline", args, notes=tuple(notes))
+    asked = _has(text, w["ask"]) and (_has(text, w["receipt"]) or _has(text, w["strong"]))
+    if require_question and not asked:
+        return None
+    bad = next((d.text for d in dates if d.day is None), None)
+    if bad is not None:
+        return Intent("clarify", reply=f"日期不存在：{bad}，请核对后再问。")
+    notes = [d.assumption for d in dates[:2] if d.assumption]
+    args = {"received": str(dates[0].day)}
+    if len(dates) > 1 and _has(text, w["correction"]):
+        args["corrected"] = str(dates[1].day)
+    args.update(_deadline_options(text, args, notes))
+    return Intent("deadline", args, notes=tuple(dict.fromkeys(notes)))
+
+
+def _deadline_options(text: str, args: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    w = words()["deadline"]
+    out: dict[str, Any] = {}
+    channel = next((c for c, ws in w["channels"].items() if _has(text, ws)), None)
+    if channel:
+        out["channel"] = channel
+    elif "channel" not in args:
+        out["channel"] = "in_person"
+        notes.append("未说明提交方式，按当面提交计算（以提交当天为收到日）。")
+    if _has(text, w["extend"]):
+        out["extend"] = True
+    pause = re.search(r"(?:征求|第三方|其他机关|征询)[^，。,；]*?(\d{1,3})\s*个?工作日", text)
+    if pause:
+        out["third_party_days"] = int(pause[1])
+    return out
+
+
+def _follow_up(history: tuple[Message, ...], today: date) -> Intent | None:
+    """The deadline the user asked about most recently (for follow-ups without a date)."""
+    for message in reversed(history):
+        if message.role != "user":
+            continue
+        found = deadline_intent(message.text, (), today)
+        if found is not None and found.tool == "deadline":
+            return found
+    return None
+
+
+# ---- duties ----------------------------------------------------------------------------------
+
+
+def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) -> Intent | None:
+    """Tasks of a named (or remembered) unit, or who is responsible for a task."""
+    w = words()["duties"]
+    named = units.find_in_text(text)
+    if named and _has(text, w["ask"]):
+        return Intent("duties", {"unit": named[0].name})
+    if _has(text, w["self"]) and _has(text, w["ask"]):
+        unit = _remembered_unit(history, units)
+        return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
+    for pattern in w["who"]:
+        m = re.search(pattern, text)
+        if m and len(m["task"].strip()) >= 2:
+            return Intent("duties", {"task": m["task"].strip()})
+    return None
+
+
+def _remembered_unit(history: tuple[Message, ...], units: UnitRegistry) -> str | None:
+    """The unit the user named most recently in this conversation."""
+    for message in reversed(history):
+        if message.role == "user":
+            named = units.find_in_text(message.text)
+            if named:
+                return named[0].name
     return None
