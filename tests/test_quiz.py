@@ -1,0 +1,94 @@
+"""The staff quiz: grading table, the stateless /测验 flow through Engine.respond, the CLI and the trainer's summary."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli.main import cli
+from assistant.factory import build_engine
+from assistant.quiz import QuizMaster, QuizQuestion, grade, load_questions
+from assistant.settings import Settings
+from assistant.turn import Message, Turn
+
+FACTS = ("20个工作日", ("政府信息公开工作机构", "信息公开机构"))
+
+
+@pytest.mark.parametrize(
+    ("answer", "score"),
+    [
+        ("应当在20个工作日内答复，由政府信息公开工作机构负责", 1.0),
+        ("２０个工作日，信息公开机构", 1.0),  # full-width digits and the alternative wording
+        ("20 个 工作日。", 0.5),  # spaces and punctuation do not matter
+        ("二十个工作日", 0.0),  # an alternative the set does not list is not guessed
+        ("20个工做日内答复，政府信息公开工作机构", 1.0),  # one wrong character: fuzzy match
+        ("不知道", 0.0),
+        ("", 0.0),
+    ],
+)
+def test_grading_gives_partial_credit_per_key_fact(answer: str, score: float) -> None:
+    assert grade(answer, FACTS).score == score
+
+
+def test_grade_lists_missing_facts() -> None:
+    g = grade("20个工作日", FACTS)
+    assert g.matched == ("20个工作日",) and g.missing == ("政府信息公开工作机构 / 信息公开机构",)
+
+
+QUESTIONS = [
+    QuizQuestion("q-1", "公开属性在哪个系统里标？", ("电子政务协同办公系统",), "洱源县2020年政务公开工作方案", "一", "qa_plan"),
+    QuizQuestion("q-2", "政策文件谁负责解读？", ("谁起草、谁解读",), "洱源县2020年政务公开工作方案", "二", "qa_plan"),
+]
+
+
+def test_quiz_runs_statelessly_through_engine_respond(settings: Settings) -> None:
+    recorded: list[tuple[str, str, int, float]] = []
+    engine = build_engine(settings)
+    engine.quiz = QuizMaster(questions=lambda: QUESTIONS, recorder=lambda *row: recorded.append(row))
+    start = engine.quiz.start(Turn(text="/测验 2", user_id="u1"), {"n": 2})
+    assert start.tool == "quiz" and "【测验 q-" in start.text and "第1/2题" in start.text
+    history = (Message("user", "/测验 2"), Message("assistant", start.text))
+    first = next(q for q in QUESTIONS if q.id == start.data["question_id"])  # type: ignore[index]
+    reply = engine.respond(Turn(text=f"我觉得是{first.key_facts[0]}", user_id="u1", history=history))
+    assert reply.tool == "quiz" and "✅ 回答正确" in reply.text and f"〔《{first.source_title}》{first.source_section}〕" in reply.text
+    assert "第2/2题 · 已得1分" in reply.text and reply.data["next_question_id"] != first.id  # type: ignore[index]
+    history += (Message("user", "x"), Message("assistant", reply.text))
+    last = engine.respond(Turn(text="不知道", user_id="u1", history=history))
+    assert "❌" in last.text and "正确答案：" in last.text and "测验结束：共2题，得分1.0（50%）" in last.text
+    assert recorded == [("u1", "qa_plan", 2, 1.0)]
+    # after the quiz ended, a new message is an ordinary turn again
+    assert not engine.quiz.pending(Turn(text="依申请公开多少天", history=history + (Message("assistant", last.text),)))
+
+
+def test_a_command_leaves_the_quiz(settings: Settings) -> None:
+    master = QuizMaster(questions=lambda: QUESTIONS)
+    start = master.start(Turn(text="/测验"), {})
+    history = (Message("assistant", start.text),)
+    assert master.pending(Turn(text="电子政务协同办公系统", history=history))
+    assert not master.pending(Turn(text="/帮助", history=history))
+
+
+def test_shipped_sets_give_quiz_questions_with_sources() -> None:
+    questions = load_questions()
+    assert len(questions) >= 50
+    assert all(q.key_facts and q.source_title and q.source_section for q in questions)
+
+
+def test_cli_quiz_grades_records_and_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
+    first, second = random.Random(7).sample(list(load_questions()), 2)  # what --seed 7 asks
+    right = "；".join(f if isinstance(f, str) else f[0] for f in first.key_facts)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["quiz", "-n", "2", "--seed", "7", "--user", "zhangsan"], input=f"{right}\n不知道\n")
+    assert result.exit_code == 0, result.output
+    assert first.question in result.output and second.question in result.output
+    assert "✅ 回答正确" in result.output and "出处：〔《" in result.output
+    assert "测验结束：2题，得分1.0（50%）" in result.output and "成绩已记录" in result.output
+    report = runner.invoke(cli, ["quiz", "--report"])
+    assert report.exit_code == 0
+    row = next(line for line in report.output.splitlines() if line.startswith("zhangsan"))
+    assert row.split()[1:] == ["1", "50%", "1/2"]
