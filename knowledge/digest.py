@@ -121,7 +121,9 @@ def parse_digest(text: str) -> list[DigestEntry]:
 
 
 def _broken(entry_id: str, problem: str) -> ConfigError:
-    return ConfigError(f"法规摘要条目 {entry_id} 有误：{problem}。", detail=f"digest entry {entry_id}: {problem}")
+    return ConfigError(
+        f"法规摘要条目 {entry_id} 有误：{problem}。", detail=f"digest entry {entry_id}: {problem}"
+    )
 
 
 def _entry(item: Any, position: int) -> DigestEntry:

@@ -35,9 +35,12 @@ PLAN_TXT = ROOT / "knowledge" / "sources" / "plan.txt"
 REFERENCE = Path(os.environ.get("GONGKAI_REGULATIONS_REFERENCE", "/work/shared/reference/regulations.md"))
 
 REQUIRED_ARTICLES = [2, 3, 4, 5, 10, *range(13, 46), 49, 50, 51]
-PLAN_LABELS = ["一", "二", "三", "四", "五", "六"] + [f"四({n})" for n in "一二三四五六七八九"] + [
-    f"五({n})" for n in "一二三四"
-] + ["六(一)", "六(二)"]
+PLAN_LABELS = (
+    ["一", "二", "三", "四", "五", "六"]
+    + [f"四({n})" for n in "一二三四五六七八九"]
+    + [f"五({n})" for n in "一二三四"]
+    + ["六(一)", "六(二)"]
+)
 
 
 def _items(name: str) -> list[dict]:
@@ -119,7 +122,12 @@ def test_grouped_article_label_covers_each_article() -> None:
         ("al-46", "第四十六条", ["6个月"], "V"),
         ("fee-4", "第四条", ["第1至10件不收费", "第11至30件每件100元", "自然月"], "V"),
         ("fee-4-tiers", "第四条", ["第31至40件每件200元", "第41至50件每件300元"], "推断"),
-        ("fee-5", "第五条", ["1至30页免费", "31至100页每页10元", "101至200页每页20元", "201页以上每页40元"], "V"),
+        (
+            "fee-5",
+            "第五条",
+            ["1至30页免费", "31至100页每页10元", "101至200页每页20元", "201页以上每页40元"],
+            "V",
+        ),
         ("fee-pay", "缴费期限", ["次日起20个工作日"], "P"),
         ("fee-pause", "缴费期间", ["暂停"], "UNVERIFIED"),
         ("ogi-old", "旧条例期限", ["15个工作日", "492号"], "P"),
@@ -129,7 +137,9 @@ def test_grouped_article_label_covers_each_article() -> None:
         ("ar-23", "第二十三条", ["先申请行政复议"], "V"),
     ],
 )
-def test_numbers_and_statuses_match_the_reference(entry_id: str, article: str, facts: list[str], status: str) -> None:
+def test_numbers_and_statuses_match_the_reference(
+    entry_id: str, article: str, facts: list[str], status: str
+) -> None:
     entry = next(e for e in load_digest() if e.id == entry_id)
     assert entry.article == article
     assert entry.status == status
