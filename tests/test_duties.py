@@ -176,3 +176,19 @@ def test_export_csv_and_md(plan: Plan, units: UnitRegistry) -> None:
     assert sum(line.startswith("| ") for line in md) == 21
     with pytest.raises(BadInput):
         export(data, "pdf")
+
+
+def _eval_items() -> list[dict]:
+    import yaml
+
+    from eval.items import SETS_DIR
+
+    return list(yaml.safe_load((SETS_DIR / "duties.yaml").read_text(encoding="utf-8"))["items"])
+
+
+@pytest.mark.parametrize("item", _eval_items(), ids=lambda item: item["id"])
+def test_hand_checked_eval_set(plan: Plan, units: UnitRegistry, item: dict) -> None:
+    tasks = duties.unit_duties(plan, units, item["unit"]).tasks
+    assert sorted({t.section for t in tasks}) == sorted(item["expected_sections"])
+    for role in ("lead", "named"):
+        assert [t.section for t in tasks if t.role == role] == item["expected_roles"][role]
