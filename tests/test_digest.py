@@ -51,9 +51,25 @@ def _alternatives(fact: str | list[str]) -> list[str]:
     return [str(a) for a in fact] if isinstance(fact, list) else [str(fact)]
 
 
-def _sections(source: dict) -> list[str]:
-    section = source["section"]
-    return [str(s) for s in section] if isinstance(section, list) else [str(section)]
+def _cited(item: dict) -> list[tuple[str, str]]:
+    """(title, section) pairs an item accepts; ``source`` may be one mapping or a list of them."""
+    sources = item["source"] if isinstance(item["source"], list) else [item["source"]]
+    out = []
+    for source in sources:
+        section = source["section"]
+        out += [(source["title"], str(s)) for s in (section if isinstance(section, list) else [section])]
+    return out
+
+
+def _texts(title: str, section: str) -> list[str]:
+    """The clause texts a citation points at: plan paragraphs, or the rules of matching digest entries."""
+    if title == PLAN_TITLE:
+        return plan_paragraphs()[section]
+    return [e.rule for e in _entries_for(title, section)]
+
+
+def _facts_in(item: dict, text: str) -> bool:
+    return all(any(a in text for a in _alternatives(f)) for f in item["key_facts"])
 
 
 def plan_paragraphs() -> dict[str, list[str]]:
@@ -236,25 +252,21 @@ def test_questions_are_not_copied_from_the_sources() -> None:
 
 
 def test_plan_key_facts_are_in_the_cited_section() -> None:
-    paragraphs = plan_paragraphs()
     for item in _items("qa_plan"):
-        assert item["source"]["title"] == PLAN_TITLE
-        text = "\n".join(p for s in _sections(item["source"]) for p in paragraphs[s])
-        for fact in item["key_facts"]:
-            assert any(a in text for a in _alternatives(fact)), (item["id"], fact)
+        assert any(title == PLAN_TITLE for title, _ in _cited(item)), item["id"]
+        text = "\n".join(t for title, section in _cited(item) for t in _texts(title, section))
+        assert _facts_in(item, text), item["id"]
 
 
 def test_regulation_key_facts_are_in_the_cited_digest_entry() -> None:
     for item in _items("qa_regulations"):
-        entries = [e for s in _sections(item["source"]) for e in _entries_for(item["source"]["title"], s)]
-        assert entries, item["id"]
-        assert any(
-            all(any(a in e.rule for a in _alternatives(f)) for f in item["key_facts"]) for e in entries
-        ), item["id"]
+        rules = [t for title, section in _cited(item) if title != PLAN_TITLE for t in _texts(title, section)]
+        assert rules, item["id"]
+        assert any(_facts_in(item, rule) for rule in rules), item["id"]
 
 
 def test_every_plan_part_and_subsection_is_asked_about() -> None:
-    asked = {s for item in _items("qa_plan") for s in _sections(item["source"])}
+    asked = {section for item in _items("qa_plan") for title, section in _cited(item) if title == PLAN_TITLE}
     assert set(plan_paragraphs()) <= asked
     for label in PLAN_LABELS:
         assert any(s == label or s.startswith(label + "(") for s in asked), label
@@ -262,11 +274,12 @@ def test_every_plan_part_and_subsection_is_asked_about() -> None:
 
 def test_every_digest_rule_is_asked_about() -> None:
     """An entry is covered when a question cites its article and all its key facts are in its rule."""
-    covered: set[str] = set()
-    for item in _items("qa_regulations"):
-        for section in _sections(item["source"]):
-            for entry in _entries_for(item["source"]["title"], section):
-                if all(any(a in entry.rule for a in _alternatives(f)) for f in item["key_facts"]):
-                    covered.add(entry.id)
+    covered = {
+        entry.id
+        for item in _items("qa_regulations") + _items("qa_plan")
+        for title, section in _cited(item)
+        for entry in _entries_for(title, section)
+        if _facts_in(item, entry.rule)
+    }
     missing = sorted({e.id for e in load_digest()} - covered)
     assert not missing
