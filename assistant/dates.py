@@ -48,6 +48,7 @@ _FUTURE_SLACK = timedelta(days=31)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")),
     ("ymd", re.compile(rf"({_YEAR})\s*年\s*({_NUM})\s*月\s*({_NUM})\s*[日号]?")),
+    ("month_rel", re.compile(rf"(上个?月|本月|这个?月)\s*({_NUM})\s*[日号]")),
     ("md", re.compile(rf"(?<![\d年])({_NUM})\s*月\s*({_NUM})\s*[日号]")),
     ("md", re.compile(rf"(?<![\d年])({_NUM})\s*月\s*(\d{{1,2}})(?![\d月])")),
     ("md_dot", re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})(?![\d./]|\s*[%倍万元个])")),
@@ -126,6 +127,10 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> tuple[date | None, str
         return _safe(_cn_year(g[0]), cn_number(g[1]), cn_number(g[2])), None
     if kind in ("md", "md_dot"):
         return _month_day(cn_number(g[0]), cn_number(g[1]), today)
+    if kind == "month_rel":
+        first = today.replace(day=1)
+        month = (first - timedelta(days=1)).replace(day=1) if g[0].startswith("上") else first
+        return _safe(month.year, month.month, cn_number(g[1])), None
     if kind in ("rel", "week"):
         day = today + timedelta(days=_RELATIVE[m[0]]) if kind == "rel" else _week(g[0], g[1], today)
         return day, f"“{m[0].strip()}”按{day.isoformat()}（周{'一二三四五六日'[day.weekday()]}）计算。"

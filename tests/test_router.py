@@ -1,0 +1,111 @@
+"""Router table: every labelled chat message of eval/sets/intent.yaml, plus multi-turn memory."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.router import Intent, route
+from assistant.turn import Attachment, Message, Turn
+from knowledge.errors import BadInput
+from knowledge.units import load_units
+
+SET = Path(__file__).resolve().parent.parent / "eval" / "sets" / "intent.yaml"
+ITEMS: list[dict[str, Any]] = yaml.safe_load(SET.read_text(encoding="utf-8"))["items"]
+
+
+def _route(message: str, today: date, history: tuple[Message, ...] = ()) -> Intent | None:
+    return route(Turn(message, history=history), units=load_units(), today=today)
+
+
+def _matches(item: dict[str, Any], intent: Intent | None) -> bool:
+    tool = intent.tool if intent else None
+    if tool != item["expected_tool"]:
+        return False
+    args = intent.args if intent else {}
+    return all(
+        str(args.get(k)).lower() == str(v).lower() for k, v in (item.get("expected_args") or {}).items()
+    )
+
+
+def test_set_is_big_enough_and_accuracy_meets_target() -> None:
+    assert len(ITEMS) >= 60
+    hits = sum(_matches(item, _route(item["message"], item["today"])) for item in ITEMS)
+    accuracy = hits / len(ITEMS)
+    print(f"intent accuracy {hits}/{len(ITEMS)} = {accuracy:.3f}")
+    assert accuracy >= 0.95
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[i["id"] for i in ITEMS])
+def test_each_labelled_message(item: dict[str, Any]) -> None:
+    intent = _route(item["message"], item["today"])
+    assert _matches(item, intent), intent
+
+
+def test_deadline_intent_states_its_assumptions() -> None:
+    intent = _route("9月28日收到的申请哪天到期", date(2026, 11, 27))
+    assert intent is not None
+    assert "未写年份，按2026年计算。" in intent.notes
+    assert any("按当面提交计算" in n for n in intent.notes)
+
+
+def test_unit_named_earlier_is_remembered() -> None:
+    history = (
+        Message("user", "我是邓川镇的，想问下政务公开的事"),
+        Message("assistant", "好的，请问有什么问题？"),
+        Message("user", "依申请公开多少天内答复?"),
+        Message("assistant", "20个工作日……"),
+    )
+    intent = _route("那我们镇有哪些任务", date(2026, 11, 27), history)
+    assert intent == Intent("duties", {"unit": "邓川镇人民政府"})
+    # the most recent unit wins
+    later = (*history, Message("user", "财政局的任务有哪些"))
+    assert _route("我们局要做什么", date(2026, 11, 27), later) == Intent("duties", {"unit": "县财政局"})
+
+
+def test_follow_up_reuses_the_earlier_date_and_adds_extension() -> None:
+    history = (Message("user", "上周五网上收到的申请，什么时候要答复"), Message("assistant", "答复截止日……"))
+    intent = _route("延期的话最晚哪天", date(2026, 11, 27), history)
+    assert intent is not None and intent.tool == "deadline"
+    assert intent.args == {"received": "2026-11-20", "channel": "online", "extend": True}
+    assert _route("延期的话最晚哪天", date(2026, 11, 27)) is None  # no earlier date: a knowledge question
+
+
+def test_attachment_goes_to_classify_with_its_text() -> None:
+    turn = Turn(
+        "", attachment=Attachment("通知.txt", "关于做好年度报告工作的通知\n各镇乡人民政府：".encode())
+    )
+    intent = route(turn, units=load_units(), today=date(2026, 11, 27))
+    assert intent is not None and intent.tool == "classify"
+    assert intent.args["text"].startswith("关于做好年度报告工作的通知")
+
+
+def test_bad_attachment_gives_a_chinese_error() -> None:
+    turn = Turn("", attachment=Attachment("空.txt", b""))
+    with pytest.raises(BadInput) as err:
+        route(turn, units=load_units(), today=date(2026, 11, 27))
+    assert err.value.user_message
+
+
+class _NoHits:
+    def search(self, query: str, k: int) -> list[Any]:
+        return []
+
+
+def test_engine_answers_a_deadline_question_with_its_assumptions_first() -> None:
+    from assistant.engine import Engine
+    from assistant.factory import build_tool_context
+    from tools.registry import Toolbox
+
+    engine = Engine(retriever=_NoHits(), toolbox=Toolbox(build_tool_context()))
+    reply = engine.respond(Turn("9月18日网上收到的申请哪天到期", today=date(2026, 11, 27)))
+    assert reply.tool == "deadline"
+    assert reply.text.startswith("未写年份，按2026年计算。")
+    assert "**答复截止日：2026-10-22（周四）**" in reply.text
+    assert reply.data is not None and reply.data["due"] == "2026-10-22"
+    with pytest.raises(BadInput, match="492号"):
+        engine.respond(Turn("2019年3月1日收到的申请哪天到期", today=date(2026, 11, 27)))
