@@ -23,6 +23,8 @@ from knowledge.errors import Ambiguous, BadInput, ConfigError, NotFound
 
 KINDS = ("department", "township", "enterprise")
 _MAX_LISTED = 8
+MAX_NAME_CHARS = 100  # longer input is a pasted text, not a unit name
+_MAX_FUZZY_CHARS = 20
 _STRIP = re.compile(r"[\s\u3000,，。.、;；:：!！?？\"'“”‘’()（）《》〈〉【】\[\]]+")
 
 
@@ -126,6 +128,8 @@ class UnitRegistry:
         key = normalise(name)
         if not key:
             raise BadInput("请输入单位名称，例如：县卫生健康局、卫健局、凤羽镇。")
+        if len(key) > MAX_NAME_CHARS:
+            raise BadInput(f"单位名称过长（超过{MAX_NAME_CHARS}字），请只输入单位名称。")
         exact = self._keys.get(key, [])
         if len(exact) == 1:
             return exact[0]
@@ -148,6 +152,8 @@ class UnitRegistry:
 
     def _fuzzy(self, name: str, key: str) -> Unit:
         limit = 1 if len(key) <= 5 else 2
+        if len(key) > _MAX_FUZZY_CHARS:
+            raise self._not_found(name, key)
         scored = [(edit_distance(key, k), us) for k, us in self._keys.items() if len(k) >= 2]
         best = min((d for d, _ in scored), default=limit + 1)
         near_absent = min((edit_distance(key, a) for a in self._absent), default=limit + 1)
@@ -196,7 +202,7 @@ class UnitRegistry:
         names = [u.name for u in units]
         listed = "、".join(names[:_MAX_LISTED]) + (f"等{len(names)}个单位" if len(names) > _MAX_LISTED else "")
         return Ambiguous(
-            f"“{name.strip()}”可能指：{listed}。请说明是哪一个单位。",
+            f"“{name.strip()[:30]}”可能指：{listed}。请说明是哪一个单位。",
             candidates=names,
             detail=f"ambiguous unit, {len(names)} candidates",
         )
@@ -204,7 +210,7 @@ class UnitRegistry:
     def _not_found(self, name: str, key: str) -> UnitNotFound:
         close = self.suggestions(key)
         return UnitNotFound(
-            f"方案中未找到该单位“{name.strip()}”。最接近的单位：{'、'.join(close)}。",
+            f"方案中未找到该单位“{name.strip()[:30]}”。最接近的单位：{'、'.join(close)}。",
             candidates=close,
             detail=f"unknown unit, input length {len(name)}",
         )

@@ -127,6 +127,8 @@ def test_reverse_question_without_a_match(plan: Plan, units: UnitRegistry) -> No
         duties.responsible_for(plan, units, "明天洱源天气怎么样")
     with pytest.raises(BadInput):
         duties.responsible_for(plan, units, "谁负责？")
+    with pytest.raises(BadInput):
+        duties.responsible_for(plan, units, "门户网站" * 60)
 
 
 def test_tool_contract_and_rendering(plan: Plan, units: UnitRegistry) -> None:

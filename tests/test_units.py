@@ -102,7 +102,7 @@ def test_unknown_unit_gets_closest_names(units: UnitRegistry, typed: str, sugges
         assert suggested in err.value.candidates
 
 
-@pytest.mark.parametrize("typed", ["", "   ", "，。"])
+@pytest.mark.parametrize("typed", ["", "   ", "，。", "卫" * 101])
 def test_empty_input(units: UnitRegistry, typed: str) -> None:
     with pytest.raises(BadInput):
         units.resolve(typed)
@@ -127,6 +127,7 @@ def test_find_in_text(units: UnitRegistry) -> None:
     assert [u.name for u in found] == ["凤羽镇人民政府", "县卫生健康局", "县人力资源社会保障局", "县人民政府办公室"]
     assert [u.name for u in units.find_in_text("洱源县卫生健康局、卫健局")] == ["县卫生健康局"]
     assert units.find_in_text("明天洱源天气怎么样") == []
+    assert units.find_in_text("主动公开农业农村领域信息") == []
     assert [u.name for u in units.find_in_text("ＸＸ县财政局")] == ["县财政局"]
 
 

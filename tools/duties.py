@@ -39,6 +39,7 @@ from tools.context import ToolContext
 ROLES = ("lead", "named", "collective")
 _ROLE_NAMES = {"lead": "牵头", "named": "点名负责", "collective": "统称负责"}
 _TITLE_MAX = 36
+MAX_QUERY_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,8 @@ def responsible_for(plan: Plan, units: UnitRegistry, query: str) -> ResponsibleR
         BadInput: nothing left to match. NotFound: no task of the plan matches.
     """
     config = _search_config()
+    if len(query) > MAX_QUERY_CHARS:
+        raise BadInput(f"任务描述过长（超过{MAX_QUERY_CHARS}字），请用一句话说明要查的任务。")
     core = query.strip()
     for word in config.question_words:
         core = core.replace(word, " ")
