@@ -192,3 +192,19 @@ def test_other_periods() -> None:
     assert lawsuit_after_review_due(D("2026-02-02")) == D("2026-02-24")  # 2/17 in 春节 break
     # no 2/31 -> month end 2/28, a Saturday but a 调休 working day, so no roll-over
     assert direct_lawsuit_due(D("2025-08-31")) == D("2026-02-28")
+
+
+def test_eval_set_agrees_with_the_calculator() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parent.parent / "eval" / "sets" / "deadline.yaml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    assert len(items) >= 20
+    for item in items:
+        inp = dict(item["input"])
+        corrected = D(str(inp.pop("corrected"))) if "corrected" in inp else None
+        data = compute_deadline(D(str(inp.pop("received"))), corrected=corrected, **inp).as_dict()
+        for key, value in item["expected"].items():
+            assert str(data[key]).lower() == str(value).lower(), (item["id"], key)
