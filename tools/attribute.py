@@ -95,16 +95,20 @@ def _apply_redaction(label: str, title: str, text: str, private: list[Finding]) 
     secrets = [w for w in book.commercial_secret if w in text]
     if label != PUBLIC or not (private or secrets):
         return label, []
+    excused: list[Reason] = []
     exception = rules.exception_hit(title, text)
-    if exception is not None and not secrets:
-        return label, [Reason(exception[1], PLAN_BASIS)]
+    if exception is not None:
+        excused = [Reason(exception[1], PLAN_BASIS)]
+        private = [f for f in private if f.type not in exception[0].excused]
+        if not (private or secrets):
+            return label, excused
     parts = []
     if private:
         parts.append(f"文中含有个人信息（{_data_summary(private)}），公开前应去标识化处理")
     if secrets:
         parts.append(f"文中可能含有第三方商业秘密（“{secrets[0]}”），公开前应删去")
     text_ = "；".join(parts) + "。可区分处理的，删去这些内容后公开其余部分。"
-    return REDACTED, [Reason(text_, book.redaction_basis)]
+    return REDACTED, [*excused, Reason(text_, book.redaction_basis)]
 
 
 def classify_document(text: str, *, title: str | None = None) -> Classification:

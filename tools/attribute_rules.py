@@ -41,9 +41,19 @@ class RuleHit:
 
 
 @dataclass(frozen=True)
+class Exception_:
+    """惩戒公示 / 强制性信息披露: the personal-data types such a document may publish as they are."""
+
+    id: str
+    patterns: tuple[re.Pattern[str], ...]
+    excused: frozenset[str]
+    reason: str
+
+
+@dataclass(frozen=True)
 class RuleBook:
     rules: tuple[Rule, ...]
-    exceptions: tuple[tuple[str, tuple[re.Pattern[str], ...], str], ...]
+    exceptions: tuple[Exception_, ...]
     commercial_secret: tuple[str, ...]
     redact_types: frozenset[str]
     redaction_basis: str
@@ -69,7 +79,8 @@ def rulebook() -> RuleBook:
     raw = yaml.safe_load(text)
     return RuleBook(
         rules=tuple(_rule(r) for r in raw["rules"]),
-        exceptions=tuple((e["id"], _compile(e["patterns"]), e["reason"]) for e in raw["disclosure_exceptions"]),
+        exceptions=tuple(Exception_(e["id"], _compile(e["patterns"]), frozenset(e["excused"]), e["reason"])
+                         for e in raw["disclosure_exceptions"]),
         commercial_secret=tuple(raw["commercial_secret"]),
         redact_types=frozenset(raw["redact_types"]),
         redaction_basis=raw["redaction_basis"],
@@ -122,14 +133,14 @@ def first_hit(title: str, text: str) -> RuleHit | None:
     return None
 
 
-def exception_hit(title: str, text: str) -> tuple[str, str] | None:
-    """(id, reason) when the document is 惩戒公示 or a legally required disclosure."""
+def exception_hit(title: str, text: str) -> tuple[Exception_, str] | None:
+    """(exception, reason) when the document is 惩戒公示 or a legally required disclosure."""
     scope = title + "\n" + text[:HEAD_CHARS * 2]
-    for ex_id, patterns, reason in rulebook().exceptions:
-        for pattern in patterns:
+    for exc in rulebook().exceptions:
+        for pattern in exc.patterns:
             m = pattern.search(scope)
             if m:
-                return ex_id, reason.replace("{match}", m.group())
+                return exc, exc.reason.replace("{match}", m.group())
     return None
 
 
