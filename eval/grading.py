@@ -56,7 +56,7 @@ def is_refusal(reply: dict[str, Any]) -> bool:
 
 
 def _facts(item: Item) -> list[Fact]:
-    return [f if isinstance(f, str) else tuple(str(a) for a in f) for f in item.data.get("key_facts", [])]
+    return [tuple(str(a) for a in f) if isinstance(f, list) else str(f) for f in item.data.get("key_facts", [])]
 
 
 def grade_qa(item: Item, reply: dict[str, Any]) -> ItemResult:

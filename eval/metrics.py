@@ -126,7 +126,7 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
         "qa.key_fact_accuracy": facts["accuracy"], "qa.false_refusal": facts["false_refusal"],
         "oos.refusal_rate": oos["rate"],
         "classify.accuracy": cls["accuracy"], "classify.public_when_not": cls["public_when_not"] if cls["n"] else None,
-        "redaction.precision": red["precision"], "redaction.recall": red["recall"],
+        "classify.redaction_recall": red["recall"],
         "pii.precision": pii["precision"], "pii.recall": pii["recall"],
         "duties.precision": dut["precision"], "duties.recall": dut["recall"],
         "deadline.exact_match": dl["rate"], "intent.accuracy": it["accuracy"],

@@ -19,7 +19,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-left
 .bad b{color:#b91c1c}table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border:1px solid #d9e2ec;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f0f4f8}
 td.num{text-align:right;font-variant-numeric:tabular-nums}pre{white-space:pre-wrap;margin:0;font-size:12px}
-details summary{cursor:pointer;color:#1d4ed8}.err{color:#b91c1c}
+details summary{cursor:pointer;color:#1d4ed8}.row{display:flex;flex-wrap:wrap;gap:28px;align-items:flex-start}.err{color:#b91c1c}
 """
 _HEAT = ("#f8fafc", "#fde2e2", "#f9a8a8", "#ef6b6b", "#c81e1e")
 
@@ -52,23 +52,50 @@ def _cards(summary: dict[str, Any]) -> str:
     return '<div class="cards">' + "".join(out) + "</div>"
 
 
-def bar_chart(sections: dict[str, dict[str, Any]]) -> str:
-    """Horizontal bars: item accuracy per section (qa rows also show hit@5 as a thin bar)."""
-    rows = sorted(sections.items())
-    label_w, bar_w, row_h = 150, 420, 26
+_NUM = "一二三四五六七八九十"
+_KIND_NAMES = {"qa": "问答", "out_of_scope": "范围外问题", "classify": "公开属性", "pii": "个人信息识别",
+               "duties": "职责清单", "deadline": "期限计算", "intent": "意图识别"}
+
+
+def _plan_key(label: str) -> tuple[int, int] | None:
+    """"四(三)" → (4, 3), "一" → (1, 0); None for anything that is not a plan section label."""
+    head, _, rest = label.partition("(")
+    if len(head) != 1 or head not in _NUM:
+        return None
+    sub = rest.rstrip(")")
+    if rest and (len(sub) != 1 or sub not in _NUM):
+        return None
+    return _NUM.index(head) + 1, (_NUM.index(sub) + 1) if sub else 0
+
+
+def split_rows(sections: dict[str, dict[str, Any]]) -> tuple[list[tuple[str, dict[str, Any]]], ...]:
+    """(plan sections in plan order, other sources by size, item kinds)."""
+    plan = sorted(((k, v) for k, v in sections.items() if _plan_key(k)), key=lambda kv: _plan_key(kv[0]) or (0, 0))
+    kinds = [(_KIND_NAMES[k], sections[k]) for k in _KIND_NAMES if k in sections and k != "qa"]
+    laws = sorted(((k, v) for k, v in sections.items() if not _plan_key(k) and k not in _KIND_NAMES),
+                  key=lambda kv: (-kv[1]["n"], kv[0]))
+    return plan, laws, kinds
+
+
+def bar_chart(rows: list[tuple[str, dict[str, Any]]], chart_id: str, label_w: int = 90) -> str:
+    """Horizontal bars: item pass rate per row (qa rows also show hit@5 as a thin orange bar)."""
+    bar_w, row_h = 360, 24
     height = row_h * len(rows) + 30
-    parts = [f'<svg id="section-chart" xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 120}" '
-             f'height="{height}" role="img" aria-label="各章节正确率">']
+    parts = [f'<svg id="{chart_id}" class="chart" xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 110}" '
+             f'height="{height}" role="img" aria-label="正确率">']
     for i, (name, row) in enumerate(rows):
-        y = 10 + i * row_h
+        y = 8 + i * row_h
         acc = row.get("accuracy") or 0.0
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" font-size="12">{escape(name)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="16" fill="#f0f4f8"/>')
-        parts.append(f'<rect class="bar" x="{label_w}" y="{y}" width="{acc * bar_w:.1f}" height="16" fill="#2563eb"/>')
+        shown = name if len(name) <= 18 else name[:17] + "…"
+        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end" font-size="12">'
+                     f"<title>{escape(name)}</title>{escape(shown)}</text>")
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="15" fill="#f0f4f8"/>')
+        colour = "#2563eb" if acc >= 0.8 else "#f97316" if acc >= 0.5 else "#dc2626"
+        parts.append(f'<rect class="bar" x="{label_w}" y="{y}" width="{acc * bar_w:.1f}" height="15" fill="{colour}"/>')
         if row.get("hit@5") is not None:
-            parts.append(f'<rect x="{label_w}" y="{y + 17}" width="{row["hit@5"] * bar_w:.1f}" height="4" fill="#f59e0b"/>')
-        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 14}" font-size="12">{acc:.0%}（{row["n"]}题）</text>')
-    parts.append(f'<text x="{label_w}" y="{height - 4}" font-size="11" fill="#52606d">蓝：题目通过率；橙：检索前五命中率</text>')
+            parts.append(f'<rect x="{label_w}" y="{y + 16}" width="{row["hit@5"] * bar_w:.1f}" height="3" fill="#a16207"/>')
+        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 13}" font-size="12">{acc:.0%}（{row["n"]}题）</text>')
+    parts.append(f'<text x="{label_w}" y="{height - 4}" font-size="11" fill="#52606d">粗条：通过率；细条：检索前五命中率</text>')
     return "".join(parts) + "</svg>"
 
 
@@ -91,7 +118,7 @@ def heat_map(cls: dict[str, Any]) -> str:
                      f"{escape(row_label.replace('此件', ''))}</text>")
         for j, col in enumerate(cols):
             count = cls["confusion"].get(row_label, {}).get(col, 0)
-            shade = _HEAT[min(4, round(4 * count / peak))] if count else _HEAT[0]
+            shade = _HEAT[max(1, min(4, round(4 * count / peak)))] if count else _HEAT[0]
             if count and col == row_label:
                 shade = "#bbf7d0" if count < peak / 2 else "#4ade80"
             parts.append(f'<rect class="cell" x="{left + j * cell}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
@@ -134,10 +161,20 @@ def sections_table(sections: dict[str, dict[str, Any]]) -> str:
             ("key_fact_accuracy", "要点准确率")]
     head = "".join(f"<th>{c[1]}</th>" for c in cols)
     body = []
-    for name, row in sorted(sections.items()):
+    plan, laws, kinds = split_rows(sections)
+    for name, row in plan + laws + kinds:
         cells = "".join(f'<td class="num">{escape(fmt(k, row.get(k)) if k != "n" else str(row["n"]))}</td>' for k, _ in cols)
         body.append(f"<tr><td>{escape(name)}</td>{cells}</tr>")
     return f"<table><tr><th>章节 / 类型</th>{head}</tr>{''.join(body)}</table>"
+
+
+def _charts(summary: dict[str, Any]) -> str:
+    plan, laws, _ = split_rows(summary["sections"])
+    kinds = [(_KIND_NAMES.get(k, k), {"n": v["n"], "accuracy": v["rate"]}) for k, v in summary["kinds"].items()]
+    return ("<div class='row'><div><h2>各类题目通过率</h2>" + bar_chart(kinds, "kind-chart")
+            + "</div><div><h2>公开属性混淆矩阵</h2>" + heat_map(summary["metrics"]["classify"]) + "</div></div>"
+            + "<div class='row'><div><h2>方案各章节正确率</h2>" + bar_chart(plan, "section-chart", 60)
+            + "</div><div><h2>法规等其他出处正确率</h2>" + bar_chart(laws, "source-chart", 230) + "</div></div>")
 
 
 def render_html(summary: dict[str, Any], items: list[dict[str, Any]], *, title: str = "政务公开助手评测报告",
@@ -148,8 +185,7 @@ def render_html(summary: dict[str, Any], items: list[dict[str, Any]], *, title: 
             f"<style>{_CSS}</style></head><body><h1>{escape(title)}</h1><div class='meta'>{escape(meta)}</div>"
             f"{_cards(summary)}"
             + (f"<h2>题库格式问题（这些题未运行）</h2><ul class='err'>{err_html}</ul>" if errors else "")
-            + f"<h2>各章节正确率</h2>{bar_chart(summary['sections'])}"
-            + f"<h2>公开属性混淆矩阵</h2>{heat_map(summary['metrics']['classify'])}"
+            + _charts(summary)
             + f"<h2>分章节明细</h2>{sections_table(summary['sections'])}"
             + f"<h2>未通过的题目（{sum(1 for r in items if not r['passed'])}）</h2>{failures_table(items)}"
             + "</body></html>")

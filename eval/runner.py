@@ -67,7 +67,8 @@ def run_item(item: Item, backend: Backend) -> ItemResult:
     except GongkaiError as exc:
         result = _failed(item, exc.user_message)
     except Exception as exc:  # one broken item must not stop a trainer's whole run
-        log.exception("eval item %s failed", item.id)
+        log.error("eval item %s failed: %s", item.id, type(exc).__name__)
+        log.debug("eval item %s traceback", item.id, exc_info=True)
         result = _failed(item, f"内部错误：{type(exc).__name__}")
     result.latency_ms = (time.perf_counter() - started) * 1000
     return result

@@ -1,0 +1,80 @@
+"""The eval over the shipped sets: the HTML report is self-contained and reads well in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.factory import build_engine
+from assistant.settings import Settings
+from eval.items import default_paths, load_sets
+from eval.metrics import summarise
+from eval.report import render_html
+from eval.runner import LocalBackend, run_items
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.fixture(scope="module")
+def shipped_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("eval") / "data", embedder="none")
+    results = run_items(load_sets(default_paths()).items, LocalBackend(build_engine(settings)))
+    return summarise(results), [r.as_dict() for r in results]
+
+
+def test_report_is_self_contained(shipped_run: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
+    summary, items = shipped_run
+    html = render_html(summary, items)
+    assert "<script" not in html and not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<style>" in html and 'id="section-chart"' in html and 'id="confusion-heatmap"' in html
+    failed = [r for r in items if not r["passed"]]
+    assert html.count('<tr class="failed">') == len(failed)
+    for r in failed[:5]:  # each failure shows its id and (escaped) question
+        assert f"<td>{r['id']}</td>" in html
+
+
+def test_report_escapes_item_text() -> None:
+    summary = summarise([])
+    items = [{"id": "x<1>", "kind": "qa", "passed": False, "prompt": "<script>alert(1)</script>", "expected": "a&b",
+              "got": "<b>", "sources": [{"title": "<i>", "section": "一", "text": "</pre>"}], "error": None}]
+    html = render_html(summary, items)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "x&lt;1&gt;" in html
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+def test_report_for_shipped_sets_in_headless_chromium(
+    shipped_run: tuple[dict[str, Any], list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    summary, items = shipped_run
+    assert summary["total"] >= 250
+    page_file = tmp_path / "report.html"
+    page_file.write_text(render_html(summary, items, meta="shipped sets · embedder none"), encoding="utf-8")
+    DOCS.mkdir(exist_ok=True)
+    shot = DOCS / "eval-report.png"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        page.goto(page_file.as_uri())
+        # one bar per kind (qa included), per plan section and per other source
+        assert page.locator("svg.chart rect.bar").count() == len(summary["sections"]) + 1
+        assert page.locator("#section-chart rect.bar").count() >= 18  # every plan section that has a question
+        assert page.locator("#confusion-heatmap rect.cell").count() >= 16
+        assert page.locator("#section-chart").bounding_box()["height"] > 100  # type: ignore[index]
+        assert page.locator('.card[data-metric="qa.hit@5"] b').inner_text().endswith("%")
+        failed = sum(1 for r in items if not r["passed"])
+        assert page.locator("#failures tr.failed").count() == failed
+        page.screenshot(path=str(shot), full_page=False)
+        browser.close()
+    image = Image.open(shot).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 16) or []
+    assert image.size == (1100, 1400) and len(colours) > 50  # text, bars and cells, not a blank page
