@@ -9,16 +9,14 @@ from datetime import date
 import pytest
 
 from knowledge.errors import BadInput
-from tools.deadlines import (
+from tools.deadlines import compute_deadline, parse_date, render
+from tools.periods import (
     active_disclosure_due,
     annual_report_dues,
-    compute_deadline,
     consultation_reply_due,
     direct_lawsuit_due,
     fee_payment_due,
     lawsuit_after_review_due,
-    parse_date,
-    render,
     review_application_due,
 )
 
@@ -208,3 +206,16 @@ def test_eval_set_agrees_with_the_calculator() -> None:
         data = compute_deadline(D(str(inp.pop("received"))), corrected=corrected, **inp).as_dict()
         for key, value in item["expected"].items():
             assert str(data[key]).lower() == str(value).lower(), (item["id"], key)
+
+
+def test_langchain_tool_schema_and_errors() -> None:
+    from assistant.factory import build_tool_context
+    from tools.deadlines import make_tool
+
+    tool = make_tool(build_tool_context())
+    assert tool.name == "deadline"
+    assert set(tool.args) == {"received", "channel", "extend", "third_party_days", "corrected"}
+    assert "working days" in (tool.description or "")
+    assert tool.invoke({"received": "2026-02-13", "channel": "fax"})["due"] == "2026-03-19"
+    with pytest.raises(BadInput, match="日期不存在：2021-02-30"):
+        tool.invoke({"received": "2021-02-30"})

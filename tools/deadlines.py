@@ -7,10 +7,9 @@
 
 from __future__ import annotations
 
-import calendar as _calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from knowledge.errors import BadInput
 from tools.context import ToolContext
-from tools.workcal import Calendar, Step, add_workdays, load_calendar, next_workday_on_or_after
+from tools.workcal import Calendar, Step, add_workdays, load_calendar
 
 RULES_FILE = Path(__file__).parent / "data" / "deadline_rules.yaml"
 WEEKDAYS = "一二三四五六日"
@@ -116,12 +115,7 @@ def compute_deadline(
     cal = cal or load_calendar()
     r = rules()
     channel = parse_channel(channel)
-    if received < r["in_force_since"]:
-        raise BadInput(text("before_in_force", received=received.isoformat()))
-    if not 0 <= third_party_days <= 200:
-        raise BadInput("征求意见用时应为0到200之间的工作日数。")
-    if corrected is not None and corrected < received:
-        raise BadInput(f"补正日期{corrected.isoformat()}早于收到日{received.isoformat()}，请核对。")
+    _validate(received, corrected, third_party_days)
     p = r["periods"]
     correction_due, corr_steps = add_workdays(received, p["correction_notice"], cal)
     start = corrected or received
@@ -131,7 +125,9 @@ def compute_deadline(
     marks = {reply_n: "答复截止日", reply_n + p["extension"]: "延期后截止日"}
     lines = _step_lines(received, corrected, walk, corr_steps, marks, cal)
     days = [s.day for s in walk] + [s.day for s in corr_steps]
-    warnings = _warnings(cal, days, due=due, today=today, third_party_days=third_party_days, extend=extend)
+    warnings = _warnings(
+        cal, days, received=received, due=due, today=today, third_party_days=third_party_days, extend=extend
+    )
     return DeadlineResult(
         received=received,
         channel=channel,
@@ -147,6 +143,15 @@ def compute_deadline(
         warnings=tuple(warnings),
         basis=tuple(r["basis"]),
     )
+
+
+def _validate(received: date, corrected: date | None, third_party_days: int) -> None:
+    if received < rules()["in_force_since"]:
+        raise BadInput(text("before_in_force", received=received.isoformat()))
+    if not 0 <= third_party_days <= 200:
+        raise BadInput("征求意见用时应为0到200之间的工作日数。")
+    if corrected is not None and corrected < received:
+        raise BadInput(f"补正日期{corrected.isoformat()}早于收到日{received.isoformat()}，请核对。")
 
 
 def _step_lines(
@@ -195,7 +200,14 @@ def _walk_lines(walk: tuple[Step, ...], marks: dict[int, str], cal: Calendar) ->
 
 
 def _warnings(
-    cal: Calendar, days: list[date], *, due: date, today: date | None, third_party_days: int, extend: bool
+    cal: Calendar,
+    days: list[date],
+    *,
+    received: date,
+    due: date,
+    today: date | None,
+    third_party_days: int,
+    extend: bool,
 ) -> list[str]:
     out: list[str] = []
     prov = sorted({d.year for d in days if cal.is_provisional(d)})
@@ -209,51 +221,11 @@ def _warnings(
         out.append(text("third_party_note", n=third_party_days))
     if extend:
         out.append(text("extension_note", due=due.isoformat()))
+    if today is not None and received > today:
+        out.append(f"收到日晚于今天（{today.isoformat()}），以上按预计收到日计算。")
     if today is not None and today > due:
         out.append(f"今天（{today.isoformat()}）已超过答复截止日{due.isoformat()}。")
     return out
-
-
-# ---- the other periods of §7 -----------------------------------------------------------------
-
-
-def active_disclosure_due(formed: date, cal: Calendar | None = None) -> date:
-    """主动公开：信息形成或变更之日起20个工作日内（条例第二十六条）。"""
-    return add_workdays(formed, rules()["periods"]["active_disclosure"], cal)[0]
-
-
-def consultation_reply_due(sent_received: date, cal: Calendar | None = None) -> date:
-    """第三方/其他机关收到征求意见书之日起15个工作日内答复（第三十二条、第三十四条）。"""
-    return add_workdays(sent_received, rules()["periods"]["consultation"], cal)[0]
-
-
-def fee_payment_due(notice_received: date, cal: Calendar | None = None) -> date:
-    """收到收费通知的次日起20个工作日内缴费（109号，经二手复述，[P]）。"""
-    return add_workdays(notice_received, rules()["periods"]["fee_payment"], cal)[0]
-
-
-def annual_report_dues(report_year: int) -> dict[str, date]:
-    """上一年度年报：部门1月31日前，县政府本级3月31日前（条例第四十九条）。"""
-    return {"department": date(report_year + 1, 1, 31), "county_government": date(report_year + 1, 3, 31)}
-
-
-def review_application_due(known: date, cal: Calendar | None = None) -> date:
-    """申请行政复议：知道之日起60日（自然日），末日逢休假日顺延（复议法第二十条，民法典第二百零三条）。"""
-    return next_workday_on_or_after(known + timedelta(days=rules()["periods"]["review_days"]), cal)
-
-
-def lawsuit_after_review_due(decision_received: date, cal: Calendar | None = None) -> date:
-    """收到复议决定书之日起15日内起诉（行政诉讼法第四十五条），末日逢休假日顺延。"""
-    days = rules()["periods"]["lawsuit_after_review_days"]
-    return next_workday_on_or_after(decision_received + timedelta(days=days), cal)
-
-
-def direct_lawsuit_due(known: date, cal: Calendar | None = None) -> date:
-    """直接起诉：6个月（行政诉讼法第四十六条）；无对应日取月末（民法典第二百零二条），末日逢休假日顺延。"""
-    months = known.month - 1 + rules()["periods"]["direct_lawsuit_months"]
-    year, month = known.year + months // 12, months % 12 + 1
-    day = min(known.day, _calendar.monthrange(year, month)[1])
-    return next_workday_on_or_after(date(year, month, day), cal)
 
 
 # ---- LangChain tool and chat reply -------------------------------------------------------------
