@@ -237,3 +237,52 @@ def _xml(user: str, created: int | None, msg_type: str, extra: str) -> str:
     return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><FromUserName><![CDATA[{user}]]></FromUserName>"
             f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>{extra}"
             f"<AgentID>{AGENT_ID}</AgentID></xml>")
+
+
+# --- the real service on a loopback port -------------------------------------------------------
+class LiveService:
+    """``with LiveService(settings) as svc:`` runs uvicorn on create_app(settings) in a thread."""
+
+    def __init__(self, settings: Any) -> None:
+        import socket
+
+        import uvicorn
+
+        from assistant.app import create_app
+
+        self.app = create_app(settings)
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> LiveService:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("service did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+        self.sock.close()
+
+
+def wecom_settings(settings: Any, *, db_url: str, base_url: str, **overrides: Any) -> Any:
+    """``settings`` (the conftest fixture) configured for the stub and the given database."""
+    from pydantic import SecretStr
+
+    from assistant.settings import WeComSettings
+
+    values: dict[str, Any] = dict(
+        corp_id=CORP_ID, agent_id=AGENT_ID, secret=SecretStr(SECRET), token=SecretStr(TOKEN),
+        encoding_aes_key=SecretStr(AES_KEY), api_base_url=base_url, timeout_seconds=2.0,
+        retry_base_seconds=0.1, max_attempts=8,
+    )
+    values.update(overrides)
+    return settings.model_copy(update={"database_url": db_url, "wecom": WeComSettings(**values)})

@@ -97,12 +97,17 @@ def enqueue_replies(
 
 
 def claim_outbox(session: Session, *, limit: int = 50, lease_seconds: float = 60.0) -> list[OutMessage]:
-    """Claim due rows, oldest first; a reply waits while an earlier reply to the same user is pending."""
-    rows = _claim(session, Outbox, limit=limit, lease_seconds=lease_seconds, ordered=True)
+    """Claim due rows, oldest first; a reply waits while an earlier reply to the same user is pending.
+
+    ``attempts`` counts send attempts (see mark_*), not claims: a rate-limit deferral is not a failure.
+    """
+    rows = _claim(session, Outbox, limit=limit, lease_seconds=lease_seconds, ordered=True, count=False)
     return [OutMessage(r.id, r.to_user, r.kind, json.loads(r.payload), r.attempts) for r in rows]
 
 
-def _claim(session: Session, model: Any, *, limit: int, lease_seconds: float, ordered: bool = False) -> list[Any]:
+def _claim(
+    session: Session, model: Any, *, limit: int, lease_seconds: float, ordered: bool = False, count: bool = True
+) -> list[Any]:
     now = utcnow()
     due = and_(model.status == "pending", model.next_attempt_at <= now)
     stmt = select(model.id).where(due)
@@ -126,30 +131,54 @@ def _claim(session: Session, model: Any, *, limit: int, lease_seconds: float, or
     claimed = session.scalars(
         update(model)
         .where(model.id.in_(ids), due)
-        .values(next_attempt_at=now + timedelta(seconds=lease_seconds), attempts=model.attempts + 1)
+        .values(next_attempt_at=now + timedelta(seconds=lease_seconds), attempts=model.attempts + int(count))
         .returning(model)
         .execution_options(synchronize_session=False)
     ).all()
     return sorted(claimed, key=lambda r: r.id)
 
 
+def release_outbox(session: Session, *, ids: list[int]) -> None:
+    """Give claimed, still pending rows back (graceful shutdown) so the next start sends them at once."""
+    if ids:
+        session.execute(
+            update(Outbox).where(Outbox.id.in_(ids), Outbox.status == "pending").values(next_attempt_at=utcnow())
+        )
+
+
+def release_jobs(session: Session, *, ids: list[int]) -> None:
+    if ids:
+        session.execute(
+            update(Inbound).where(Inbound.id.in_(ids), Inbound.status == "pending").values(next_attempt_at=utcnow())
+        )
+
+
 def mark_sent(session: Session, *, outbox_id: int) -> None:
     row = session.get(Outbox, outbox_id)
     if row is None:
         return
-    row.status, row.sent_at, row.last_error = "sent", utcnow(), None
+    row.status, row.sent_at, row.last_error, row.attempts = "sent", utcnow(), None, row.attempts + 1
     row.payload = mask(row.payload)  # keep an audit copy without personal data
 
 
 def mark_retry(session: Session, *, outbox_id: int, error: str, at: datetime) -> None:
     session.execute(
-        update(Outbox).where(Outbox.id == outbox_id).values(last_error=error[:500], next_attempt_at=at)
+        update(Outbox)
+        .where(Outbox.id == outbox_id)
+        .values(last_error=error[:500], next_attempt_at=at, attempts=Outbox.attempts + 1)
     )
+
+
+def defer(session: Session, *, outbox_id: int, at: datetime) -> None:
+    """Not a failure: the row just waits (rate limit)."""
+    session.execute(update(Outbox).where(Outbox.id == outbox_id).values(next_attempt_at=at))
 
 
 def mark_failed(session: Session, *, outbox_id: int, error: str) -> None:
     session.execute(
-        update(Outbox).where(Outbox.id == outbox_id).values(status="failed", last_error=error[:500])
+        update(Outbox)
+        .where(Outbox.id == outbox_id)
+        .values(status="failed", last_error=error[:500], attempts=Outbox.attempts + 1)
     )
 
 

@@ -78,11 +78,17 @@ class WeComApi:
             self._refresh(token)
             return call(self._token())
 
-    def send(self, user_id: str, payload: dict[str, str]) -> SendOutcome:
-        """Deliver one text/markdown message; never raises."""
+    def send(self, user_id: str, payload: dict[str, str], *, retry: bool = False) -> SendOutcome:
+        """Deliver one text/markdown message; never raises.
+
+        A retry asks WeCom to drop it if the same content already arrived: the earlier attempt may
+        have been delivered with its answer lost. First attempts don't, so a user who asks the same
+        question twice still gets the answer twice.
+        """
         msgtype = payload.get("msgtype", "text")
-        msg = {msgtype: {"content": payload["content"]}, "msgtype": msgtype,
-               "enable_duplicate_check": 1, "duplicate_check_interval": 1800}
+        msg: dict[str, Any] = {msgtype: {"content": payload["content"]}, "msgtype": msgtype}
+        if retry:
+            msg.update(enable_duplicate_check=1, duplicate_check_interval=1800)
 
         def _call(token: str) -> Any:
             data = {"touser": user_id, "agentid": self.agent_id, **msg}

@@ -20,7 +20,8 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 from wechatpy.enterprise.crypto import WeChatCrypto
-from wechatpy.exceptions import InvalidCorpIdException, InvalidSignatureException
+from wechatpy.enterprise.exceptions import InvalidCorpIdException
+from wechatpy.exceptions import InvalidSignatureException
 
 MAX_SKEW_SECONDS = 300
 _DECRYPT_ERRORS = (

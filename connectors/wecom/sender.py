@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class Api(Protocol):
-    def send(self, user_id: str, payload: dict[str, str]) -> SendOutcome: ...
+    def send(self, user_id: str, payload: dict[str, str], *, retry: bool = False) -> SendOutcome: ...
 
 
 class OutboxSender:
@@ -39,6 +39,8 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="wecom-send")
+        self._inflight: set[int] = set()
+        self._stopping = False
 
     def wake(self) -> None:
         """Safe from any thread."""
@@ -65,28 +67,47 @@ class OutboxSender:
                     await asyncio.wait_for(self._wake.wait(), self.poll)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Blocking: let sends in progress finish, then hand unsent claimed rows back at once."""
+        self._stopping = True
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self.db.session() as s:
+            q.release_outbox(s, ids=sorted(self._inflight))
 
     def _claim(self) -> list[q.OutMessage]:
+        if self._stopping:
+            return []
         with self.db.session() as s:
-            return q.claim_outbox(s, limit=100)
+            rows = q.claim_outbox(s, limit=100)
+        self._inflight.update(r.id for r in rows)
+        return rows
 
     def _deliver(self, rows: list[q.OutMessage]) -> None:
+        try:
+            self._deliver_in_order(rows)
+        finally:
+            done = {r.id for r in rows} if not self._stopping else set()
+            self._inflight.difference_update(done)
+
+    def _deliver_in_order(self, rows: list[q.OutMessage]) -> None:
         for row in rows:
+            if self._stopping:
+                return
             if not self._may_send(row):
                 return
-            outcome = self.api.send(row.to_user, row.payload)
+            attempt = row.attempts + 1
+            outcome = self.api.send(row.to_user, row.payload, retry=attempt > 1)
             if outcome.ok:
                 with self.db.session() as s:
                     q.mark_sent(s, outbox_id=row.id)
+                self._inflight.discard(row.id)
                 continue
-            log.info("send failed id=%d attempt=%d: %s", row.id, row.attempts, outcome.error)
-            if not outcome.retryable or row.attempts >= self.max_attempts:
+            log.info("send failed id=%d attempt=%d: %s", row.id, attempt, outcome.error)
+            if not outcome.retryable or attempt >= self.max_attempts:
                 with self.db.session() as s:
                     q.mark_failed(s, outbox_id=row.id, error=outcome.error)
                 continue
             base = self.retry_base * (5 if outcome.rate_limited else 1)
-            at = utcnow() + timedelta(seconds=backoff(row.attempts, base=base))
+            at = utcnow() + timedelta(seconds=backoff(attempt, base=base))
             with self.db.session() as s:
                 q.mark_retry(s, outbox_id=row.id, error=outcome.error, at=at)
                 q.defer_user(s, to_user=row.to_user, until=at)  # later replies keep their order
@@ -102,7 +123,7 @@ class OutboxSender:
                 return True
             q.defer_user(s, to_user=row.to_user, until=slot)
             if row.kind == "notice":
-                q.mark_retry(s, outbox_id=row.id, error="rate limit", at=slot)
+                q.defer(s, outbox_id=row.id, at=slot)
             elif not q.notice_since(s, to_user=row.to_user, since=now - WINDOW):
                 q.enqueue_replies(
                     s, to_user=row.to_user, payloads=to_payloads(text("rate_notice"), markdown=False), kind="notice"

@@ -54,8 +54,8 @@ class WeComService:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self.worker.close()
-        self.sender.close()
+        await asyncio.to_thread(self.worker.close)
+        await asyncio.to_thread(self.sender.close)
 
     def record(self, msg: InboundMessage) -> bool:
         """Persist the inbound message (blocking); False for a duplicate MsgId / event."""

@@ -57,6 +57,8 @@ class TurnWorker:
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="wecom-turn")
+        self._inflight: set[int] = set()
+        self._stopping = False
 
     def wake(self) -> None:
         if self._loop is not None:
@@ -81,13 +83,27 @@ class TurnWorker:
                     await asyncio.wait_for(self._wake.wait(), self.poll)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Blocking: finish turns in progress, hand the other claimed turns back for the next start."""
+        self._stopping = True
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self.db.session() as s:
+            q.release_jobs(s, ids=sorted(self._inflight))
 
     def _claim(self) -> list[q.Job]:
+        if self._stopping:
+            return []
         with self.db.session() as s:
-            return q.claim_jobs(s, limit=self.concurrency * 4)
+            jobs = q.claim_jobs(s, limit=self.concurrency * 4)
+        self._inflight.update(j.id for j in jobs)
+        return jobs
 
     def handle(self, job: q.Job) -> None:
+        if self._stopping:
+            return
+        self._handle(job)
+        self._inflight.discard(job.id)
+
+    def _handle(self, job: q.Job) -> None:
         conversation_id = f"wecom:{job.user_id}"
         try:
             answer = self.answer(job, conversation_id)
