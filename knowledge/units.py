@@ -25,6 +25,8 @@ KINDS = ("department", "township", "enterprise")
 _MAX_LISTED = 8
 MAX_NAME_CHARS = 100  # longer input is a pasted text, not a unit name
 _MAX_FUZZY_CHARS = 20
+_MAX_SCAN_CHARS = 500  # typo search in free text looks at the opening of a message only
+_UNIT_ENDINGS = frozenset("局办镇乡")
 _STRIP = re.compile(r"[\s\u3000,，。.、;；:：!！?？\"'“”‘’()（）《》〈〉【】\[\]]+")
 
 
@@ -178,8 +180,34 @@ class UnitRegistry:
         return sorted(best, key=lambda u: -best[u])[:n]
 
     def find_in_text(self, text: str) -> list[Unit]:
-        """Units mentioned in a free sentence, in order of first mention (longest names win)."""
+        """Units mentioned in a free sentence, in order of first mention (longest names win).
+
+        When no name matches exactly, a word ending in 局/办/镇/乡 that is one character away from
+        exactly one unit's name counts too (卫建局有哪些任务, 凤雨镇的职责).
+        """
         text = unicodedata.normalize("NFKC", text)
+        return self._exact_mentions(text) or self._typo_mentions(text)
+
+    def _typo_mentions(self, text: str) -> list[Unit]:
+        found: list[Unit] = []
+        for end, char in enumerate(text[:_MAX_SCAN_CHARS], 1):
+            if char not in _UNIT_ENDINGS:
+                continue
+            for start in range(max(0, end - 8), end - 2):
+                unit = self._typo_match(text[start:end])
+                if unit is not None:
+                    found.extend([unit] if unit not in found else [])
+                    break
+        return found
+
+    def _typo_match(self, word: str) -> Unit | None:
+        try:
+            unit = self._fuzzy(word, normalise(word))
+        except (Ambiguous, UnitNotFound):
+            return None
+        return unit
+
+    def _exact_mentions(self, text: str) -> list[Unit]:
         found: list[Unit] = []
         i = 0
         while i < len(text):

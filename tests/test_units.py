@@ -131,6 +131,21 @@ def test_find_in_text(units: UnitRegistry) -> None:
     assert [u.name for u in units.find_in_text("ＸＸ县财政局")] == ["县财政局"]
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("卫建局有哪些任务", ["县卫生健康局"]),
+        ("凤雨镇的职责", ["凤羽镇人民政府"]),
+        ("我是财正局的", ["县财政局"]),
+        ("我们局有哪些任务", []),
+        ("县统计局有哪些任务", []),  # a real office outside the plan, not a typo of 县审计局
+        ("各镇乡要做什么", []),
+    ],
+)
+def test_find_in_text_tolerates_one_typo(units: UnitRegistry, message: str, expected: list[str]) -> None:
+    assert [u.name for u in units.find_in_text(message)] == expected
+
+
 def test_all_terms_has_names_and_aliases(units: UnitRegistry) -> None:
     terms = units.all_terms()
     assert {"县卫生健康局", "卫健局", "凤羽镇人民政府", "凤羽镇", "政府办"} <= set(terms)
