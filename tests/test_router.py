@@ -109,3 +109,18 @@ def test_engine_answers_a_deadline_question_with_its_assumptions_first() -> None
     assert reply.data is not None and reply.data["due"] == "2026-10-22"
     with pytest.raises(BadInput, match="492号"):
         engine.respond(Turn("2019年3月1日收到的申请哪天到期", today=date(2026, 11, 27)))
+
+
+def test_help_and_welcome_texts_show_every_capability() -> None:
+    from assistant.help import help_text, welcome_text
+
+    text = help_text()
+    for command in ("/期限", "/职责", "/属性", "/测验", "/反馈"):
+        assert command in text
+    assert _route("／帮助", date(2026, 11, 27)) == Intent("help", reply=text)
+    assert len(welcome_text()) < 200 and "/帮助" in welcome_text()
+
+
+def test_slash_deadline_with_an_impossible_date_asks_again() -> None:
+    intent = _route("/期限 2026-02-30", date(2026, 11, 27))
+    assert intent == Intent("clarify", reply="日期不存在：2026-02-30，请核对后再问。")
