@@ -131,6 +131,14 @@ def test_reverse_question_without_a_match(plan: Plan, units: UnitRegistry) -> No
         duties.responsible_for(plan, units, "门户网站" * 60)
 
 
+def test_tool_schema_is_pinned(plan: Plan, units: UnitRegistry) -> None:
+    tool = duties.make_tool(ToolContext(plan, units))
+    assert tool.name == "duties"
+    assert set(tool.args) == {"unit", "task"}
+    assert tool.description.startswith("List a unit's tasks in the county's 2020 政务公开 plan")
+    assert "role is lead (县级牵头部门), named" in tool.description
+
+
 def test_tool_contract_and_rendering(plan: Plan, units: UnitRegistry) -> None:
     box = Toolbox(ToolContext(plan, units))
     result = box.run("duties", {"unit": "卫健局"})

@@ -19,6 +19,7 @@ JSON contracts (the tool returns them as plain dicts):
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 from dataclasses import dataclass
@@ -238,7 +239,8 @@ def make_tool(ctx: ToolContext) -> StructuredTool:
             return responsible_for(ctx.plan, ctx.units, task).as_dict()
         raise BadInput("请提供单位名称（如：县卫健局）或任务内容（如：门户网站信息公开平台）。")
 
-    return StructuredTool.from_function(func=duties, name="duties", args_schema=DutiesArgs)
+    description = inspect.cleandoc(duties.__doc__ or "")
+    return StructuredTool.from_function(func=duties, name="duties", description=description, args_schema=DutiesArgs)
 
 
 def _summary(text: str, limit: int = 60) -> str:
