@@ -228,7 +228,9 @@ class UnitRegistry:
 
     def _ambiguous(self, name: str, units: list[Unit]) -> Ambiguous:
         names = [u.name for u in units]
-        listed = "、".join(names[:_MAX_LISTED]) + (f"等{len(names)}个单位" if len(names) > _MAX_LISTED else "")
+        listed = "、".join(names[:_MAX_LISTED]) + (
+            f"等{len(names)}个单位" if len(names) > _MAX_LISTED else ""
+        )
         return Ambiguous(
             f"“{name.strip()[:30]}”可能指：{listed}。请说明是哪一个单位。",
             candidates=names,

@@ -153,7 +153,12 @@ def test_tool_contract_and_rendering(plan: Plan, units: UnitRegistry) -> None:
 
 @pytest.mark.parametrize(
     ("args", "error"),
-    [({"unit": "局"}, Ambiguous), ({"unit": "县统计局"}, UnitNotFound), ({}, BadInput), ({"unit": " "}, BadInput)],
+    [
+        ({"unit": "局"}, Ambiguous),
+        ({"unit": "县统计局"}, UnitNotFound),
+        ({}, BadInput),
+        ({"unit": " "}, BadInput),
+    ],
 )
 def test_tool_errors_reach_the_channel(plan: Plan, units: UnitRegistry, args: dict, error: type) -> None:
     with pytest.raises(error):

@@ -124,7 +124,12 @@ def test_townships(units: UnitRegistry) -> None:
 
 def test_find_in_text(units: UnitRegistry) -> None:
     found = units.find_in_text("我是凤羽镇的，想问县卫健局和县人社局有哪些任务，政府办呢？")
-    assert [u.name for u in found] == ["凤羽镇人民政府", "县卫生健康局", "县人力资源社会保障局", "县人民政府办公室"]
+    assert [u.name for u in found] == [
+        "凤羽镇人民政府",
+        "县卫生健康局",
+        "县人力资源社会保障局",
+        "县人民政府办公室",
+    ]
     assert [u.name for u in units.find_in_text("洱源县卫生健康局、卫健局")] == ["县卫生健康局"]
     assert units.find_in_text("明天洱源天气怎么样") == []
     assert units.find_in_text("主动公开农业农村领域信息") == []

@@ -171,7 +171,9 @@ def _search_config() -> _SearchConfig:
     text = resources.files("tools").joinpath("data", "duties.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     words = sorted((str(w) for w in data["question_words"]), key=len, reverse=True)
-    return _SearchConfig(tuple(words), float(data["min_score"]), float(data["keep_ratio"]), int(data["max_matches"]))
+    return _SearchConfig(
+        tuple(words), float(data["min_score"]), float(data["keep_ratio"]), int(data["max_matches"])
+    )
 
 
 def _bigrams(text: str) -> set[str]:
@@ -207,7 +209,9 @@ def responsible_for(plan: Plan, units: UnitRegistry, query: str) -> ResponsibleR
     scored.sort(key=lambda m: -m.score)
     best = scored[0].score
     if best < config.min_score:
-        raise NotFound(f"方案中没有找到与“{query.strip()[:30]}”相关的任务，请换个说法，或直接输入单位名称查询其任务。")
+        raise NotFound(
+            f"方案中没有找到与“{query.strip()[:30]}”相关的任务，请换个说法，或直接输入单位名称查询其任务。"
+        )
     kept = [m for m in scored if m.score >= best * config.keep_ratio][: config.max_matches]
     return ResponsibleResult(query.strip(), tuple(kept))
 
@@ -240,7 +244,9 @@ def make_tool(ctx: ToolContext) -> StructuredTool:
         raise BadInput("请提供单位名称（如：县卫健局）或任务内容（如：门户网站信息公开平台）。")
 
     description = inspect.cleandoc(duties.__doc__ or "")
-    return StructuredTool.from_function(func=duties, name="duties", description=description, args_schema=DutiesArgs)
+    return StructuredTool.from_function(
+        func=duties, name="duties", description=description, args_schema=DutiesArgs
+    )
 
 
 def _summary(text: str, limit: int = 60) -> str:

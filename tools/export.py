@@ -21,7 +21,14 @@ _WIDTHS = (6, 10, 36, 10, 90, 16)
 def rows(data: dict[str, Any]) -> list[list[str]]:
     """One row per task, in the order of :data:`HEADER` (完成情况 left blank for the unit to fill)."""
     return [
-        [str(i), task["section"], task["title"], ROLE_LABELS.get(task["role"], task["role"]), task["text"], ""]
+        [
+            str(i),
+            task["section"],
+            task["title"],
+            ROLE_LABELS.get(task["role"], task["role"]),
+            task["text"],
+            "",
+        ]
         for i, task in enumerate(data["tasks"], 1)
     ]
 

@@ -26,7 +26,9 @@ def _format_for(fmt: str | None, output: Path | None) -> str | None:
 def _write(payload: bytes, fmt: str, output: Path | None, count: int) -> None:
     if output is None:
         if fmt == "xlsx":
-            raise BadInput("xlsx 是二进制文件，不能输出到终端；请用 --output 指定文件，例如 --output 任务清单.xlsx。")
+            raise BadInput(
+                "xlsx 是二进制文件，不能输出到终端；请用 --output 指定文件，例如 --output 任务清单.xlsx。"
+            )
         click.echo(payload, nl=False)
         return
     try:
@@ -44,7 +46,9 @@ def _write(payload: bytes, fmt: str, output: Path | None, count: int) -> None:
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="导出文件路径（xlsx 必须指定）。"
 )
-def duties_command(unit: str | None, task: str | None, as_json: bool, fmt: str | None, output: Path | None) -> None:
+def duties_command(
+    unit: str | None, task: str | None, as_json: bool, fmt: str | None, output: Path | None
+) -> None:
     if bool(unit) == bool(task):
         raise BadInput("请给出单位名称（如：gongkai duties 县卫健局）或用 --task 给出任务内容，二者选一。")
     fmt = _format_for(fmt, output)
