@@ -52,8 +52,9 @@ def test_page_and_assets_are_served_and_nothing_else(settings: Settings) -> None
         assert page.status_code == 200 and "政务公开助手" in page.text
         assert client.get("/static/app.js").status_code == 200
         assert "text/css" in client.get("/static/style.css").headers["content-type"]
-        missing = client.get("/static/..%2Fsettings.py")
+        missing = client.get("/static/router.py")
         assert missing.status_code == 404 and "没有这个文件" in missing.json()["error"]
+        assert client.get("/static/..%2Frouter.py").status_code == 404
 
 
 def test_page_never_uses_innerhtml() -> None:
@@ -72,8 +73,9 @@ def test_chat_page_in_headless_chromium(live_url: str) -> None:
         page.goto(live_url + "/")
         page.fill("#input", "依申请公开的答复期限是多少个工作日？")
         page.click("#send")
+        page.wait_for_selector(".msg.assistant details.citation, .msg.error", timeout=60_000)
+        assert page.locator(".msg.error").count() == 0, page.locator(".msg.error").all_inner_texts()
         citation = page.locator(".msg.assistant details.citation").first
-        citation.wait_for(timeout=60_000)
         assert "〔《" in citation.locator("summary").inner_text()
         assert not citation.locator("blockquote").is_visible()
         citation.locator("summary").click()
