@@ -97,13 +97,13 @@ def vote(title: str, text: str) -> Vote:
     query = _vector(_weighted(title, text), index.vocab, index.idf)
     sims = index.matrix @ query
     top = np.argsort(-sims)[:K]
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = {}
     for i in top:
-        scores[index.labels[i]] += float(max(sims[i], 0.0))
+        scores[index.labels[i]] = scores.get(index.labels[i], 0.0) + float(max(sims[i], 0.0))
     total = sum(scores.values())
     if total <= 0:
         return Vote("此件依申请公开", 0.3, ())
-    label, best = scores.most_common(1)[0]
+    label, best = max(scores.items(), key=lambda kv: kv[1])
     neighbours = tuple(Neighbour(index.labels[i], index.titles[i], round(float(sims[i]), 3)) for i in top)
     # a similarity vote is never as sure as a rule: cap it below the rules' confidences
     return Vote(label, round(min(0.75, 0.35 + 0.4 * best / total), 2), neighbours)

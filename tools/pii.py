@@ -150,12 +150,12 @@ def find_pii(text: str) -> list[Finding]:
     taken: list[Finding] = []
     for detector in _DETECTORS:
         taken.extend(f for f in detector(text) if not _overlaps(f, taken))
-    for addr in find_addresses(text):
-        if not _overlaps(addr_f := Finding(**addr), taken):
+    for value, start, end, masked in find_addresses(text):
+        if not _overlaps(addr_f := Finding("address", value, start, end, masked), taken):
             taken.append(addr_f)
     anchors = [(f.start, f.end) for f in taken if f.type in _PRIVATE_NEIGHBOURS and f.private]
-    for name in find_names(text, anchors):
-        if not _overlaps(name_f := Finding(**name), taken):
+    for value, start, end, masked in find_names(text, anchors):
+        if not _overlaps(name_f := Finding("name", value, start, end, masked), taken):
             taken.append(name_f)
     return _settle_landlines(text, sorted(taken, key=lambda f: f.start))
 

@@ -41,8 +41,8 @@ def _keep_end(address: str) -> int:
     return after
 
 
-def find_addresses(text: str) -> Iterator[dict[str, object]]:
-    """Yield Finding keyword dicts for detailed addresses in ``text``."""
+def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
+    """Yield (text, start, end, masked) for detailed addresses in ``text``."""
     for m in _DETAIL.finditer(text):
         if m.start() == 0 or not m.group().endswith(_DETAIL_END):
             continue
@@ -63,4 +63,4 @@ def find_addresses(text: str) -> Iterator[dict[str, object]]:
         if _OFFICE_AFTER.match(text[m.end(): m.end() + 12]) or _OFFICE_LABEL.search(text, max(0, start - 8), start):
             continue  # an office's address is published on purpose, not personal data
         masked = value[:keep] + _mask_rest(value[keep:])
-        yield {"type": "address", "text": value, "start": start, "end": m.end(), "masked": masked}
+        yield value, start, m.end(), masked

@@ -79,7 +79,7 @@ _BEFORE_ANCHOR = re.compile(
 )
 
 
-def _name_before(text: str, anchor_start: int, lex: _Lexicon) -> Iterator[dict[str, object]]:
+def _name_before(text: str, anchor_start: int, lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
     m = _BEFORE_ANCHOR.search(text, max(0, anchor_start - 16), anchor_start)
     if m is None:
         return
@@ -104,7 +104,7 @@ def _field_starts(text: str, lo: int, hi: int) -> Iterator[int]:
             yield i
 
 
-def _label_names(text: str, anchor_lines: set[int], lex: _Lexicon) -> Iterator[dict[str, object]]:
+def _label_names(text: str, anchor_lines: set[int], lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
     for m in lex.labels.finditer(text):
         name = _pick_name(text, m.end(), lex)
         if name is None:
@@ -114,7 +114,7 @@ def _label_names(text: str, anchor_lines: set[int], lex: _Lexicon) -> Iterator[d
             yield _finding(name, m.end())
 
 
-def _row_names(text: str, anchors: list[tuple[int, int]], lex: _Lexicon) -> Iterator[dict[str, object]]:
+def _row_names(text: str, anchors: list[tuple[int, int]], lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
     for a_start, a_end in anchors:
         line_lo, line_hi = _line_bounds(text, a_start)
         lo, hi = max(line_lo, a_start - _WINDOW), min(line_hi, a_end + _WINDOW)
@@ -125,18 +125,17 @@ def _row_names(text: str, anchors: list[tuple[int, int]], lex: _Lexicon) -> Iter
         yield from _name_before(text, a_start, lex)
 
 
-def _finding(name: str, start: int) -> dict[str, object]:
-    masked = name[0] + "*" * (len(name) - 1)
-    return {"type": "name", "text": name, "start": start, "end": start + len(name), "masked": masked}
+def _finding(name: str, start: int) -> tuple[str, int, int, str]:
+    return name, start, start + len(name), name[0] + "*" * (len(name) - 1)
 
 
-def find_names(text: str, anchors: list[tuple[int, int]]) -> Iterator[dict[str, object]]:
-    """Yield Finding keyword dicts for person names; ``anchors`` are spans of other private data."""
+def find_names(text: str, anchors: list[tuple[int, int]]) -> Iterator[tuple[str, int, int, str]]:
+    """Yield (name, start, end, masked) for person names; ``anchors`` are spans of other private data."""
     lex = _lexicon()
     anchor_lines = {_line_bounds(text, s)[0] for s, _ in anchors}
     taken: list[tuple[int, int]] = []
     for found in (*_label_names(text, anchor_lines, lex), *_row_names(text, anchors, lex)):
-        start, end = int(str(found["start"])), int(str(found["end"]))
+        _, start, end, _ = found
         if not any(start < e and s < end for s, e in taken):
             taken.append((start, end))
             yield found

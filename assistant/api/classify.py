@@ -1,7 +1,68 @@
-"""(stub: the route is added by the issue that owns it)"""
+"""``POST /api/classify``: JSON {"text", "title"?} or a multipart upload (field ``file``, optional ``title``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
+
+from assistant.api.deps import SettingsDep
+from assistant.settings import Settings
+from knowledge.errors import BadInput, TooLarge
+from tools.attribute import classify_document
+from tools.attribute_input import check_text, file_text
 
 router = APIRouter()
+
+
+class ClassifyRequest(BaseModel):
+    text: str = Field(description="公文草稿全文")
+    title: str | None = Field(default=None, description="公文标题（可选）")
+
+
+async def _from_upload(request: Request, settings: Settings) -> tuple[str, str | None]:
+    form = await request.form()
+    upload, title = form.get("file"), form.get("title")
+    if not isinstance(upload, UploadFile):
+        text = form.get("text")
+        if isinstance(text, str):
+            return check_text(text, max_chars=settings.max_text_chars), title if isinstance(title, str) else None
+        raise BadInput("请上传文件（表单字段 file）或提供 text 字段。")
+    data = await upload.read(settings.max_file_bytes + 1)
+    if len(data) > settings.max_file_bytes:
+        raise TooLarge(f"文件超过{settings.max_file_bytes // (1024 * 1024)}MB，请拆分后再试。")
+    text = file_text(upload.filename or "upload.txt", data, max_bytes=settings.max_file_bytes,
+                     max_chars=settings.max_text_chars)
+    return text, title if isinstance(title, str) else None
+
+
+async def _from_json(request: Request, settings: Settings) -> tuple[str, str | None]:
+    body = await request.body()
+    if len(body) > settings.max_file_bytes:
+        raise TooLarge("请求内容过大，请拆分后再试。")
+    try:
+        payload = ClassifyRequest.model_validate(json.loads(body or b"null"))
+    except (ValueError, TypeError) as exc:
+        raise BadInput("请求格式不正确：应为 JSON {\"text\": \"公文全文\", \"title\": \"标题（可选）\"}。") from exc
+    return check_text(payload.text, max_chars=settings.max_text_chars), payload.title
+
+
+@router.post(
+    "/api/classify",
+    summary="建议公文的公开属性",
+    openapi_extra={"requestBody": {"content": {
+        "application/json": {"schema": ClassifyRequest.model_json_schema()},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}, "title": {"type": "string"}}}},
+    }}},
+)
+async def classify(request: Request, settings: SettingsDep) -> dict[str, Any]:
+    """Same JSON as ``gongkai classify --json``: attribute, confidence, reasons, findings, redacted."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        text, title = await _from_upload(request, settings)
+    else:
+        text, title = await _from_json(request, settings)
+    return classify_document(text, title=title).as_dict()

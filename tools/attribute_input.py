@@ -1,0 +1,44 @@
+"""Turn what a user hands the classify tool (pasted text, piped bytes, an uploaded file) into checked text.
+
+Pure functions over bytes/str; the CLI and the HTTP route do the reading. Every refusal is a
+BadInput/TooLarge with a Chinese message (exit code 2 / HTTP 400 or 413).
+"""
+
+from __future__ import annotations
+
+from knowledge.errors import BadInput, TooLarge
+from knowledge.loaders import extract_text
+
+_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def check_text(text: str, *, max_chars: int) -> str:
+    """The text, stripped, or an error when it is empty, too long or binary."""
+    text = text.strip()
+    if not text:
+        raise BadInput("没有收到公文内容：文本为空。请粘贴公文全文或提供 .docx/.txt 文件。")
+    if len(text) > max_chars:
+        raise TooLarge(f"公文内容过长（{len(text)}字，上限{max_chars}字），请拆分后分段判断。")
+    controls = sum(1 for ch in text[:10000] if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    if "\x00" in text or controls > max(2, min(len(text), 10000) // 100):
+        raise BadInput("输入内容像是二进制文件，不是文字，请提供 .docx/.txt 文件或粘贴文字。")
+    return text
+
+
+def decode_input(data: bytes, *, max_bytes: int, max_chars: int) -> str:
+    """Piped/pasted bytes (UTF-8 or GB18030) to checked text."""
+    if len(data) > max_bytes:
+        raise TooLarge(f"输入内容超过{max_bytes // (1024 * 1024)}MB，请拆分后再试。")
+    if b"\x00" in data:
+        raise BadInput("输入内容像是二进制文件，不是文字，请提供 .docx/.txt 文件或粘贴文字。")
+    for encoding in _ENCODINGS:
+        try:
+            return check_text(data.decode(encoding), max_chars=max_chars)
+        except UnicodeDecodeError:
+            continue
+    raise BadInput("无法识别输入内容的文字编码，请使用 UTF-8 文本。")
+
+
+def file_text(filename: str, data: bytes, *, max_bytes: int, max_chars: int) -> str:
+    """An uploaded .txt/.md/.docx (or .pdf) file to checked text."""
+    return check_text(extract_text(filename, data, max_bytes=max_bytes), max_chars=max_chars)
