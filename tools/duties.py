@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field
 
 from knowledge.errors import BadInput, NotFound
 from knowledge.plan import DEPARTMENT_COLLECTIVES, TOWNSHIP_COLLECTIVES, Paragraph, Plan, ResponsibilityClause
+from knowledge.synonyms import Synonyms, load_synonyms
 from knowledge.types import PLAN_TITLE
 from knowledge.units import Unit, UnitRegistry
 from tools.context import ToolContext
@@ -181,11 +182,14 @@ def _bigrams(text: str) -> set[str]:
     return {p[i : i + 2] for p in parts for i in range(len(p) - 1)}
 
 
-def responsible_for(plan: Plan, units: UnitRegistry, query: str) -> ResponsibleResult:
+def responsible_for(
+    plan: Plan, units: UnitRegistry, query: str, *, synonyms: Synonyms | None = None
+) -> ResponsibleResult:
     """The tasks best matching a description ("门户网站信息公开平台") and who is responsible.
 
     Matching is keyword overlap: character bigrams of the question (minus question words) weighted
-    by how rare they are across tasks, counted double when they occur in the task's title.
+    by how rare they are across tasks, counted double when they occur in the task's title. Domain
+    synonyms (公众号 → 政务新媒体, 年报 → 年度报告) add their bigrams at half weight.
 
     Raises:
         BadInput: nothing left to match. NotFound: no task of the plan matches.
@@ -199,14 +203,8 @@ def responsible_for(plan: Plan, units: UnitRegistry, query: str) -> ResponsibleR
     wanted = _bigrams(core)
     if not wanted:
         raise BadInput("请说明要查询的任务内容，例如：谁负责门户网站信息公开平台？")
-    groups = task_groups(plan)
-    grams = [(_bigrams(g.text + " " + g.paragraphs[0].title), _bigrams(g.title)) for g in groups]
-    idf = {b: math.log(1 + len(groups) / (1 + sum(b in body for body, _ in grams))) for b in wanted}
-    scored = []
-    for group, (body, title) in zip(groups, grams, strict=True):
-        score = sum(idf[b] * (2 if b in title else 1) for b in wanted if b in body)
-        scored.append(Match(group, round(score, 3)))
-    scored.sort(key=lambda m: -m.score)
+    extra = _bigrams(" ".join((synonyms or load_synonyms()).expand(core))) - wanted
+    scored = sorted(_score(task_groups(plan), wanted, extra), key=lambda m: -m.score)
     best = scored[0].score
     if best < config.min_score:
         raise NotFound(
@@ -214,6 +212,19 @@ def responsible_for(plan: Plan, units: UnitRegistry, query: str) -> ResponsibleR
         )
     kept = [m for m in scored if m.score >= best * config.keep_ratio][: config.max_matches]
     return ResponsibleResult(query.strip(), tuple(kept))
+
+
+def _score(groups: list[TaskGroup], wanted: set[str], extra: set[str]) -> list[Match]:
+    """IDF-weighted bigram overlap per task; title hits count double, synonym bigrams half."""
+    grams = [(_bigrams(g.text + " " + g.paragraphs[0].title), _bigrams(g.title)) for g in groups]
+    weight = {**dict.fromkeys(extra, 0.5), **dict.fromkeys(wanted, 1.0)}
+    idf = {b: math.log(1 + len(groups) / (1 + sum(b in body for body, _ in grams))) for b in weight}
+    return [
+        Match(
+            group, round(sum(weight[b] * idf[b] * (2 if b in title else 1) for b in weight if b in body), 3)
+        )
+        for group, (body, title) in zip(groups, grams, strict=True)
+    ]
 
 
 class DutiesArgs(BaseModel):
