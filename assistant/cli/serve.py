@@ -1,7 +1,94 @@
-"""(stub: the commands of this group are added by the issue that owns them)"""
+"""``gongkai serve`` (the HTTP service), ``gongkai purge`` (retention) and ``gongkai outbox`` (delivery status)."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import click
 
-COMMANDS: list[click.Command] = []
+from assistant.cli.common import emit_json, load_settings
+from knowledge.errors import BadInput
+
+_AGE = re.compile(r"^\s*(\d{1,5})\s*([dw天周])\s*$", re.IGNORECASE)
+
+
+def parse_age(value: str) -> timedelta:
+    """"180d" / "26w" / "180天" -> timedelta; anything else is BadInput."""
+    match = _AGE.match(value or "")
+    if not match or int(match.group(1)) == 0:
+        raise BadInput(f"时长格式不正确：“{value}”。请写成天数或周数，例如 180d 或 26w。")
+    days = int(match.group(1)) * (7 if match.group(2).lower() in ("w", "周") else 1)
+    return timedelta(days=days)
+
+
+@click.command(help="启动服务：企业微信回调 /wecom/callback、HTTP 接口 /api/…、本地网页 /。")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（对外服务请放在反向代理之后）")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="监听端口")
+def serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from assistant.app import create_app
+
+    settings = load_settings()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+
+
+@click.command(help="删除早于指定时长的对话、消息、反馈和发送记录。例：gongkai purge --older-than 180d")
+@click.option("--older-than", "older_than", required=True, help="保留期限，如 180d（天）或 26w（周）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出删除的条数")
+def purge(older_than: str, as_json: bool) -> None:
+    from assistant.storage import open_database, utcnow
+    from assistant.storage.records import purge_older_than
+
+    age = parse_age(older_than)
+    settings = load_settings()
+    settings.ensure_dirs()
+    db = open_database(settings.resolved_database_url)
+    try:
+        with db.session() as s:
+            result = purge_older_than(s, cutoff=utcnow() - age)
+    finally:
+        db.dispose()
+    if as_json:
+        emit_json({**result.__dict__, "total": result.total})
+        return
+    click.echo(
+        f"已删除 {age.days} 天前的记录：消息 {result.messages} 条、对话 {result.conversations} 个、"
+        f"收到的消息记录 {result.inbound} 条、发送记录 {result.outbox} 条、反馈 {result.feedback} 条、"
+        f"练习成绩 {result.quiz_scores} 条。"
+    )
+
+
+@click.command(help="查看企业微信待发送和发送失败的回复。")
+@click.option("--failed", is_flag=True, help="只看发送失败的")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+def outbox(failed: bool, as_json: bool) -> None:
+    from assistant.storage import open_database
+    from assistant.storage import queue as q
+
+    settings = load_settings()
+    settings.ensure_dirs()
+    db = open_database(settings.resolved_database_url)
+    try:
+        with db.session() as s:
+            counts = q.count_by_status(s)
+            rows = [
+                {"id": r.id, "to_user": r.to_user, "status": r.status, "attempts": r.attempts,
+                 "next_attempt_at": r.next_attempt_at.isoformat(timespec="seconds"),
+                 "last_error": r.last_error or "", "created_at": r.created_at.isoformat(timespec="seconds")}
+                for r in q.list_outbox(s, failed_only=failed)
+            ]
+    finally:
+        db.dispose()
+    if as_json:
+        emit_json({"counts": counts, "rows": rows})
+        return
+    click.echo(f"待发送 {counts.get('pending', 0)} 条，已发送 {counts.get('sent', 0)} 条，失败 {counts.get('failed', 0)} 条。")
+    for r in rows:
+        state = {"pending": "待发送", "failed": "失败"}.get(str(r["status"]), str(r["status"]))
+        click.echo(f"#{r['id']}  {state}  成员 {r['to_user']}  已尝试 {r['attempts']} 次  "
+                   f"下次 {r['next_attempt_at']}Z  {r['last_error']}")
+
+
+COMMANDS: list[click.Command] = [serve, purge, outbox]

@@ -88,7 +88,8 @@ def _pieces(text: str, limit: int) -> list[str]:
 def _hard_cut(text: str, limit: int) -> list[str]:
     """Cut on character boundaries (never inside a UTF-8 sequence)."""
     out: list[str] = []
-    current, size = [], 0
+    current: list[str] = []
+    size = 0
     for ch in text:
         n = utf8_len(ch)
         if size + n > limit:
