@@ -126,6 +126,8 @@ def classify_document(text: str, *, title: str | None = None) -> Classification:
     else:
         label, confidence, reasons, neighbours = _similarity_reason(title, text)
         method = "similarity"
+        # whether to redact depends on the data actually found (step 7), not on similar examples
+        label = PUBLIC if label == REDACTED else label
     label, extra = _apply_redaction(label, title, text, private)
     reasons += extra
     if label in (NOT_PUBLIC, ON_REQUEST) and private:
