@@ -10,7 +10,16 @@ import pytest
 import yaml
 
 from assistant.factory import build_tool_context
-from tools.attribute import LABELS, NOT_PUBLIC, ON_REQUEST, PUBLIC, REDACTED, classify_document, make_tool, render
+from tools.attribute import (
+    LABELS,
+    NOT_PUBLIC,
+    ON_REQUEST,
+    PUBLIC,
+    REDACTED,
+    classify_document,
+    make_tool,
+    render,
+)
 from tools.attribute_stats import examples
 
 SET = Path(__file__).resolve().parents[1] / "eval" / "sets" / "classify.yaml"
