@@ -18,7 +18,7 @@ from typing import Any, Literal
 import yaml
 
 from knowledge.bm25_index import Bm25Index
-from knowledge.tokenizer import Tokenizer, expand_query
+from knowledge.tokenizer import Tokenizer, anchors, expand_query
 from knowledge.types import Chunk, Hit
 from knowledge.vector_store import VectorStore
 
@@ -31,7 +31,9 @@ class Relevance:
     min_coverage: float
     min_bm25: float
     min_dense: float
-    dense_alone: float
+    focus_without_anchor: float
+    bm25_without_anchor: float
+    dense_without_anchor: float
     foreign_place_suffixes: tuple[str, ...]
     foreign_place_min_len: int
 
@@ -40,6 +42,8 @@ class Relevance:
 class RetrievalConfig:
     rrf_k: int
     candidates: int
+    bm25_weight: float
+    dense_weight: float
     relevance: Relevance
 
 
@@ -49,7 +53,13 @@ def load_config() -> RetrievalConfig:
     data = yaml.safe_load(text)
     rel = data["relevance"]
     rel["foreign_place_suffixes"] = tuple(rel["foreign_place_suffixes"])
-    return RetrievalConfig(rrf_k=int(data["rrf_k"]), candidates=int(data["candidates"]), relevance=Relevance(**rel))
+    return RetrievalConfig(
+        rrf_k=int(data["rrf_k"]),
+        candidates=int(data["candidates"]),
+        bm25_weight=float(data["bm25_weight"]),
+        dense_weight=float(data["dense_weight"]),
+        relevance=Relevance(**rel),
+    )
 
 
 @dataclass(frozen=True)
@@ -57,9 +67,11 @@ class Signals:
     """What the relevance gate looks at for one question (also reported by the calibration benchmark)."""
 
     coverage: float
+    focus: float
     bm25_top: float
     dense_top: float
     foreign_place: str | None
+    anchored: bool
 
 
 class HybridRetriever:
@@ -80,7 +92,8 @@ class HybridRetriever:
         self.vectors = vectors
         self.mode: Mode = mode if vectors is not None else "bm25"
         self.config = config or load_config()
-        self._corpus_text = "\n".join(_index_text(c) for c in self.chunks).lower()
+        self._texts = [_index_text(c).lower() for c in self.chunks]
+        self._corpus_text = "\n".join(self._texts)
         self.known_places = known_places
         self.bm25 = Bm25Index([tokenizer.tokens(_index_text(c)) for c in self.chunks])
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
@@ -102,18 +115,18 @@ class HybridRetriever:
         return self._signals(query, bm25_ranked, dense_ranked)
 
     def is_relevant(self, s: Signals) -> bool:
+        """The calibrated gate (knowledge/sources/retrieval.yaml explains each threshold)."""
         rel = self.config.relevance
-        if s.foreign_place:
+        if s.foreign_place or s.coverage < rel.min_coverage:
             return False
-        if self.mode != "bm25" and s.dense_top >= rel.dense_alone:
-            return True
-        if s.coverage < rel.min_coverage:
+        dense_only = self.mode == "dense"
+        strength, floor, strict = (
+            (s.dense_top, rel.min_dense, rel.dense_without_anchor) if dense_only
+            else (s.bm25_top, rel.min_bm25, rel.bm25_without_anchor)
+        )
+        if strength < floor:
             return False
-        if self.mode == "bm25":
-            return s.bm25_top >= rel.min_bm25
-        if self.mode == "dense":
-            return s.dense_top >= rel.min_dense
-        return s.bm25_top >= rel.min_bm25 or s.dense_top >= rel.min_dense
+        return s.anchored or (s.focus >= rel.focus_without_anchor and strength >= strict)
 
     def _rank(self, query: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
         n = self.config.candidates
@@ -127,21 +140,26 @@ class HybridRetriever:
 
     def _signals(self, query: str, bm25_ranked: list[tuple[int, float]], dense_ranked: list[tuple[int, float]]) -> Signals:
         words = self.tokenizer.content_words(query)
-        coverage = sum(self._covered(w) for w in words) / len(words) if words else 0.0
+        coverage = sum(self._covered(w, self._corpus_text) for w in words) / len(words) if words else 0.0
+        top_texts = [self._texts[i] for i, _ in bm25_ranked[:3]] + [self._texts[i] for i, _ in dense_ranked[:3]]
+        focus = max((sum(self._covered(w, t) for w in words) / len(words) for t in top_texts), default=0.0) if words else 0.0
         return Signals(
             coverage=coverage,
+            focus=focus,
             bm25_top=bm25_ranked[0][1] if bm25_ranked else 0.0,
             dense_top=dense_ranked[0][1] if dense_ranked else 0.0,
             foreign_place=self._foreign_place(words),
+            anchored=any(a in query for a in anchors()),
         )
 
-    def _covered(self, word: str) -> bool:
-        """The corpus mentions the word or one of its synonyms."""
-        if word in self._corpus_text:
+    @staticmethod
+    def _covered(word: str, text: str) -> bool:
+        """The text mentions the word or one of its synonyms."""
+        if word in text:
             return True
         from knowledge.synonyms import expand
 
-        return any(term.lower() in self._corpus_text for term in expand(word))
+        return any(term.lower() in text for term in expand(word))
 
     def _foreign_place(self, words: list[str]) -> str | None:
         rel = self.config.relevance
@@ -154,9 +172,10 @@ class HybridRetriever:
     def _fuse(self, bm25_ranked: list[tuple[int, float]], dense_ranked: list[tuple[int, float]]) -> list[Hit]:
         rrf_k = self.config.rrf_k
         fused: dict[int, float] = {}
-        for ranked in (bm25_ranked, dense_ranked):
+        weights = (self.config.bm25_weight, self.config.dense_weight)
+        for ranked, weight in zip((bm25_ranked, dense_ranked), weights, strict=True):
             for rank, (i, _score) in enumerate(ranked):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (rrf_k + rank + 1)
+                fused[i] = fused.get(i, 0.0) + weight / (rrf_k + rank + 1)
         bm25 = dict(bm25_ranked)
         dense = dict(dense_ranked)
         order = sorted(fused, key=lambda i: (-fused[i], -bm25.get(i, 0.0)))

@@ -31,6 +31,12 @@ def stopwords() -> frozenset[str]:
     return frozenset(_read_list("stopwords.txt"))
 
 
+@cache
+def anchors() -> tuple[str, ...]:
+    """Core domain words (knowledge/sources/anchors.txt) used by the relevance gate."""
+    return tuple(_read_list("anchors.txt"))
+
+
 def unit_terms() -> list[str]:
     """Unit names and aliases from the unit registry, if it offers them."""
     try:
