@@ -123,8 +123,16 @@ def grade_duties(item: Item, data: dict[str, Any]) -> ItemResult:
     expected = list(item.data["expected_sections"])
     correct = [g for g in got if any(section_matches(g, e) for e in expected)]
     covered = [e for e in expected if any(section_matches(g, e) for g in got)]
-    detail = {"tp_found": len(correct), "found": len(got), "tp_expected": len(covered), "expected": len(expected)}
-    passed = len(correct) == len(got) and len(covered) == len(expected)
+    detail: dict[str, Any] = {"tp_found": len(correct), "found": len(got), "tp_expected": len(covered),
+                              "expected": len(expected)}
+    roles_ok = True
+    if isinstance(item.data.get("expected_roles"), dict):  # named / lead sections, checked exactly
+        got_roles: dict[str, set[str]] = {}
+        for task in data.get("tasks") or []:
+            got_roles.setdefault(str(task.get("role")), set()).add(str(task.get("section", "")))
+        roles_ok = all(set(v or []) == got_roles.get(k, set()) for k, v in item.data["expected_roles"].items())
+        detail["roles_ok"] = roles_ok
+    passed = len(correct) == len(got) and len(covered) == len(expected) and roles_ok
     return _result(item, passed, expected, {"unit": data.get("unit"), "sections": got}, {}, detail)
 
 

@@ -8,7 +8,7 @@ import httpx
 
 from knowledge.errors import BadInput, UpstreamError
 
-_TOOL_PATHS = {"classify": "/api/classify", "duties": "/api/duties", "deadline": "/api/deadline"}
+_TOOL_PATHS = {"classify": "/api/classify", "deadline": "/api/deadline"}
 
 
 class HttpBackend:
@@ -20,8 +20,11 @@ class HttpBackend:
         self.client = client or httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
 
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._send("POST", path, json=body)
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
-            response = self.client.post(path, json=body)
+            response = self.client.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise UpstreamError("无法连接被测服务，请确认地址和服务已启动。", detail=type(exc).__name__) from exc
         try:
@@ -42,6 +45,8 @@ class HttpBackend:
         return self._post("/api/ask", body)
 
     def tool(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        if name == "duties":  # GET /api/duties?unit=…
+            return self._send("GET", "/api/duties", params=args)
         return self._post(_TOOL_PATHS[name], args)
 
     def pii(self, text: str) -> list[dict[str, Any]]:

@@ -74,8 +74,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
 @click.option("--compare", "compare_path", type=click.Path(dir_okay=False, path_type=Path), help="与上次 --json 的结果比较")
 @click.option("--url", help="对运行中的服务评测，如 http://127.0.0.1:8000")
 @click.option("--check-floor", is_flag=True, help="低于 eval/floors.yaml 中的下限时以非零状态退出（CI 用）")
+@click.option("--floors", "floors_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="下限文件（默认 eval/floors.yaml）")
 def eval_command(sets: tuple[str, ...], kinds: tuple[str, ...], report_path: Path | None, as_json: bool,
-                 compare_path: Path | None, url: str | None, check_floor: bool) -> None:
+                 compare_path: Path | None, url: str | None, check_floor: bool, floors_path: Path | None) -> None:
     from eval import compare, floors, metrics, report
 
     previous = compare.load_previous(compare_path) if compare_path else None
@@ -97,7 +99,8 @@ def eval_command(sets: tuple[str, ...], kinds: tuple[str, ...], report_path: Pat
         _print_summary(summary)
         if diff:
             click.echo(compare.render_text(diff))
-    if check_floor and (problems := floors.check(summary["headline"], floors.load_floors())):
+    bounds = floors.load_floors(floors_path) if floors_path else floors.load_floors()
+    if check_floor and (problems := floors.check(summary["headline"], bounds)):
         raise GongkaiError("评测低于 eval/floors.yaml 中的下限：\n" + "\n".join(problems))
 
 
