@@ -109,7 +109,8 @@ def question_from_mapping(raw: Any, *, default_kind: str, set_name: str) -> Quiz
     if not isinstance(raw, dict) or raw.get("kind", default_kind) != "qa":
         return None
     facts = [_as_fact(f) for f in raw.get("key_facts") or []]
-    source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+    raw_source = raw.get("source")
+    source: dict[str, Any] = raw_source if isinstance(raw_source, dict) else {}
     section = source.get("section", "")
     if isinstance(section, list):
         section = section[0] if section else ""

@@ -23,7 +23,8 @@ def load_previous(path: Path) -> dict[str, Any]:
 def compare(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """Metric deltas (better/worse by each metric's direction) and items whose pass/fail flipped."""
     names = metric_names()
-    better, worse = [], []
+    better: list[dict[str, Any]] = []
+    worse: list[dict[str, Any]] = []
     for key, now in current["headline"].items():
         before = previous.get("headline", {}).get(key)
         if now is None or before is None or now == before or key.startswith("latency."):
