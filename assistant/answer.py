@@ -44,7 +44,8 @@ def compose_answer(question: str, hits: list[Hit]) -> Reply:
         hits: retrieval hits, best first (empty when nothing relevant was found).
 
     Returns:
-        The reply; ``sources`` lists the cited chunks.
+        The reply; ``sources`` lists the cited chunks, ``data["retrieved"]`` every hit in rank order
+        (the eval's hit@k reads it).
     """
     if not hits:
         return Reply(text=NOT_FOUND)
@@ -62,7 +63,8 @@ def compose_answer(question: str, hits: list[Hit]) -> Reply:
     if warning:
         text += "\n" + warning
     sources = [_source(candidates[r]) for r in cited]
-    return Reply(text=text, sources=sources)
+    retrieved = [{"title": h.chunk.title, "section": h.chunk.section, "score": round(h.score, 4)} for h in hits]
+    return Reply(text=text, sources=sources, data={"retrieved": retrieved})
 
 
 def _query_terms(question: str) -> dict[str, float]:
@@ -93,7 +95,7 @@ def _sentences(hit: Hit, rank: int, terms: dict[str, float], question: str) -> l
         score = sum(weight for term, weight in terms.items() if term in part)
         if _CLAUSE.search(part) and not asks_who:
             score *= 0.3
-        score = score / (1.0 + len(part) / 400.0) - rank * 0.5  # prefer the best-ranked clause
+        score = score / (1.0 + len(part) / 400.0) - rank * 1.0  # prefer the best-ranked clause
         out.append(_Sentence(part, rank, position, score))
     return out
 
@@ -112,12 +114,18 @@ def _split(text: str) -> list[str]:
 
 
 def _choose(sentences: list[_Sentence]) -> list[_Sentence]:
-    """The best sentence, plus up to two more that score at least half as well; in reading order."""
+    """The best sentence of the best clause, plus up to two more scoring at least half as well; in reading order.
+
+    The best-ranked clause always leads: retrieval ranked it first on the whole question, which is a
+    better judge than the overlap of single sentences.
+    """
     ranked = sorted(sentences, key=lambda s: -s.score)
-    if not ranked or ranked[0].score <= 0:
+    lead = next((s for s in ranked if s.hit_rank == 0), None)
+    if lead is None:
         return ranked[:1]
-    best = ranked[0].score
-    chosen = [s for s in ranked[:MAX_SENTENCES] if s.score >= best * 0.5]
+    floor = max(lead.score, 0.0) * 0.5
+    others = [s for s in ranked if s is not lead and s.score >= floor and s.score > 0]
+    chosen = [lead, *others[: MAX_SENTENCES - 1]]
     return sorted(chosen, key=lambda s: (s.hit_rank, s.position))
 
 
