@@ -110,6 +110,8 @@ def question_from_mapping(raw: Any, *, default_kind: str, set_name: str) -> Quiz
         return None
     facts = [_as_fact(f) for f in raw.get("key_facts") or []]
     raw_source = raw.get("source")
+    if isinstance(raw_source, list):  # several acceptable sources: cite the first
+        raw_source = raw_source[0] if raw_source else None
     source: dict[str, Any] = raw_source if isinstance(raw_source, dict) else {}
     section = source.get("section", "")
     if isinstance(section, list):
