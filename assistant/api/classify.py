@@ -24,7 +24,10 @@ class ClassifyRequest(BaseModel):
 
 
 async def _from_upload(request: Request, settings: Settings) -> tuple[str, str | None]:
-    form = await request.form()
+    try:
+        form = await request.form(max_part_size=settings.max_file_bytes)
+    except Exception as exc:  # starlette's MultiPartException and parser errors: the upload's fault
+        raise BadInput("上传内容无法解析，请重新上传 .docx/.txt 文件。", detail=type(exc).__name__) from exc
     upload, title = form.get("file"), form.get("title")
     if not isinstance(upload, UploadFile):
         text = form.get("text")
