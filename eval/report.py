@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-left
 .card b{display:block;font-size:20px}.card span{font-size:12px;color:#52606d}
 .bad b{color:#b91c1c}table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border:1px solid #d9e2ec;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f0f4f8}
-td.num{text-align:right;font-variant-numeric:tabular-nums}pre{white-space:pre-wrap;margin:0;font-size:12px}
+td.num{text-align:right;font-variant-numeric:tabular-nums}pre{white-space:pre-wrap;margin:0;font-size:12px;font-family:inherit}
 details summary{cursor:pointer;color:#1d4ed8}.row{display:flex;flex-wrap:wrap;gap:28px;align-items:flex-start}.err{color:#b91c1c}
 """
 _HEAT = ("#f8fafc", "#fde2e2", "#f9a8a8", "#ef6b6b", "#c81e1e")
@@ -127,12 +126,42 @@ def heat_map(cls: dict[str, Any]) -> str:
     return "".join(parts) + "</svg>"
 
 
+_FIELD_NAMES = {"key_facts": "要点", "source": "出处", "attribute": "属性", "redact": "应删", "spans": "个人信息",
+                "tool": "工具", "args": "参数", "sections": "章节", "unit": "单位", "findings": "找到",
+                "reasons": "理由", "answer": "回答", "expected_sections": "章节", "expected": "应为",
+                "expected_tool": "工具", "expected_args": "参数"}
+
+
+def _source_text(src: Any) -> str:
+    if isinstance(src, dict) and "title" in src:
+        section = src.get("section")
+        return f"《{src['title']}》" + ("/".join(section) if isinstance(section, list) else str(section or ""))
+    return _show(src)
+
+
 def _show(value: Any) -> str:
+    """Trainer-readable text for an expected/got value: labelled lines, not JSON."""
     if value is None:
         return "—"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, indent=1)
+    if isinstance(value, dict):
+        if "title" in value and "section" in value:
+            return _source_text(value)
+        lines = []
+        for key, item in value.items():
+            shown = "；".join(_source_text(v) for v in item) if key == "source" and isinstance(item, list) else \
+                _source_text(item) if key == "source" else _show(item)
+            lines.append(f"{_FIELD_NAMES.get(key, key)}：{shown}")
+        return "\n".join(lines)
+    if isinstance(value, list):
+        return "；".join(_show(v) for v in value) or "（无）"
+    return str(value)
+
+
+def _rank_note(r: dict[str, Any]) -> str:
+    if r.get("kind") != "qa" or "rank" not in (r.get("detail") or {}):
+        return ""
+    rank = r["detail"]["rank"]
+    return f"\n〔期望出处：{'未检索到' if rank is None else f'第{rank}位'}〕"
 
 
 def _sources(sources: list[dict[str, Any]]) -> str:
@@ -149,7 +178,7 @@ def failures_table(items: list[dict[str, Any]]) -> str:
         return "<p>全部通过。</p>"
     rows = ["<tr><th>编号</th><th>类型</th><th>问题 / 输入</th><th>应为</th><th>实际</th><th>出处</th></tr>"]
     for r in failed:
-        got = f'<span class="err">{escape(r["error"])}</span>' if r.get("error") else f"<pre>{escape(_show(r['got']))}</pre>"
+        got = f'<span class="err">{escape(r["error"])}</span>' if r.get("error") else f"<pre>{escape(_show(r['got']) + _rank_note(r))}</pre>"
         rows.append(f'<tr class="failed"><td>{escape(r["id"])}</td><td>{escape(r["kind"])}</td>'
                     f"<td><pre>{escape(r['prompt'][:600])}</pre></td><td><pre>{escape(_show(r['expected']))}</pre></td>"
                     f"<td>{got}</td><td>{_sources(r.get('sources') or [])}</td></tr>")
