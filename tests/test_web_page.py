@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -64,40 +65,69 @@ def test_page_never_uses_innerhtml() -> None:
     assert "innerHTML" not in js.replace("never innerHTML", "")
 
 
+def _browser(pw: Any) -> Any:
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def _classify_draft(page: Any) -> None:
+    """Switch to 公开属性, paste the draft, check the highlight and the redacted text."""
+    page.click(".mode[data-mode=classify]")
+    page.fill("#input", DRAFT)
+    page.click("#send")
+    page.wait_for_selector(".msg.classify, .msg.error", timeout=60_000)
+    assert page.locator(".msg.error").count() == 0, page.locator(".msg.error").all_inner_texts()
+    marks = page.locator(".msg.classify mark.pii")
+    assert "532932198103130505" in marks.all_inner_texts() and "13988726655" in marks.all_inner_texts()
+    redacted = page.locator(".msg.classify pre.redacted").inner_text()
+    assert "532932198103130505" not in redacted and "5329" in redacted
+    assert page.locator(".msg.classify .attribute strong").inner_text().startswith("此件")
+
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+
+
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-def test_chat_page_in_headless_chromium(live_url: str, tmp_path: Path) -> None:
+@needs_chromium
+def test_classify_mode_highlights_findings_and_shows_redacted_text(live_url: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = _browser(pw)
+        page = browser.new_page()
+        page.goto(live_url + "/")
+        _classify_draft(page)
+        page.fill("#input", "/属性 <img src=x onerror=alert(1)>")  # typed markup stays text
+        page.click("#send")
+        page.wait_for_function("document.querySelectorAll('.msg.user').length === 2")
+        assert page.locator(".msg.user img").count() == 0
+        assert page.locator(".msg.user .user-text").last.inner_text() == "<img src=x onerror=alert(1)>"
+        page.fill("#input", "   ")
+        page.click("#send")
+        assert "内容为空" in page.locator(".msg.error").last.inner_text()
+        browser.close()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_question_gets_a_cited_answer_whose_citation_expands(live_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = _browser(pw)
         page = browser.new_page(viewport={"width": 900, "height": 1100})
         page.goto(live_url + "/")
         page.fill("#input", "依申请公开的答复期限是多少个工作日？")
-        page.click("#send")
+        page.press("#input", "Enter")
         page.wait_for_selector(".msg.assistant details.citation, .msg.error", timeout=60_000)
         assert page.locator(".msg.error").count() == 0, page.locator(".msg.error").all_inner_texts()
+        assert "工作日" in page.locator(".msg.assistant .answer-text").last.inner_text()
         citation = page.locator(".msg.assistant details.citation").first
         assert "〔《" in citation.locator("summary").inner_text()
         assert not citation.locator("blockquote").is_visible()
         citation.locator("summary").click()
         assert len(citation.locator("blockquote").inner_text().strip()) > 5  # the quoted clause shows
-
-        page.click(".mode[data-mode=classify]")
-        page.fill("#input", DRAFT)
-        page.click("#send")
-        page.locator(".msg.classify").wait_for(timeout=60_000)
-        marks = page.locator(".msg.classify mark.pii")
-        assert "532932198103130505" in marks.all_inner_texts()
-        redacted = page.locator(".msg.classify pre.redacted").inner_text()
-        assert "532932198103130505" not in redacted and "5329" in redacted
-        assert page.locator(".msg.classify .attribute strong").inner_text().startswith("此件")
-
-        page.fill("#input", "<img src=x onerror=alert(1)>")
-        page.click("#send")
-        page.locator(".msg.user .user-text").last.wait_for()
-        assert page.locator(".msg.user img").count() == 0  # typed markup stays text
-
+        _classify_draft(page)
         shot = tmp_path / "web-chat.png"
         page.screenshot(path=str(shot), full_page=True)
         browser.close()
