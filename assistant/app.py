@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from assistant import __version__
 from assistant.api import ask, classify, deadline, duties, health
 from assistant.factory import build_engine
+from assistant.quiz import database_recorder
 from assistant.settings import Settings
 from assistant.storage import open_database
 from connectors.web import router as web_router
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.engine = build_engine(settings)
         app.state.db = open_database(settings.resolved_database_url)
+        app.state.engine.quiz.recorder = database_recorder(app.state.db)  # /测验 scores for gongkai quiz --report
         app.state.wecom = None
         if settings.wecom.configured:
             app.state.wecom = WeComService(settings=settings, db=app.state.db, engine=app.state.engine)

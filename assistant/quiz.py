@@ -149,6 +149,18 @@ def load_questions(sets_dir: Path = SETS_DIR) -> tuple[QuizQuestion, ...]:
     return tuple(found)
 
 
+def database_recorder(db: Any) -> Recorder:
+    """A recorder writing finished quizzes to ``db`` (an ``assistant.storage.Database``); partial credit is rounded."""
+    from assistant.storage import record_quiz_score
+
+    def record(user_id: str, set_name: str, asked: int, score: float) -> None:
+        with db.session() as session:
+            record_quiz_score(session, user_id=user_id, set_name=set_name, asked=asked, correct=round(score))
+        log.info("quiz recorded asked=%d", asked)
+
+    return record
+
+
 def citation(q: QuizQuestion) -> str:
     return f"〔《{q.source_title}》{q.source_section}〕" if q.source_title else ""
 

@@ -92,3 +92,26 @@ def test_cli_quiz_grades_records_and_reports(tmp_path: Path, monkeypatch: pytest
     assert report.exit_code == 0
     row = next(line for line in report.output.splitlines() if line.startswith("zhangsan"))
     assert row.split()[1:] == ["1", "50%", "1/2"]
+
+
+def test_quiz_finished_in_chat_is_recorded_for_the_trainer(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/测验 in WeCom: the engine's recorder (wired by create_app) writes the score that quiz --report shows."""
+    from assistant.quiz import database_recorder
+    from assistant.storage import open_database
+
+    settings.ensure_dirs()
+    db = open_database(settings.resolved_database_url)
+    try:
+        engine = build_engine(settings)
+        engine.quiz = QuizMaster(questions=lambda: QUESTIONS[:1], recorder=database_recorder(db))
+        start = engine.respond(Turn(text="/测验 1", user_id="lisi"))
+        assert start.tool == "quiz" and "第1/1题" in start.text
+        engine.respond(Turn(text="电子政务协同办公系统", user_id="lisi", history=(Message("assistant", start.text),)))
+    finally:
+        db.dispose()
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    report = CliRunner().invoke(cli, ["quiz", "--report"])
+    row = next(line for line in report.output.splitlines() if line.startswith("lisi"))
+    assert row.split()[1:] == ["1", "100%", "1/1"]

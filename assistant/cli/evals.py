@@ -105,14 +105,14 @@ def eval_command(sets: tuple[str, ...], kinds: tuple[str, ...], report_path: Pat
 
 
 def _record(user: str, set_name: str, asked: int, score: float) -> None:
-    from assistant.storage import open_database, record_quiz_score
+    from assistant.quiz import database_recorder
+    from assistant.storage import open_database
 
     settings = load_settings()
     settings.ensure_dirs()
     database = open_database(settings.resolved_database_url)
     try:
-        with database.session() as session:
-            record_quiz_score(session, user_id=user, set_name=set_name, asked=asked, correct=round(score))
+        database_recorder(database)(user, set_name, asked, score)
     finally:
         database.dispose()
 
