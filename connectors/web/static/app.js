@@ -65,7 +65,10 @@ async function post(path, body) {
   let data = null;
   try { data = await response.json(); } catch (err) { data = null; }
   if (!response.ok) {
-    throw new Error((data && data.error) || `请求失败（HTTP ${response.status}）。`);
+    const fallback = response.status >= 500
+      ? `服务出错（HTTP ${response.status}），请稍后再试。`
+      : `该功能暂不可用（HTTP ${response.status}），请联系管理员。`;
+    throw new Error((data && typeof data.error === "string" && data.error) || fallback);
   }
   return data;
 }
