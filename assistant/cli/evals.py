@@ -134,11 +134,20 @@ def _report() -> None:
     per_user: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for user, asked, correct in rows:
         per_user[user].append((asked, correct))
-    click.echo(f"{'成员':<16}{'测验次数':>6}{'平均得分':>10}{'最近一次':>10}")
+    click.echo(_row(["成员", "测验次数", "平均得分", "最近一次"]))
     for user, attempts in sorted(per_user.items()):
         avg = sum(c / a for a, c in attempts if a) / len(attempts)
-        last = f"{attempts[-1][1]}/{attempts[-1][0]}"
-        click.echo(f"{user:<16}{len(attempts):>8}{avg:>12.0%}{last:>12}")
+        click.echo(_row([user, str(len(attempts)), f"{avg:.0%}", f"{attempts[-1][1]}/{attempts[-1][0]}"]))
+
+
+def _row(cells: list[str], width: int = 14) -> str:
+    """Columns padded by display width (a Chinese character takes two columns)."""
+    import unicodedata
+
+    def shown(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    return "".join(cell + " " * max(1, width - shown(cell)) for cell in cells).rstrip()
 
 
 @click.command("quiz", help="随机抽 N 道问答题测验，按要点评分并记录成绩；--report 显示培训人员的汇总。")
