@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import threading
 import time
 import urllib.parse
@@ -33,16 +34,18 @@ class StubState:
     send_calls: int = 0
     duplicates_suppressed: int = 0
     recent: dict[tuple[str, str], float] = field(default_factory=dict)
+    fault_rate: float = 0.0  # chance that a message/send call fails with a random fault (load tests)
 
 
 class WeComStub:
     """``with WeComStub() as stub:`` serves on 127.0.0.1; ``stub.base_url`` ends in /cgi-bin/."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.state = StubState()
         self.lock = threading.Lock()
         self._counter = itertools.count(1)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._random = random.Random(20260101)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -108,6 +111,8 @@ class WeComStub:
         with self.lock:
             self.state.send_calls += 1
             fault = self.state.faults.pop(0) if self.state.faults else ""
+            if not fault and self.state.fault_rate and self._random.random() < self.state.fault_rate:
+                fault = self._random.choice(["45009", "500", "drop"])
         if fault == "45009":
             return {"errcode": 45009, "errmsg": "api freq out of limit"}
         if fault in ("500", "drop"):
@@ -167,6 +172,12 @@ def _handler(stub: WeComStub) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 self.wfile.write(data)
                 return None
+            if path == "/_stub/state":  # for a benchmark that runs the stub in another process
+                with stub.lock:
+                    state = {"sent": stub.state.sent, "send_calls": stub.state.send_calls,
+                             "token_fetches": stub.state.token_fetches,
+                             "duplicates_suppressed": stub.state.duplicates_suppressed}
+                return self._json(state)
             return self._json({"errcode": 404, "errmsg": "not found"}, status=404)
 
         def do_POST(self) -> None:
@@ -286,3 +297,12 @@ def wecom_settings(settings: Any, *, db_url: str, base_url: str, **overrides: An
     )
     values.update(overrides)
     return settings.model_copy(update={"database_url": db_url, "wecom": WeComSettings(**values)})
+
+
+if __name__ == "__main__":  # python -m tests.wecom_stub PORT [FAULT_RATE]: serve until killed
+    import sys
+
+    stub = WeComStub(int(sys.argv[1]))
+    stub.state.fault_rate = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+    print(stub.base_url, flush=True)
+    stub.server.serve_forever()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,6 +84,9 @@ class Database:
 
     engine: Engine
     factory: sessionmaker[Session]
+    # SQLite allows one writer at a time and its busy handler polls with sleeps of up to 100 ms;
+    # threads of one process queue on this lock instead and get the database as soon as it is free.
+    write_lock: threading.RLock | None = None
 
     @property
     def dialect(self) -> str:
@@ -90,7 +94,7 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self.factory() as session, session.begin():
+        with self.write_lock or nullcontext(), self.factory() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
@@ -102,4 +106,5 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
     engine = make_engine(url)
     if migrate:
         upgrade(engine)
-    return Database(engine=engine, factory=sessionmaker(engine, expire_on_commit=False))
+    lock = threading.RLock() if engine.dialect.name == "sqlite" else None
+    return Database(engine=engine, factory=sessionmaker(engine, expire_on_commit=False), write_lock=lock)

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, aliased
 
 from assistant.storage.db import utcnow
 from assistant.storage.models import Inbound, Outbox
-from assistant.storage.records import mask
+
+SENT_PAYLOAD = '{"delivered": true}'
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class OutMessage:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    last_error: str = ""
 
 
 def record_inbound(session: Session, *, key: str, user_id: str, kind: str, payload: dict[str, Any]) -> bool:
@@ -102,7 +104,7 @@ def claim_outbox(session: Session, *, limit: int = 50, lease_seconds: float = 60
     ``attempts`` counts send attempts (see mark_*), not claims: a rate-limit deferral is not a failure.
     """
     rows = _claim(session, Outbox, limit=limit, lease_seconds=lease_seconds, ordered=True, count=False)
-    return [OutMessage(r.id, r.to_user, r.kind, json.loads(r.payload), r.attempts) for r in rows]
+    return [OutMessage(r.id, r.to_user, r.kind, json.loads(r.payload), r.attempts, r.last_error or "") for r in rows]
 
 
 def _claim(
@@ -154,11 +156,12 @@ def release_jobs(session: Session, *, ids: list[int]) -> None:
 
 
 def mark_sent(session: Session, *, outbox_id: int) -> None:
-    row = session.get(Outbox, outbox_id)
-    if row is None:
-        return
-    row.status, row.sent_at, row.last_error, row.attempts = "sent", utcnow(), None, row.attempts + 1
-    row.payload = mask(row.payload)  # keep an audit copy without personal data
+    """Delivered: the text is dropped (the masked copy lives in the conversation's messages)."""
+    session.execute(
+        update(Outbox)
+        .where(Outbox.id == outbox_id)
+        .values(status="sent", sent_at=utcnow(), last_error=None, attempts=Outbox.attempts + 1, payload=SENT_PAYLOAD)
+    )
 
 
 def mark_retry(session: Session, *, outbox_id: int, error: str, at: datetime) -> None:

@@ -17,10 +17,16 @@ from assistant.storage.models import Conversation, Feedback, Inbound, MessageRow
 from assistant.turn import Message
 
 
-def mask(text: str) -> str:
+class Masked(str):
+    """Text that already went through ``mask_text`` (so it can be masked outside a transaction)."""
+
+
+def mask(text: str) -> Masked:
+    if isinstance(text, Masked):
+        return text
     from tools.pii import mask_text  # imported late: tools is a lower layer and loads its data lazily
 
-    return mask_text(text)
+    return Masked(mask_text(text))
 
 
 def ensure_conversation(session: Session, *, conversation_id: str, user_id: str, channel: str) -> Conversation:

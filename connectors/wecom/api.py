@@ -22,6 +22,7 @@ from knowledge.errors import BadInput, TooLarge, UpstreamError
 
 TOKEN_ERRORS = {40001, 40014, 42001}
 RATE_LIMITED = 45009
+NETWORK_ERROR = "network"
 
 
 class _Client(WeChatClient):  # type: ignore[misc]
@@ -81,9 +82,9 @@ class WeComApi:
     def send(self, user_id: str, payload: dict[str, str], *, retry: bool = False) -> SendOutcome:
         """Deliver one text/markdown message; never raises.
 
-        A retry asks WeCom to drop it if the same content already arrived: the earlier attempt may
-        have been delivered with its answer lost. First attempts don't, so a user who asks the same
-        question twice still gets the answer twice.
+        ``retry=True`` (after a network error, when the earlier attempt may have been delivered
+        with only its answer lost) asks WeCom to drop the message if the same content already
+        arrived. Other sends don't, so a user who asks the same question twice gets two answers.
         """
         msgtype = payload.get("msgtype", "text")
         msg: dict[str, Any] = {msgtype: {"content": payload["content"]}, "msgtype": msgtype}
@@ -103,7 +104,7 @@ class WeComApi:
             retryable = code is None or code in TOKEN_ERRORS or code == -1  # -1: system busy
             return SendOutcome(False, retryable, f"errcode {code}" if code is not None else "HTTP error")
         except (requests.RequestException, ValueError) as exc:
-            return SendOutcome(False, True, type(exc).__name__)
+            return SendOutcome(False, True, f"{NETWORK_ERROR} {type(exc).__name__}")
         return SendOutcome(True)
 
     def download_media(self, media_id: str, *, max_bytes: int) -> bytes:

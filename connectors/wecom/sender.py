@@ -11,12 +11,12 @@ import contextlib
 import logging
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from assistant.storage import Database, utcnow
 from assistant.storage import queue as q
-from connectors.wecom.api import SendOutcome
+from connectors.wecom.api import NETWORK_ERROR, SendOutcome
 from connectors.wecom.formatting import to_payloads
 from connectors.wecom.limiter import WINDOW, backoff, next_slot
 from connectors.wecom.texts import text
@@ -89,16 +89,18 @@ class OutboxSender:
             self._inflight.difference_update(done)
 
     def _deliver_in_order(self, rows: list[q.OutMessage]) -> None:
+        user = rows[0].to_user
+        with self.db.session() as s:  # one look at the rate window per user and batch
+            sent = q.sent_since(s, to_user=user, since=utcnow() - WINDOW)
         for row in rows:
-            if self._stopping:
-                return
-            if not self._may_send(row):
+            if self._stopping or not self._may_send(row, sent):
                 return
             attempt = row.attempts + 1
-            outcome = self.api.send(row.to_user, row.payload, retry=attempt > 1)
+            outcome = self.api.send(row.to_user, row.payload, retry=row.last_error.startswith(NETWORK_ERROR))
             if outcome.ok:
                 with self.db.session() as s:
                     q.mark_sent(s, outbox_id=row.id)
+                sent.append(utcnow())
                 self._inflight.discard(row.id)
                 continue
             log.info("send failed id=%d attempt=%d: %s", row.id, attempt, outcome.error)
@@ -113,14 +115,14 @@ class OutboxSender:
                 q.defer_user(s, to_user=row.to_user, until=at)  # later replies keep their order
             return
 
-    def _may_send(self, row: q.OutMessage) -> bool:
+    def _may_send(self, row: q.OutMessage, sent: list[datetime]) -> bool:
         """Rate limit; the last slot of a window is kept for the one-time "please wait" notice."""
         now = utcnow()
         limit = self.rate if row.kind == "notice" else max(1, self.rate - 1)
+        slot = next_slot(sent, now=now, limit=limit)
+        if slot is None:
+            return True
         with self.db.session() as s:
-            slot = next_slot(q.sent_since(s, to_user=row.to_user, since=now - WINDOW), now=now, limit=limit)
-            if slot is None:
-                return True
             q.defer_user(s, to_user=row.to_user, until=slot)
             if row.kind == "notice":
                 q.defer(s, outbox_id=row.id, at=slot)

@@ -38,7 +38,7 @@ class WeComService:
         self.worker = TurnWorker(
             db=db, engine=engine, on_reply=self.sender.wake,
             download=lambda media_id, cap: self.api.download_media(media_id, max_bytes=cap),
-            max_file_bytes=min(5 * 1024 * 1024, settings.max_file_bytes),
+            max_file_bytes=min(5 * 1024 * 1024, settings.max_file_bytes), concurrency=2,
         )
         self._tasks: list[asyncio.Task[None]] = []
 

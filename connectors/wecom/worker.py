@@ -19,7 +19,7 @@ from typing import Protocol
 from assistant.conversation import load_history, save_exchange
 from assistant.storage import Database
 from assistant.storage import queue as q
-from assistant.storage.records import record_feedback
+from assistant.storage.records import mask, record_feedback
 from assistant.turn import Attachment, Message, Reply, Turn
 from connectors.wecom.formatting import format_reply, to_payloads
 from connectors.wecom.texts import text, unsupported, welcome
@@ -110,6 +110,8 @@ class TurnWorker:
         except Exception:  # never leave the user without a word
             log.exception("turn failed key=%s kind=%s", job.key[:40], job.kind)
             answer = Answer(text=text("internal_error"), user_text="", markdown=False, history=False)
+        # mask before the transaction: masking takes a millisecond or two, the write lock should not
+        user_text, reply_text = mask(answer.user_text), mask(answer.text)
         with self.db.session() as s:
             if not q.finish_job(s, job_id=job.id):
                 log.info("turn %s already answered elsewhere", job.id)
@@ -120,7 +122,7 @@ class TurnWorker:
                 record_feedback(s, user_id=job.user_id, kind=answer.feedback[0], text=answer.feedback[1])
             if answer.history and answer.user_text:
                 save_exchange(s, conversation_id=conversation_id, user_id=job.user_id,
-                              user_text=answer.user_text, reply_text=answer.text)
+                              user_text=user_text, reply_text=reply_text)
         log.info("turn done id=%d kind=%s reply_chars=%d", job.id, job.kind, len(answer.text))
 
     def answer(self, job: q.Job, conversation_id: str) -> Answer:

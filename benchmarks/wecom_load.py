@@ -1,0 +1,234 @@
+"""Load benchmark for the WeCom callback: N simulated users on loopback, bounded in count and time.
+
+Runs ``gongkai serve`` as a subprocess against the loopback WeCom stub (tests/wecom_stub.py), posts
+encrypted callbacks exactly as WeCom would (including WeCom's retries of the same MsgId), makes the
+stub's message/send fail at random for a share of calls, and reports:
+  - callback ack latency p50/p99 and the number of non-200 answers to valid messages;
+  - end-to-end reply latency p50/p95 (callback posted -> first reply part accepted by the stub);
+  - lost and duplicated replies (outbox rows vs. what the stub received).
+
+    python -m benchmarks.wecom_load --users 200 --per-user 10 --concurrency 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.wecom_stub import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN, CallbackSender, text_xml
+
+KNOWLEDGE = ["依申请公开多少个工作日内答复？", "政务公开的主管部门是哪个？", "哪些信息应当主动公开？"]
+
+
+@dataclass
+class Run:
+    acks: list[float] = field(default_factory=list)
+    non_200: int = 0
+    posted_at: dict[str, float] = field(default_factory=dict)  # msg key -> first post time (epoch)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def _question(user: int, j: int) -> str:
+    if j == 0:
+        return KNOWLEDGE[user % len(KNOWLEDGE)]
+    received = date(2026, 1, 5) + timedelta(days=j * 11 + user % 7)  # distinct per message of a user
+    return f"{received.month}月{received.day}日收到的申请哪天到期？"
+
+
+class RemoteStub:
+    """The stub in its own process, so its threads don't share a GIL with the load generator."""
+
+    def __init__(self, fault_rate: float) -> None:
+        port = _free_port()
+        self.proc = subprocess.Popen([sys.executable, "-m", "tests.wecom_stub", str(port), str(fault_rate)],
+                                     stdout=subprocess.PIPE)
+        assert self.proc.stdout is not None
+        self.base_url = self.proc.stdout.readline().decode().strip()
+
+    def state(self) -> dict[str, Any]:
+        data: dict[str, Any] = httpx.get(self.base_url.replace("/cgi-bin/", "/_stub/state"), timeout=30).json()
+        return data
+
+    def messages(self, user: str | None = None) -> list[dict[str, Any]]:
+        return [m for m in self.state()["sent"] if user is None or m["touser"] == user]
+
+    def wait_for(self, user: str, count: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and len(self.messages(user)) < count:
+            time.sleep(0.2)
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_service(tmp: Path, stub: RemoteStub, db_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(
+        ASSISTANT_DATA_DIR=str(tmp / "data"), ASSISTANT_EMBEDDER="none", ASSISTANT_LOG_LEVEL="WARNING",
+        ASSISTANT_DATABASE_URL=db_url, ASSISTANT_WECOM__CORP_ID=CORP_ID, ASSISTANT_WECOM__AGENT_ID=str(AGENT_ID),
+        ASSISTANT_WECOM__SECRET=SECRET, ASSISTANT_WECOM__TOKEN=TOKEN, ASSISTANT_WECOM__ENCODING_AES_KEY=AES_KEY,
+        ASSISTANT_WECOM__API_BASE_URL=stub.base_url, ASSISTANT_WECOM__RETRY_BASE_SECONDS="0.2",
+    )
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli.main", "serve", "--port", str(port)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("service did not start")
+
+
+async def _user(client: httpx.AsyncClient, url: str, sem: asyncio.Semaphore, run: Run, user: int,
+                per_user: int, retry_share: float, rng: random.Random, wecom: CallbackSender) -> None:
+    for j in range(per_user):
+        msg_id = wecom.next_id()
+        xml = text_xml(f"load{user:04d}", _question(user, j), msg_id)
+        deliveries = 1 + (rng.random() < retry_share) * rng.randint(1, 2)  # WeCom's retries, same MsgId
+        for _ in range(deliveries):
+            params, body = wecom.encrypt(xml)
+            async with sem:
+                start = time.perf_counter()
+                run.posted_at.setdefault(f"msg:{msg_id}", time.time())
+                res = await client.post(url + "/wecom/callback", params=params, content=body)
+                run.acks.append(time.perf_counter() - start)
+            if res.status_code != 200 or res.text:
+                run.non_200 += 1
+
+
+async def _drive(url: str, args: argparse.Namespace, run: Run) -> None:
+    sem, rng, wecom = asyncio.Semaphore(args.concurrency), random.Random(7), CallbackSender()
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
+        await asyncio.wait_for(
+            asyncio.gather(*(_user(client, url, sem, run, u, args.per_user, args.retry_share, rng, wecom)
+                             for u in range(args.users))),
+            timeout=args.time_limit,
+        )
+
+
+def _outcome(db_url: str, stub: RemoteStub, run: Run, wait_limit: float) -> dict[str, object]:
+    from sqlalchemy import select
+
+    from assistant.storage import open_database
+    from assistant.storage.models import Inbound, Outbox
+
+    db = open_database(db_url, migrate=False)
+    deadline = time.monotonic() + wait_limit
+    while time.monotonic() < deadline:
+        with db.session() as s:
+            busy = s.scalars(select(Inbound.id).where(Inbound.status == "pending").limit(1)).first() or \
+                s.scalars(select(Outbox.id).where(Outbox.status == "pending").limit(1)).first()
+        if not busy:
+            break
+        time.sleep(0.5)
+    with db.session() as s:
+        rows = s.execute(select(Outbox.to_user, Outbox.status, Outbox.source_key, Outbox.sent_at, Outbox.id)).all()
+        inbound = set(s.scalars(select(Inbound.key)).all())
+    db.dispose()
+    sent_rows = [r for r in rows if r.status == "sent"]
+    answered = {r.source_key for r in sent_rows}
+    lost = [k for k in run.posted_at if k not in inbound or k not in answered]
+    lost += [r.id for r in rows if r.status != "sent"]
+    per_user_db = Counter(r.to_user for r in sent_rows)
+    per_user_stub = Counter(m["touser"] for m in stub.messages() if m["touser"] != "warmup")
+    doubled = sum(max(0, per_user_stub[u] - per_user_db[u]) for u in per_user_stub)
+    first_sent: dict[str, float] = {}
+    for r in sent_rows:
+        t = _epoch(r.sent_at)
+        first_sent[r.source_key] = min(first_sent.get(r.source_key, t), t)
+    e2e = [first_sent[k] - t0 for k, t0 in run.posted_at.items() if k in first_sent]
+    return {"lost": len(lost), "doubled": doubled, "e2e": e2e, "replies": len(sent_rows)}
+
+
+def _warm_up(url: str, stub: RemoteStub) -> None:
+    """One message first: the engine builds its index on first use; that is start-up, not load."""
+    wecom = CallbackSender()
+    params, body = wecom.encrypt(text_xml("warmup", KNOWLEDGE[0], wecom.next_id()))
+    httpx.post(url + "/wecom/callback", params=params, content=body, timeout=10)
+    stub.wait_for("warmup", 1, timeout=120)
+
+
+def _epoch(naive_utc: object) -> float:
+    from datetime import UTC, datetime
+
+    assert isinstance(naive_utc, datetime)
+    return naive_utc.replace(tzinfo=UTC).timestamp()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--per-user", type=int, default=10, help="messages per user (keep under 29: WeCom's per-minute cap)")
+    parser.add_argument("--concurrency", type=int, default=20, help="concurrent callback deliveries")
+    parser.add_argument("--fault-rate", type=float, default=0.05, help="share of message/send calls that fail")
+    parser.add_argument("--retry-share", type=float, default=0.1, help="share of messages WeCom delivers again")
+    parser.add_argument("--database-url", default="", help="default: SQLite in a temporary directory")
+    parser.add_argument("--time-limit", type=float, default=600.0, help="seconds for the sending phase")
+    args = parser.parse_args(argv)
+    stub = RemoteStub(args.fault_rate)
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        db_url = args.database_url or f"sqlite:///{tmp / 'data' / 'gongkai.db'}"
+        proc, url = _start_service(tmp, stub, db_url)
+        run = Run()
+        try:
+            _warm_up(url, stub)
+            started = time.monotonic()
+            asyncio.run(_drive(url, args, run))
+            sending = time.monotonic() - started
+            result = _outcome(db_url, stub, run, wait_limit=args.time_limit)
+            state = stub.state()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+            stub.close()
+    e2e = result["e2e"]
+    assert isinstance(e2e, list)
+    report = {
+        "messages": len(run.posted_at), "deliveries": len(run.acks), "concurrency": args.concurrency,
+        "database": db_url.split(":", 1)[0], "sending_seconds": round(sending, 1),
+        "ack_p50_ms": round(_percentile(run.acks, 50) * 1000, 1), "ack_p99_ms": round(_percentile(run.acks, 99) * 1000, 1),
+        "non_200": run.non_200, "e2e_p50_s": round(_percentile(e2e, 50), 2), "e2e_p95_s": round(_percentile(e2e, 95), 2),
+        "replies_sent": result["replies"], "lost": result["lost"], "doubled": result["doubled"],
+        "send_calls": state["send_calls"], "send_failures_injected": state["send_calls"] - len(state["sent"]),
+        "token_fetches": state["token_fetches"],
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0 if report["lost"] == 0 and report["doubled"] == 0 and run.non_200 == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
