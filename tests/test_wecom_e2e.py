@@ -89,6 +89,18 @@ def test_question_draft_file_and_other_types_are_answered(settings, db_url, stub
 
         assert send_text(svc, wecom, "alice", "👍").status_code == 200
         assert "感谢" in stub.wait_for("alice", len(got) + 1)[-1]["content"]
+        assert send_text(svc, wecom, "judy", "/反馈 第二条答复不准确，请回电13987654321").status_code == 200
+        assert "感谢" in stub.wait_for("judy", 1)[0]["content"]
+
+        stub.add_media("media-2", "台账.xlsx", b"PK\x03\x04")
+        params, body = wecom.encrypt(file_xml("ken", "media-2", "台账.xlsx", wecom.next_id()))
+        assert post(svc, params, body).status_code == 200
+        assert "暂不支持“.xlsx”格式" in stub.wait_for("ken", 1)[0]["content"]
+        params, body = wecom.encrypt(file_xml("liz", "expired-media", "通知.docx", wecom.next_id()))
+        assert post(svc, params, body).status_code == 200  # media/get answers errcode 40007 with HTTP 200
+        assert "获取文件失败" in stub.wait_for("liz", 1)[0]["content"]
+        feedback = _feedback(svc)
+    assert ("text", "第二条答复不准确，请回电139****4321") in feedback and ("up", "") in feedback
     for message in stub.messages():
         assert message["bytes"] <= 2048
 
@@ -100,6 +112,13 @@ def _docx(text: str) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _feedback(svc: LiveService) -> list[tuple[str, str]]:
+    from assistant.storage.records import list_feedback
+
+    with svc.app.state.db.session() as s:
+        return [(f.kind, f.text) for f in list_feedback(s)]
 
 
 def _stored_texts(svc: LiveService) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 FILE_TYPES = {".docx", ".txt", ".pdf"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _THUMBS = {"👍": "up", "👎": "down"}
+_FEEDBACK = re.compile(r"^\s*[/／]\s*反馈[\s:：]*(.*)$", re.DOTALL)
 
 
 class Responder(Protocol):
@@ -136,6 +138,10 @@ class TurnWorker:
         if message.strip() in _THUMBS:
             return Answer(text=text("feedback_thanks"), user_text=message, markdown=False,
                           feedback=(_THUMBS[message.strip()], ""))
+        command = _FEEDBACK.match(message)
+        if command:  # the router knows "/反馈" too; handled here so feedback never depends on a tool
+            return Answer(text=text("feedback_thanks"), user_text=message, markdown=False,
+                          feedback=("text", command.group(1).strip()))
         return self._ask(Turn(text=message, user_id=job.user_id, conversation_id=conversation_id,
                               history=self._history(conversation_id)), user_text=message)
 
