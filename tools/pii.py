@@ -9,6 +9,7 @@ organisation's code is not personal data and is never masked.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -133,8 +134,21 @@ _DETECTORS: tuple[Callable[[str], Iterator[Finding]], ...] = (
 )
 
 
-def _overlaps(f: Finding, taken: list[Finding]) -> bool:
-    return any(f.start < t.end and t.start < f.end for t in taken)
+class _Spans:
+    """Accepted findings kept sorted by start, so an overlap check is a binary search, not a scan."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.items: list[Finding] = []
+
+    def add(self, f: Finding) -> bool:
+        """Keep ``f`` unless it overlaps a finding already kept; True when kept."""
+        i = bisect.bisect_left(self.starts, f.start)
+        if i > 0 and self.items[i - 1].end > f.start or i < len(self.items) and self.items[i].start < f.end:
+            return False
+        self.starts.insert(i, f.start)
+        self.items.insert(i, f)
+        return True
 
 
 def find_pii(text: str) -> list[Finding]:
@@ -147,32 +161,32 @@ def find_pii(text: str) -> list[Finding]:
         Non-overlapping findings; ``private`` is False for organisation data (信用代码) and for
         office contact numbers that are not next to a person's data.
     """
-    taken: list[Finding] = []
+    spans = _Spans()
     for detector in _DETECTORS:
-        taken.extend(f for f in detector(text) if not _overlaps(f, taken))
+        for f in detector(text):
+            spans.add(f)
     for value, start, end, masked in find_addresses(text):
-        if not _overlaps(addr_f := Finding("address", value, start, end, masked), taken):
-            taken.append(addr_f)
-    anchors = [(f.start, f.end) for f in taken if f.type in _PRIVATE_NEIGHBOURS and f.private]
+        spans.add(Finding("address", value, start, end, masked))
+    anchors = [(f.start, f.end) for f in spans.items if f.type in _PRIVATE_NEIGHBOURS and f.private]
     for value, start, end, masked in find_names(text, anchors):
-        if not _overlaps(name_f := Finding("name", value, start, end, masked), taken):
-            taken.append(name_f)
-    return _settle_landlines(text, sorted(taken, key=lambda f: f.start))
+        spans.add(Finding("name", value, start, end, masked))
+    return _settle_landlines(text, spans.items)
 
 
 def _settle_landlines(text: str, findings: list[Finding]) -> list[Finding]:
     """A landline is personal only on a line that also carries a person's name; else it is an office number."""
-    name_lines = {_line_of(text, f.start) for f in findings if f.type == "name"}
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+
+    def line_of(pos: int) -> int:
+        return bisect.bisect_left(newlines, pos)
+
+    name_lines = {line_of(f.start) for f in findings if f.type == "name"}
     out = []
     for f in findings:
-        if f.type == "landline" and _line_of(text, f.start) not in name_lines:
+        if f.type == "landline" and line_of(f.start) not in name_lines:
             f = Finding(f.type, f.text, f.start, f.end, f.masked, private=False)
         out.append(f)
     return out
-
-
-def _line_of(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos)
 
 
 def redact(text: str, findings: list[Finding]) -> str:

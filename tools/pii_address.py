@@ -46,7 +46,7 @@ def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
     for m in _DETAIL.finditer(text):
         if m.start() == 0 or not m.group().endswith(_DETAIL_END):
             continue
-        before = _CJK_BEFORE.search(text, 0, m.start())
+        before = _CJK_BEFORE.search(text, max(0, m.start() - 24), m.start())
         if before is None:
             continue
         prefix = before.group()

@@ -9,6 +9,7 @@ within a short window of it. The surname list, labels and stop words are data
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,10 +92,17 @@ def _name_before(text: str, anchor_start: int, lex: _Lexicon) -> Iterator[tuple[
             return
 
 
-def _line_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return start, len(text) if end < 0 else end
+class _Lines:
+    """Line boundaries of a text, found once; ``bounds(pos)`` is a binary search."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.size = len(text)
+
+    def bounds(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else self.size
+        return self.starts[i], end
 
 
 def _field_starts(text: str, lo: int, hi: int) -> Iterator[int]:
@@ -104,19 +112,19 @@ def _field_starts(text: str, lo: int, hi: int) -> Iterator[int]:
             yield i
 
 
-def _label_names(text: str, anchor_lines: set[int], lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
+def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
     for m in lex.labels.finditer(text):
         name = _pick_name(text, m.end(), lex)
         if name is None:
             continue
-        line = _line_bounds(text, m.start())[0]
+        line = lines.bounds(m.start())[0]
         if m.group(1) in lex.private_labels or line in anchor_lines:
             yield _finding(name, m.end())
 
 
-def _row_names(text: str, anchors: list[tuple[int, int]], lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
+def _row_names(text: str, lines: _Lines, anchors: list[tuple[int, int]], lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
     for a_start, a_end in anchors:
-        line_lo, line_hi = _line_bounds(text, a_start)
+        line_lo, line_hi = lines.bounds(a_start)
         lo, hi = max(line_lo, a_start - _WINDOW), min(line_hi, a_end + _WINDOW)
         for pos in _field_starts(text, lo, hi):
             name = _pick_name(text, pos, lex)
@@ -132,10 +140,8 @@ def _finding(name: str, start: int) -> tuple[str, int, int, str]:
 def find_names(text: str, anchors: list[tuple[int, int]]) -> Iterator[tuple[str, int, int, str]]:
     """Yield (name, start, end, masked) for person names; ``anchors`` are spans of other private data."""
     lex = _lexicon()
-    anchor_lines = {_line_bounds(text, s)[0] for s, _ in anchors}
-    taken: list[tuple[int, int]] = []
-    for found in (*_label_names(text, anchor_lines, lex), *_row_names(text, anchors, lex)):
-        _, start, end, _ = found
-        if not any(start < e and s < end for s, e in taken):
-            taken.append((start, end))
-            yield found
+    lines = _Lines(text)
+    anchor_lines = {lines.bounds(s)[0] for s, _ in anchors}
+    # overlapping candidates (a label name that is also a row name) are resolved by the caller
+    yield from _label_names(text, lines, anchor_lines, lex)
+    yield from _row_names(text, lines, anchors, lex)
