@@ -6,6 +6,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path
 
 from knowledge.chunking import chunk_document
 from knowledge.types import PLAN_TITLE, Chunk
@@ -37,6 +38,17 @@ def digest_chunks() -> list[Chunk]:
 
 def builtin_chunks() -> list[Chunk]:
     return plan_chunks() + digest_chunks()
+
+
+def source_fingerprint() -> str:
+    """Hash of the files the built-in chunks come from: cheap to compute (no parsing) at every start."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in (here / "sources" / "plan.txt", here / "sources" / "regulations.yaml", here / "digest.py",
+                 here / "chunking.py", here / "corpus.py"):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()
 
 
 def fingerprint(chunks: Sequence[Chunk]) -> str:

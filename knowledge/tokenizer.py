@@ -4,6 +4,11 @@ jieba gets the unit names and domain terms (knowledge/sources/domain_terms.txt, 
 synonyms.yaml) as user words so that 县卫生健康局 or 依申请公开 stay whole. It uses its own
 ``jieba.Tokenizer`` instance (never the global one, which other code may configure) and is built
 lazily, with jieba's start-up chatter on stderr silenced.
+
+The dictionary is knowledge/sources/jieba_dict.txt: the 60,000 most frequent words of jieba 0.42.1's
+own dict.txt (sorted by frequency, same format). It loads in ~0.07 s instead of ~0.9 s for the full
+349,046 words, which matters for a cold ``gongkai ask``; words it lacks are still matched through the
+character bigrams, and the retrieval numbers in the README were measured with it.
 """
 
 from __future__ import annotations
@@ -72,8 +77,10 @@ class Tokenizer:
         import jieba
 
         jieba.setLogLevel(logging.WARNING)  # "Building prefix dict …" goes to stderr otherwise
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
+        dictionary = resources.files("knowledge").joinpath("sources", "jieba_dict.txt")
+        with resources.as_file(dictionary) as path:
+            tokenizer = jieba.Tokenizer(str(path))
+            tokenizer.initialize()
         for word in self._user_words:
             tokenizer.add_word(word, freq=max(2000, 400 * len(word)))
         self._jieba = tokenizer
