@@ -1,7 +1,30 @@
-"""(stub: the route is added by the issue that owns it)"""
+"""``POST /api/ask``: the same answer and JSON as ``gongkai ask --json``."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from assistant.api.deps import EngineDep
+from assistant.turn import Message, Turn
 
 router = APIRouter()
+
+
+class HistoryMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    text: str = Field(max_length=20_000)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="问题，例如：依申请公开多少个工作日内答复？")
+    history: list[HistoryMessage] = Field(default_factory=list, max_length=50, description="此前的对话，按时间先后")
+
+
+@router.post("/api/ask", summary="提问，回答附出处（与 gongkai ask --json 相同）")
+def ask(body: AskRequest, engine: EngineDep) -> dict[str, Any]:
+    history = tuple(Message(m.role, m.text) for m in body.history)
+    reply = engine.respond(Turn(text=body.question, user_id="api", history=history))
+    return reply.as_dict()
