@@ -28,6 +28,7 @@ from tools.pii import Finding, find_pii, redact
 PUBLIC, REDACTED, ON_REQUEST, NOT_PUBLIC = "此件公开发布", "此件删减后公开", "此件依申请公开", "此件不公开"
 LABELS = (PUBLIC, REDACTED, ON_REQUEST, NOT_PUBLIC)
 REMINDER = "提醒：以上只是建议。公文的公开属性最终由审核、签发环节确定，本工具不作决定。"
+WEAK_VOTE = 0.5  # similarity confidence under which a vote for publication is not followed
 PLAN_BASIS = "《洱源县2020年政务公开工作方案》五(二)"
 TYPE_NAMES = {"id_card": "身份证号", "mobile": "手机号", "landline": "固定电话", "bank_card": "银行卡号",
               "credit_code": "统一社会信用代码", "address": "详细住址", "plate": "车牌号", "email": "电子邮箱",
@@ -86,7 +87,14 @@ def _similarity_reason(title: str, text: str) -> tuple[str, float, list[Reason],
     names = [f"《{n.title}》（{n.label}）" for n in v.neighbours[:3] if n.title]
     text_ = (f"明确规则未能判断本件属性；按与已标注样例的相似度判断，最接近的样例多为“{v.label}”"
              f"（如 {'、'.join(names)}）。这是相似度判断，不是法定规则，请重点人工审核。")
-    return v.label, v.confidence, [Reason(text_, "相似样例比对（非法定依据）")], names
+    reasons = [Reason(text_, "相似样例比对（非法定依据）")]
+    label = v.label
+    if label in (PUBLIC, REDACTED) and v.confidence < WEAK_VOTE:
+        # publishing by mistake is the costly error: a weak vote for publication only goes as far as 依申请公开
+        label = ON_REQUEST
+        reasons.append(Reason("相似样例意见不一致，稳妥起见暂按依申请公开处理；如确需主动公开，请在审核时改定。",
+                              "《政府信息公开条例》第十三条"))
+    return label, v.confidence, reasons, names
 
 
 def _apply_redaction(label: str, title: str, text: str, private: list[Finding]) -> tuple[str, list[Reason]]:

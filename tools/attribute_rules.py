@@ -12,7 +12,7 @@ import yaml
 
 HEAD_CHARS = 150
 _ADDRESSEE = re.compile(r"^\s*([^\s：:，,。；;]{2,30})[：:]\s*$", re.MULTILINE)
-_TITLE_HINT = re.compile(r"关于|通知$|请示$|报告$|纪要$|公告$|通告$|公示$|方案$|预案$|决定书?$|答复书?$|告知书$|函$|意见$|办法$")
+_TITLE_SKIP = re.compile(r"★|^\S{0,12}〔\d{4}〕\d+号$|^(?:特急|加急|平急|签发人|密级)|^（此件.{2,6}）$")
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,12 @@ def rulebook() -> RuleBook:
 
 
 def guess_title(text: str) -> str:
-    """The document's title: the first short line that looks like one (关于… / ends with a genre word)."""
-    for line in text.strip().splitlines()[:6]:
-        line = line.strip()
-        if 4 <= len(line) <= 80 and _TITLE_HINT.search(line) and not line.endswith(("：", ":")):
-            return line
+    """The document's title: the first short line that is not a marking (密级, 文号, 紧急程度) or a 主送 line."""
+    lines = [line.strip() for line in text.strip().splitlines()[:6] if line.strip()]
+    for line in lines:
+        if _TITLE_SKIP.search(line) or line.endswith(("：", ":")) or len(line) > 80:
+            continue
+        return line
     return ""
 
 
