@@ -93,8 +93,8 @@ def _sentences(hit: Hit, rank: int, terms: dict[str, float], question: str) -> l
     out = []
     for position, part in enumerate(parts):
         score = sum(weight for term, weight in terms.items() if term in part)
-        if _CLAUSE.search(part) and not asks_who:
-            score *= 0.3
+        if _CLAUSE.search(part):  # the duty clause answers "who", and little else
+            score = score + 6.0 if asks_who else score * 0.3
         score = score / (1.0 + len(part) / 400.0) - rank * 1.0  # prefer the best-ranked clause
         out.append(_Sentence(part, rank, position, score))
     return out

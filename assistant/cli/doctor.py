@@ -112,7 +112,8 @@ def doctor() -> None:
     for name in _PACKAGES:
         _line(None, name, _version(name))
     click.echo("== 数据 ==")
-    _line(None, "数据目录", str(settings.data_dir.resolve()))
+    ok, text = _timed(lambda: (settings.ensure_dirs(), "已就绪")[1])
+    _line(ok, f"数据目录 {settings.data_dir.resolve()}", text)
     _line(None, "向量库", settings.chroma_url or str(settings.chroma_dir.resolve()))
     click.echo("== 检索与模型 ==")
     _line(None, "检索方式", settings.retrieval_mode)

@@ -1,0 +1,75 @@
+"""The extractive answer: quoted sentences with citations, the 依据 list, status warnings, not-found."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer import NOT_FOUND, compose_answer
+from knowledge.corpus import plan_chunks
+from knowledge.types import PLAN_TITLE, REGULATION_TITLE, Chunk, Hit
+
+
+def _rule(section: str, text: str, status: str = "V", title: str = REGULATION_TITLE) -> Chunk:
+    return Chunk(id=f"r:{section}", doc_id="builtin:digest", title=title, section=section, text=text,
+                 metadata={"kind": "regulation", "status": status})
+
+
+def _plan(section: str) -> Chunk:
+    return next(c for c in plan_chunks() if c.section == section)
+
+
+def test_no_hits_gives_the_not_found_answer_pointing_to_the_county_office() -> None:
+    reply = compose_answer("明天天气怎么样", [])
+    assert reply.text == NOT_FOUND
+    assert "县人民政府办公室" in reply.text
+    assert reply.sources == []
+
+
+def test_answer_quotes_sentences_each_with_its_citation_then_the_basis() -> None:
+    hits = [
+        Hit(_rule("第三十三条", "不能当场答复的，应当自收到申请之日起20个工作日内答复。"), 0.3),
+        Hit(_plan("五(三)"), 0.2),
+    ]
+    reply = compose_answer("依申请公开多少个工作日内答复", hits)
+    body, basis = reply.text.split("\n\n依据：\n")
+    lines = body.splitlines()
+    assert 1 <= len(lines) <= 3
+    assert lines[0] == "不能当场答复的，应当自收到申请之日起20个工作日内答复。〔《政府信息公开条例》第三十三条〕"
+    assert all(re.search(r"〔《.+》.*〕$", line) for line in lines)
+    assert basis.splitlines()[0] == "1. 《政府信息公开条例》第三十三条"
+    assert reply.sources[0].title == REGULATION_TITLE and reply.sources[0].section == "第三十三条"
+
+
+def test_plan_citation_uses_the_section_label() -> None:
+    reply = compose_answer("政务新媒体两次更新最多隔多少天", [Hit(_plan("五(二)"), 0.5)])
+    assert "两次信息更新时间间隔必须小于14天" in reply.text
+    assert f"〔《{PLAN_TITLE}》五(二)〕" in reply.text
+
+
+def test_duty_clause_is_quoted_only_when_the_question_asks_who() -> None:
+    chunk = _plan("五(一)")
+    what = compose_answer("政府信息公开平台有哪些栏目", [Hit(chunk, 0.5)])
+    who = compose_answer("政府信息公开平台建设由哪个单位负责", [Hit(chunk, 0.5)])
+    assert "栏目包括" in what.text and "责任单位" not in what.text.split("依据")[0]
+    assert "(责任单位:县人民政府办公室)" in who.text
+
+
+def test_an_unverified_rule_is_flagged_in_the_answer() -> None:
+    hit = Hit(_rule("第十五条", "旧条例规定答复期限为15个工作日。", status="UNVERIFIED"), 0.4)
+    reply = compose_answer("旧条例答复期限是多少", [hit])
+    assert "尚未对照原文核实" in reply.text
+    assert "仅供参考" in reply.text
+
+
+def test_verified_rules_carry_no_warning() -> None:
+    reply = compose_answer("答复期限", [Hit(_rule("第三十三条", "应当在20个工作日内答复。"), 0.4)])
+    assert "注意" not in reply.text and "核实" not in reply.text
+
+
+def test_at_most_three_sentences_from_at_most_three_clauses() -> None:
+    hits = [Hit(c, 1.0 - n / 10) for n, c in enumerate(plan_chunks()[5:10])]
+    reply = compose_answer("主动公开信息", hits)
+    body = reply.text.split("\n\n依据：")[0]
+    assert len(body.splitlines()) <= 3
+    assert 1 <= len(reply.sources) <= 3
+    assert reply.data is not None and len(reply.data["retrieved"]) == 5

