@@ -99,6 +99,11 @@ def _connect_args(settings: Settings) -> dict[str, object]:
     return {}
 
 
+def _prepare(settings: Settings) -> str:
+    settings.ensure_dirs()
+    return "已就绪"
+
+
 def _line(ok: bool | None, label: str, text: str) -> None:
     mark = INFO if ok is None else OK if ok else BAD
     click.echo(f"{mark} {label}：{text}")
@@ -112,7 +117,7 @@ def doctor() -> None:
     for name in _PACKAGES:
         _line(None, name, _version(name))
     click.echo("== 数据 ==")
-    ok, text = _timed(lambda: (settings.ensure_dirs(), "已就绪")[1])
+    ok, text = _timed(lambda: _prepare(settings))
     _line(ok, f"数据目录 {settings.data_dir.resolve()}", text)
     _line(None, "向量库", settings.chroma_url or str(settings.chroma_dir.resolve()))
     click.echo("== 检索与模型 ==")
