@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+from typing import TYPE_CHECKING
 
-from assistant.engine import Engine, Retriever
+from assistant.engine import Engine
 from assistant.llm import LLMResponder
 from assistant.settings import Settings
 from knowledge.plan import load_plan
@@ -13,28 +15,37 @@ from knowledge.units import load_units
 from tools.context import ToolContext
 from tools.registry import Toolbox
 
+if TYPE_CHECKING:
+    from knowledge.retriever import HybridRetriever
+
 
 class LazyRetriever:
-    """Opens the index on the first search, so commands that never search (deadline, duties) start fast."""
+    """Opens the index on the first search (commands that never search start fast) and reopens it when
+    the chunk store changed underneath (``gongkai ingest`` while the server runs)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._retriever: Retriever | None = None
+        self._retriever: HybridRetriever | None = None
+        self._lock = threading.Lock()
 
-    def open(self) -> Retriever:
-        if self._retriever is None:
-            from knowledge.index import IndexOptions, open_retriever
+    def open(self) -> HybridRetriever:
+        from knowledge.index import IndexOptions, current_generation, open_retriever
 
-            self.settings.ensure_dirs()
-            options = IndexOptions(
-                data_dir=self.settings.data_dir,
-                embedder=self.settings.embedder,
-                embedding_model=self.settings.embedding_model,
-                chroma_url=self.settings.chroma_url,
-                mode=self.settings.retrieval_mode,
+        with self._lock:
+            stale = self._retriever is not None and self._retriever.generation != current_generation(
+                self.settings.data_dir
             )
-            self._retriever = open_retriever(options)
-        return self._retriever
+            if self._retriever is None or stale:
+                self.settings.ensure_dirs()
+                options = IndexOptions(
+                    data_dir=self.settings.data_dir,
+                    embedder=self.settings.embedder,
+                    embedding_model=self.settings.embedding_model,
+                    chroma_url=self.settings.chroma_url,
+                    mode=self.settings.retrieval_mode,
+                )
+                self._retriever = open_retriever(options)
+            return self._retriever
 
     def search(self, query: str, k: int) -> list[Hit]:
         return self.open().search(query, k)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ class ChunkStore:
     def replace(self, document: Document, chunks: Sequence[Chunk], *, remove: Sequence[str] = ()) -> None:
         """Write a document and its chunks, deleting ``remove`` (and any older copy) in the same transaction."""
         with self._connect() as db:
+            _bump_generation(db)
             for doc_id in {*remove, document.doc_id}:
                 db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             db.execute(
@@ -110,6 +112,7 @@ class ChunkStore:
 
     def remove(self, doc_ids: Sequence[str]) -> None:
         with self._connect() as db:
+            _bump_generation(db)
             db.executemany("DELETE FROM documents WHERE doc_id = ?", [(d,) for d in doc_ids])
 
     def chunks(self) -> list[Chunk]:
@@ -124,6 +127,27 @@ class ChunkStore:
                   section_path=tuple(json.loads(r[5])), metadata=dict(json.loads(r[6])))
             for r in rows
         ]
+
+
+def _bump_generation(db: sqlite3.Connection) -> None:
+    """Every change gets a new generation, so running servers notice documents ingested by the CLI."""
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('generation', ?)", (uuid.uuid4().hex,))
+
+
+def current_generation(data_dir: Path) -> str | None:
+    """The store's generation, read without touching the schema (cheap enough to check per question)."""
+    path = store_path(data_dir)
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else str(row[0])
 
 
 def store_path(data_dir: Path) -> Path:
@@ -186,5 +210,7 @@ def open_retriever(options: IndexOptions, *, rebuild: bool = False) -> HybridRet
             vectors.clear()
         vectors.sync(chunks)
     mode: Any = options.mode
-    return HybridRetriever(chunks, default_tokenizer(), vectors=vectors, mode=mode,
-                           known_places=frozenset(unit_terms()))
+    retriever = HybridRetriever(chunks, default_tokenizer(), vectors=vectors, mode=mode,
+                                known_places=frozenset(unit_terms()))
+    retriever.generation = store.get_meta("generation")
+    return retriever

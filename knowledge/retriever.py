@@ -99,6 +99,7 @@ class HybridRetriever:
         self.known_places = known_places
         self.bm25 = Bm25Index([tokenizer.tokens(_index_text(c)) for c in self.chunks])
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
+        self.generation: str | None = None  # the chunk store's generation this index was built from
 
     def search(self, query: str, k: int) -> list[Hit]:
         """The k best chunks for the question, or [] when the corpus does not cover it."""

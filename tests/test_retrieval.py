@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.settings import Settings
 from benchmarks.retrieval_modes import evaluate, load_questions
 from knowledge.errors import ConfigError
 from knowledge.index import ChunkStore, IndexOptions, open_retriever, store_path
@@ -133,3 +134,16 @@ def test_switching_embedders_keeps_separate_vector_collections(tmp_path: Path) -
     assert (a.sync(chunks), b.sync(chunks)) == (4, 4)
     assert (a.sync(chunks), b.sync(chunks[:2])) == (0, 0)
     assert len(b.search("文字", 10)) == 2 and len(a.search("文字", 10)) == 4
+
+
+def test_a_running_engine_sees_documents_ingested_meanwhile(settings: Settings) -> None:
+    from assistant.factory import build_retriever
+
+    retriever = build_retriever(settings)
+    question = "县档案馆的政府信息查阅点每周几开放"
+    before = retriever.search(question, 5)
+    assert all("每周三" not in h.chunk.text for h in before)
+    store = ChunkStore(store_path(settings.data_dir))
+    ingest_bytes(store, "档案.txt", "县档案馆政府信息查阅点规定\n第五条 县档案馆设立政府信息查阅点，每周三下午开放。".encode())
+    after = retriever.search(question, 5)
+    assert after and "每周三下午开放" in after[0].chunk.text
