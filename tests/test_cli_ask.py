@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from assistant.answer import NOT_FOUND
 from assistant.cli.main import cli, main
+from assistant.settings import Settings
 
 
 @pytest.fixture
@@ -122,3 +123,22 @@ def test_index_rebuild(env: dict[str, str], capsys: pytest.CaptureFixture[str]) 
     assert main(["index", "--rebuild"]) == 0
     out = capsys.readouterr().out
     assert "索引已重建" in out and "2个文档" in out
+
+
+def test_api_ask_returns_the_same_json_as_the_cli(settings: Settings, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from assistant.app import create_app
+
+    question = "政务新媒体两次更新间隔不能超过几天"
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/api/ask", json={"question": question, "history": [{"role": "user", "text": "你好"}]})
+        assert response.status_code == 200
+        api = response.json()
+        empty = client.post("/api/ask", json={"question": "  "})
+        assert empty.status_code == 400 and "内容为空" in empty.json()["error"]
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
+    assert main(["ask", "--json", question]) == 0
+    assert json.loads(capsys.readouterr().out) == api
