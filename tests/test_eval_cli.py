@@ -41,7 +41,8 @@ items:
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def env(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI's environment: after ``settings`` cleared every ASSISTANT_ variable, point it at tmp_path."""
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
     path = tmp_path / "mini.yaml"
@@ -141,3 +142,12 @@ def test_url_mode_unreachable_service_is_reported_per_item(env: Path) -> None:
     data = _json_run([str(env), "--kind", "deadline", "--url", f"http://127.0.0.1:{_free_port()}"])
     assert data["total"] == 2 and data["passed"] == 0
     assert all("无法连接被测服务" in r["error"] for r in data["items"])
+
+
+def test_url_mode_answers_questions_like_the_local_engine(env: Path, live_url: str) -> None:
+    args = ["qa_plan", "out_of_scope"]
+    local = _json_run(args)
+    remote = _json_run([*args, "--url", live_url])
+    assert remote["total"] == local["total"] >= 80
+    assert [(r["id"], r["passed"]) for r in remote["items"]] == [(r["id"], r["passed"]) for r in local["items"]]
+    assert remote["headline"]["qa.hit@5"] == local["headline"]["qa.hit@5"]

@@ -77,7 +77,9 @@ def test_shipped_sets_give_quiz_questions_with_sources() -> None:
     assert all(q.key_facts and q.source_title and q.source_section for q in questions)
 
 
-def test_cli_quiz_grades_records_and_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_quiz_grades_records_and_reports(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
     first, second = random.Random(7).sample(list(load_questions()), 2)  # what --seed 7 asks
