@@ -94,6 +94,12 @@ def simple_rate(results: list[ItemResult], kind: str) -> dict[str, Any]:
     return {"n": len(items), "rate": ratio(sum(1 for r in items if r.passed), len(items))}
 
 
+def by_kind(results: list[ItemResult], kind: str) -> dict[str, Any]:
+    """Pass rate and latency of one kind of item."""
+    latencies = [r.latency_ms for r in results if r.kind == kind]
+    return simple_rate(results, kind) | {"p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95)}
+
+
 def intent(results: list[ItemResult]) -> dict[str, Any]:
     items = [r for r in results if r.kind == "intent"]
     return {"n": len(items), "accuracy": ratio(sum(1 for r in items if r.passed), len(items)),
@@ -139,6 +145,6 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
         "metrics": {"retrieval": ret, "key_facts": facts, "out_of_scope": oos, "classify": cls, "redaction": red,
                     "pii": pii, "duties": dut, "deadline": dl, "intent": it,
                     "latency_ms": {"p50": headline["latency.p50_ms"], "p95": headline["latency.p95_ms"]}},
-        "kinds": {k: simple_rate(results, k) for k in sorted({r.kind for r in results})},
+        "kinds": {k: by_kind(results, k) for k in sorted({r.kind for r in results})},
         "sections": sections(results),
     }
