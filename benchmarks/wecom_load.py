@@ -111,31 +111,34 @@ def _start_service(tmp: Path, stub: RemoteStub, db_url: str) -> tuple[subprocess
     raise SystemExit("service did not start")
 
 
-async def _user(client: httpx.AsyncClient, url: str, sem: asyncio.Semaphore, run: Run, user: int,
-                per_user: int, retry_share: float, rng: random.Random, wecom: CallbackSender) -> None:
-    for j in range(per_user):
-        msg_id = wecom.next_id()
-        xml = text_xml(f"load{user:04d}", _question(user, j), msg_id)
-        deliveries = 1 + (rng.random() < retry_share) * rng.randint(1, 2)  # WeCom's retries, same MsgId
-        for _ in range(deliveries):
-            params, body = wecom.encrypt(xml)
-            async with sem:
-                start = time.perf_counter()
-                run.posted_at.setdefault(f"msg:{msg_id}", time.time())
-                res = await client.post(url + "/wecom/callback", params=params, content=body)
-                run.acks.append(time.perf_counter() - start)
-            if res.status_code != 200 or res.text:
-                run.non_200 += 1
+async def _deliver(client: httpx.AsyncClient, url: str, sem: asyncio.Semaphore, run: Run, xml: str, key: str,
+                   at: float, deliveries: int, wecom: CallbackSender) -> None:
+    await asyncio.sleep(max(0.0, at - time.monotonic()))
+    for _ in range(deliveries):  # WeCom's retries carry the same MsgId with a new nonce
+        params, body = wecom.encrypt(xml)
+        async with sem:
+            start = time.perf_counter()
+            run.posted_at.setdefault(key, time.time())
+            res = await client.post(url + "/wecom/callback", params=params, content=body)
+            run.acks.append(time.perf_counter() - start)
+        if res.status_code != 200 or res.text:
+            run.non_200 += 1
 
 
 async def _drive(url: str, args: argparse.Namespace, run: Run) -> None:
+    """rate == 0: closed loop (always ``concurrency`` callbacks in flight); else open loop at ``rate``/s."""
     sem, rng, wecom = asyncio.Semaphore(args.concurrency), random.Random(7), CallbackSender()
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    t0 = time.monotonic()
+    jobs = []
+    for index, (j, user) in enumerate((j, u) for j in range(args.per_user) for u in range(args.users)):
+        msg_id = wecom.next_id()
+        xml = text_xml(f"load{user:04d}", _question(user, j), msg_id)
+        deliveries = 1 + int(rng.random() < args.retry_share) * rng.randint(1, 2)
+        jobs.append((xml, f"msg:{msg_id}", t0 + (index / args.rate if args.rate else 0.0), deliveries))
     async with httpx.AsyncClient(timeout=10, limits=limits) as client:
         await asyncio.wait_for(
-            asyncio.gather(*(_user(client, url, sem, run, u, args.per_user, args.retry_share, rng, wecom)
-                             for u in range(args.users))),
-            timeout=args.time_limit,
+            asyncio.gather(*(_deliver(client, url, sem, run, *job, wecom) for job in jobs)), timeout=args.time_limit
         )
 
 
@@ -194,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-user", type=int, default=10, help="messages per user (keep under 29: WeCom's per-minute cap)")
     parser.add_argument("--concurrency", type=int, default=20, help="concurrent callback deliveries")
     parser.add_argument("--fault-rate", type=float, default=0.05, help="share of message/send calls that fail")
+    parser.add_argument("--rate", type=float, default=0.0, help="messages per second (0: closed loop)")
     parser.add_argument("--retry-share", type=float, default=0.1, help="share of messages WeCom delivers again")
     parser.add_argument("--database-url", default="", help="default: SQLite in a temporary directory")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds for the sending phase")
@@ -219,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     assert isinstance(e2e, list)
     report = {
         "messages": len(run.posted_at), "deliveries": len(run.acks), "concurrency": args.concurrency,
+        "rate_per_s": args.rate or "closed loop",
         "database": db_url.split(":", 1)[0], "sending_seconds": round(sending, 1),
         "ack_p50_ms": round(_percentile(run.acks, 50) * 1000, 1), "ack_p99_ms": round(_percentile(run.acks, 99) * 1000, 1),
         "non_200": run.non_200, "e2e_p50_s": round(_percentile(e2e, 50), 2), "e2e_p95_s": round(_percentile(e2e, 95), 2),

@@ -72,6 +72,14 @@ async def receive(request: Request) -> Response:
     service = _service(request)
     if service is None:
         return _answer(503)
+    service.callbacks_in_progress += 1
+    try:
+        return await _receive(request, service)
+    finally:
+        service.callbacks_in_progress -= 1
+
+
+async def _receive(request: Request, service: WeComService) -> Response:
     try:
         body = await _read_body(request)
         decrypted = service.verifier.decrypt(body, *_params(request))

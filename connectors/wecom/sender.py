@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -32,7 +33,9 @@ class OutboxSender:
     def __init__(
         self, *, db: Database, api: Api, rate_per_minute: int, max_attempts: int,
         retry_base_seconds: float = 2.0, poll_seconds: float = 1.0, threads: int = 8,
+        give_way: Callable[[], None] = lambda: None,
     ) -> None:
+        self.give_way = give_way
         self.db, self.api = db, api
         self.rate, self.max_attempts, self.retry_base = rate_per_minute, max_attempts, retry_base_seconds
         self.poll = poll_seconds
@@ -93,6 +96,7 @@ class OutboxSender:
         with self.db.session() as s:  # one look at the rate window per user and batch
             sent = q.sent_since(s, to_user=user, since=utcnow() - WINDOW)
         for row in rows:
+            self.give_way()
             if self._stopping or not self._may_send(row, sent):
                 return
             attempt = row.attempts + 1

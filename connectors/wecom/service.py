@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from assistant.settings import Settings
 from assistant.storage import Database
@@ -33,14 +34,25 @@ class WeComService:
         )
         self.sender = OutboxSender(
             db=db, api=self.api, rate_per_minute=cfg.rate_per_minute, max_attempts=cfg.max_attempts,
-            retry_base_seconds=cfg.retry_base_seconds,
+            retry_base_seconds=cfg.retry_base_seconds, give_way=self.give_way,
         )
         self.worker = TurnWorker(
             db=db, engine=engine, on_reply=self.sender.wake,
             download=lambda media_id, cap: self.api.download_media(media_id, max_bytes=cap),
             max_file_bytes=min(5 * 1024 * 1024, settings.max_file_bytes), concurrency=2,
+            give_way=self.give_way,
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self.callbacks_in_progress = 0  # changed on the event loop only
+
+    def give_way(self, limit: float = 0.02) -> None:
+        """Called by worker threads between items: wait (GIL released) while callbacks are being acknowledged.
+
+        WeCom needs its HTTP 200 within 5 s; a reply may take a few milliseconds longer.
+        """
+        deadline = time.monotonic() + limit
+        while self.callbacks_in_progress > 0 and time.monotonic() < deadline:
+            time.sleep(0.002)
 
     async def start(self) -> None:
         self._tasks = [

@@ -51,8 +51,9 @@ class TurnWorker:
     def __init__(
         self, *, db: Database, engine: Responder, download: Callable[[str, int], bytes],
         on_reply: Callable[[], None], max_file_bytes: int = MAX_FILE_BYTES,
-        concurrency: int = 4, poll_seconds: float = 1.0,
+        concurrency: int = 4, poll_seconds: float = 1.0, give_way: Callable[[], None] = lambda: None,
     ) -> None:
+        self.give_way = give_way
         self.db, self.engine, self.download, self.on_reply = db, engine, download, on_reply
         self.max_file_bytes = max_file_bytes
         self.poll, self.concurrency = poll_seconds, concurrency
@@ -102,6 +103,7 @@ class TurnWorker:
     def handle(self, job: q.Job) -> None:
         if self._stopping:
             return
+        self.give_way()
         self._handle(job)
         self._inflight.discard(job.id)
 
