@@ -107,7 +107,7 @@ def heat_map(cls: dict[str, Any]) -> str:
     peak = max([c for row in cls["confusion"].values() for c in row.values()] or [1])
     parts = [f'<svg id="confusion-heatmap" xmlns="http://www.w3.org/2000/svg" width="{left + cell * len(cols) + 10}" '
              f'height="{top + cell * len(labels) + 10}" role="img" aria-label="公开属性混淆矩阵">',
-             f'<text x="{left}" y="14" font-size="12" fill="#52606d">列：助手判断 → ；行：应为</text>']
+             f'<text x="{left}" y="14" font-size="12" fill="#52606d">行：应为的属性；列：助手的判断</text>']
     for j, col in enumerate(cols):
         parts.append(f'<text x="{left + j * cell + cell / 2}" y="{top - 8}" text-anchor="middle" font-size="11">'
                      f"{escape(col.replace('此件', ''))}</text>")
