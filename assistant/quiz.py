@@ -29,6 +29,7 @@ DEFAULT_QUESTIONS = 5
 MAX_QUESTIONS = 20
 _MARKER = re.compile(r"【测验 (?P<id>[\w.-]+) · 第(?P<n>\d+)/(?P<total>\d+)题 · 已得(?P<score>\d+(?:\.\d+)?)分】")
 _FUZZY_RATIO = 0.8
+_EXIT = ("/退出", "/结束", "/退出测验")
 
 Fact = str | tuple[str, ...]  # one fact, or a tuple of acceptable alternatives
 Recorder = Callable[[str, str, int, float], None]  # (user_id, set_name, asked, correct)
@@ -194,8 +195,9 @@ class QuizMaster:
         self.recorder = recorder
 
     def pending(self, turn: Turn) -> bool:
-        """The previous assistant message asked a quiz question and the user did not type a command."""
-        return not turn.text.strip().startswith("/") and self._last_marker(turn) is not None
+        """The previous assistant message asked a quiz question and the user answered it (or typed /退出)."""
+        text = turn.text.strip()
+        return (text in _EXIT or not text.startswith("/")) and self._last_marker(turn) is not None
 
     def start(self, turn: Turn, args: dict[str, Any]) -> Reply:
         pool = list(self._questions())
@@ -211,6 +213,9 @@ class QuizMaster:
         by_id = {q.id: q for q in self._questions()}
         if state is None or state.question_id not in by_id:
             return Reply(text="这道测验题已不在题库中，请发送 /测验 重新开始。", tool="quiz")
+        if turn.text.strip() in _EXIT:
+            done = state.number - 1
+            return Reply(text=f"已退出测验：答了{done}题，得分{state.score:g}。发送 /测验 可重新开始。", tool="quiz")
         q = by_id[state.question_id]
         g = grade(turn.text, q.key_facts)
         score = state.score + g.score

@@ -69,6 +69,8 @@ def test_a_command_leaves_the_quiz(settings: Settings) -> None:
     history = (Message("assistant", start.text),)
     assert master.pending(Turn(text="电子政务协同办公系统", history=history))
     assert not master.pending(Turn(text="/帮助", history=history))
+    assert master.pending(Turn(text="/退出", history=history))
+    assert "已退出测验：答了0题" in master.grade_turn(Turn(text="/退出", history=history)).text
 
 
 def test_shipped_sets_give_quiz_questions_with_sources() -> None:
