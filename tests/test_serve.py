@@ -94,3 +94,10 @@ def test_gongkai_serve_starts_without_wecom_settings(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_serve_with_an_unreachable_database_exits_2(settings, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ASSISTANT_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert main(["serve", "--port", "8999"]) == 2
+    assert "数据库" in capsys.readouterr().err

@@ -29,8 +29,11 @@ def serve(host: str, port: int) -> None:
     import uvicorn
 
     from assistant.app import create_app
+    from assistant.storage import open_database
 
     settings = load_settings()
+    settings.ensure_dirs()
+    open_database(settings.resolved_database_url).dispose()  # a bad database URL: one Chinese line, exit 2
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
 
 

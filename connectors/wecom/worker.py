@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 FILE_TYPES = {".docx", ".txt", ".pdf"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TURN_ATTEMPTS = 3
 _THUMBS = {"👍": "up", "👎": "down"}
 _FEEDBACK = re.compile(r"^\s*[/／]\s*反馈[\s:：]*(.*)$", re.DOTALL)
 
@@ -110,6 +111,8 @@ class TurnWorker:
     def _handle(self, job: q.Job) -> None:
         conversation_id = f"wecom:{job.user_id}"
         try:
+            if job.attempts > MAX_TURN_ATTEMPTS:  # it took a process down before: answer with an apology
+                raise RuntimeError("turn failed too often")
             answer = self.answer(job, conversation_id)
         except Exception:  # never leave the user without a word
             log.exception("turn failed key=%s kind=%s", job.key[:40], job.kind)
