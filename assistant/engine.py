@@ -22,6 +22,8 @@ from tools.registry import Toolbox
 
 log = logging.getLogger(__name__)
 
+FEEDBACK_THANKS = "感谢您的反馈！我们会据此改进回答。"
+
 
 class Retriever(Protocol):
     def search(self, query: str, k: int) -> list[Hit]: ...
@@ -57,6 +59,8 @@ class Engine:
             return self.answer_question(turn)
         if intent.tool == "quiz":
             return self.quiz.start(turn, intent.args)
+        if intent.tool == "feedback":  # the channel stores it (masked); the engine only acknowledges
+            return Reply(text=FEEDBACK_THANKS, tool="feedback", data={"text": str(intent.args.get("text", ""))})
         return self._run_intent(intent)
 
     def answer_question(self, turn: Turn) -> Reply:
