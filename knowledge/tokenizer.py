@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_QUANTITY = re.compile(r"[哪几多]?[一二三四五六七八九十百两几多\d]+[个项种类次条件天年月]")
 
 
 def _read_list(name: str) -> list[str]:
@@ -97,8 +98,8 @@ class Tokenizer:
         return out
 
     def content_words(self, text: str) -> list[str]:
-        """Words that can carry a topic: two characters or more, or a number."""
-        return [w for w in self.words(text) if len(w) >= 2 or w.isdigit()]
+        """Words that can carry a topic: two characters or more, or a number; not a bare quantity (六个, 几项)."""
+        return [w for w in self.words(text) if (len(w) >= 2 or w.isdigit()) and not _QUANTITY.fullmatch(w)]
 
     def tokens(self, text: str) -> list[str]:
         """Index/query tokens: jieba words + CJK character bigrams (bigrams catch words jieba splits)."""
