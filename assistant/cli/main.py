@@ -9,6 +9,7 @@ import click
 
 from assistant import __version__
 from assistant.cli import ask, classify, deadline, doctor, duties, evals, index, serve
+from assistant.logs import configure_logging
 from knowledge.errors import GongkaiError
 
 log = logging.getLogger("gongkai")
@@ -26,7 +27,7 @@ _CLICK_MESSAGES = {
 @click.group(help="政务公开助手：问答、公开属性建议、职责清单、法定期限计算。")
 @click.version_option(__version__, prog_name="gongkai", message="%(prog)s %(version)s")
 def cli() -> None:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging("WARNING")
 
 
 for _module in (ask, classify, deadline, doctor, duties, evals, index, serve):
