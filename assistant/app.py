@@ -24,7 +24,8 @@ from knowledge.errors import GongkaiError
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> FastAPI:
+    """``run_worker=False``: acknowledge WeCom callbacks only; ``gongkai worker`` answers them."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -37,7 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.wecom = None
         if settings.wecom.configured:
             app.state.wecom = WeComService(settings=settings, db=app.state.db, engine=app.state.engine)
-            await app.state.wecom.start()
+            if run_worker:
+                await app.state.wecom.start()
         else:
             log.warning("WeCom not configured (missing %s): /wecom/callback answers 503", ", ".join(settings.wecom.missing()))
         try:

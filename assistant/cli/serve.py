@@ -1,4 +1,5 @@
-"""``gongkai serve`` (the HTTP service), ``gongkai purge`` (retention) and ``gongkai outbox`` (delivery status)."""
+"""``gongkai serve`` (the HTTP service), ``gongkai worker`` (answers WeCom messages without HTTP),
+``gongkai purge`` (retention) and ``gongkai outbox`` (delivery status)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 import click
 
 from assistant.cli.common import emit_json, load_settings
+from assistant.logs import configure_logging
 from knowledge.errors import BadInput
 
 _AGE = re.compile(r"^\s*(\d{1,5})\s*([dw天周])\s*$", re.IGNORECASE)
@@ -25,7 +27,9 @@ def parse_age(value: str) -> timedelta:
 @click.command(help="启动服务：企业微信回调 /wecom/callback、HTTP 接口 /api/…、本地网页 /。")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（对外服务请放在反向代理之后）")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="监听端口")
-def serve(host: str, port: int) -> None:
+@click.option("--worker/--no-worker", "run_worker", default=True, show_default=True,
+              help="是否在本进程内生成并发送企业微信回复；--no-worker 只接收回调，由 gongkai worker 进程回复")
+def serve(host: str, port: int, run_worker: bool) -> None:
     import uvicorn
 
     from assistant.app import create_app
@@ -34,7 +38,18 @@ def serve(host: str, port: int) -> None:
     settings = load_settings()
     settings.ensure_dirs()
     open_database(settings.resolved_database_url).dispose()  # a bad database URL: one Chinese line, exit 2
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    app = create_app(settings, run_worker=run_worker)
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+
+
+@click.command(help="只运行企业微信回复进程（生成答复并发送），配合 gongkai serve --no-worker 使用；"
+                    "可与服务共用同一数据库运行多个。按 Ctrl+C 或发送 SIGTERM 停止。")
+def worker() -> None:
+    from connectors.wecom.standalone import run_worker
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    run_worker(settings)
 
 
 @click.command(help="删除早于指定时长的对话、消息、反馈和发送记录。例：gongkai purge --older-than 180d")
@@ -94,4 +109,4 @@ def outbox(failed: bool, as_json: bool) -> None:
                    f"下次 {r['next_attempt_at']}Z  {r['last_error']}")
 
 
-COMMANDS: list[click.Command] = [serve, purge, outbox]
+COMMANDS: list[click.Command] = [serve, worker, purge, outbox]

@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 
 
 class WeComService:
-    def __init__(self, *, settings: Settings, db: Database, engine: Responder) -> None:
+    def __init__(
+        self, *, settings: Settings, db: Database, engine: Responder, poll_seconds: float = 1.0
+    ) -> None:
         cfg = settings.wecom
         self.db = db
         self.verifier = CallbackVerifier(
@@ -34,13 +36,13 @@ class WeComService:
         )
         self.sender = OutboxSender(
             db=db, api=self.api, rate_per_minute=cfg.rate_per_minute, max_attempts=cfg.max_attempts,
-            retry_base_seconds=cfg.retry_base_seconds, give_way=self.give_way,
+            retry_base_seconds=cfg.retry_base_seconds, give_way=self.give_way, poll_seconds=poll_seconds,
         )
         self.worker = TurnWorker(
             db=db, engine=engine, on_reply=self.sender.wake,
             download=lambda media_id, cap: self.api.download_media(media_id, max_bytes=cap),
             max_file_bytes=min(5 * 1024 * 1024, settings.max_file_bytes), concurrency=2,
-            give_way=self.give_way,
+            give_way=self.give_way, poll_seconds=poll_seconds,
         )
         self._tasks: list[asyncio.Task[None]] = []
         self.callbacks_in_progress = 0  # changed on the event loop only
@@ -54,13 +56,21 @@ class WeComService:
         while self.callbacks_in_progress > 0 and time.monotonic() < deadline:
             time.sleep(0.002)
 
+    @property
+    def answering(self) -> bool:
+        """True when this process runs the turn worker and the outbox sender (not ``serve --no-worker``)."""
+        return bool(self._tasks)
+
     async def start(self) -> None:
+        """Run the turn worker and the outbox sender in this process (without it: acknowledge only)."""
         self._tasks = [
             asyncio.create_task(self.worker.run(), name="wecom-worker"),
             asyncio.create_task(self.sender.run(), name="wecom-sender"),
         ]
 
     async def stop(self) -> None:
+        if not self._tasks:
+            return
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
