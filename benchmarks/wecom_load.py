@@ -7,7 +7,10 @@ stub's message/send fail at random for a share of calls, and reports:
   - end-to-end reply latency p50/p95 (callback posted -> first reply part accepted by the stub);
   - lost and duplicated replies (outbox rows vs. what the stub received).
 
-    python -m benchmarks.wecom_load --users 200 --per-user 10 --concurrency 20
+    python -m benchmarks.wecom_load --users 200 --per-user 10 --concurrency 20            # closed loop
+    python -m benchmarks.wecom_load --burst                # waves of exactly 20 simultaneous deliveries
+    python -m benchmarks.wecom_load --burst --split        # gongkai serve --no-worker + gongkai worker
+    python -m benchmarks.wecom_load --burst --split --db-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -89,8 +95,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_service(tmp: Path, stub: RemoteStub, db_url: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+def _env(tmp: Path, stub: RemoteStub, db_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(
         ASSISTANT_DATA_DIR=str(tmp / "data"), ASSISTANT_EMBEDDER="none", ASSISTANT_LOG_LEVEL="WARNING",
@@ -98,17 +103,55 @@ def _start_service(tmp: Path, stub: RemoteStub, db_url: str) -> tuple[subprocess
         ASSISTANT_WECOM__SECRET=SECRET, ASSISTANT_WECOM__TOKEN=TOKEN, ASSISTANT_WECOM__ENCODING_AES_KEY=AES_KEY,
         ASSISTANT_WECOM__API_BASE_URL=stub.base_url, ASSISTANT_WECOM__RETRY_BASE_SECONDS="0.2",
     )
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli.main", "serve", "--port", str(port)], env=env)
+    return env
+
+
+def _start_service(env: dict[str, str], split: bool) -> tuple[list[subprocess.Popen[bytes]], str]:
+    """``gongkai serve`` (split: ``serve --no-worker`` plus one ``gongkai worker``); waits for /health."""
+    port = _free_port()
+    gongkai = [sys.executable, "-m", "assistant.cli.main"]
+    procs = [subprocess.Popen([*gongkai, "serve", "--port", str(port), *(["--no-worker"] if split else [])], env=env)]
+    if split:
+        procs.append(subprocess.Popen([*gongkai, "worker"], env=env))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(url + "/health", timeout=2).status_code == 200:
-                return proc, url
+                return procs, url
         except httpx.TransportError:
             time.sleep(0.3)
-    proc.terminate()
+    _stop(procs)
     raise SystemExit("service did not start")
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(timeout=60)
+
+
+@contextmanager
+def _database(tmp: Path, url: str) -> Iterator[str]:
+    """SQLite in ``tmp``, or a fresh PostgreSQL schema (dropped afterwards) so runs never collide."""
+    if not url:
+        yield f"sqlite:///{tmp / 'data' / 'gongkai.db'}"
+        return
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    import psycopg
+
+    admin = url.replace("postgresql+psycopg://", "postgresql://")
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 async def _deliver(client: httpx.AsyncClient, url: str, sem: asyncio.Semaphore, run: Run, xml: str, key: str,
@@ -117,29 +160,53 @@ async def _deliver(client: httpx.AsyncClient, url: str, sem: asyncio.Semaphore, 
     for _ in range(deliveries):  # WeCom's retries carry the same MsgId with a new nonce
         params, body = wecom.encrypt(xml)
         async with sem:
-            start = time.perf_counter()
-            run.posted_at.setdefault(key, time.time())
-            res = await client.post(url + "/wecom/callback", params=params, content=body)
-            run.acks.append(time.perf_counter() - start)
-        if res.status_code != 200 or res.text:
-            run.non_200 += 1
+            await _post_once(client, url, run, key, params, body)
+
+
+def _messages(args: argparse.Namespace, wecom: CallbackSender) -> list[tuple[str, str, int]]:
+    """(xml, key, deliveries): a share of messages is delivered again by WeCom (same MsgId)."""
+    rng, out = random.Random(7), []
+    for j, user in ((j, u) for j in range(args.per_user) for u in range(args.users)):
+        msg_id = wecom.next_id()
+        deliveries = 1 + int(rng.random() < args.retry_share) * rng.randint(1, 2)
+        out.append((text_xml(f"load{user:04d}", _question(user, j), msg_id), f"msg:{msg_id}", deliveries))
+    return out
 
 
 async def _drive(url: str, args: argparse.Namespace, run: Run) -> None:
     """rate == 0: closed loop (always ``concurrency`` callbacks in flight); else open loop at ``rate``/s."""
-    sem, rng, wecom = asyncio.Semaphore(args.concurrency), random.Random(7), CallbackSender()
+    sem, wecom = asyncio.Semaphore(args.concurrency), CallbackSender()
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
     t0 = time.monotonic()
-    jobs = []
-    for index, (j, user) in enumerate((j, u) for j in range(args.per_user) for u in range(args.users)):
-        msg_id = wecom.next_id()
-        xml = text_xml(f"load{user:04d}", _question(user, j), msg_id)
-        deliveries = 1 + int(rng.random() < args.retry_share) * rng.randint(1, 2)
-        jobs.append((xml, f"msg:{msg_id}", t0 + (index / args.rate if args.rate else 0.0), deliveries))
+    jobs = [(xml, key, t0 + (i / args.rate if args.rate else 0.0), n) for i, (xml, key, n) in enumerate(_messages(args, wecom))]
     async with httpx.AsyncClient(timeout=10, limits=limits) as client:
         await asyncio.wait_for(
             asyncio.gather(*(_deliver(client, url, sem, run, *job, wecom) for job in jobs)), timeout=args.time_limit
         )
+
+
+async def _post_once(client: httpx.AsyncClient, url: str, run: Run, key: str, params: dict[str, str], body: bytes) -> None:
+    start = time.perf_counter()
+    run.posted_at.setdefault(key, time.time())
+    res = await client.post(url + "/wecom/callback", params=params, content=body)
+    run.acks.append(time.perf_counter() - start)
+    if res.status_code != 200 or res.text:
+        run.non_200 += 1
+
+
+async def _drive_bursts(url: str, args: argparse.Namespace, run: Run) -> None:
+    """Waves of exactly ``concurrency`` simultaneous deliveries (retries of a MsgId may share a wave)."""
+    wecom = CallbackSender()
+    deliveries = [(xml, key) for xml, key, n in _messages(args, wecom) for _ in range(n)]
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    deadline = time.monotonic() + args.time_limit
+    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
+        for start in range(0, len(deliveries), args.concurrency):
+            if time.monotonic() > deadline:
+                break
+            wave = [(key, *wecom.encrypt(xml)) for xml, key in deliveries[start:start + args.concurrency]]
+            await asyncio.gather(*(_post_once(client, url, run, key, params, body) for key, params, body in wave))
+            await asyncio.sleep(args.pause)
 
 
 def _outcome(db_url: str, stub: RemoteStub, run: Run, wait_limit: float) -> dict[str, object]:
@@ -191,39 +258,48 @@ def _epoch(naive_utc: object) -> float:
     return naive_utc.replace(tzinfo=UTC).timestamp()
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--per-user", type=int, default=10, help="messages per user (keep under 29: WeCom's per-minute cap)")
     parser.add_argument("--concurrency", type=int, default=20, help="concurrent callback deliveries")
     parser.add_argument("--fault-rate", type=float, default=0.05, help="share of message/send calls that fail")
     parser.add_argument("--rate", type=float, default=0.0, help="messages per second (0: closed loop)")
+    parser.add_argument("--burst", action="store_true", help="waves of exactly --concurrency simultaneous deliveries")
+    parser.add_argument("--pause", type=float, default=0.1, help="seconds between --burst waves")
+    parser.add_argument("--split", action="store_true", help="gongkai serve --no-worker plus one gongkai worker")
     parser.add_argument("--retry-share", type=float, default=0.1, help="share of messages WeCom delivers again")
-    parser.add_argument("--database-url", default="", help="default: SQLite in a temporary directory")
+    parser.add_argument("--database-url", "--db-url", default="",
+                        help="default: SQLite in a temporary directory; PostgreSQL runs in a fresh schema")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds for the sending phase")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def _mode(args: argparse.Namespace) -> str:
+    load = f"bursts of {args.concurrency}" if args.burst else f"{args.rate}/s open loop" if args.rate else "closed loop"
+    return f"{load}, {'split (serve --no-worker + worker)' if args.split else 'one process'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
     stub = RemoteStub(args.fault_rate)
-    with tempfile.TemporaryDirectory() as tmpdir:
-        tmp = Path(tmpdir)
-        db_url = args.database_url or f"sqlite:///{tmp / 'data' / 'gongkai.db'}"
-        proc, url = _start_service(tmp, stub, db_url)
+    with tempfile.TemporaryDirectory() as tmpdir, _database(Path(tmpdir), args.database_url) as db_url:
+        procs, url = _start_service(_env(Path(tmpdir), stub, db_url), args.split)
         run = Run()
         try:
             _warm_up(url, stub)
             started = time.monotonic()
-            asyncio.run(_drive(url, args, run))
+            asyncio.run(_drive_bursts(url, args, run) if args.burst else _drive(url, args, run))
             sending = time.monotonic() - started
             result = _outcome(db_url, stub, run, wait_limit=args.time_limit)
             state = stub.state()
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            _stop(procs)
             stub.close()
     e2e = result["e2e"]
     assert isinstance(e2e, list)
     report = {
-        "messages": len(run.posted_at), "deliveries": len(run.acks), "concurrency": args.concurrency,
-        "rate_per_s": args.rate or "closed loop",
+        "mode": _mode(args), "messages": len(run.posted_at), "deliveries": len(run.acks),
         "database": db_url.split(":", 1)[0], "sending_seconds": round(sending, 1),
         "ack_p50_ms": round(_percentile(run.acks, 50) * 1000, 1), "ack_p99_ms": round(_percentile(run.acks, 99) * 1000, 1),
         "non_200": run.non_200, "e2e_p50_s": round(_percentile(e2e, 50), 2), "e2e_p95_s": round(_percentile(e2e, 95), 2),
