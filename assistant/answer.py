@@ -19,6 +19,9 @@ MAX_SENTENCES = 3
 MAX_CHUNKS = 3
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CLAUSE = re.compile(r"[（(]\s*责任单位[:：].*?[)）]\s*$")
+_NUMBER = re.compile(r"\d+")
+_RANGE = re.compile(r"(\d+)\s*(?:至|到|~|～|-|—)\s*(\d+)")
+RANGE_BONUS = 2.0  # a sentence whose range (第31至40件) holds the question's number (第35件) answers it
 _WHO = ("谁", "哪个部门", "哪些部门", "哪个单位", "哪些单位", "责任", "负责", "牵头", "单位")
 _STATUS_NOTES = {
     "P": "部分核对",
@@ -90,14 +93,24 @@ def _sentences(hit: Hit, rank: int, terms: dict[str, float], question: str) -> l
     else:
         parts = [p.strip() for p in _split(chunk.text) if p.strip()]
     asks_who = any(w in question for w in _WHO)
+    numbers = [int(n) for n in _NUMBER.findall(question)]
     out = []
     for position, part in enumerate(parts):
         score = sum(weight for term, weight in terms.items() if term in part)
+        score += RANGE_BONUS * _ranges_holding(part, numbers)
         if _CLAUSE.search(part):  # the duty clause answers "who", and little else
             score = score + 6.0 if asks_who else score * 0.3
         score = score / (1.0 + len(part) / 400.0) - rank * 1.0  # prefer the best-ranked clause
         out.append(_Sentence(part, rank, position, score))
     return out
+
+
+def _ranges_holding(part: str, numbers: list[int]) -> int:
+    """How many of the question's numbers fall inside a range the sentence states (31至40 holds 35)."""
+    if not numbers:
+        return 0
+    ranges = [(int(a), int(b)) for a, b in _RANGE.findall(part)]
+    return sum(any(lo <= n <= hi for lo, hi in ranges) for n in numbers)
 
 
 def _split(text: str) -> list[str]:

@@ -73,3 +73,14 @@ def test_at_most_three_sentences_from_at_most_three_clauses() -> None:
     assert len(body.splitlines()) <= 3
     assert 1 <= len(reply.sources) <= 3
     assert reply.data is not None and len(reply.data["retrieved"]) == 5
+
+
+def test_the_sentence_whose_range_holds_the_asked_number_is_quoted() -> None:
+    hits = [
+        Hit(_rule("第四条", "按件计收：第1至10件不收费，第11至30件每件100元，从第31件起每10件为一档、每档加收100元。",
+                  title="政府信息公开信息处理费管理办法"), 0.3),
+        Hit(_rule("第四条", "照此推算，第31至40件每件200元，第41至50件每件300元。", status="推断",
+                  title="政府信息公开信息处理费管理办法"), 0.2),
+    ]
+    reply = compose_answer("一个月申请到第35件每件收多少钱", hits)
+    assert "第31至40件每件200元" in reply.text

@@ -48,6 +48,19 @@ def test_questions_outside_the_corpus_get_no_hits(bm25: HybridRetriever, questio
     assert bm25.search(question, 5) == []
 
 
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("个人能不能用单位的名义开个公众号", "五(二)"),  # 公众号 → 政务新媒体; 不能 carries no topic
+        ("小编离职了账号咋处理", "五(二)"),  # 小编 runs a 政务新媒体 account
+        ("六保包括哪些", "四(一)"),  # the shorthand stands for the plan's list
+        ("我们能把收集的个人信息公开出去吗", "第二十五条"),  # 收集 is 处理 of personal data
+    ],
+)
+def test_everyday_words_reach_the_right_clause(bm25: HybridRetriever, question: str, section: str) -> None:
+    assert section in [h.chunk.section for h in bm25.search(question, 3)]
+
+
 def test_hits_carry_the_chunk_and_both_scores(hybrid: HybridRetriever) -> None:
     hits = hybrid.search("依申请公开的申请多少个工作日内要答复", 5)
     assert 1 <= len(hits) <= 5
