@@ -118,22 +118,62 @@ def grade_pii(item: Item, findings: list[dict[str, Any]]) -> ItemResult:
     return _result(item, passed, expected, got, {}, {"tp": tp, "found": n_found, "expected_spans": n_expected})
 
 
+_ROLE_ORDER = ("lead", "named", "collective")  # strongest first: a section keeps the unit's strongest role
+
+
+def _strongest_roles(tasks: list[dict[str, Any]]) -> dict[str, str]:
+    """Section -> the unit's strongest role there (a named task outweighs a collective one)."""
+    roles: dict[str, str] = {}
+    for task in tasks:
+        section, role = str(task.get("section", "")), str(task.get("role", ""))
+        rank = _ROLE_ORDER.index(role) if role in _ROLE_ORDER else len(_ROLE_ORDER)
+        old = roles.get(section)
+        if old is None or rank < (_ROLE_ORDER.index(old) if old in _ROLE_ORDER else len(_ROLE_ORDER)):
+            roles[section] = role
+    return roles
+
+
+def duty_pairs(item: Item, tasks: list[dict[str, Any]]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(expected, got) (section, role) pairs of a duties item.
+
+    With ``expected_roles``: its lead and named sections, and every other expected section as
+    collective. Without it: sections only (role "*"). Got pairs keep, per section, the tool's
+    strongest role (plus a second lead/named pair where the expectation lists both).
+    """
+    sections = [str(s) for s in item.data["expected_sections"]]
+    roles = item.data.get("expected_roles")
+    if not isinstance(roles, dict):
+        return {(s, "*") for s in sections}, {(str(t.get("section", "")), "*") for t in tasks}
+    expected = {(str(s), r) for r in ("lead", "named") for s in roles.get(r) or []}
+    strong = {s for s, _ in expected}
+    expected |= {(s, "collective") for s in sections if s not in strong}
+    got_all = {(str(t.get("section", "")), str(t.get("role", ""))) for t in tasks}
+    got = {(s, r) for s, r in _strongest_roles(tasks).items()}
+    got |= {p for p in got_all if p in expected}  # both lead and named in one section, when so expected
+    return expected, got
+
+
+def _pair_matches(got: tuple[str, str], expected: tuple[str, str]) -> bool:
+    return got[1] == expected[1] and section_matches(got[0], expected[0])
+
+
 def grade_duties(item: Item, data: dict[str, Any]) -> ItemResult:
-    got = sorted({str(t.get("section", "")) for t in data.get("tasks") or []})
-    expected = list(item.data["expected_sections"])
-    correct = [g for g in got if any(section_matches(g, e) for e in expected)]
-    covered = [e for e in expected if any(section_matches(g, e) for g in got)]
+    """Precision/recall over (section, role) pairs: lead and named exactly, the rest as collective."""
+    tasks = list(data.get("tasks") or [])
+    expected, got = duty_pairs(item, tasks)
+    correct = [g for g in got if any(_pair_matches(g, e) for e in expected)]
+    covered = [e for e in expected if any(_pair_matches(g, e) for g in got)]
     detail: dict[str, Any] = {"tp_found": len(correct), "found": len(got), "tp_expected": len(covered),
-                              "expected": len(expected)}
-    roles_ok = True
-    if isinstance(item.data.get("expected_roles"), dict):  # named / lead sections, checked exactly
-        got_roles: dict[str, set[str]] = {}
-        for task in data.get("tasks") or []:
-            got_roles.setdefault(str(task.get("role")), set()).add(str(task.get("section", "")))
-        roles_ok = all(set(v or []) == got_roles.get(k, set()) for k, v in item.data["expected_roles"].items())
-        detail["roles_ok"] = roles_ok
-    passed = len(correct) == len(got) and len(covered) == len(expected) and roles_ok
-    return _result(item, passed, expected, {"unit": data.get("unit"), "sections": got}, {}, detail)
+                              "expected": len(expected),
+                              "wrong": _labels(got - set(correct)), "missed": _labels(expected - set(covered))}
+    passed = len(correct) == len(got) and len(covered) == len(expected)
+    shown = {"unit": data.get("unit"), "sections": _labels(got)}
+    return _result(item, passed, _labels(expected), shown, {}, detail)
+
+
+def _labels(pairs: set[tuple[str, str]]) -> list[str]:
+    """四(三):named, or just the section when roles are not graded."""
+    return sorted(f"{s}:{r}" if r != "*" else s for s, r in pairs)
 
 
 def grade_deadline(item: Item, data: dict[str, Any]) -> ItemResult:
