@@ -16,7 +16,7 @@ from assistant.llm import LLMResponder
 from assistant.quiz import QuizMaster
 from assistant.router import Intent, route
 from assistant.turn import Reply, Turn
-from knowledge.errors import BadInput, GongkaiError, TooLarge
+from knowledge.errors import Ambiguous, BadInput, GongkaiError, NotFound, TooLarge
 from knowledge.types import Hit
 from tools.registry import Toolbox
 
@@ -75,7 +75,13 @@ class Engine:
     def _run_intent(self, intent: Intent) -> Reply:
         if intent.reply is not None:  # help text, clarifying question …
             return Reply(text=intent.reply, tool=intent.tool, data=intent.args or None)
-        result = self.toolbox.run(intent.tool, intent.args)
+        try:
+            result = self.toolbox.run(intent.tool, intent.args)
+        except (NotFound, Ambiguous) as exc:  # a chat question gets a chat answer: 未找到该单位 / 请问是哪个
+            log.info("tool=%s answered %s", intent.tool, type(exc).__name__)
+            candidates = list(getattr(exc, "candidates", []) or [])
+            return Reply(text=exc.user_message, tool=intent.tool,
+                         data={"error": type(exc).__name__, "candidates": candidates})
         text = result.text
         if intent.notes:
             text = "\n".join(intent.notes) + "\n\n" + text

@@ -28,6 +28,7 @@ ASK_TEXT = "请把公文全文粘贴在消息里（或发送 .docx/.txt 文件�
 ASK_DATE = "请告诉我收到申请的日期和提交方式，例如：/期限 2026-09-28 网上。"
 _SLASH = re.compile(r"^[/／]\s*(\S+?)(?:\s+|$)(.*)$", re.S)
 _FIRST_LINE_END = re.compile(r"[:：\n]")
+_CLAUSE_BREAK = re.compile(r"[，,；;。]")
 
 
 @dataclass(frozen=True)
@@ -183,10 +184,15 @@ def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) 
     if _has(text, w["self"]) and _has(text, w["ask"]):
         unit = _remembered_unit(history, units)
         return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
+    unknown = re.search(w["unknown_unit"], text)
+    if unknown and not _has(unknown["unit"], w["self"]):
+        return Intent("duties", {"unit": unknown["unit"]})
     for pattern in w["who"]:
         m = re.search(pattern, text)
-        if m and len(m["task"].strip()) >= 2:
-            return Intent("duties", {"task": m["task"].strip()})
+        task = m["task"].strip() if m else ""
+        # "几个部门联合发的文，解读归谁管" describes a situation: a knowledge question, not a task name
+        if len(task) >= 2 and not _CLAUSE_BREAK.search(task):
+            return Intent("duties", {"task": task})
     return None
 
 

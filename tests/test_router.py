@@ -124,3 +124,31 @@ def test_help_and_welcome_texts_show_every_capability() -> None:
 def test_slash_deadline_with_an_impossible_date_asks_again() -> None:
     intent = _route("/期限 2026-02-30", date(2026, 11, 27))
     assert intent == Intent("clarify", reply="日期不存在：2026-02-30，请核对后再问。")
+
+
+@pytest.mark.parametrize(
+    ("message", "unit"),
+    [("县统计局有哪些任务", "县统计局"), ("统计局负责什么", "统计局"), ("县医保局要做什么", "县医保局"),
+     ("局有哪些任务", "局")],
+)
+def test_a_unit_the_plan_does_not_name_goes_to_duties_as_typed(message: str, unit: str) -> None:
+    assert _route(message, date(2026, 11, 27)) == Intent("duties", {"unit": unit})
+
+
+@pytest.mark.parametrize("message", ["各镇乡有哪些任务", "卫健局的政务公开专栏应该放哪些内容", "几个部门联合发的文，解读归谁管"])
+def test_collective_terms_and_situations_stay_knowledge_questions(message: str) -> None:
+    assert _route(message, date(2026, 11, 27)) is None
+
+
+def test_engine_answers_an_unknown_or_vague_unit_in_chat_with_the_tools_message() -> None:
+    from assistant.engine import Engine
+    from assistant.factory import build_tool_context
+    from tools.registry import Toolbox
+
+    engine = Engine(retriever=_NoHits(), toolbox=Toolbox(build_tool_context()))
+    reply = engine.respond(Turn("县统计局有哪些任务"))
+    assert reply.tool == "duties"
+    assert reply.text.startswith("方案中未找到该单位“县统计局”。最接近的单位：")
+    assert reply.data is not None and reply.data["candidates"]
+    vague = engine.respond(Turn("局有哪些任务"))
+    assert vague.tool == "duties" and vague.data is not None and len(vague.data["candidates"]) > 1
