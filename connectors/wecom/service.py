@@ -9,9 +9,9 @@ import time
 
 from assistant.settings import Settings
 from assistant.storage import Database
-from assistant.storage import queue as q
 from connectors.wecom.api import WeComApi
 from connectors.wecom.crypto import CallbackVerifier
+from connectors.wecom.inbound import InboundWriter
 from connectors.wecom.parse import InboundMessage
 from connectors.wecom.sender import OutboxSender
 from connectors.wecom.worker import Responder, TurnWorker
@@ -44,6 +44,7 @@ class WeComService:
             max_file_bytes=min(5 * 1024 * 1024, settings.max_file_bytes), concurrency=2,
             give_way=self.give_way, poll_seconds=poll_seconds,
         )
+        self.inbound = InboundWriter(db)
         self._tasks: list[asyncio.Task[None]] = []
         self.callbacks_in_progress = 0  # changed on the event loop only
 
@@ -69,6 +70,7 @@ class WeComService:
         ]
 
     async def stop(self) -> None:
+        await asyncio.to_thread(self.inbound.close)
         if not self._tasks:
             return
         for task in self._tasks:
@@ -81,11 +83,10 @@ class WeComService:
 
     def record(self, msg: InboundMessage) -> bool:
         """Persist the inbound message (blocking); False for a duplicate MsgId / event."""
-        with self.db.session() as s:
-            return q.record_inbound(s, key=msg.key, user_id=msg.user_id, kind=msg.kind, payload=msg.payload)
+        return self.inbound.write([msg])[0]
 
     async def accept(self, msg: InboundMessage) -> bool:
-        new = await asyncio.to_thread(self.record, msg)
+        new = await self.inbound.record(msg)
         if new:
             self.worker.wake()
         else:
