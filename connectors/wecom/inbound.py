@@ -33,7 +33,7 @@ _COLUMNS = ("key", "user_id", "kind", "payload", "status", "attempts", "next_att
 def _insert(dialect: str) -> Any:
     table: Any = Inbound.__table__
     build = pg_insert if dialect == "postgresql" else sqlite_insert
-    values = {name: bindparam(name) for name in _COLUMNS}
+    values: dict[str, Any] = {name: bindparam(name) for name in _COLUMNS}
     return build(table).values(values).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
 
 
