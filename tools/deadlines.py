@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
 from knowledge.errors import BadInput
 from tools.context import ToolContext
 from tools.workcal import Calendar, Step, add_workdays, load_calendar
+
+if TYPE_CHECKING:
+    from langchain_core.tools import StructuredTool
 
 RULES_FILE = Path(__file__).parent / "data" / "deadline_rules.yaml"
 WEEKDAYS = "一二三四五六日"
@@ -277,6 +279,8 @@ def make_tool(ctx: ToolContext) -> StructuredTool:
             today=ctx.today(),
         )
         return result.as_dict()
+
+    from langchain_core.tools import StructuredTool  # slow to import: `gongkai deadline` does without it
 
     return StructuredTool.from_function(func=deadline, name="deadline", args_schema=DeadlineArgs)
 

@@ -6,9 +6,6 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from knowledge.errors import BadInput
 from knowledge.types import PLAN_TITLE
 
@@ -48,6 +45,9 @@ def to_csv(data: dict[str, Any]) -> bytes:
 
 def to_xlsx(data: dict[str, Any]) -> bytes:
     """A workbook with a title row, the header and one row per task."""
+    from openpyxl import Workbook  # ~0.13 s to import: only when an xlsx is written
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new Workbook always has one sheet

@@ -10,13 +10,13 @@ import click
 
 from assistant.cli.common import emit_json, load_settings
 from knowledge.errors import BadInput, TooLarge
-from tools.attribute import classify_document, render
-from tools.attribute_input import decode_input, file_text
 
 log = logging.getLogger(__name__)
 
 
 def _read(file: str | None, *, max_bytes: int, max_chars: int) -> str:
+    from tools.attribute_input import decode_input, file_text
+
     if file is None or file == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         return decode_input(data, max_bytes=max_bytes, max_chars=max_chars)
@@ -38,6 +38,8 @@ def _read(file: str | None, *, max_bytes: int, max_chars: int) -> str:
 @click.option("--title", default=None, help="公文标题（不给时从正文第一行推断）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（attribute、confidence、reasons、findings、redacted）")
 def classify(file: str | None, title: str | None, as_json: bool) -> None:
+    from tools.attribute import classify_document, render  # LangChain and numpy: only when classifying
+
     settings = load_settings()
     text = _read(file, max_bytes=settings.max_file_bytes, max_chars=settings.max_text_chars)
     result = classify_document(text, title=title).as_dict()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistant.settings import Settings
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 
 def load_settings() -> Settings:
+    """The settings (pydantic-settings takes ~0.2 s to import: only commands that need them pay)."""
+    from assistant.settings import Settings
+
     return Settings()
 
 

