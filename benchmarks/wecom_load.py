@@ -36,8 +36,10 @@ from typing import Any
 
 import httpx
 
+from benchmarks.callback_client import CallbackClient
 from tests.wecom_stub import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN, CallbackSender, text_xml
 
+CALLBACK = "/wecom/callback"
 KNOWLEDGE = ["依申请公开多少个工作日内答复？", "政务公开的主管部门是哪个？", "哪些信息应当主动公开？"]
 
 
@@ -154,13 +156,11 @@ def _database(tmp: Path, url: str) -> Iterator[str]:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
-async def _deliver(client: httpx.AsyncClient, url: str, sem: asyncio.Semaphore, run: Run, xml: str, key: str,
-                   at: float, deliveries: int, wecom: CallbackSender) -> None:
+async def _deliver(client: CallbackClient, run: Run, xml: str, key: str, at: float, deliveries: int,
+                   wecom: CallbackSender) -> None:
     await asyncio.sleep(max(0.0, at - time.monotonic()))
     for _ in range(deliveries):  # WeCom's retries carry the same MsgId with a new nonce
-        params, body = wecom.encrypt(xml)
-        async with sem:
-            await _post_once(client, url, run, key, params, body)
+        await _post_once(client, run, key, client.request(CALLBACK, *wecom.encrypt(xml)))
 
 
 def _messages(args: argparse.Namespace, wecom: CallbackSender) -> list[tuple[str, str, int]]:
@@ -175,22 +175,23 @@ def _messages(args: argparse.Namespace, wecom: CallbackSender) -> list[tuple[str
 
 async def _drive(url: str, args: argparse.Namespace, run: Run) -> None:
     """rate == 0: closed loop (always ``concurrency`` callbacks in flight); else open loop at ``rate``/s."""
-    sem, wecom = asyncio.Semaphore(args.concurrency), CallbackSender()
-    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    wecom = CallbackSender()
     t0 = time.monotonic()
     jobs = [(xml, key, t0 + (i / args.rate if args.rate else 0.0), n) for i, (xml, key, n) in enumerate(_messages(args, wecom))]
-    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
-        await asyncio.wait_for(
-            asyncio.gather(*(_deliver(client, url, sem, run, *job, wecom) for job in jobs)), timeout=args.time_limit
-        )
+    async with CallbackClient(url, args.concurrency) as client:
+        await asyncio.wait_for(asyncio.gather(*(_deliver(client, run, *job, wecom) for job in jobs)), args.time_limit)
 
 
-async def _post_once(client: httpx.AsyncClient, url: str, run: Run, key: str, params: dict[str, str], body: bytes) -> None:
-    start = time.perf_counter()
-    run.posted_at.setdefault(key, time.time())
-    res = await client.post(url + "/wecom/callback", params=params, content=body)
-    run.acks.append(time.perf_counter() - start)
-    if res.status_code != 200 or res.text:
+async def _post_once(client: CallbackClient, run: Run, key: str, raw: bytes) -> None:
+    conn = await client.acquire()  # at most ``concurrency`` callbacks in flight
+    try:
+        start = time.perf_counter()
+        run.posted_at.setdefault(key, time.time())
+        status, body, conn = await client.send(conn, raw)
+        run.acks.append(time.perf_counter() - start)
+    finally:
+        client.release(conn)
+    if status != 200 or body:
         run.non_200 += 1
 
 
@@ -198,14 +199,13 @@ async def _drive_bursts(url: str, args: argparse.Namespace, run: Run) -> None:
     """Waves of exactly ``concurrency`` simultaneous deliveries (retries of a MsgId may share a wave)."""
     wecom = CallbackSender()
     deliveries = [(xml, key) for xml, key, n in _messages(args, wecom) for _ in range(n)]
-    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
     deadline = time.monotonic() + args.time_limit
-    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
+    async with CallbackClient(url, args.concurrency) as client:
         for start in range(0, len(deliveries), args.concurrency):
             if time.monotonic() > deadline:
                 break
-            wave = [(key, *wecom.encrypt(xml)) for xml, key in deliveries[start:start + args.concurrency]]
-            await asyncio.gather(*(_post_once(client, url, run, key, params, body) for key, params, body in wave))
+            wave = [(key, client.request(CALLBACK, *wecom.encrypt(xml))) for xml, key in deliveries[start:start + args.concurrency]]
+            await asyncio.gather(*(_post_once(client, run, key, raw) for key, raw in wave))
             await asyncio.sleep(args.pause)
 
 
