@@ -38,6 +38,8 @@ class Relevance:
     foreign_place_suffixes: tuple[str, ...]
     foreign_place_min_len: int
     foreign_county_pattern: str
+    other_procedures: tuple[str, ...] = ()
+    disclosure_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ def load_config() -> RetrievalConfig:
     text = resources.files("knowledge").joinpath("sources", "retrieval.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     rel = data["relevance"]
-    rel["foreign_place_suffixes"] = tuple(rel["foreign_place_suffixes"])
+    for key in ("foreign_place_suffixes", "other_procedures", "disclosure_words"):
+        rel[key] = tuple(rel.get(key) or ())
     return RetrievalConfig(
         rrf_k=int(data["rrf_k"]),
         candidates=int(data["candidates"]),
@@ -74,6 +77,7 @@ class Signals:
     dense_top: float
     foreign_place: str | None
     anchored: bool
+    other_procedure: str | None = None
 
 
 class HybridRetriever:
@@ -120,7 +124,7 @@ class HybridRetriever:
     def is_relevant(self, s: Signals) -> bool:
         """The calibrated gate (knowledge/sources/retrieval.yaml explains each threshold)."""
         rel = self.config.relevance
-        if s.foreign_place or s.coverage < rel.min_coverage:
+        if s.foreign_place or s.other_procedure or s.coverage < rel.min_coverage:
             return False
         dense_only = self.mode == "dense"
         strength, floor, strict = (
@@ -153,6 +157,7 @@ class HybridRetriever:
             dense_top=dense_ranked[0][1] if dense_ranked else 0.0,
             foreign_place=self._foreign_place(query, words),
             anchored=any(a in query for a in anchors()),
+            other_procedure=self._other_procedure(query),
         )
 
     @staticmethod
@@ -163,6 +168,13 @@ class HybridRetriever:
         from knowledge.synonyms import expand
 
         return any(term.lower() in text for term in expand(word))
+
+    def _other_procedure(self, query: str) -> str | None:
+        """A procedure with its own rules (信访, 政府采购 …) asked about without asking what to disclose."""
+        rel = self.config.relevance
+        if any(w in query for w in rel.disclosure_words):
+            return None
+        return next((p for p in rel.other_procedures if p in query), None)
 
     def _foreign_place(self, query: str, words: list[str]) -> str | None:
         """A county, city or province the corpus never mentions: the question is about someone else's rules."""
