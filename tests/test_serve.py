@@ -68,14 +68,15 @@ def test_outbox_lists_failed_replies(settings, monkeypatch, capsys) -> None:
     assert "待发送 1 条" in capsys.readouterr().out
 
 
-def test_gongkai_serve_starts_without_wecom_settings(tmp_path: Path) -> None:
+@pytest.mark.parametrize("extra", [[], ["--no-worker"]])
+def test_gongkai_serve_starts_without_wecom_settings(tmp_path: Path, extra: list[str]) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(ASSISTANT_DATA_DIR=str(tmp_path / "data"), ASSISTANT_EMBEDDER="none")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli.main", "serve", "--port", str(port)],
+        [sys.executable, "-m", "assistant.cli.main", "serve", "--port", str(port), *extra],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
