@@ -135,7 +135,7 @@ def test_a_unit_the_plan_does_not_name_goes_to_duties_as_typed(message: str, uni
     assert _route(message, date(2026, 11, 27)) == Intent("duties", {"unit": unit})
 
 
-@pytest.mark.parametrize("message", ["各镇乡有哪些任务", "卫健局的政务公开专栏应该放哪些内容", "几个部门联合发的文，解读归谁管"])
+@pytest.mark.parametrize("message", ["各镇乡有哪些任务", "乡镇有哪些任务", "卫健局的政务公开专栏应该放哪些内容", "几个部门联合发的文，解读归谁管"])
 def test_collective_terms_and_situations_stay_knowledge_questions(message: str) -> None:
     assert _route(message, date(2026, 11, 27)) is None
 
