@@ -153,21 +153,34 @@ class UnitRegistry:
         return None
 
     def _fuzzy(self, name: str, key: str) -> Unit:
-        limit = 1 if len(key) <= 5 else 2
-        if len(key) > _MAX_FUZZY_CHARS:
+        matches = self._nearest(key)
+        if not matches:
             raise self._not_found(name, key)
-        scored = [(edit_distance(key, k), us) for k, us in self._keys.items() if len(k) >= 2]
-        best = min((d for d, _ in scored), default=limit + 1)
-        near_absent = min((edit_distance(key, a) for a in self._absent), default=limit + 1)
-        if best > limit or near_absent <= best:
-            raise self._not_found(name, key)
-        matches = self._unique(u for d, us in scored if d == best for u in us)
-        # people usually get the first character right (卫建局 means 卫健局, not 住建局)
-        same_start = [u for u in matches if any(k[0] == key[0] for k in self._keys_of(u))]
-        matches = same_start or matches
         if len(matches) > 1:
             raise self._ambiguous(name, matches)
         return matches[0]
+
+    def _nearest(self, key: str) -> list[Unit]:
+        """Units whose name or alias is within the typo limit of ``key``; [] when none is close enough."""
+        limit = 1 if len(key) <= 5 else 2
+        if len(key) > _MAX_FUZZY_CHARS:
+            return []
+        # edit distance is at least the length difference: skip names that cannot be within the limit
+        scored = [
+            (edit_distance(key, k), us)
+            for k, us in self._keys.items()
+            if len(k) >= 2 and abs(len(k) - len(key)) <= limit
+        ]
+        best = min((d for d, _ in scored), default=limit + 1)
+        near_absent = min(
+            (edit_distance(key, a) for a in self._absent if abs(len(a) - len(key)) <= limit), default=limit + 1
+        )
+        if best > limit or near_absent <= best:
+            return []
+        matches = self._unique(u for d, us in scored if d == best for u in us)
+        # people usually get the first character right (卫建局 means 卫健局, not 住建局)
+        same_start = [u for u in matches if any(k[0] == key[0] for k in self._keys_of(u))]
+        return same_start or matches
 
     def suggestions(self, text: str, n: int = 3) -> list[str]:
         """The ``n`` canonical names closest to ``text``."""
@@ -201,11 +214,8 @@ class UnitRegistry:
         return found
 
     def _typo_match(self, word: str) -> Unit | None:
-        try:
-            unit = self._fuzzy(word, normalise(word))
-        except (Ambiguous, UnitNotFound):
-            return None
-        return unit
+        matches = self._nearest(normalise(word))
+        return matches[0] if len(matches) == 1 else None
 
     def _exact_mentions(self, text: str) -> list[Unit]:
         found: list[Unit] = []
