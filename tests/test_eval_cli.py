@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from click.testing import CliRunner
 
-from assistant.app import create_app
 from assistant.cli.main import cli, main
 from assistant.settings import Settings
+from tests.conftest import free_port
 
 SET = """\
 kind: deadline
@@ -109,27 +104,6 @@ def test_bad_arguments_exit_2(env: Path, tmp_path: Path, capsys: pytest.CaptureF
     assert main(["eval", str(env), "--url", "ftp://x"]) == 2
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def live_url(settings: Settings) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
 def test_url_mode_runs_the_same_items_over_http(env: Path, live_url: str) -> None:
     local = _json_run([str(env), "--kind", "deadline", "--kind", "duties"])
     remote = _json_run([str(env), "--kind", "deadline", "--kind", "duties", "--url", live_url])
@@ -139,7 +113,7 @@ def test_url_mode_runs_the_same_items_over_http(env: Path, live_url: str) -> Non
 
 
 def test_url_mode_unreachable_service_is_reported_per_item(env: Path) -> None:
-    data = _json_run([str(env), "--kind", "deadline", "--url", f"http://127.0.0.1:{_free_port()}"])
+    data = _json_run([str(env), "--kind", "deadline", "--url", f"http://127.0.0.1:{free_port()}"])
     assert data["total"] == 2 and data["passed"] == 0
     assert all("无法连接被测服务" in r["error"] for r in data["items"])
 

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from assistant.app import create_app
@@ -24,29 +19,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DRAFT = ("关于发放2026年临时救助金的通知\n"
          "经审核，同意对张三（身份证号：532932198103130505，联系电话：13988726655）发放临时救助金2000元。\n")
 SHOTS = Path(__file__).resolve().parent.parent / "docs"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def live_url(settings: Settings) -> Iterator[str]:
-    """The real app under uvicorn on a loopback port, stopped after the test."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def test_page_and_assets_are_served_and_nothing_else(settings: Settings) -> None:
