@@ -245,6 +245,26 @@ class DeadlineArgs(BaseModel):
     )
 
 
+def deadline_data(
+    received: str,
+    *,
+    channel: str = "in_person",
+    extend: bool = False,
+    third_party_days: int = 0,
+    corrected: str | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The DESIGN.md deadline contract from the strings the CLI, the HTTP API and the tool receive."""
+    return compute_deadline(
+        parse_date(received, what="收到日"),
+        channel=channel,
+        extend=extend,
+        third_party_days=third_party_days,
+        corrected=parse_date(corrected, what="补正日期") if corrected else None,
+        today=today,
+    ).as_dict()
+
+
 def make_tool(ctx: ToolContext) -> StructuredTool:
     def deadline(
         received: str,
@@ -270,15 +290,14 @@ def make_tool(ctx: ToolContext) -> StructuredTool:
             {"received", "due", "extended_due", "correction_notice_due", "provisional", "steps", ...}
             with ISO dates and Chinese step lines a person can check by hand.
         """
-        result = compute_deadline(
-            parse_date(received, what="收到日"),
+        return deadline_data(
+            received,
             channel=channel,
             extend=extend,
             third_party_days=third_party_days,
-            corrected=parse_date(corrected, what="补正日期") if corrected else None,
+            corrected=corrected,
             today=ctx.today(),
         )
-        return result.as_dict()
 
     from langchain_core.tools import StructuredTool  # slow to import: `gongkai deadline` does without it
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from tools.deadlines import compute_deadline, parse_date
+from tools.deadlines import deadline_data
 
 router = APIRouter()
 
@@ -21,13 +21,13 @@ class DeadlineRequest(BaseModel):
 
 
 def _compute(req: DeadlineRequest) -> dict[str, Any]:
-    return compute_deadline(
-        parse_date(req.received, what="收到日"),
+    return deadline_data(
+        req.received,
         channel=req.channel,
         extend=req.extend,
         third_party_days=req.third_party_days,
-        corrected=parse_date(req.corrected, what="补正日期") if req.corrected else None,
-    ).as_dict()
+        corrected=req.corrected,
+    )
 
 
 @router.get("/api/deadline", summary="计算依申请公开答复期限")

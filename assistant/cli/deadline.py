@@ -24,19 +24,15 @@ from assistant.cli.common import emit_json
 def deadline_command(
     received: str, channel: str, extend: bool, third_party_days: int, corrected: str | None, as_json: bool
 ) -> None:
-    from tools.deadlines import compute_deadline, parse_date, render
+    from tools.deadlines import deadline_data, render
 
-    result = compute_deadline(
-        parse_date(received, what="收到日"),
-        channel=channel,
-        extend=extend,
-        third_party_days=third_party_days,
-        corrected=parse_date(corrected, what="补正日期") if corrected else None,
+    data = deadline_data(
+        received, channel=channel, extend=extend, third_party_days=third_party_days, corrected=corrected
     )
     if as_json:
-        emit_json(result.as_dict())
+        emit_json(data)
     else:
-        click.echo(render(result.as_dict()).replace("**", ""))
+        click.echo(render(data).replace("**", ""))
 
 
 COMMANDS: list[click.Command] = [deadline_command]
