@@ -7,17 +7,16 @@ served in parallel on a small thread pool because wechatpy is synchronous.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from assistant.storage import Database, utcnow
 from assistant.storage import queue as q
 from connectors.wecom.api import NETWORK_ERROR, SendOutcome
+from connectors.wecom.claimloop import ClaimLoop
 from connectors.wecom.formatting import to_payloads
 from connectors.wecom.limiter import WINDOW, backoff, next_slot
 from connectors.wecom.texts import text
@@ -29,7 +28,7 @@ class Api(Protocol):
     def send(self, user_id: str, payload: dict[str, str], *, retry: bool = False) -> SendOutcome: ...
 
 
-class OutboxSender:
+class OutboxSender(ClaimLoop[q.OutMessage]):
     def __init__(
         self, *, db: Database, api: Api, rate_per_minute: int, max_attempts: int,
         retry_base_seconds: float = 2.0, poll_seconds: float = 1.0, threads: int = 8,
@@ -38,41 +37,17 @@ class OutboxSender:
         self.give_way = give_way
         self.db, self.api = db, api
         self.rate, self.max_attempts, self.retry_base = rate_per_minute, max_attempts, retry_base_seconds
-        self.poll = poll_seconds
-        self._wake = asyncio.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="wecom-send")
-        self._inflight: set[int] = set()
-        self._stopping = False
+        super().__init__(threads=threads, thread_name="wecom-send", poll_seconds=poll_seconds)
 
-    def wake(self) -> None:
-        """Safe from any thread."""
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._wake.set)
-
-    async def run(self) -> None:
-        loop = self._loop = asyncio.get_running_loop()
-        while True:
-            self._wake.clear()  # before the claim, so a wake during it is not lost
-            try:
-                claimed = await loop.run_in_executor(self._pool, self._claim)
-                by_user: dict[str, list[q.OutMessage]] = defaultdict(list)
-                for row in claimed:
-                    by_user[row.to_user].append(row)
-                await asyncio.gather(*(loop.run_in_executor(self._pool, self._deliver, rows) for rows in by_user.values()))
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the loop must survive a database hiccup; the rows' leases bring them back
-                log.exception("outbox sender iteration failed")
-                claimed = []
-            if not claimed:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll)
+    async def _process(self, loop: asyncio.AbstractEventLoop, claimed: list[q.OutMessage]) -> None:
+        by_user: dict[str, list[q.OutMessage]] = defaultdict(list)
+        for row in claimed:
+            by_user[row.to_user].append(row)
+        await asyncio.gather(*(loop.run_in_executor(self._pool, self._deliver, rows) for rows in by_user.values()))
 
     def close(self) -> None:
         """Blocking: let sends in progress finish, then hand unsent claimed rows back at once."""
-        self._stopping = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._stop_pool()
         with self.db.session() as s:
             q.release_outbox(s, ids=sorted(self._inflight))
 

@@ -8,11 +8,9 @@ processes share the database or one dies half-way (its lease expires and another
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol
@@ -22,6 +20,7 @@ from assistant.storage import Database
 from assistant.storage import queue as q
 from assistant.storage.records import mask, record_feedback
 from assistant.turn import Attachment, Message, Reply, Turn
+from connectors.wecom.claimloop import ClaimLoop
 from connectors.wecom.formatting import format_reply, to_payloads
 from connectors.wecom.texts import text, unsupported, welcome
 from knowledge.errors import GongkaiError
@@ -48,7 +47,7 @@ class Answer:
     history: bool = True
 
 
-class TurnWorker:
+class TurnWorker(ClaimLoop[q.Job]):
     def __init__(
         self, *, db: Database, engine: Responder, download: Callable[[str, int], bytes],
         on_reply: Callable[[], None], max_file_bytes: int = MAX_FILE_BYTES,
@@ -57,39 +56,18 @@ class TurnWorker:
         self.give_way = give_way
         self.db, self.engine, self.download, self.on_reply = db, engine, download, on_reply
         self.max_file_bytes = max_file_bytes
-        self.poll, self.concurrency = poll_seconds, concurrency
-        self._wake = asyncio.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="wecom-turn")
-        self._inflight: set[int] = set()
-        self._stopping = False
+        self.concurrency = concurrency
+        super().__init__(threads=concurrency, thread_name="wecom-turn", poll_seconds=poll_seconds)
 
-    def wake(self) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._wake.set)
+    async def _process(self, loop: asyncio.AbstractEventLoop, claimed: list[q.Job]) -> None:
+        await asyncio.gather(*(loop.run_in_executor(self._pool, self.handle, job) for job in claimed))
 
-    async def run(self) -> None:
-        loop = self._loop = asyncio.get_running_loop()
-        while True:
-            self._wake.clear()  # before the claim, so a wake during it is not lost
-            try:
-                jobs = await loop.run_in_executor(self._pool, self._claim)
-                await asyncio.gather(*(loop.run_in_executor(self._pool, self.handle, job) for job in jobs))
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("turn worker iteration failed")
-                jobs = []
-            if jobs:
-                self.on_reply()
-            else:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll)
+    def _after_batch(self) -> None:
+        self.on_reply()  # new outbox rows: wake the sender
 
     def close(self) -> None:
         """Blocking: finish turns in progress, hand the other claimed turns back for the next start."""
-        self._stopping = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._stop_pool()
         with self.db.session() as s:
             q.release_jobs(s, ids=sorted(self._inflight))
 
