@@ -60,7 +60,7 @@ def test_report_for_shipped_sets_in_headless_chromium(
     summary, items = shipped_run
     assert summary["total"] >= 250
     page_file = tmp_path / "report.html"
-    page_file.write_text(render_html(summary, items, meta="shipped sets · embedder none"), encoding="utf-8")
+    page_file.write_text(render_html(summary, items, meta="随附全部题库 · 仅关键词检索（embedder=none）"), encoding="utf-8")
     shot = tmp_path / "eval-report.png"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
