@@ -25,7 +25,7 @@ _CLICK_MESSAGES = {
 
 
 @click.group(help="政务公开助手：问答、公开属性建议、职责清单、法定期限计算。")
-@click.version_option(__version__, prog_name="gongkai", message="%(prog)s %(version)s")
+@click.version_option(__version__, prog_name="gongkai", message="%(prog)s %(version)s", help="显示版本号并退出。")
 def cli() -> None:
     configure_logging("WARNING")
 
@@ -33,6 +33,14 @@ def cli() -> None:
 for _module in (ask, classify, deadline, doctor, duties, evals, index, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
+
+
+def _chinese_help(command: click.Command) -> None:
+    """Give every command a --help whose description is Chinese (click's own says it in English)."""
+    click.help_option("--help", "-h", help="显示本帮助并退出。")(command)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _chinese_help(sub)
 
 
 def _usage_message(exc: click.ClickException) -> str:
@@ -45,6 +53,8 @@ def _usage_message(exc: click.ClickException) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input, 1 internal error)."""
+    if not any(p.name == "help" for p in cli.params):
+        _chinese_help(cli)
     try:
         cli.main(args=argv, prog_name="gongkai", standalone_mode=False)
     except GongkaiError as exc:
