@@ -41,7 +41,9 @@ def test_ask_json_follows_the_contract(env: dict[str, str], capsys: pytest.Captu
         assert f"《{source['title']}》{source['section']}" in data["answer"]
 
 
-def test_out_of_scope_question_gets_not_found(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_out_of_scope_question_gets_not_found(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["ask", "--json", "明天洱源天气怎么样？"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["answer"] == NOT_FOUND
@@ -66,7 +68,10 @@ def test_plain_ask_prints_the_answer_text(env: dict[str, str], capsys: pytest.Ca
 def test_ask_as_a_real_process(env: dict[str, str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "assistant.cli.main", "ask", "--json", "公文的公开属性在哪个系统里标"],
-        capture_output=True, text=True, timeout=120, env={**__import__("os").environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, **env},
     )
     assert done.returncode == 0, done.stderr
     assert "电子政务协同办公系统" in json.loads(done.stdout)["answer"]
@@ -125,15 +130,18 @@ def test_index_rebuild(env: dict[str, str], capsys: pytest.CaptureFixture[str]) 
     assert "索引已重建" in out and "2个文档" in out
 
 
-def test_api_ask_returns_the_same_json_as_the_cli(settings: Settings, capsys: pytest.CaptureFixture[str],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_ask_returns_the_same_json_as_the_cli(
+    settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from fastapi.testclient import TestClient
 
     from assistant.app import create_app
 
     question = "政务新媒体两次更新间隔不能超过几天"
     with TestClient(create_app(settings)) as client:
-        response = client.post("/api/ask", json={"question": question, "history": [{"role": "user", "text": "你好"}]})
+        response = client.post(
+            "/api/ask", json={"question": question, "history": [{"role": "user", "text": "你好"}]}
+        )
         assert response.status_code == 200
         api = response.json()
         empty = client.post("/api/ask", json={"question": "  "})
@@ -142,3 +150,13 @@ def test_api_ask_returns_the_same_json_as_the_cli(settings: Settings, capsys: py
     monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
     assert main(["ask", "--json", question]) == 0
     assert json.loads(capsys.readouterr().out) == api
+
+
+def test_terminal_answer_shows_no_markdown_markers(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
+    assert main(["ask", "/期限 2026-02-13"]) == 0
+    out = capsys.readouterr().out
+    assert "答复截止日：2026-03-19" in out and "**" not in out

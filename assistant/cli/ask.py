@@ -12,8 +12,13 @@ _EXIT_WORDS = {"退出", "exit", "quit", "q", "再见"}
 _MAX_HISTORY = 20
 
 
+def _plain(text: str) -> str:
+    """Terminal text: the markdown bold that WeCom and the web page render would show as ``**``."""
+    return text.replace("**", "")
+
+
 def _print_reply(reply: Reply) -> None:
-    click.echo(reply.text)
+    click.echo(_plain(reply.text))
 
 
 @click.command(help="提问一个问题，回答附出处。例：gongkai ask \"依申请公开多少个工作日内答复？\"")
@@ -59,7 +64,7 @@ def chat() -> None:
         except KeyboardInterrupt:
             click.echo("\n（已中断本次回答）")
             continue
-        click.echo("助手> " + reply.text + "\n")
+        click.echo("助手> " + _plain(reply.text) + "\n")
         history.extend([Message("user", line), Message("assistant", reply.text)])
         del history[:-_MAX_HISTORY]
 
