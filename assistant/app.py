@@ -66,6 +66,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(err.get("type") == "json_invalid" for err in exc.errors()):
+            return JSONResponse({"error": "请求体不是有效的 JSON，请检查格式。"}, status_code=400)
         fields = sorted({".".join(str(p) for p in err.get("loc", ())[1:]) for err in exc.errors()})
         return JSONResponse({"error": f"请求参数不正确：{'、'.join(f for f in fields if f) or '请求体'}"}, status_code=422)
 
