@@ -1,8 +1,9 @@
 """Recognise, in free Chinese text, when to call a tool and with which arguments.
 
 Order: an attachment -> classify; slash commands (/期限 /职责 /属性 /帮助 /测验 /反馈); help words;
-a pasted 公文 or "这个文件能不能公开：…" -> classify; a concrete date plus a deadline question ->
-deadline; a unit (or 我们局 remembered from earlier turns) plus a duties question, or "谁负责…" ->
+a pasted 公文 or "这个文件能不能公开：…" -> classify; a concrete date (a report year for 年报) plus a
+question about another statutory period (主动公开/征求意见/缴费/复议/起诉/年报) -> period; a concrete date
+plus a deadline question -> deadline; a unit (or 我们局 remembered from earlier turns) plus a duties question, or "谁负责…" ->
 duties. Everything else is a knowledge question (None). Word lists live in ``router.yaml``.
 """
 
@@ -33,7 +34,7 @@ _CLAUSE_BREAK = re.compile(r"[，,；;。]")
 
 @dataclass(frozen=True)
 class Intent:
-    """``tool`` is classify | duties | deadline | help | quiz | feedback | clarify.
+    """``tool`` is classify | duties | deadline | period | help | quiz | feedback | clarify.
 
     ``notes`` are assumptions the answer states first (e.g. the year that was assumed);
     ``reply`` is set when the router answers by itself (help text, a clarifying question).
@@ -69,6 +70,7 @@ def route(turn: Turn, *, units: UnitRegistry, today: date) -> Intent | None:
         return Intent("help", reply=help_text())
     return (
         classify_intent(text)
+        or period_intent(text, today)
         or deadline_intent(text, turn.history, today)
         or duties_intent(text, turn.history, units)
     )
@@ -170,6 +172,42 @@ def _follow_up(history: tuple[Message, ...], today: date) -> Intent | None:
         if found is not None and found.tool == "deadline":
             return found
     return None
+
+
+# ---- other statutory periods ------------------------------------------------------------------
+
+
+def period_intent(text: str, today: date) -> Intent | None:
+    """主动公开/征求意见/缴费/复议/起诉 with a concrete date, or 年报 with a report year, asked as a question."""
+    w = words()["period"]
+    if not _has(text, w["ask"]):
+        return None
+    if _has(text, w["annual_report"]):
+        year = _report_year(text, today, w)
+        if year is None:
+            return None
+        note = f"按{year}年度的年报计算（{year + 1}年报送、公布）。"
+        return Intent("period", {"kind": "annual_report", "start": str(year)}, notes=(note,))
+    kind = next((k["kind"] for k in w["kinds"] if _kind_matches(text, k)), None)
+    dates = find_dates(text, today) if kind else []
+    if not dates:
+        return None
+    bad = next((d.text for d in dates if d.day is None), None)
+    if bad is not None:
+        return Intent("clarify", reply=f"日期不存在：{bad}，请核对后再问。")
+    notes = tuple(d.assumption for d in dates[:1] if d.assumption)
+    return Intent("period", {"kind": kind, "start": str(dates[0].day)}, notes=notes)
+
+
+def _kind_matches(text: str, spec: dict[str, Any]) -> bool:
+    return all(_has(text, group) for group in spec["all"]) and not _has(text, spec.get("unless", []))
+
+
+def _report_year(text: str, today: date, w: dict[str, Any]) -> int | None:
+    m = re.search(w["year"], text)
+    if m:
+        return int(m[1])
+    return next((today.year + off for word, off in w["relative_years"].items() if word in text), None)
 
 
 # ---- duties ----------------------------------------------------------------------------------

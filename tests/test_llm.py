@@ -27,7 +27,7 @@ def test_llm_answer_is_used_and_sees_only_retrieved_clauses(settings: Settings) 
     assert sent["model"] == "stub-model"
     prompt = sent["messages"][-1]["content"]
     assert QUESTION in prompt and "第三十三条" in prompt  # the retrieved clause was given as context
-    assert {t["function"]["name"] for t in sent["tools"]} == {"classify", "duties", "deadline"}
+    assert {t["function"]["name"] for t in sent["tools"]} == {"classify", "duties", "deadline", "period"}
 
 
 def test_llm_tool_call_runs_the_same_tool(settings: Settings) -> None:

@@ -44,7 +44,11 @@ def lawsuit_after_review_due(decision_received: date, cal: Calendar | None = Non
 
 def direct_lawsuit_due(known: date, cal: Calendar | None = None) -> date:
     """直接起诉：6个月（行政诉讼法第四十六条）；无对应日取月末（民法典第二百零二条），末日逢休假日顺延。"""
-    months = known.month - 1 + rules()["periods"]["direct_lawsuit_months"]
-    year, month = known.year + months // 12, months % 12 + 1
-    day = min(known.day, _calendar.monthrange(year, month)[1])
-    return next_workday_on_or_after(date(year, month, day), cal)
+    return next_workday_on_or_after(months_later(known, rules()["periods"]["direct_lawsuit_months"]), cal)
+
+
+def months_later(d: date, n: int) -> date:
+    """The corresponding day n months later; the month's last day if there is none (民法典第二百零二条)."""
+    months = d.month - 1 + n
+    year, month = d.year + months // 12, months % 12 + 1
+    return date(year, month, min(d.day, _calendar.monthrange(year, month)[1]))

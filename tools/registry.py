@@ -14,10 +14,10 @@ from langchain_core.tools import StructuredTool
 from pydantic import ValidationError
 
 from knowledge.errors import BadInput, NotFound
-from tools import attribute, deadlines, duties
+from tools import attribute, deadlines, duties, period_tool
 from tools.context import ToolContext
 
-_MODULES = {"classify": attribute, "duties": duties, "deadline": deadlines}
+_MODULES = {"classify": attribute, "duties": duties, "deadline": deadlines, "period": period_tool}
 
 
 @dataclass(frozen=True)
