@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 ATTRIBUTES = ("此件公开发布", "此件删减后公开", "此件依申请公开", "此件不公开")
-TOOLS = ("classify", "duties", "deadline", "help", "quiz", "feedback", "clarify")
+TOOLS = ("classify", "duties", "deadline", "period", "help", "quiz", "feedback", "clarify")
 
 
 def _text(raw: dict[str, Any], key: str) -> str | None:

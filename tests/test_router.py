@@ -152,3 +152,22 @@ def test_engine_answers_an_unknown_or_vague_unit_in_chat_with_the_tools_message(
     assert reply.data is not None and reply.data["candidates"]
     vague = engine.respond(Turn("局有哪些任务"))
     assert vague.tool == "duties" and vague.data is not None and len(vague.data["candidates"]) > 1
+
+
+def test_engine_answers_other_periods_in_chat() -> None:
+    from assistant.engine import Engine
+    from assistant.factory import build_tool_context
+    from tools.registry import Toolbox
+
+    engine = Engine(retriever=_NoHits(), toolbox=Toolbox(build_tool_context()))
+    today = date(2026, 11, 27)
+    reply = engine.respond(Turn("8月2日收到不予公开决定，复议最晚哪天申请", today=today))
+    assert reply.tool == "period" and reply.data is not None and reply.data["due"] == "2026-10-08"
+    assert reply.text.startswith("未写年份，按2026年计算。")
+    assert "**截止日：2026-10-08（周四）**" in reply.text and "《行政复议法》第二十条" in reply.text
+    fee = engine.respond(Turn("申请人11月20日收到收费通知，最晚哪天缴费", today=today))
+    assert fee.tool == "period" and "该期限依据二手复述，未对照原文核实" in fee.text
+    report = engine.respond(Turn("2025年的年报什么时候交", today=today))
+    assert "按2025年度的年报计算" in report.text and "**部门年报：2026-01-31（周六）前**" in report.text
+    with pytest.raises(BadInput, match="2019-05-15"):
+        engine.respond(Turn("2019年3月1日形成的信息最晚哪天要主动公开", today=today))
