@@ -216,6 +216,11 @@ def _report_year(text: str, today: date, w: dict[str, Any]) -> int | None:
 def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) -> Intent | None:
     """Tasks of a named (or remembered) unit, or who is responsible for a task."""
     w = words()["duties"]
+    intro = re.match(w["introduce"], text)
+    introduced = units.find_in_text(intro["unit"]) if intro else []
+    if introduced:  # remembered through the history: the next "我们局…" resolves to it
+        unit = introduced[0].name
+        return Intent("clarify", {"unit": unit}, reply=w["introduce_reply"].format(unit=unit))
     named = units.find_in_text(text)
     if named and _has(text, w["ask"]):
         return Intent("duties", {"unit": named[0].name})

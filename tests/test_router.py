@@ -171,3 +171,19 @@ def test_engine_answers_other_periods_in_chat() -> None:
     assert "按2025年度的年报计算" in report.text and "**部门年报：2026-01-31（周六）前**" in report.text
     with pytest.raises(BadInput, match="2019-05-15"):
         engine.respond(Turn("2019年3月1日形成的信息最晚哪天要主动公开", today=today))
+
+
+@pytest.mark.parametrize(
+    ("message", "unit"),
+    [("我是卫健局的", "县卫生健康局"), ("我在县政府办工作", "县人民政府办公室"), ("我是凤羽镇的工作人员", "凤羽镇人民政府")],
+)
+def test_self_introduction_is_acknowledged_and_remembered(message: str, unit: str) -> None:
+    intent = _route(message, date(2026, 11, 27))
+    assert intent is not None and intent.tool == "clarify" and intent.args == {"unit": unit}
+    assert intent.reply is not None and unit in intent.reply
+    later = _route("我们单位有哪些任务", date(2026, 11, 27), (Message("user", message), Message("assistant", intent.reply)))
+    assert later is not None and later.tool == "duties" and later.args == {"unit": unit}
+
+
+def test_introduction_of_an_unknown_place_is_not_a_unit() -> None:
+    assert _route("我是新来的", date(2026, 11, 27)) is None
