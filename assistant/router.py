@@ -219,8 +219,8 @@ def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) 
     intro = re.match(w["introduce"], text)
     introduced = units.find_in_text(intro["unit"]) if intro else []
     if introduced:  # remembered through the history: the next "我们局…" resolves to it
-        unit = introduced[0].name
-        return Intent("clarify", {"unit": unit}, reply=w["introduce_reply"].format(unit=unit))
+        own = introduced[0].name
+        return Intent("clarify", {"unit": own}, reply=w["introduce_reply"].format(unit=own))
     named = units.find_in_text(text)
     if named and _has(text, w["ask"]):
         return Intent("duties", {"unit": named[0].name})
