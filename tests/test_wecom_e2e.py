@@ -194,3 +194,28 @@ def test_bad_requests_are_rejected_without_processing(settings, db_url, stub):  
         assert post(svc, good_sig, f"<xml><Encrypt>{garbage}</Encrypt></xml>".encode()).status_code == 400
         assert httpx.get(svc.url + "/health").status_code == 200
     assert stub.messages("mallory") == []
+
+
+def test_message_not_recorded_is_answered_when_wecom_retries(settings, db_url, stub, monkeypatch):  # noqa: F811
+    """Database hiccup on the first delivery: 503, and WeCom's identical retry is not taken for a replay."""
+    from sqlalchemy.exc import OperationalError
+
+    from connectors.wecom.service import WeComService
+
+    real_accept = WeComService.accept
+    calls = {"n": 0}
+
+    async def flaky_accept(self, msg):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("INSERT INTO inbound", {}, Exception("database is locked"))
+        return await real_accept(self, msg)
+
+    monkeypatch.setattr(WeComService, "accept", flaky_accept)
+    cfg = wecom_settings(settings, db_url=db_url, base_url=stub.base_url)
+    wecom = CallbackSender()
+    with LiveService(cfg) as svc:
+        params, body = wecom.encrypt(text_xml("olga", "政务公开的主管部门是哪个？", wecom.next_id()))
+        assert post(svc, params, body).status_code == 503
+        assert post(svc, params, body).status_code == 200  # the same signed request, retried by WeCom
+        assert len(stub.wait_for("olga", 1)) >= 1

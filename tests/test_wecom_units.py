@@ -110,3 +110,14 @@ def test_media_download_checks_errcode_and_size() -> None:
         stub.add_media("big", "b.pdf", b"x" * 5000)
         with pytest.raises(TooLarge):
             api.download_media("big", max_bytes=4096)
+
+
+def test_released_request_is_not_a_replay() -> None:
+    verifier = CallbackVerifier(token=TOKEN, encoding_aes_key=AES_KEY, corp_id=CORP_ID)
+    params, body = CallbackSender().encrypt(text_xml("amy", "你好", "9"))
+    args = (params["msg_signature"], params["timestamp"], params["nonce"])
+    verifier.decrypt(body, *args)
+    verifier.release(*args)
+    assert "你好" in verifier.decrypt(body, *args)
+    with pytest.raises(Replayed):
+        verifier.decrypt(body, *args)

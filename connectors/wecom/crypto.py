@@ -68,6 +68,10 @@ class ReplayCache:
             self._seen[key] = now
             return False
 
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._seen.pop(key, None)
+
 
 class CallbackVerifier:
     def __init__(
@@ -99,6 +103,10 @@ class CallbackVerifier:
             return str(self._crypto.check_signature(msg_signature, timestamp, nonce, echostr))
         except _DECRYPT_ERRORS as exc:
             raise Malformed(type(exc).__name__) from exc
+
+    def release(self, msg_signature: str, timestamp: str, nonce: str) -> None:
+        """Forget a request that was not safely recorded, so WeCom's identical retry is processed."""
+        self.replays.forget(f"{msg_signature}:{timestamp}:{nonce}")
 
     def decrypt(self, body: bytes, msg_signature: str, timestamp: str, nonce: str) -> str:
         """POST: check signature, freshness and replay, then return the decrypted XML."""

@@ -97,7 +97,9 @@ async def _receive(request: Request, service: WeComService) -> Response:
     try:
         await service.accept(message)
     except SQLAlchemyError:
-        # Not 200: WeCom will deliver the message again once the database is back.
+        # Not 200: WeCom will deliver the message again once the database is back; that retry
+        # carries the same signature, so it must not be mistaken for a replay.
+        service.verifier.release(*_params(request))
         log.exception("could not record inbound message")
         return PlainTextResponse("服务暂时不可用", status_code=503)
     return PlainTextResponse("")
