@@ -27,7 +27,7 @@ from knowledge.units import UnitRegistry
 ASK_UNIT = "请问是哪个单位？例如：县卫健局、凤羽镇。"
 ASK_TEXT = "请把公文全文粘贴在消息里（或发送 .docx/.txt 文件），我来给出公开属性建议。"
 ASK_DATE = "请告诉我收到申请的日期和提交方式，例如：/期限 2026-09-28 网上。"
-_SLASH = re.compile(r"^[/／]\s*(\S+?)(?:\s+|$)(.*)$", re.S)
+_SLASH = re.compile(r"^[/／]\s*(\S+?)(?:[\s:：]+|$)(.*)$", re.S)  # "/反馈 …" or "/反馈：…"
 _FIRST_LINE_END = re.compile(r"[:：\n]")
 _CLAUSE_BREAK = re.compile(r"[，,；;。]")
 

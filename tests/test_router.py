@@ -187,3 +187,16 @@ def test_self_introduction_is_acknowledged_and_remembered(message: str, unit: st
 
 def test_introduction_of_an_unknown_place_is_not_a_unit() -> None:
     assert _route("我是新来的", date(2026, 11, 27)) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "tool", "args"),
+    [
+        ("/反馈：第二条答复不准确", "feedback", {"text": "第二条答复不准确"}),
+        ("／反馈:太长", "feedback", {"text": "太长"}),
+        ("/期限：2026-02-13", "deadline", {"received": "2026-02-13", "channel": "in_person"}),
+    ],
+)
+def test_slash_command_may_be_followed_by_a_colon(message: str, tool: str, args: dict[str, str]) -> None:
+    intent = _route(message, date(2026, 11, 27))
+    assert intent is not None and intent.tool == tool and intent.args == args

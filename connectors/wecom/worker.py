@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -31,7 +30,6 @@ FILE_TYPES = {".docx", ".txt", ".pdf"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_TURN_ATTEMPTS = 3
 _THUMBS = {"👍": "up", "👎": "down"}
-_FEEDBACK = re.compile(r"^\s*[/／]\s*反馈[\s:：]*(.*)$", re.DOTALL)
 
 
 class Responder(Protocol):
@@ -121,10 +119,6 @@ class TurnWorker(ClaimLoop[q.Job]):
         if message.strip() in _THUMBS:
             return Answer(text=text("feedback_thanks"), user_text=message, markdown=False,
                           feedback=(_THUMBS[message.strip()], ""))
-        command = _FEEDBACK.match(message)
-        if command:  # the router knows "/反馈" too; handled here so feedback never depends on a tool
-            return Answer(text=text("feedback_thanks"), user_text=message, markdown=False,
-                          feedback=("text", command.group(1).strip()))
         return self._ask(Turn(text=message, user_id=job.user_id, conversation_id=conversation_id,
                               history=self._history(conversation_id)), user_text=message)
 
