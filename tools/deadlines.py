@@ -168,15 +168,15 @@ def _step_lines(
     corr_mark = {len([s for s in corr_steps if s.ordinal]): "补正告知截止日"}
     lines = [f"收到日 {fmt(received)}，当天不计入"]
     if corrected is None:
-        lines += _walk_lines(walk, corr_mark | marks, cal)
+        lines += walk_lines(walk, corr_mark | marks, cal)
     else:
-        lines += _walk_lines(corr_steps, corr_mark, cal)
+        lines += walk_lines(corr_steps, corr_mark, cal)
         lines.append(f"收到补正后的申请 {fmt(corrected)}，答复期限重新起算，当天不计入")
-        lines += _walk_lines(walk, marks, cal)
+        lines += walk_lines(walk, marks, cal)
     return [*lines, "其余周六、周日不计入"]
 
 
-def _walk_lines(walk: tuple[Step, ...], marks: dict[int, str], cal: Calendar) -> list[str]:
+def walk_lines(walk: tuple[Step, ...], marks: dict[int, str], cal: Calendar) -> list[str]:
     """Compact steps: the first working day, 调休 working days, holiday breaks and the marked days."""
     lines: list[str] = []
     i = 0

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from knowledge.errors import BadInput
 from tools import periods
 from tools.context import ToolContext
-from tools.deadlines import _walk_lines, fmt, parse_date, rules, text
+from tools.deadlines import fmt, parse_date, rules, text, walk_lines
 from tools.workcal import Calendar, add_workdays, is_workday, load_calendar
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def _working_steps(spec: dict[str, Any], start: date, cal: Calendar) -> list[str
     n = rules()["periods"][spec["number"]]
     walk = add_workdays(start, n, cal)[1]
     lines = [f"起算日 {fmt(start)}（{spec['start_label']}），当天不计入"]
-    lines += _walk_lines(walk, {n: "截止日"}, cal)
+    lines += walk_lines(walk, {n: "截止日"}, cal)
     return [*lines, "其余周六、周日不计入"]
 
 
