@@ -24,7 +24,7 @@ from assistant.turn import Reply, Turn
 
 log = logging.getLogger(__name__)
 
-SETS_DIR = Path(__file__).resolve().parent.parent / "eval" / "sets"
+SETS_DIR = Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev"  # never the blind test split
 DEFAULT_QUESTIONS = 5
 MAX_QUESTIONS = 20
 _MARKER = re.compile(r"【测验 (?P<id>[\w.-]+) · 第(?P<n>\d+)/(?P<total>\d+)题 · 已得(?P<score>\d+(?:\.\d+)?)分】")
@@ -202,7 +202,7 @@ class QuizMaster:
     def start(self, turn: Turn, args: dict[str, Any]) -> Reply:
         pool = list(self._questions())
         if not pool:
-            return Reply(text="题库为空：请先在 eval/sets/ 中添加问答题（见 eval/README.md）。", tool="quiz")
+            return Reply(text="题库为空：请先在 eval/sets/dev/ 中添加问答题（见 eval/README.md）。", tool="quiz")
         total = max(1, min(int(args.get("n") or DEFAULT_QUESTIONS), MAX_QUESTIONS, len(pool)))
         first = self._pick(turn, pool, asked=set())
         intro = f"开始测验，共{total}题。请直接回复答案；发送 /退出 或其他命令可随时结束。\n\n"

@@ -15,7 +15,7 @@ import yaml
 from tools.attribute import classify_document
 from tools.pii import find_pii
 
-SET = Path(__file__).resolve().parents[1] / "eval" / "sets" / "classify.yaml"
+SET = Path(__file__).resolve().parents[1] / "eval" / "sets" / "dev" / "classify.yaml"
 
 
 def _percentiles(samples: list[float]) -> str:

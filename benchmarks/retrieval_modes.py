@@ -22,7 +22,7 @@ from assistant.quiz import fact_found
 from knowledge.index import IndexOptions, open_retriever
 from knowledge.retriever import HybridRetriever
 
-SETS = Path(__file__).resolve().parent.parent / "eval" / "sets"
+SETS = Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev"
 QA_FILES = ("qa_plan.yaml", "qa_regulations.yaml")
 OOS_FILE = "out_of_scope.yaml"
 

@@ -24,6 +24,7 @@ class ItemResult:
     latency_ms: float = 0.0
     detail: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    split: str = "dev"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -211,4 +212,4 @@ def _result(item: Item, passed: bool, expected: Any, got: Any, reply: dict[str, 
             detail: dict[str, Any]) -> ItemResult:
     sources = [{k: s.get(k) for k in ("title", "section", "text")} for s in reply.get("sources") or []]
     return ItemResult(id=item.id, kind=item.kind, set_name=item.set_name, group=item.group, prompt=item.prompt,
-                      passed=passed, expected=expected, got=got, sources=sources, detail=detail)
+                      passed=passed, expected=expected, got=got, sources=sources, detail=detail, split=item.split)

@@ -1,4 +1,7 @@
-"""The eval set format (documented in eval/README.md): load ``eval/sets/*.yaml`` into checked items.
+"""The eval set format (documented in eval/README.md): load ``eval/sets/<split>/*.yaml`` into checked items.
+
+Two splits: ``dev`` (written next to the code; tune on it freely) and ``test`` (written blind by an
+examiner; frozen, scored only in aggregate). An item's split is the name of its set's directory.
 
 A malformed entry becomes a ``LoadError`` naming the file, the line and the problem; every other
 entry of the set still loads. Line numbers come from yaml's node marks (``yaml.compose``).
@@ -7,7 +10,7 @@ entry of the set still loads. Line numbers come from yaml's node marks (``yaml.c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ import yaml
 from eval.validate import check_item
 
 SETS_DIR = Path(__file__).resolve().parent / "sets"
+SPLITS = ("dev", "test")
 KINDS = ("qa", "out_of_scope", "classify", "pii", "duties", "deadline", "intent")
 
 
@@ -40,6 +44,7 @@ class Item:
     file: str
     line: int
     data: dict[str, Any] = field(default_factory=dict)
+    split: str = "dev"
 
     @property
     def prompt(self) -> str:
@@ -88,41 +93,59 @@ def plain(value: Any) -> Any:
     return value
 
 
-def default_paths() -> list[Path]:
-    return sorted(SETS_DIR.glob("*.yaml"))
+def split_of(path: Path) -> str:
+    """``eval/sets/test/x.yaml`` → "test"; a file anywhere else counts as dev (written next to the code)."""
+    parent = path.resolve().parent.name
+    return parent if parent in SPLITS else "dev"
 
 
-def resolve_paths(names: list[str]) -> list[Path]:
-    """SET arguments: a file path, or a set name in eval/sets (``qa_plan`` → eval/sets/qa_plan.yaml)."""
+def default_paths(splits: tuple[str, ...] = SPLITS) -> list[Path]:
+    """Every set of the given splits; a split whose directory is absent or empty contributes nothing."""
+    return [p for split in splits for p in sorted((SETS_DIR / split).glob("*.yaml"))]
+
+
+def resolve_paths(names: list[str], splits: tuple[str, ...] = SPLITS) -> list[Path]:
+    """SET arguments: a file path, or a set name looked up in each split (``qa_plan`` → eval/sets/dev/qa_plan.yaml)."""
     if not names:
-        return default_paths()
+        return default_paths(splits)
     out = []
     for name in names:
         path = Path(name)
-        if not path.exists() and (SETS_DIR / f"{name}.yaml").exists():
-            path = SETS_DIR / f"{name}.yaml"
-        out.append(path)
+        if path.exists():
+            out.append(path)
+            continue
+        named = [SETS_DIR / split / f"{name}.yaml" for split in splits if (SETS_DIR / split / f"{name}.yaml").exists()]
+        out.extend(named or [path])
     return out
 
 
 def load_sets(paths: list[Path]) -> LoadResult:
-    """Load every set; ids must be unique across all of them."""
+    """Load every set; ids must be unique within a split (the blind split may reuse a dev id)."""
     result = LoadResult()
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}
     for path in paths:
         one = load_set(path)
         result.errors.extend(one.errors)
         for item in one.items:
-            if item.id in seen:
-                result.errors.append(LoadError(item.file, item.line, f"id “{item.id}” 重复（已在 {seen[item.id]} 中使用）"))
+            key = (item.split, item.id)
+            if key in seen:
+                result.errors.append(LoadError(item.file, item.line, f"id “{item.id}” 重复（已在 {seen[key]} 中使用）"))
                 continue
-            seen[item.id] = f"{item.file} 第{item.line}行"
+            seen[key] = f"{item.file} 第{item.line}行"
             result.items.append(item)
     return result
 
 
 def load_set(path: Path) -> LoadResult:
     name = _display(path)
+    loaded = _load_one(path, name)
+    split = split_of(path)
+    if split != "dev":
+        loaded.items = [replace(item, split=split) for item in loaded.items]
+    return loaded
+
+
+def _load_one(path: Path, name: str) -> LoadResult:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -148,3 +148,12 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
         "kinds": {k: by_kind(results, k) for k in sorted({r.kind for r in results})},
         "sections": sections(results),
     }
+
+
+def summarise_splits(results: list[ItemResult]) -> dict[str, Any]:
+    """The overall summary plus ``splits``: the same summary for each split that ran (dev, test)."""
+    summary = summarise(results)
+    present = [s for s in ("dev", "test") if any(r.split == s for r in results)]
+    present += sorted({r.split for r in results} - set(present))
+    summary["splits"] = {s: summarise([r for r in results if r.split == s]) for s in present}
+    return summary

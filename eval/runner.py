@@ -94,7 +94,7 @@ def _dispatch(item: Item, backend: Backend) -> ItemResult:
 
 def _failed(item: Item, message: str) -> ItemResult:
     return ItemResult(id=item.id, kind=item.kind, set_name=item.set_name, group=item.group, prompt=item.prompt,
-                      passed=False, expected=_expected_view(item), got=None, error=message)
+                      passed=False, expected=_expected_view(item), got=None, error=message, split=item.split)
 
 
 def _expected_view(item: Item) -> Any:

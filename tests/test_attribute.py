@@ -1,4 +1,4 @@
-"""公开属性 suggestion: accuracy on eval/sets/classify.yaml, the hard rules, exceptions, tool and reply."""
+"""公开属性 suggestion: accuracy on eval/sets/dev/classify.yaml, the hard rules, exceptions, tool and reply."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from tools.attribute import (
 )
 from tools.attribute_stats import examples
 
-SET = Path(__file__).resolve().parents[1] / "eval" / "sets" / "classify.yaml"
+SET = Path(__file__).resolve().parents[1] / "eval" / "sets" / "dev" / "classify.yaml"
 
 
 def _items() -> list[dict[str, Any]]:

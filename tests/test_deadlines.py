@@ -197,7 +197,7 @@ def test_eval_set_agrees_with_the_calculator() -> None:
 
     import yaml
 
-    path = Path(__file__).resolve().parent.parent / "eval" / "sets" / "deadline.yaml"
+    path = Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev" / "deadline.yaml"
     items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
     assert len(items) >= 20
     for item in items:

@@ -30,7 +30,7 @@ from knowledge.errors import ConfigError
 from knowledge.types import PLAN_TITLE
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = ROOT / "eval" / "sets"
+SETS = ROOT / "eval" / "sets" / "dev"
 PLAN_TXT = ROOT / "knowledge" / "sources" / "plan.txt"
 REFERENCE = Path(os.environ.get("GONGKAI_REGULATIONS_REFERENCE", "/work/shared/reference/regulations.md"))
 

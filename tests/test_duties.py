@@ -200,7 +200,7 @@ def _eval_items() -> list[dict]:
 
     from eval.items import SETS_DIR
 
-    return list(yaml.safe_load((SETS_DIR / "duties.yaml").read_text(encoding="utf-8"))["items"])
+    return list(yaml.safe_load((SETS_DIR / "dev" / "duties.yaml").read_text(encoding="utf-8"))["items"])
 
 
 @pytest.mark.parametrize("item", _eval_items(), ids=lambda item: item["id"])

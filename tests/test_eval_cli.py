@@ -70,6 +70,21 @@ def test_report_file_and_text_summary(env: Path, tmp_path: Path) -> None:
     assert "dl-c-002" in html and "2026-03-20" in html
 
 
+def test_splits_side_by_side_and_blind_items_are_not_listed(env: Path, tmp_path: Path) -> None:
+    blind = tmp_path / "test"
+    blind.mkdir()
+    (blind / "mini.yaml").write_text(SET, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", str(env), str(blind / "mini.yaml")])
+    assert result.exit_code == 0
+    assert "dev：4题，通过2题；test：4题，通过2题" in result.stdout
+    assert "期限计算完全正确率：dev 50.0%  test 50.0%" in result.stdout
+    data = _json_run([str(env), str(blind / "mini.yaml")])
+    assert data["splits"]["test"]["total"] == 4 and data["splits"]["dev"]["headline"]["pii.recall"] == 1.0
+    assert len(data["items"]) == 4 and {r["split"] for r in data["items"]} == {"dev"}
+    shown = _json_run([str(env), str(blind / "mini.yaml"), "--test-items"])
+    assert len(shown["items"]) == 8
+
+
 def test_compare_shows_what_changed(env: Path, tmp_path: Path) -> None:
     previous = _json_run([str(env)])
     previous["headline"]["deadline.exact_match"] = 1.0
@@ -93,6 +108,9 @@ def test_check_floor_fails_with_a_chinese_list(env: Path, tmp_path: Path, capsys
     assert "pii.recall" not in err
     floors.write_text("floors:\n  pii.recall: {min: 0.9}\n", encoding="utf-8")
     assert main(["eval", str(env), "--check-floor", "--floors", str(floors)]) == 0
+    floors.write_text("floors:\n  test:\n    deadline.exact_match: {min: 1.0}\n", encoding="utf-8")
+    assert main(["eval", str(env), "--check-floor", "--floors", str(floors)]) == 0  # no test split ran
+    assert "跳过它的下限" in capsys.readouterr().err
 
 
 def test_bad_arguments_exit_2(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -127,3 +127,14 @@ def test_ids_must_be_unique_across_sets(tmp_path: Path) -> None:
 def test_unreadable_file_is_reported(tmp_path: Path) -> None:
     result = load_set(tmp_path / "missing.yaml")
     assert result.items == [] and "无法读取" in result.errors[0].problem
+
+
+def test_the_split_is_the_directory_and_ids_may_repeat_across_splits(tmp_path: Path) -> None:
+    for split in ("dev", "test"):
+        (tmp_path / split).mkdir()
+        (tmp_path / split / "a.yaml").write_text(
+            "kind: out_of_scope\nitems:\n  - id: x-1\n    question: 天气\n", encoding="utf-8")
+    result = load_sets([tmp_path / "dev" / "a.yaml", tmp_path / "test" / "a.yaml"])
+    assert result.errors == []
+    assert [(i.id, i.split) for i in result.items] == [("x-1", "dev"), ("x-1", "test")]
+    assert load_set(tmp_path / "a.yaml").items == []  # absent file: an error, not a crash

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from eval.compare import compare, render_text
-from eval.floors import check
+from eval.floors import check, load_floors
 from eval.grading import ItemResult, args_match, section_matches, span_match
 from eval.metrics import percentile, summarise
 
@@ -112,9 +113,24 @@ def test_compare_lists_what_got_better_and_worse() -> None:
 
 
 def test_floor_check_names_each_metric_below_its_floor() -> None:
-    floors = {"qa.hit@5": {"min": 0.85}, "classify.public_when_not": {"max": 0}, "intent.accuracy": {"min": 0.9}}
-    problems = check({"qa.hit@5": 0.8, "classify.public_when_not": 1, "intent.accuracy": None}, floors)
-    assert len(problems) == 3
-    assert problems[0] == "检索前五命中率 hit@5（qa.hit@5）：80.0%，低于下限 85.0%"
+    floors = {"dev": {"qa.hit@5": {"min": 0.85}, "classify.public_when_not": {"max": 0}, "intent.accuracy": {"min": 0.9}}}
+    summary = {"headline": {}, "splits": {"dev": {"headline": {
+        "qa.hit@5": 0.8, "classify.public_when_not": 1, "intent.accuracy": None}}}}
+    problems, skipped = check(summary, floors)
+    assert len(problems) == 3 and skipped == []
+    assert problems[0] == "[dev] 检索前五命中率 hit@5（qa.hit@5）：80.0%，低于下限 85.0%"
     assert "高于上限 0" in problems[1] and "没有这一项的结果" in problems[2]
-    assert check({"qa.hit@5": 0.9, "classify.public_when_not": 0, "intent.accuracy": 0.95}, floors) == []
+    summary["splits"]["dev"]["headline"] = {"qa.hit@5": 0.9, "classify.public_when_not": 0, "intent.accuracy": 0.95}
+    assert check(summary, floors) == ([], [])
+
+
+def test_floors_of_a_split_that_did_not_run_are_skipped_not_failed(tmp_path: Path) -> None:
+    path = tmp_path / "floors.yaml"
+    path.write_text("floors:\n  dev:\n    qa.hit@5: {min: 0.9}\n  test:\n    qa.hit@5: {min: 0.9}\n"
+                    "  pii.recall: {min: 0.5}\n", encoding="utf-8")
+    floors = load_floors(path)
+    assert floors == {"dev": {"qa.hit@5": {"min": 0.9}}, "test": {"qa.hit@5": {"min": 0.9}},
+                      "all": {"pii.recall": {"min": 0.5}}}
+    summary = {"headline": {"pii.recall": 0.4}, "splits": {"dev": {"headline": {"qa.hit@5": 0.95}}}}
+    problems, skipped = check(summary, floors)
+    assert skipped == ["test"] and problems == ["删减召回率（个人信息题）（pii.recall）：40.0%，低于下限 50.0%"]

@@ -26,7 +26,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 @pytest.fixture(scope="module")
 def shipped_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("eval") / "data", embedder="none")
-    results = run_items(load_sets(default_paths()).items, LocalBackend(build_engine(settings)))
+    results = run_items(load_sets(default_paths(("dev",))).items, LocalBackend(build_engine(settings)))
     return summarise(results), [r.as_dict() for r in results]
 
 

@@ -1,4 +1,4 @@
-"""The personal-data finder: precision/recall on eval/sets/pii.yaml, masking shapes, look-alikes."""
+"""The personal-data finder: precision/recall on eval/sets/dev/pii.yaml, masking shapes, look-alikes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 
 from tools.pii import Finding, find_pii, mask_text, redact
 
-PII_SET = Path(__file__).resolve().parents[1] / "eval" / "sets" / "pii.yaml"
+PII_SET = Path(__file__).resolve().parents[1] / "eval" / "sets" / "dev" / "pii.yaml"
 
 
 def _items() -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Router table: every labelled chat message of eval/sets/intent.yaml, plus multi-turn memory."""
+"""Router table: every labelled chat message of eval/sets/dev/intent.yaml, plus multi-turn memory."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from assistant.turn import Attachment, Message, Turn
 from knowledge.errors import BadInput
 from knowledge.units import load_units
 
-SET = Path(__file__).resolve().parent.parent / "eval" / "sets" / "intent.yaml"
+SET = Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev" / "intent.yaml"
 ITEMS: list[dict[str, Any]] = yaml.safe_load(SET.read_text(encoding="utf-8"))["items"]
 
 
