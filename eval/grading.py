@@ -51,8 +51,12 @@ def source_rank(item: Item, retrieved: list[dict[str, Any]]) -> int | None:
 
 
 def is_refusal(reply: dict[str, Any]) -> bool:
-    """The not-found answer: no tool ran and nothing was cited, or the NOT_FOUND text itself."""
+    """The not-found answer: the engine's verdict says refuse, or no tool ran and nothing was cited,
+    or the NOT_FOUND text itself."""
     text = str(reply.get("answer", ""))
+    data = reply.get("data") if isinstance(reply.get("data"), dict) else {}
+    if data and data.get("verdict") == "refuse":
+        return True
     return NOT_FOUND[:20] in text or (not reply.get("sources") and reply.get("tool") is None)
 
 
@@ -74,12 +78,6 @@ def grade_qa(item: Item, reply: dict[str, Any]) -> ItemResult:
               "refused": is_refusal(reply), "ranked_from": "retrieved" if retrieved is not None else "sources"}
     expected = {"key_facts": [fact_label(f) for f in facts], "source": item.data.get("source")}
     return _result(item, passed, expected, answer, reply, detail)
-
-
-def grade_oos(item: Item, reply: dict[str, Any]) -> ItemResult:
-    refused = is_refusal(reply)
-    return _result(item, refused, "拒答（方案和条例中没有相关规定）", str(reply.get("answer", "")), reply,
-                   {"refused": refused})
 
 
 def span_match(found: list[dict[str, Any]], expected: list[dict[str, Any]]) -> tuple[int, int, int]:
@@ -114,9 +112,22 @@ def grade_classify(item: Item, data: dict[str, Any]) -> ItemResult:
 def grade_pii(item: Item, findings: list[dict[str, Any]]) -> ItemResult:
     expected = item.data.get("spans", item.data.get("redact")) or []
     tp, n_found, n_expected = span_match(findings, expected)
-    passed = tp == n_expected == n_found
+    detail: dict[str, Any] = {"tp": tp, "found": n_found, "expected_spans": n_expected}
+    keep = [str(k) for k in item.data.get("keep") or []]
+    if keep:  # look-alikes (a 文号, a 统一社会信用代码 of a company…) must survive redaction
+        redacted = _redacted(str(item.data["text"]), findings)
+        detail |= {"keep_total": len(keep), "keep_intact": sum(1 for k in keep if k in redacted)}
+    passed = tp == n_expected == n_found and detail.get("keep_intact") == detail.get("keep_total")
     got = [{"type": f.get("type"), "text": f.get("text")} for f in findings]
-    return _result(item, passed, expected, got, {}, {"tp": tp, "found": n_found, "expected_spans": n_expected})
+    return _result(item, passed, expected, got, {}, detail)
+
+
+def _redacted(text: str, findings: list[dict[str, Any]]) -> str:
+    """The text as redaction leaves it: each private finding replaced by its masked form."""
+    for f in findings:
+        if f.get("private", True) and f.get("text"):
+            text = text.replace(str(f["text"]), str(f.get("masked") or "*" * len(str(f["text"]))))
+    return text
 
 
 _ROLE_ORDER = ("lead", "named", "collective")  # strongest first: a section keeps the unit's strongest role

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from assistant.turn import Message
 from knowledge.errors import BadInput, UpstreamError
 
 _TOOL_PATHS = {"classify": "/api/classify", "deadline": "/api/deadline"}
@@ -38,8 +39,8 @@ class HttpBackend:
             raise UpstreamError("被测服务返回的不是 JSON 对象。")
         return data
 
-    def ask(self, text: str, today: str | None) -> dict[str, Any]:
-        body: dict[str, Any] = {"question": text}
+    def ask(self, text: str, today: str | None, history: tuple[Message, ...] = ()) -> dict[str, Any]:
+        body: dict[str, Any] = {"question": text, "history": [{"role": m.role, "text": m.text} for m in history]}
         if today:
             body["today"] = today  # ignored by services that do not pin the date
         return self._post("/api/ask", body)

@@ -21,7 +21,7 @@ from eval.validate import check_item
 
 SETS_DIR = Path(__file__).resolve().parent / "sets"
 SPLITS = ("dev", "test")
-KINDS = ("qa", "out_of_scope", "classify", "pii", "duties", "deadline", "intent")
+KINDS = ("qa", "out_of_scope", "conversation", "classify", "pii", "duties", "deadline", "intent")
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,14 @@ class Item:
         for key in ("question", "message", "text", "unit"):
             if isinstance(self.data.get(key), str):
                 return str(self.data[key])
+        if isinstance(self.data.get("turns"), list):
+            return " → ".join(str(t) for t in self.data["turns"])
         return str(self.data.get("input", ""))
 
     @property
     def sources(self) -> list[tuple[str, tuple[str, ...]]]:
         """Acceptable (title, sections) pairs; empty when the item names no source."""
-        raw = self.data.get("source")
+        raw = self.data.get("source") or (self.data.get("expect") or {}).get("source")
         entries = raw if isinstance(raw, list) else [raw] if raw else []
         out = []
         for src in entries:

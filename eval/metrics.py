@@ -46,8 +46,34 @@ def key_facts(results: list[ItemResult]) -> dict[str, Any]:
         "n": len(qa),
         "accuracy": ratio(sum(1 for r in qa if r.detail.get("all_facts")), len(qa)),
         "fact_recall": ratio(found, total),
-        "false_refusal": ratio(sum(1 for r in qa if r.detail.get("refused")), len(qa)),
+        "wrongly_refused": ratio(sum(1 for r in qa if r.detail.get("refused")), len(qa)),
     }
+
+
+def citations(results: list[ItemResult]) -> dict[str, Any]:
+    """Over qa items that name a source: the expected one cited; padded = answered with a clause that
+    is none of the expected sources (eval/answers.py), out of those answered."""
+    sourced = [r for r in results if r.kind == "qa" and "citation_hit" in r.detail]
+    answered = [r for r in sourced if not r.detail.get("refused")]
+    return {"n": len(sourced), "answered": len(answered),
+            "citation_hit": ratio(sum(1 for r in sourced if r.detail["citation_hit"]), len(sourced)),
+            "padded_rate": ratio(sum(1 for r in answered if r.detail.get("padded")), len(answered))}
+
+
+def by_label(results: list[ItemResult], kind: str, label: str) -> dict[str, dict[str, Any]]:
+    """Pass rate per answer_type (qa) or category (out_of_scope): aggregate only, never per item."""
+    groups: dict[str, list[ItemResult]] = defaultdict(list)
+    for r in results:
+        if r.kind == kind:
+            groups[str(r.detail.get(label) or "（未标注）")].append(r)
+    return {k: {"n": len(v), "rate": ratio(sum(1 for r in v if r.passed), len(v))} for k, v in sorted(groups.items())}
+
+
+def lookalikes(results: list[ItemResult]) -> dict[str, Any]:
+    items = [r for r in results if r.kind == "pii" and "keep_total" in r.detail]
+    total = sum(int(r.detail["keep_total"]) for r in items)
+    return {"n": len(items), "strings": total,
+            "intact": ratio(sum(int(r.detail["keep_intact"]) for r in items), total)}
 
 
 def classification(results: list[ItemResult]) -> dict[str, Any]:
@@ -126,14 +152,16 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
     ret, facts, cls = retrieval(results), key_facts(results), classification(results)
     red, pii, dut = spans(results, "classify"), spans(results, "pii"), duties(results)
     oos, dl, it = simple_rate(results, "out_of_scope"), simple_rate(results, "deadline"), intent(results)
+    cit, conv, keep = citations(results), simple_rate(results, "conversation"), lookalikes(results)
     latencies = [r.latency_ms for r in results]
     headline = {
         "qa.hit@1": ret["hit@1"], "qa.hit@5": ret["hit@5"], "qa.mrr": ret["mrr"],
-        "qa.key_fact_accuracy": facts["accuracy"], "qa.false_refusal": facts["false_refusal"],
-        "oos.refusal_rate": oos["rate"],
+        "qa.key_fact_accuracy": facts["accuracy"], "qa.wrongly_refused": facts["wrongly_refused"],
+        "qa.padded_rate": cit["padded_rate"], "qa.citation_hit": cit["citation_hit"],
+        "oos.handled_rate": oos["rate"], "conversation.accuracy": conv["rate"],
         "classify.accuracy": cls["accuracy"], "classify.public_when_not": cls["public_when_not"] if cls["n"] else None,
         "classify.redaction_recall": red["recall"],
-        "pii.precision": pii["precision"], "pii.recall": pii["recall"],
+        "pii.precision": pii["precision"], "pii.recall": pii["recall"], "pii.lookalikes_intact": keep["intact"],
         "duties.precision": dut["precision"], "duties.recall": dut["recall"],
         "deadline.exact_match": dl["rate"], "intent.accuracy": it["accuracy"],
         "latency.p50_ms": percentile(latencies, 50), "latency.p95_ms": percentile(latencies, 95),
@@ -142,8 +170,11 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
         "total": len(results),
         "passed": sum(1 for r in results if r.passed),
         "headline": headline,
-        "metrics": {"retrieval": ret, "key_facts": facts, "out_of_scope": oos, "classify": cls, "redaction": red,
-                    "pii": pii, "duties": dut, "deadline": dl, "intent": it,
+        "metrics": {"retrieval": ret, "key_facts": facts, "citations": cit, "out_of_scope": oos,
+                    "conversation": conv, "classify": cls, "redaction": red, "pii": pii, "lookalikes": keep,
+                    "duties": dut, "deadline": dl, "intent": it,
+                    "qa_by_answer_type": by_label(results, "qa", "answer_type"),
+                    "oos_by_category": by_label(results, "out_of_scope", "category"),
                     "latency_ms": {"p50": headline["latency.p50_ms"], "p95": headline["latency.p95_ms"]}},
         "kinds": {k: by_kind(results, k) for k in sorted({r.kind for r in results})},
         "sections": sections(results),

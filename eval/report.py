@@ -52,7 +52,7 @@ def _cards(summary: dict[str, Any]) -> str:
 
 
 _NUM = "一二三四五六七八九十"
-_KIND_NAMES = {"qa": "问答", "out_of_scope": "范围外问题", "classify": "公开属性", "pii": "个人信息识别",
+_KIND_NAMES = {"qa": "问答", "out_of_scope": "范围外问题", "conversation": "多轮对话", "classify": "公开属性", "pii": "个人信息识别",
                "duties": "职责清单", "deadline": "期限计算", "intent": "意图识别"}
 
 
@@ -206,13 +206,45 @@ def _charts(summary: dict[str, Any]) -> str:
             + "</div><div><h2>法规等其他出处正确率</h2>" + bar_chart(laws, "source-chart", 230) + "</div></div>")
 
 
+_SPLIT_NAMES = {"dev": "开发集 dev（和代码一起写的题）", "test": "测试集 test（盲写，冻结）"}
+_CONFIG_NAMES = {"embedder": "向量模型", "retrieval_mode": "检索方式", "llm": "大模型"}
+
+
+def config_line(config: dict[str, Any]) -> str:
+    """"向量模型：use · 检索方式：hybrid · 大模型：未启用" — what the run was configured with."""
+    return " · ".join(f"{_CONFIG_NAMES.get(k, k)}：{v}" for k, v in config.items())
+
+
+def splits_table(summary: dict[str, Any]) -> str:
+    """Headline metrics, one column per split that ran, with each split's item count per kind."""
+    splits: dict[str, dict[str, Any]] = summary.get("splits") or {}
+    if not splits:
+        return ""
+    head = "".join(f"<th>{escape(_SPLIT_NAMES.get(s, s))}</th>" for s in splits)
+    rows = ["<tr><td>题数（通过）</td>" + "".join(
+        f'<td class="num">{v["total"]}（{v["passed"]}）</td>' for v in splits.values()) + "</tr>"]
+    for key in summary["headline"]:
+        values = [v["headline"].get(key) for v in splits.values()]
+        if all(x is None for x in values):
+            continue
+        name = metric_names().get(key, {}).get("name", key)
+        cells = "".join(f'<td class="num">{escape(fmt(key, x))}</td>' for x in values)
+        rows.append(f'<tr data-metric="{escape(key)}"><td>{escape(name)}</td>{cells}</tr>')
+    sizes = "；".join(f"{s}：" + "、".join(f"{_KIND_NAMES.get(k, k)}{kv['n']}" for k, kv in v["kinds"].items())
+                     for s, v in splits.items())
+    return (f"<h2>开发集与测试集</h2><table id='splits'><tr><th>指标</th>{head}</tr>{''.join(rows)}</table>"
+            f"<p class='meta'>{escape(sizes)}。测试集只给汇总，不列逐题结果。</p>")
+
+
 def render_html(summary: dict[str, Any], items: list[dict[str, Any]], *, title: str = "政务公开助手评测报告",
                 meta: str = "") -> str:
     errors = summary.get("load_errors") or []
     err_html = "".join(f"<li>{escape(e)}</li>" for e in errors)
+    config = config_line(summary.get("config") or {})
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f"<style>{_CSS}</style></head><body><h1>{escape(title)}</h1><div class='meta'>{escape(meta)}</div>"
-            f"{_cards(summary)}"
+            + (f"<div class='meta' id='config'>{escape(config)}</div>" if config else "")
+            + f"{_cards(summary)}" + splits_table(summary)
             + (f"<h2>题库格式问题（这些题未运行）</h2><ul class='err'>{err_html}</ul>" if errors else "")
             + _charts(summary)
             + f"<h2>分章节明细</h2>{sections_table(summary['sections'])}"

@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 ATTRIBUTES = ("此件公开发布", "此件删减后公开", "此件依申请公开", "此件不公开")
+ANSWER_TYPES = ("when", "how_long", "who", "which", "how_much", "how_to", "yes_no", "what_is", "list", "false_premise")
+OOS_CATEGORIES = ("chitchat", "unrelated", "task", "other_jurisdiction", "near_miss")
 TOOLS = ("classify", "duties", "deadline", "period", "help", "quiz", "feedback", "clarify")
 
 
@@ -42,21 +44,41 @@ def _source_ok(src: Any) -> bool:
     return isinstance(section, str) and bool(section)
 
 
-def _qa(raw: dict[str, Any]) -> str | None:
-    facts = raw.get("key_facts")
+def _facts_problem(facts: Any) -> str | None:
     if not isinstance(facts, list) or not facts:
         return "缺少 key_facts（应为列表，如 [电子政务协同办公系统]）"
     if not all(_fact_ok(f) for f in facts):
         return "key_facts 中每一项应为文字，或几种可接受说法的列表"
-    src = raw.get("source")
+    return None
+
+
+def _source_problem(src: Any, *, optional: bool = False) -> str | None:
+    """A qa item must name its source; a conversation may (hit@k and citations are then not counted)."""
+    if src is None and optional:
+        return None
     entries = src if isinstance(src, list) else [src]
-    if not all(_source_ok(s) for s in entries):
+    if not entries or not all(_source_ok(s) for s in entries):
         return "source 应为 {title: 文件名, section: 章节}，如 {title: 洱源县2020年政务公开工作方案, section: 一}"
-    return _optional_date(raw, "today")
+    return None
+
+
+def _qa(raw: dict[str, Any]) -> str | None:
+    # answer, answer_type, unverified and any other field are optional notes: accepted, never an error
+    return _facts_problem(raw.get("key_facts")) or _source_problem(raw.get("source")) or _optional_date(raw, "today")
 
 
 def _oos(raw: dict[str, Any]) -> str | None:
-    return _optional_date(raw, "today")
+    return _optional_date(raw, "today")  # category is optional; an unknown one is graded as a refusal
+
+
+def _conversation(raw: dict[str, Any]) -> str | None:
+    turns = raw.get("turns")
+    if not isinstance(turns, list) or not turns or not all(isinstance(t, str) and t.strip() for t in turns):
+        return "turns 应为用户依次发送的消息列表，如 [我是卫健局的, 我们局有哪些任务]"
+    expect = raw.get("expect")
+    if not isinstance(expect, dict):
+        return "缺少 expect（最后一条回答应包含的内容，如 {key_facts: [县卫生健康局]}）"
+    return _facts_problem(expect.get("key_facts")) or _source_problem(expect.get("source"), optional=True) or _optional_date(raw, "today")
 
 
 def _spans_ok(spans: Any) -> bool:
@@ -84,6 +106,9 @@ def _pii(raw: dict[str, Any]) -> str | None:
     spans = raw.get("spans", raw.get("redact"))
     if not _spans_ok(spans):
         return "缺少 spans（应为列表，每项形如 {type: phone, text: 原文}；没有个人信息时写 spans: []）"
+    keep = raw.get("keep")
+    if keep is not None and not (isinstance(keep, list) and all(isinstance(k, str | int) and str(k) for k in keep)):
+        return "keep 应为删减后必须原样保留的文字列表（如文号、单位的统一社会信用代码）"
     return None
 
 
@@ -124,6 +149,7 @@ def _optional_date(raw: dict[str, Any], key: str) -> str | None:
 _CHECKS: dict[str, tuple[str, Callable[[dict[str, Any]], str | None]]] = {
     "qa": ("question", _qa),
     "out_of_scope": ("question", _oos),
+    "conversation": ("", _conversation),
     "classify": ("text", _classify),
     "pii": ("text", _pii),
     "duties": ("unit", _duties),

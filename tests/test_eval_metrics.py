@@ -33,7 +33,7 @@ def test_retrieval_and_key_facts_by_hand() -> None:
     h = s["headline"]
     assert (h["qa.hit@1"], h["qa.hit@5"], h["qa.mrr"]) == (0.25, 0.5, 0.375)
     assert h["qa.key_fact_accuracy"] == 0.75 and s["metrics"]["key_facts"]["fact_recall"] == round(4 / 6, 4)
-    assert h["qa.false_refusal"] == 0.25
+    assert h["qa.wrongly_refused"] == 0.25
     assert s["sections"]["一"]["hit@1"] == 0.5 and s["sections"]["四(三)"]["accuracy"] == 0.0
 
 
@@ -64,7 +64,7 @@ def test_duties_deadline_intent_oos_and_latency() -> None:
     assert (h["duties.precision"], h["duties.recall"]) == (0.75, 0.75)
     assert h["deadline.exact_match"] == round(2 / 3, 4)
     assert h["intent.accuracy"] == round(1 / 3, 4)
-    assert h["oos.refusal_rate"] == 0.5
+    assert h["oos.handled_rate"] == 0.5
     assert h["latency.p50_ms"] == 10.0 and h["latency.p95_ms"] == 200.0
     assert h["qa.hit@5"] is None and h["classify.public_when_not"] is None  # no such items: no number
 

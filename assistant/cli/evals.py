@@ -17,7 +17,7 @@ import click
 from assistant.cli.common import emit_json, load_settings
 from knowledge.errors import BadInput, GongkaiError
 
-KIND_CHOICES = ["qa", "out_of_scope", "classify", "pii", "duties", "deadline", "intent"]
+KIND_CHOICES = ["qa", "out_of_scope", "conversation", "classify", "pii", "duties", "deadline", "intent"]
 
 
 SPLIT_CHOICES = ["dev", "test", "all"]
@@ -39,15 +39,19 @@ def _load(sets: tuple[str, ...], kinds: tuple[str, ...], split: str = "all") -> 
     return loaded
 
 
-def _backend(url: str | None) -> Any:
+def _backend(url: str | None) -> tuple[Any, dict[str, str]]:
+    """The backend and the configuration it runs with (shown in the report)."""
     if url:
         from eval.http_client import HttpBackend
 
-        return HttpBackend(url)
+        return HttpBackend(url), {"embedder": "以被测服务的设置为准", "retrieval_mode": "以被测服务的设置为准"}
     from assistant.factory import build_engine
     from eval.runner import LocalBackend
 
-    return LocalBackend(build_engine(load_settings()))
+    settings = load_settings()
+    llm = settings.llm.model if settings.llm.enabled else "未启用（抽取式回答）"
+    config = {"embedder": settings.embedder, "retrieval_mode": settings.retrieval_mode, "llm": llm}
+    return LocalBackend(build_engine(settings)), config
 
 
 def _run(loaded: Any, backend: Any) -> list[Any]:
@@ -99,9 +103,10 @@ def eval_command(split: str, test_items: bool, sets: tuple[str, ...], kinds: tup
     previous = compare.load_previous(compare_path) if compare_path else None
     loaded = _load(sets, kinds, split)
     started = time.perf_counter()
-    results = _run(loaded, _backend(url))
+    backend, config = _backend(url)
+    results = _run(loaded, backend)
     summary = metrics.summarise_splits(results)
-    summary |= {"elapsed_s": round(time.perf_counter() - started, 1), "mode": url or "local",
+    summary |= {"elapsed_s": round(time.perf_counter() - started, 1), "mode": url or "local", "config": config,
                 "load_errors": [str(e) for e in loaded.errors]}
     items = [r.as_dict() for r in results if test_items or r.split != "test"]
     if report_path:
