@@ -41,6 +41,7 @@ class Engine:
         max_chars: int = 200_000,
         clock: Callable[[], date] = date.today,
         llm: LLMResponder | None = None,
+        quiz: QuizMaster | None = None,
     ) -> None:
         self.retriever = retriever
         self.toolbox = toolbox
@@ -48,7 +49,7 @@ class Engine:
         self.max_chars = max_chars
         self.clock = clock
         self.llm = llm
-        self.quiz = QuizMaster()  # stateless: quiz state travels in the conversation history
+        self.quiz = quiz or QuizMaster()  # stateless: quiz state travels in the conversation history
 
     def respond(self, turn: Turn) -> Reply:
         self._check(turn)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from assistant.engine import Engine
 from assistant.llm import LLMResponder
+from assistant.quiz import QuizMaster
 from assistant.settings import Settings
 from knowledge.plan import load_plan
 from knowledge.types import Hit
@@ -60,6 +61,13 @@ def build_retriever(settings: Settings) -> LazyRetriever:
     return LazyRetriever(settings)
 
 
+def build_quiz() -> QuizMaster:
+    """The /测验 quiz, graded by the eval runner's own key-fact check (one grader for both)."""
+    from eval.grading import grade_facts  # the composition root is where eval's grader meets the engine
+
+    return QuizMaster(grader=grade_facts)
+
+
 def build_engine(settings: Settings) -> Engine:
     toolbox = Toolbox(build_tool_context())
     return Engine(
@@ -68,4 +76,5 @@ def build_engine(settings: Settings) -> Engine:
         top_k=settings.top_k,
         max_chars=settings.max_text_chars,
         llm=LLMResponder(settings.llm, toolbox) if settings.llm.enabled else None,
+        quiz=build_quiz(),
     )

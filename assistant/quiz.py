@@ -2,12 +2,12 @@
 
 Stateless across turns: every question message carries a marker (``【测验 qa-plan-012 · 第2/5题 · 已得1.5分】``),
 so the next user turn after such a message is graded from the conversation history alone.
-The eval runner reuses ``normalise`` and ``fact_found`` so a key fact means the same thing in both places.
+Grading is ``eval.grading.grade_facts``, the eval runner's own key-fact check, handed in by the composition
+root (``assistant.factory.build_engine``, the CLI), so a key fact means the same thing in both places.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import random
@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -28,11 +28,9 @@ SETS_DIR = Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev"  # n
 DEFAULT_QUESTIONS = 5
 MAX_QUESTIONS = 20
 _MARKER = re.compile(r"【测验 (?P<id>[\w.-]+) · 第(?P<n>\d+)/(?P<total>\d+)题 · 已得(?P<score>\d+(?:\.\d+)?)分】")
-_FUZZY_RATIO = 0.8
 _EXIT = ("/退出", "/结束", "/退出测验")
 
 Fact = str | tuple[str, ...]  # one fact, or a tuple of acceptable alternatives
-Recorder = Callable[[str, str, int, float], None]  # (user_id, set_name, asked, correct)
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,17 @@ class QuizQuestion:
     source_section: str
     set_name: str
     answer: str = ""
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One graded answer of a finished quiz, as the trainers' report counts it."""
+
+    question: QuizQuestion
+    score: float
+
+
+Recorder = Callable[[str, Sequence[Answered]], None]  # (user_id, every answer of one finished quiz)
 
 
 @dataclass(frozen=True)
@@ -63,38 +72,14 @@ def _alternatives(fact: Fact) -> tuple[str, ...]:
     return (fact,) if isinstance(fact, str) else tuple(fact)
 
 
-def _fuzzy_in(needle: str, hay: str) -> bool:
-    if len(needle) < 4 or len(hay) < len(needle) - 1:
-        return False
-    width = len(needle)
-    for start in range(0, len(hay) - width + 2):
-        window = hay[start : start + width]
-        if difflib.SequenceMatcher(None, needle, window).ratio() >= _FUZZY_RATIO:
-            return True
-    return False
-
-
-def fact_found(fact: Fact, text: str, *, fuzzy: bool = False) -> bool:
-    """True when one alternative of ``fact`` appears in ``text`` (normalised; optionally ~80% similar)."""
-    hay = normalise(text)
-    for alt in _alternatives(fact):
-        needle = normalise(alt)
-        if needle and (needle in hay or (fuzzy and _fuzzy_in(needle, hay))):
-            return True
-    return False
-
-
 def fact_label(fact: Fact) -> str:
     return " / ".join(_alternatives(fact))
 
 
-def grade(answer: str, key_facts: Sequence[Fact], *, fuzzy: bool = True) -> Grade:
-    """Partial credit: each key fact found in the answer is worth an equal share."""
-    if not key_facts:
-        return Grade(score=0.0, matched=(), missing=())
-    matched = tuple(fact_label(f) for f in key_facts if fact_found(f, answer, fuzzy=fuzzy))
-    missing = tuple(fact_label(f) for f in key_facts if fact_label(f) not in matched)
-    return Grade(score=len(matched) / len(key_facts), matched=matched, missing=missing)
+class Grader(Protocol):
+    """Grades a free-text answer against key facts; ``eval.grading.grade_facts`` is the one implementation."""
+
+    def __call__(self, answer: str, facts: Sequence[Fact], *, question: str = "") -> Grade: ...
 
 
 def _as_fact(raw: Any) -> Fact | None:
@@ -151,13 +136,20 @@ def load_questions(sets_dir: Path = SETS_DIR) -> tuple[QuizQuestion, ...]:
 
 
 def database_recorder(db: Any) -> Recorder:
-    """A recorder writing finished quizzes to ``db`` (an ``assistant.storage.Database``); partial credit is rounded."""
-    from assistant.storage import record_quiz_score
+    """A recorder writing finished quizzes to ``db`` (an ``assistant.storage.Database``): one row per
+    quiz (partial credit rounded) and one per answered question (partial credit kept, with its section)."""
+    from assistant.storage import record_quiz_answer, record_quiz_score
 
-    def record(user_id: str, set_name: str, asked: int, score: float) -> None:
+    def record(user_id: str, answers: Sequence[Answered]) -> None:
+        set_name = "+".join(sorted({a.question.set_name for a in answers}))
+        score = sum(a.score for a in answers)
         with db.session() as session:
-            record_quiz_score(session, user_id=user_id, set_name=set_name, asked=asked, correct=round(score))
-        log.info("quiz recorded asked=%d", asked)
+            record_quiz_score(session, user_id=user_id, set_name=set_name, asked=len(answers), correct=round(score))
+            for a in answers:
+                q = a.question
+                record_quiz_answer(session, user_id=user_id, question_id=q.id, set_name=q.set_name,
+                                   title=q.source_title, section=q.source_section, score=a.score)
+        log.info("quiz recorded asked=%d", len(answers))
 
     return record
 
@@ -166,14 +158,24 @@ def citation(q: QuizQuestion) -> str:
     return f"〔《{q.source_title}》{q.source_section}〕" if q.source_title else ""
 
 
+def points(g: Grade) -> str:
+    """答对要点2/3: how many key facts the answer had."""
+    return f"答对要点{len(g.matched)}/{len(g.matched) + len(g.missing)}"
+
+
+def score_text(score: float, total: int) -> str:
+    """得分4.5/5（90%）: the score out of the number of questions."""
+    return f"得分{score:.1f}/{total}（{score / total:.0%}）" if total else "得分0"
+
+
 def feedback_text(q: QuizQuestion, g: Grade) -> str:
-    """The verdict, the correct answer and its source, in Chinese."""
+    """The verdict (with 答对要点m/n), the correct answer and its source, in Chinese."""
     if g.score >= 1:
-        verdict = "✅ 回答正确。"
+        verdict = f"✅ 回答正确（{points(g)}）。"
     elif g.score > 0:
-        verdict = f"◐ 部分正确（得{g.score:.2f}分），还缺：{'；'.join(g.missing)}。"
+        verdict = f"◐ 部分正确（{points(g)}），还缺：{'；'.join(g.missing)}。"
     else:
-        verdict = "❌ 没有答到要点。"
+        verdict = f"❌ 没有答到要点（{points(g)}）。"
     correct = q.answer or "；".join(fact_label(f) for f in q.key_facts)
     return f"{verdict}\n正确答案：{correct}\n出处：{citation(q) or '（未注明）'}"
 
@@ -190,9 +192,10 @@ class QuizMaster:
     """Runs ``/测验`` inside ``Engine.respond``: start a quiz, or grade the answer to the last question."""
 
     def __init__(self, questions: Callable[[], Sequence[QuizQuestion]] = load_questions,
-                 recorder: Recorder | None = None) -> None:
+                 recorder: Recorder | None = None, grader: Grader | None = None) -> None:
         self._questions = questions
         self.recorder = recorder
+        self.grader = grader
 
     def pending(self, turn: Turn) -> bool:
         """The previous assistant message asked a quiz question and the user answered it (or typed /退出)."""
@@ -201,6 +204,8 @@ class QuizMaster:
 
     def start(self, turn: Turn, args: dict[str, Any]) -> Reply:
         pool = list(self._questions())
+        if self.grader is None:
+            return Reply(text="测验未启用：本服务没有配置评分。", tool="quiz")
         if not pool:
             return Reply(text="题库为空：请先在 eval/sets/dev/ 中添加问答题（见 eval/README.md）。", tool="quiz")
         total = max(1, min(int(args.get("n") or DEFAULT_QUESTIONS), MAX_QUESTIONS, len(pool)))
@@ -217,19 +222,31 @@ class QuizMaster:
             done = state.number - 1
             return Reply(text=f"已退出测验：答了{done}题，得分{state.score:g}。发送 /测验 可重新开始。", tool="quiz")
         q = by_id[state.question_id]
-        g = grade(turn.text, q.key_facts)
+        if self.grader is None:
+            return Reply(text="测验未启用：本服务没有配置评分。", tool="quiz")
+        g = self.grader(turn.text, q.key_facts, question=q.question)
         score = state.score + g.score
         text = f"第{state.number}题：" + feedback_text(q, g)
         data: dict[str, Any] = {"question_id": q.id, "score": g.score, "total_score": score}
         if state.number >= state.total:
-            text += f"\n\n测验结束：共{state.total}题，得分{score:.1f}（{score / state.total:.0%}）。"
+            text += f"\n\n测验结束：共{state.total}题，{score_text(score, state.total)}。"
             if self.recorder is not None:
-                self.recorder(turn.user_id, q.set_name, state.total, score)
+                self.recorder(turn.user_id, self._answers(turn, by_id, q, g.score))
             return Reply(text=text, tool="quiz", data=data | {"finished": True})
         asked = {m.question_id for m in self._markers(turn)}
         nxt = self._pick(turn, list(by_id.values()), asked=asked)
         text += "\n\n" + _ask(nxt, state.number + 1, state.total, score)
         return Reply(text=text, tool="quiz", data=data | {"next_question_id": nxt.id})
+
+    def _answers(self, turn: Turn, by_id: dict[str, QuizQuestion], last: QuizQuestion,
+                 last_score: float) -> list[Answered]:
+        """Each question's score: the markers carry the running total, so a question's share is the step."""
+        markers = self._markers(turn)
+        out = []
+        for m, nxt in zip(markers, markers[1:], strict=False):
+            if m.question_id in by_id:
+                out.append(Answered(by_id[m.question_id], round(nxt.score - m.score, 4)))
+        return out + [Answered(last, last_score)]
 
     def _pick(self, turn: Turn, pool: list[QuizQuestion], *, asked: set[str]) -> QuizQuestion:
         fresh = [q for q in pool if q.id not in asked] or pool

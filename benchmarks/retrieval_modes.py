@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from assistant.answer import compose_answer
-from assistant.quiz import fact_found
+from eval.grading import grade_facts
 from knowledge.index import IndexOptions, open_retriever
 from knowledge.retriever import HybridRetriever
 
@@ -97,7 +97,7 @@ def evaluate(retriever: HybridRetriever, qa: list[Question], oos: list[str]) -> 
         rank = rank_of(question, hits)
         ranks.append(rank)
         answer = compose_answer(question.text, hits).text
-        if all(fact_found(f, answer) for f in question.key_facts):
+        if grade_facts(answer, question.key_facts, question=question.text).score >= 1:
             facts_ok += 1
         else:
             misses.append(question.id)

@@ -201,6 +201,20 @@ class UnitRegistry:
         text = unicodedata.normalize("NFKC", text)
         return self._exact_mentions(text) or self._typo_mentions(text)
 
+    def spell_out(self, text: str) -> str:
+        """``text`` with every unambiguous unit mention written as its canonical name (县卫健局 → 县卫生健康局)."""
+        out: list[str] = []
+        i = 0
+        while i < len(text):
+            key = next((k for k in self._by_first.get(text[i], ()) if text.startswith(k, i)), None)
+            if key is None or len(self._keys[key]) != 1:
+                out.append(text[i])
+                i += 1
+                continue
+            out.append(self._keys[key][0].name)
+            i += len(key)
+        return "".join(out)
+
     def _typo_mentions(self, text: str) -> list[Unit]:
         found: list[Unit] = []
         for end, char in enumerate(text[:_MAX_SCAN_CHARS], 1):

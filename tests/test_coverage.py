@@ -64,6 +64,6 @@ def _covers(item: Item, rule_id: str, text: str) -> bool:
 
 
 def _any_fact_in(item: Item, text: str) -> bool:
-    from assistant.quiz import fact_found
+    from eval.grading import grade_facts
 
-    return any(fact_found(f if isinstance(f, str) else tuple(f), text) for f in item.data.get("key_facts", []))
+    return any(grade_facts(text, [f if isinstance(f, str) else tuple(f)]).score for f in item.data.get("key_facts", []))

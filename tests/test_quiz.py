@@ -10,9 +10,10 @@ from click.testing import CliRunner
 
 from assistant.cli.main import cli
 from assistant.factory import build_engine
-from assistant.quiz import QuizMaster, QuizQuestion, grade, load_questions
+from assistant.quiz import QuizMaster, QuizQuestion, feedback_text, load_questions
 from assistant.settings import Settings
 from assistant.turn import Message, Turn
+from eval.grading import grade_facts
 
 FACTS = ("20个工作日", ("政府信息公开工作机构", "信息公开机构"))
 
@@ -23,19 +24,21 @@ FACTS = ("20个工作日", ("政府信息公开工作机构", "信息公开机�
         ("应当在20个工作日内答复，由政府信息公开工作机构负责", 1.0),
         ("２０个工作日，信息公开机构", 1.0),  # full-width digits and the alternative wording
         ("20 个 工作日。", 0.5),  # spaces and punctuation do not matter
-        ("二十个工作日", 0.0),  # an alternative the set does not list is not guessed
-        ("20个工做日内答复，政府信息公开工作机构", 1.0),  # one wrong character: fuzzy match
+        ("二十个工作日", 0.5),  # Chinese numerals are numbers
+        ("20个工做日内答复，政府信息公开工作机构", 1.0),  # one wrong character: a typo
+        ("30个工作日", 0.0),  # but not a wrong number
         ("不知道", 0.0),
         ("", 0.0),
     ],
 )
 def test_grading_gives_partial_credit_per_key_fact(answer: str, score: float) -> None:
-    assert grade(answer, FACTS).score == score
+    assert grade_facts(answer, FACTS).score == score
 
 
-def test_grade_lists_missing_facts() -> None:
-    g = grade("20个工作日", FACTS)
+def test_grade_lists_missing_facts_and_shows_points() -> None:
+    g = grade_facts("20个工作日", FACTS)
     assert g.matched == ("20个工作日",) and g.missing == ("政府信息公开工作机构 / 信息公开机构",)
+    assert "◐ 部分正确（答对要点1/2）" in feedback_text(QUESTIONS[0], g)
 
 
 QUESTIONS = [
@@ -45,9 +48,10 @@ QUESTIONS = [
 
 
 def test_quiz_runs_statelessly_through_engine_respond(settings: Settings) -> None:
-    recorded: list[tuple[str, str, int, float]] = []
+    recorded: list[tuple] = []
     engine = build_engine(settings)
-    engine.quiz = QuizMaster(questions=lambda: QUESTIONS, recorder=lambda *row: recorded.append(row))
+    engine.quiz = QuizMaster(questions=lambda: QUESTIONS, recorder=lambda *row: recorded.append(row),
+                             grader=grade_facts)
     start = engine.quiz.start(Turn(text="/测验 2", user_id="u1"), {"n": 2})
     assert start.tool == "quiz" and "【测验 q-" in start.text and "第1/2题" in start.text
     history = (Message("user", "/测验 2"), Message("assistant", start.text))
@@ -57,14 +61,15 @@ def test_quiz_runs_statelessly_through_engine_respond(settings: Settings) -> Non
     assert "第2/2题 · 已得1分" in reply.text and reply.data["next_question_id"] != first.id  # type: ignore[index]
     history += (Message("user", "x"), Message("assistant", reply.text))
     last = engine.respond(Turn(text="不知道", user_id="u1", history=history))
-    assert "❌" in last.text and "正确答案：" in last.text and "测验结束：共2题，得分1.0（50%）" in last.text
-    assert recorded == [("u1", "qa_plan", 2, 1.0)]
+    assert "❌" in last.text and "正确答案：" in last.text and "测验结束：共2题，得分1.0/2（50%）" in last.text
+    [(user, answers)] = recorded
+    assert user == "u1" and [(a.question.id, a.score) for a in answers] == [(first.id, 1.0), (reply.data["next_question_id"], 0.0)]  # type: ignore[index]
     # after the quiz ended, a new message is an ordinary turn again
     assert not engine.quiz.pending(Turn(text="依申请公开多少天", history=history + (Message("assistant", last.text),)))
 
 
 def test_a_command_leaves_the_quiz(settings: Settings) -> None:
-    master = QuizMaster(questions=lambda: QUESTIONS)
+    master = QuizMaster(questions=lambda: QUESTIONS, grader=grade_facts)
     start = master.start(Turn(text="/测验"), {})
     history = (Message("assistant", start.text),)
     assert master.pending(Turn(text="电子政务协同办公系统", history=history))
@@ -109,7 +114,7 @@ def test_quiz_finished_in_chat_is_recorded_for_the_trainer(
     db = open_database(settings.resolved_database_url)
     try:
         engine = build_engine(settings)
-        engine.quiz = QuizMaster(questions=lambda: QUESTIONS[:1], recorder=database_recorder(db))
+        engine.quiz = QuizMaster(questions=lambda: QUESTIONS[:1], recorder=database_recorder(db), grader=grade_facts)
         start = engine.respond(Turn(text="/测验 1", user_id="lisi"))
         assert start.tool == "quiz" and "第1/1题" in start.text
         engine.respond(Turn(text="电子政务协同办公系统", user_id="lisi", history=(Message("assistant", start.text),)))

@@ -1,14 +1,12 @@
-"""``gongkai eval`` (trainers' evaluation run) and ``gongkai quiz`` (quiz staff, trainer's summary).
+"""``gongkai eval``: the trainers' evaluation run (``gongkai quiz`` lives in assistant/cli/quiz.py).
 
 eval is imported inside the commands: the CLI is the edge where the two packages meet.
 """
 
 from __future__ import annotations
 
-import random
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -130,79 +128,4 @@ def eval_command(split: str, test_items: bool, sets: tuple[str, ...], kinds: tup
         raise GongkaiError("评测低于 eval/floors.yaml 中的下限：\n" + "\n".join(problems))
 
 
-def _record(user: str, set_name: str, asked: int, score: float) -> None:
-    from assistant.quiz import database_recorder
-    from assistant.storage import open_database
-
-    settings = load_settings()
-    settings.ensure_dirs()
-    database = open_database(settings.resolved_database_url)
-    try:
-        database_recorder(database)(user, set_name, asked, score)
-    finally:
-        database.dispose()
-
-
-def _report() -> None:
-    from assistant.storage import list_quiz_scores, open_database
-
-    settings = load_settings()
-    settings.ensure_dirs()
-    database = open_database(settings.resolved_database_url)
-    try:
-        with database.session() as session:
-            rows = [(r.user_id, r.asked, r.correct) for r in list_quiz_scores(session)]
-    finally:
-        database.dispose()
-    if not rows:
-        click.echo("还没有测验记录。")
-        return
-    per_user: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for user, asked, correct in rows:
-        per_user[user].append((asked, correct))
-    click.echo(_row(["成员", "测验次数", "平均得分", "最近一次"]))
-    for user, attempts in sorted(per_user.items()):
-        avg = sum(c / a for a, c in attempts if a) / len(attempts)
-        click.echo(_row([user, str(len(attempts)), f"{avg:.0%}", f"{attempts[-1][1]}/{attempts[-1][0]}"]))
-
-
-def _row(cells: list[str], width: int = 14) -> str:
-    """Columns padded by display width (a Chinese character takes two columns)."""
-    import unicodedata
-
-    def shown(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-    return "".join(cell + " " * max(1, width - shown(cell)) for cell in cells).rstrip()
-
-
-@click.command("quiz", help="随机抽 N 道问答题测验，按要点评分并记录成绩；--report 显示培训人员的汇总。")
-@click.option("-n", "count", default=5, show_default=True, type=click.IntRange(1, 50), help="题目数量")
-@click.option("--set", "set_names", multiple=True, help="只从这些题库抽题（题库名，如 qa_plan）")
-@click.option("--seed", type=int, help="随机种子（同一种子抽到同样的题）")
-@click.option("--user", default="local", show_default=True, help="记录成绩用的成员名")
-@click.option("--report", "show_report", is_flag=True, help="显示各成员的测验次数和平均得分")
-def quiz_command(count: int, set_names: tuple[str, ...], seed: int | None, user: str, show_report: bool) -> None:
-    from assistant.quiz import feedback_text, grade, load_questions
-
-    if show_report:
-        _report()
-        return
-    pool = [q for q in load_questions() if not set_names or q.set_name in set_names]
-    if not pool:
-        raise BadInput("题库中没有可用的问答题（检查 --set 的题库名）。")
-    chosen = random.Random(seed).sample(pool, min(count, len(pool)))
-    score = 0.0
-    for number, q in enumerate(chosen, start=1):
-        click.echo(f"\n第{number}/{len(chosen)}题：{q.question}")
-        answer = click.prompt("你的答案", default="", show_default=False)
-        g = grade(answer, q.key_facts)
-        score += g.score
-        click.echo(feedback_text(q, g))
-    set_label = "+".join(sorted({q.set_name for q in chosen}))
-    click.echo(f"\n测验结束：{len(chosen)}题，得分{score:.1f}（{score / len(chosen):.0%}）。")
-    _record(user, set_label, len(chosen), score)
-    click.echo("成绩已记录。")
-
-
-COMMANDS: list[click.Command] = [eval_command, quiz_command]
+COMMANDS: list[click.Command] = [eval_command]

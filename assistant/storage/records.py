@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from assistant.storage.db import utcnow
-from assistant.storage.models import Conversation, Feedback, Inbound, MessageRow, Outbox, QuizScore
+from assistant.storage.models import Conversation, Feedback, Inbound, MessageRow, Outbox, QuizAnswer, QuizScore
 from assistant.turn import Message
 
 
@@ -88,6 +88,27 @@ def list_quiz_scores(session: Session) -> list[QuizScore]:
     return list(session.scalars(select(QuizScore).order_by(QuizScore.id)).all())
 
 
+def record_quiz_answer(
+    session: Session, *, user_id: str, question_id: str, set_name: str, title: str, section: str, score: float,
+    created_at: datetime | None = None,
+) -> QuizAnswer:
+    row = QuizAnswer(user_id=user_id, question_id=question_id, set_name=set_name, title=title[:128],
+                     section=section[:64], score=score, created_at=created_at or utcnow())
+    session.add(row)
+    return row
+
+
+def list_quiz_answers(session: Session, *, since: datetime | None = None,
+                      until: datetime | None = None) -> list[QuizAnswer]:
+    """Answers recorded in [since, until), oldest first."""
+    query = select(QuizAnswer)
+    if since is not None:
+        query = query.where(QuizAnswer.created_at >= since)
+    if until is not None:
+        query = query.where(QuizAnswer.created_at < until)
+    return list(session.scalars(query.order_by(QuizAnswer.id)).all())
+
+
 @dataclass(frozen=True)
 class PurgeResult:
     messages: int
@@ -115,4 +136,5 @@ def purge_older_than(session: Session, *, cutoff: datetime) -> PurgeResult:
     outbox = _count(delete(Outbox).where(Outbox.created_at < cutoff, Outbox.status != "pending"))
     feedback = _count(delete(Feedback).where(Feedback.created_at < cutoff))
     quiz = _count(delete(QuizScore).where(QuizScore.created_at < cutoff))
+    quiz += _count(delete(QuizAnswer).where(QuizAnswer.created_at < cutoff))
     return PurgeResult(messages, conversations, inbound, outbox, feedback, quiz)
