@@ -39,7 +39,7 @@ class Report:
 def section_label(title: str, section: str) -> str:
     """方案 sections by their number (五(二)); other sources by short title and article."""
     if "工作方案" in title and section:
-        return section
+        return f"方案{section}"
     short = title.replace("中华人民共和国", "").strip("《》")
     return f"{short} {section}".strip() or "（未注明）"
 

@@ -10,6 +10,7 @@ import calendar
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def _month_end(m: re.Match[str]) -> str:
     return f"{month}月{calendar.monthrange(2001, month)[1]}日"  # a common year: 2月底 is 2月28日
 
 
-_DATE_RULES: tuple[tuple[re.Pattern[str], str | object], ...] = (
+_DATE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"(\d{1,2})月(?:底|末|月底|月末)"), _month_end),
     (re.compile(r"年底|年末"), "12月31日"),
     (re.compile(r"(\d{1,2})月(\d{1,2})号"), r"\1月\2日"),
@@ -82,7 +83,7 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], str | object], ...] = (
 
 def _dates(text: str) -> str:
     for pattern, repl in _DATE_RULES:
-        text = pattern.sub(repl, text)  # type: ignore[call-overload]
+        text = pattern.sub(repl, text)
     return text
 
 

@@ -96,11 +96,11 @@ def test_cli_quiz_grades_records_and_reports(
     assert result.exit_code == 0, result.output
     assert first.question in result.output and second.question in result.output
     assert "✅ 回答正确" in result.output and "出处：〔《" in result.output
-    assert "测验结束：2题，得分1.0（50%）" in result.output and "成绩已记录" in result.output
+    assert "测验结束：2题，得分1.0/2（50%）" in result.output and "成绩已记录" in result.output
     report = runner.invoke(cli, ["quiz", "--report"])
     assert report.exit_code == 0
     row = next(line for line in report.output.splitlines() if line.startswith("zhangsan"))
-    assert row.split()[1:] == ["1", "50%", "1/2"]
+    assert row.split()[1:4] == ["2", "50%", "1"]
 
 
 def test_quiz_finished_in_chat_is_recorded_for_the_trainer(
@@ -123,4 +123,75 @@ def test_quiz_finished_in_chat_is_recorded_for_the_trainer(
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
     report = CliRunner().invoke(cli, ["quiz", "--report"])
     row = next(line for line in report.output.splitlines() if line.startswith("lisi"))
-    assert row.split()[1:] == ["1", "100%", "1/1"]
+    assert row.split()[1:4] == ["1", "100%", "1"]
+    assert any(line.startswith("方案一 ") for line in report.output.splitlines())  # q-1 is from 方案 一
+
+
+def test_trainers_report_per_member_and_section_over_a_period_as_xlsx(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    from assistant.storage import open_database, record_quiz_answer
+
+    settings.ensure_dirs()
+    db = open_database(settings.resolved_database_url)
+    plan = "洱源县2020年政务公开工作方案"
+    rows = [("wang", "q-1", plan, "五(二)", 1.0, datetime(2026, 10, 30, 9)),  # before the period
+            ("wang", "q-2", plan, "五(二)", 0.5, datetime(2026, 11, 3, 9)),
+            ("zhao", "q-2", plan, "五(二)", 0.0, datetime(2026, 11, 30, 23)),
+            ("zhao", "q-3", "政府信息公开条例", "第三十三条", 1.0, datetime(2026, 11, 12)),
+            ("zhao", "q-4", "政府信息公开条例", "第三十三条", 1.0, datetime(2026, 12, 1))]  # after the period
+    with db.session() as session:
+        for user, qid, title, section, score, at in rows:
+            record_quiz_answer(session, user_id=user, question_id=qid, set_name="qa_plan", title=title,
+                               section=section, score=score, created_at=at)
+    db.dispose()
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    out = tmp_path / "测验汇总.xlsx"
+    result = CliRunner().invoke(cli, ["quiz", "--report", "--since", "2026-11-01", "--until", "2026-11-30",
+                                      "--xlsx", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "统计期间：2026-11-01 至 2026-11-30" in lines
+    assert next(ln for ln in lines if ln.startswith("wang")).split()[1:4] == ["1", "50%", "0"]
+    assert next(ln for ln in lines if ln.startswith("zhao")).split()[1:4] == ["2", "50%", "1"]
+    # sections, weakest first: 方案五(二) averages 25% over 2 answers by 2 members, q-2 is its weakest
+    assert next(ln for ln in lines if ln.startswith("方案五(二)")).split()[1:] == ["2", "2", "25%", "q-2（25%）"]
+    book = load_workbook(out)
+    assert book.sheetnames == ["按成员", "按条目"]
+    members = [[c.value for c in row] for row in book["按成员"].iter_rows(min_row=3)]
+    assert [m[:3] for m in members] == [["wang", "1", "50%"], ["zhao", "2", "50%"]]
+    assert "2026-11-01 至 2026-11-30" in str(book["按条目"]["A1"].value)
+
+
+def test_report_rejects_a_bad_date_in_chinese(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.cli.main import main
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    assert main(["quiz", "--report", "--since", "11月1日"]) == 2
+
+
+@pytest.mark.slow
+def test_five_right_answers_in_other_words_score_five_in_a_terminal(tmp_path: Path) -> None:
+    """The tester's five answers, piped into the installed ``gongkai quiz`` as a user would type them."""
+    import os
+    import shutil
+    import subprocess
+
+    answers = ["六十日，节假日也算",  # 60日, 自然日
+               "三月底前",  # 3月31日
+               "向州人民政府申请复议",  # 上一级政府 (the county government's own act)
+               "当天跟申请人联系，双方确认的那天就是收到申请之日",  # 打电话确认, the substance of 第三十一条
+               "县政府办汇总审核，报备案检查"]  # 县人民政府办公室汇总审核, 备案检查
+    ids = ["qa-reg-074", "qa-reg-068", "qa-reg-077", "qa-reg-095", "qa-plan-014"]
+    gongkai = shutil.which("gongkai")
+    assert gongkai is not None
+    args = [gongkai, "quiz", "--user", "tester"] + [a for i in ids for a in ("--id", i)]
+    env = os.environ | {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_EMBEDDER": "none"}
+    done = subprocess.run(args, input="\n".join(answers) + "\n", capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("✅ 回答正确") == 5
+    assert "测验结束：5题，得分5.0/5（100%）" in done.stdout

@@ -34,7 +34,14 @@ def _open_db():  # type: ignore[no-untyped-def]
 
 def _report(since: datetime | None, until: datetime | None, xlsx: Path | None) -> None:
     from assistant.cli.tables import table
-    from assistant.quiz_report import MEMBER_HEADER, SECTION_HEADER, AnswerRow, build_report, period_text, to_xlsx
+    from assistant.quiz_report import (
+        MEMBER_HEADER,
+        SECTION_HEADER,
+        AnswerRow,
+        build_report,
+        period_text,
+        to_xlsx,
+    )
     from assistant.storage import list_quiz_answers
 
     database = _open_db()
@@ -95,7 +102,7 @@ def quiz_command(count: int, set_names: tuple[str, ...], seed: int | None, ids: 
     answers: list[Answered] = []
     for number, q in enumerate(chosen, start=1):
         click.echo(f"\n第{number}/{len(chosen)}题：{q.question}")
-        answer = click.prompt("你的答案", default="", show_default=False)
+        answer = click.prompt("你的答案", default="", show_default=False, prompt_suffix="：")
         g = grader(answer, q.key_facts, question=q.question)
         answers.append(Answered(q, g.score))
         click.echo(feedback_text(q, g))

@@ -13,7 +13,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from assistant.storage.db import utcnow
-from assistant.storage.models import Conversation, Feedback, Inbound, MessageRow, Outbox, QuizAnswer, QuizScore
+from assistant.storage.models import (
+    Conversation,
+    Feedback,
+    Inbound,
+    MessageRow,
+    Outbox,
+    QuizAnswer,
+    QuizScore,
+)
 from assistant.turn import Message
 
 
