@@ -12,7 +12,7 @@ from datetime import date
 from typing import Protocol
 
 from assistant.answer import compose_answer
-from assistant.llm import LLMResponder
+from assistant.llm import LLM_VERDICTS, LLMResponder
 from assistant.quiz import QuizMaster
 from assistant.router import Intent, route
 from assistant.turn import Reply, Turn
@@ -66,9 +66,10 @@ class Engine:
 
     def answer_question(self, turn: Turn) -> Reply:
         hits = self.retriever.search(turn.text, self.top_k)
-        if self.llm is not None and hits:  # no hits: the model gets nothing to answer from
+        verdict = "answer" if hits else "refuse"  # seam: the three-way relevance decision sets this
+        if self.llm is not None and verdict in LLM_VERDICTS:  # refused: the model gets nothing to answer from
             try:
-                return self.llm.respond(turn, hits)
+                return self.llm.respond(turn, hits, weak=verdict == "weak")
             except GongkaiError as exc:
                 log.warning("llm mode failed (%s); falling back to the extractive answer", exc.detail)
         return compose_answer(turn.text, hits)

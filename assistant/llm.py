@@ -1,8 +1,11 @@
 """Optional LLM mode: a chat model behind any OpenAI-compatible endpoint, with the same tools.
 
-The rule + retrieval engine stays the floor. The model only sees the clauses retrieval found (so it
-cannot answer from outside the corpus), its tool calls go through the same Toolbox the router uses,
-and any failure of the endpoint makes ``Engine`` fall back to the extractive answer.
+The rule + retrieval engine stays the floor. The engine calls the model only when the relevance
+decision says answer or weak; the model only sees the clauses retrieval found (so it cannot answer from
+outside the corpus), its tool calls go through the same Toolbox the router uses. Its answer is held to
+those clauses (``assistant.evidence``): a citation of a clause it was not given, or a quote that is not
+verbatim in the clause, and the answer is rejected (logged with ids only) like any failure of the
+endpoint, so ``Engine`` sends the extractive answer instead.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from assistant import evidence
 from assistant.settings import LLMSettings
 from assistant.turn import Reply, Turn
 from knowledge.errors import UpstreamError
@@ -23,11 +27,15 @@ log = logging.getLogger(__name__)
 
 SYSTEM_PROMPT = (
     "你是县政府办公室的政务公开助手。只依据下面给出的条文回答，不要编造条文以外的规定；"
-    "回答用简体中文，先给结论，一到三句话，每句后面用〔《文件名》条款〕注明出处。"
+    "回答用简体中文，先给结论，一到三句话，每句后面用〔《文件名》条款〕注明出处，文件名和条款照下面条文的写法；"
+    "引用原文时放在“”中，一字不改。"
     "条文不足以回答时，直接说没有找到相关规定，建议咨询县人民政府办公室。"
     "需要计算期限、查询单位职责或判断公文公开属性时，调用相应的工具。"
 )
 UNVERIFIED_NOTE = "（注意：所引依据中有条文尚未对照原文核实，仅供参考，请以官方文本为准。）"
+WEAK_NOTE = "（这些条文与问题只是相关、不一定直接回答它：回答以“最相关的规定是”开头，并注明“仅供参考”。）"
+# The relevance decisions after which the model may be asked (refuse never reaches it).
+LLM_VERDICTS = ("answer", "weak")
 
 
 class LLMResponder:
@@ -53,9 +61,10 @@ class LLMResponder:
             self._model = model.bind_tools(self._toolbox.as_list())
         return self._model
 
-    def respond(self, turn: Turn, hits: list[Hit]) -> Reply:
+    def respond(self, turn: Turn, hits: list[Hit], *, weak: bool = False) -> Reply:
+        """The model's answer, or UpstreamError when the call fails or the answer is not grounded."""
         try:
-            message = self._chat_model().invoke(_messages(turn, hits))
+            message = self._chat_model().invoke(_messages(turn, hits, weak=weak))
         except Exception as exc:  # any transport/protocol failure means: fall back
             raise UpstreamError(detail=f"llm call failed: {type(exc).__name__}") from exc
         if not isinstance(message, AIMessage):
@@ -67,22 +76,26 @@ class LLMResponder:
         text = message.content if isinstance(message.content, str) else json.dumps(message.content)
         if not text.strip():
             raise UpstreamError(detail="llm returned an empty answer")
-        return _reply_with_sources(text.strip(), hits)
+        grounding = evidence.check(text, [h.chunk for h in hits])
+        if not grounding.ok:
+            log.warning("llm answer rejected: %s; given=%s", grounding.problem, [h.chunk.id for h in hits])
+            raise UpstreamError(detail=f"llm answer not grounded: {grounding.problem}")
+        return _reply_with_sources(text.strip(), [hits[i] for i in grounding.cited])
 
 
-def _messages(turn: Turn, hits: list[Hit]) -> list[BaseMessage]:
+def _messages(turn: Turn, hits: list[Hit], *, weak: bool = False) -> list[BaseMessage]:
     clauses = "\n".join(
         f"[{i}] 《{hit.chunk.title}》{hit.chunk.section}：{hit.chunk.text}" for i, hit in enumerate(hits, 1)
     )
     history: list[BaseMessage] = [
         HumanMessage(m.text) if m.role == "user" else AIMessage(m.text) for m in turn.history[-6:]
     ]
-    question = f"可用条文：\n{clauses}\n\n问题：{turn.text}"
+    question = f"可用条文：\n{clauses}\n{WEAK_NOTE if weak else ''}\n问题：{turn.text}"
     return [SystemMessage(SYSTEM_PROMPT), *history, HumanMessage(question)]
 
 
-def _reply_with_sources(text: str, hits: list[Hit]) -> Reply:
-    cited = hits[:3]
+def _reply_with_sources(text: str, cited: list[Hit]) -> Reply:
+    """The answer with the 依据 list and sources of exactly the clauses it cites."""
     basis = "\n".join(f"- 《{h.chunk.title}》{h.chunk.section}" for h in cited)
     if any(h.chunk.metadata.get("status", "V") != "V" for h in cited):
         text = f"{text}\n{UNVERIFIED_NOTE}"

@@ -1,8 +1,15 @@
-"""A loopback stand-in for an OpenAI-compatible chat endpoint (POST /v1/chat/completions)."""
+"""A loopback stand-in for an OpenAI-compatible chat endpoint (POST /v1/chat/completions).
+
+Modes: ``answer`` (the fixed ``answer``), ``tool`` (a tool call), ``fail`` (HTTP 500), and three
+answers built from the first clause the request gives: ``good`` (its first sentence quoted verbatim,
+cited correctly), ``invented`` (the same quote cited as an article that was never given) and
+``misquoted`` (the right citation over a sentence that is not in the clause).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +20,7 @@ from typing import Any
 
 @dataclass
 class StubState:
-    mode: str = "answer"  # answer | tool | fail
+    mode: str = "answer"  # answer | tool | fail | good | invented | misquoted
     answer: str = "20个工作日内答复〔《政府信息公开条例》第三十三条〕。"
     tool_call: dict[str, Any] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -28,6 +35,24 @@ def _completion(message: dict[str, Any], finish: str) -> dict[str, Any]:
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
     }
+
+
+INVENTED_CITATION = "〔《政府信息公开条例》第九十九条〕"
+_CLAUSE = re.compile(r"^\[1\] 《(?P<title>[^》]+)》(?P<section>[^：]*)：(?P<text>.+)$", re.M)
+
+
+def built_answer(mode: str, prompt: str) -> str:
+    """The good / invented / misquoted answer for the clauses in ``prompt``."""
+    m = _CLAUSE.search(prompt)
+    if m is None:
+        return "没有找到相关规定。"
+    sentence = re.split(r"(?<=[。；])", m["text"].strip())[0].rstrip("。；")
+    citation = f"〔《{m['title']}》{m['section']}〕"
+    if mode == "invented":
+        citation = INVENTED_CITATION
+    if mode == "misquoted":
+        sentence = sentence[:2] + "不" + sentence[2:]
+    return f"根据规定：“{sentence}”{citation}。"
 
 
 @contextmanager
@@ -51,7 +76,10 @@ def serve_llm(state: StubState) -> Iterator[str]:
                 msg = {"role": "assistant", "content": None, "tool_calls": [call]}
                 self._send(200, _completion(msg, "tool_calls"))
                 return
-            self._send(200, _completion({"role": "assistant", "content": state.answer}, "stop"))
+            answer = state.answer
+            if state.mode in ("good", "invented", "misquoted"):
+                answer = built_answer(state.mode, str(body["messages"][-1]["content"]))
+            self._send(200, _completion({"role": "assistant", "content": answer}, "stop"))
 
         def _send(self, status: int, payload: dict[str, Any]) -> None:
             data = json.dumps(payload).encode()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from assistant.factory import build_engine
+from assistant.llm import LLMResponder
 from assistant.settings import LLMSettings, Settings
 from assistant.turn import Turn
-from tests.llm_stub import StubState, serve_llm
+from tests.llm_stub import INVENTED_CITATION, StubState, built_answer, serve_llm
 
 QUESTION = "依申请公开的申请要在多少个工作日内答复？"
 
@@ -55,3 +58,48 @@ def test_out_of_scope_never_reaches_the_model(settings: Settings) -> None:
         reply = _engine(settings, url).respond(Turn(text="明天洱源天气怎么样？"))
     assert state.requests == []
     assert "没有找到" in reply.text
+
+
+# ---------------------------------------------------------------- held to the same evidence
+
+
+def _clause_in_prompt(state: StubState) -> str:
+    return str(state.requests[-1]["messages"][-1]["content"])
+
+
+def test_a_grounded_answer_is_sent_with_exactly_the_clauses_it_cites(settings: Settings) -> None:
+    state = StubState(mode="good")
+    with serve_llm(state) as url:
+        reply = _engine(settings, url).respond(Turn(text=QUESTION))
+    expected = built_answer("good", _clause_in_prompt(state))
+    assert reply.text.startswith(expected) and (reply.data or {}).get("mode") == "llm"
+    (source,) = reply.sources  # the one clause the answer cites, not the top three hits
+    assert f"〔《{source.title}》{source.section}〕" in expected
+
+
+@pytest.mark.parametrize(("mode", "problem"), [("invented", "invented_citation"), ("misquoted", "misquote")])
+def test_an_invented_or_misquoted_answer_is_replaced_by_the_extractive_one(
+    settings: Settings, mode: str, problem: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    extractive = build_engine(settings).respond(Turn(text=QUESTION))
+    state = StubState(mode=mode)
+    with serve_llm(state) as url, caplog.at_level(logging.WARNING, logger="assistant.llm"):
+        reply = _engine(settings, url).respond(Turn(text=QUESTION))
+    assert state.requests, "the model was asked"
+    assert reply.text == extractive.text and (reply.data or {}).get("mode") != "llm"
+    assert INVENTED_CITATION not in reply.text
+    (record,) = [r for r in caplog.records if "llm answer rejected" in r.getMessage()]
+    logged = record.getMessage()
+    assert problem in logged and QUESTION not in logged and "“" not in logged  # ids only, never text
+
+
+def test_the_model_is_told_when_the_evidence_is_weak(settings: Settings) -> None:
+    state = StubState(mode="good")
+    engine = build_engine(settings)
+    hits = engine.retriever.search(QUESTION, 5)
+    with serve_llm(state) as url:
+        responder = LLMResponder(LLMSettings(base_url=url, model="stub-model", timeout_seconds=5), engine.toolbox)
+        responder.respond(Turn(text=QUESTION), hits, weak=True)
+        responder.respond(Turn(text=QUESTION), hits)
+    first, second = (str(r["messages"][-1]["content"]) for r in state.requests)
+    assert "仅供参考" in first and "仅供参考" not in second
