@@ -129,3 +129,24 @@ def test_api_bad_input(client: TestClient, kwargs: dict[str, Any], status: int) 
     response = client.post("/api/classify", **kwargs)
     assert response.status_code == status
     assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["error"])
+
+
+def test_api_reads_a_docx_with_its_layout(client: TestClient, tmp_path: Path) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import RGBColor
+
+    document = docx.Document()
+    for text, red, centred in [("洱源县防汛抗旱指挥部", True, True), ("洱汛指〔2021〕3号", False, True),
+                               ("关于进一步加强汛期值守", False, True), ("和信息报送工作", False, True),
+                               ("各镇乡防汛抗旱指挥部：", False, False), ("现就有关要求通知如下。", False, False)]:
+        p = document.add_paragraph()
+        run = p.add_run(text)
+        run.bold = centred and not red
+        if red:
+            run.font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
+        if centred:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.save(str(tmp_path / "值守.docx"))
+    data = client.post("/api/classify", files={"file": ("值守.docx", (tmp_path / "值守.docx").read_bytes())}).json()
+    assert data["title"] == "关于进一步加强汛期值守和信息报送工作"
+    assert data["attribute"] in LABELS

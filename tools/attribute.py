@@ -1,18 +1,19 @@
-"""公开属性 suggestion for a draft 公文: explicit rules first, then a similarity vote, plus PII redaction.
+"""公开属性 suggestion for a draft 公文: read its elements, explicit rules, a guarded similarity vote.
 
-``classify_document`` is pure. Order (see tools/data/attribute_rules.yaml for the rules themselves):
-1. 密级 marking → 此件不公开 (art. 14); 2. 公开征求意见 → 公开发布; 3. process information (请示, 过程稿,
-纪要, 磋商 …) and 4. internal affairs → 此件不公开 (art. 16, discretionary); 5. addressed to one party →
-此件依申请公开; 6. public genres/audiences → 此件公开发布; otherwise the statistical layer
-(tools/attribute_stats.py). Last, 7. a 公开发布 suggestion with personal data or commercial secrets
-becomes 此件删减后公开 (art. 37), unless it is 惩戒公示 or a legally required disclosure.
+``classify_document`` is pure. Steps:
+1. read the 公文 into its GB/T 9704 elements (tools/gongwen.py; a .docx with its layout);
+2. the first explicit rule that matches decides (tools/data/attribute_rules.yaml, in file order);
+   otherwise the statistical layer (tools/attribute_stats.py) chooses among the labels no rule excludes,
+   and when it is unsure it says 建议人工判断 and takes the non-publishing label;
+3. the safety step (tools/attribute_safety.py) applies the invariants: never 此件公开发布 with a
+   secret/internal/process signal or unexcused personal data of a natural person;
+4. a 附注 that already states a 公开属性 is checked against the suggestion.
 The tool suggests; the attribute is decided in 审核 and 签发.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.tools import StructuredTool
@@ -21,24 +22,31 @@ from pydantic import BaseModel, Field
 from knowledge.errors import BadInput
 from tools import attribute_rules as rules
 from tools.attribute_render import render_classification
+from tools.attribute_safety import (
+    LABELS,
+    NOT_PUBLIC,
+    ON_REQUEST,
+    PUBLIC,
+    REDACTED,
+    TYPE_NAMES,
+    Reason,
+    Safety,
+    assess,
+    settle,
+)
 from tools.attribute_stats import vote
 from tools.context import ToolContext
+from tools.gongwen import Gongwen, read_text
 from tools.pii import Finding, find_pii, redact
 
-PUBLIC, REDACTED, ON_REQUEST, NOT_PUBLIC = "此件公开发布", "此件删减后公开", "此件依申请公开", "此件不公开"
-LABELS = (PUBLIC, REDACTED, ON_REQUEST, NOT_PUBLIC)
+__all__ = ["LABELS", "NOT_PUBLIC", "ON_REQUEST", "PUBLIC", "REDACTED", "Classification", "Reason",
+           "classify_document", "make_tool", "render"]
+
 REMINDER = "提醒：以上只是建议。公文的公开属性最终由审核、签发环节确定，本工具不作决定。"
-WEAK_VOTE = 0.5  # similarity confidence under which a vote for publication is not followed
-PLAN_BASIS = "《洱源县2020年政务公开工作方案》五(二)"
-TYPE_NAMES = {"id_card": "身份证号", "mobile": "手机号", "landline": "固定电话", "bank_card": "银行卡号",
-              "credit_code": "统一社会信用代码", "address": "详细住址", "plate": "车牌号", "email": "电子邮箱",
-              "name": "姓名"}
-
-
-@dataclass(frozen=True)
-class Reason:
-    text: str
-    basis: str
+UNSURE_SHARE = 0.6   # a winning label with less of the neighbours' similarity than this is "unsure"
+UNSURE_SIMILARITY = 0.12  # … and so is a vote whose nearest example is this far away
+PLAN_ONE = "《洱源县2020年政务公开工作方案》一"
+_PUBLISHING = (PUBLIC, REDACTED)
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,11 @@ class Classification:
     rule: str = ""
     title: str = ""
     neighbours: list[str] = field(default_factory=list)
+    genre: str = ""
+    stated: str = ""  # the 公开属性 the 附注 states, if any
 
     def as_dict(self) -> dict[str, Any]:
-        """The DESIGN.md ``classify`` contract (plus method/rule/title for explanation)."""
+        """The DESIGN.md ``classify`` contract (plus method/rule/title/genre for explanation)."""
         return {
             "attribute": self.attribute,
             "confidence": self.confidence,
@@ -64,85 +74,87 @@ class Classification:
             "method": self.method,
             "rule": self.rule,
             "title": self.title,
+            "genre": self.genre,
+            "stated_attribute": self.stated,
         }
-
-
-def _data_summary(findings: list[Finding]) -> str:
-    counts = Counter(TYPE_NAMES.get(f.type, f.type) for f in findings)
-    return "、".join(f"{name}{n}处" for name, n in counts.items())
 
 
 def _public_detail(title: str, text: str) -> Reason | None:
     item = rules.art20_item(title + text[:600])
     if item:
-        return Reason(f"内容涉及第二十条第（{item}）项所列的主动公开事项。", f"《政府信息公开条例》第二十条第（{item}）项")
+        return Reason(f"内容涉及第二十条第（{item}）项所列的主动公开事项。", f"《政府信息公开条例》第二十条第（{item}）项［已核对］")
     fields = [f for f in rules.rulebook().art21_fields if f in title + text[:600]]
     if fields:
-        return Reason(f"内容涉及“{fields[0]}”，属于县级政府应结合本地实际主动公开的领域。", "《政府信息公开条例》第二十一条")
+        return Reason(f"内容涉及“{fields[0]}”，属于县级政府应结合本地实际主动公开的领域。", "《政府信息公开条例》第二十一条［已核对］")
     return None
 
 
-def _similarity_reason(title: str, text: str) -> tuple[str, float, list[Reason], list[str]]:
-    v = vote(title, text)
+def _similarity(title: str, text: str, safety: Safety) -> tuple[str, float, list[Reason], list[str]]:
+    """The statistical layer: a vote among the allowed labels; unsure → 建议人工判断, non-publishing label."""
+    allowed = safety.allowed()
+    v = vote(title, text, allowed)
     names = [f"《{n.title}》（{n.label}）" for n in v.neighbours[:3] if n.title]
-    text_ = (f"明确规则未能判断本件属性；按与已标注样例的相似度判断，最接近的样例多为“{v.label}”"
-             f"（如 {'、'.join(names)}）。这是相似度判断，不是法定规则，请重点人工审核。")
-    reasons = [Reason(text_, "相似样例比对（非法定依据）")]
-    label = v.label
-    if label in (PUBLIC, REDACTED) and v.confidence < WEAK_VOTE:
-        # publishing by mistake is the costly error: a weak vote for publication only goes as far as 依申请公开
-        label = ON_REQUEST
-        reasons.append(Reason("相似样例意见不一致，稳妥起见暂按依申请公开处理；如确需主动公开，请在审核时改定。",
-                              "《政府信息公开条例》第十三条"))
-    return label, v.confidence, reasons, names
+    reasons = [Reason(f"明确规则未能判断本件属性；按与已标注样例的相似度判断，最接近的样例多为“{v.label}”"
+                      f"（如 {'、'.join(names)}）。这是相似度判断，不是法定规则，请重点人工审核。",
+                      "相似样例比对（非法定依据）")]
+    label, confidence = v.label, v.confidence
+    unsure = v.share < UNSURE_SHARE or v.best_similarity < UNSURE_SIMILARITY
+    if unsure:
+        if label in _PUBLISHING:  # lean to the non-publishing label the neighbours offer, else 依申请公开
+            label = v.runner_up if v.runner_up in (ON_REQUEST, NOT_PUBLIC) else ON_REQUEST
+        confidence = min(confidence, 0.5)
+        reasons.append(Reason(f"相似样例意见不一致或差别较大，建议人工判断；稳妥起见暂按“{label}”处理，"
+                              "如确需主动公开，请在审核时改定。", "《政府信息公开条例》第十三条［已核对］"))
+    return label, confidence, reasons, names
 
 
-def _apply_redaction(label: str, title: str, text: str, private: list[Finding]) -> tuple[str, list[Reason]]:
-    """Step 7: a public document with personal data / commercial secrets becomes 删减后公开, bar the exceptions."""
-    book = rules.rulebook()
-    secrets = [w for w in book.commercial_secret if w in text]
-    if label != PUBLIC or not (private or secrets):
-        return label, []
-    excused: list[Reason] = []
-    exception = rules.exception_hit(title, text)
-    if exception is not None:
-        excused = [Reason(exception[1], PLAN_BASIS)]
-        private = [f for f in private if f.type not in exception[0].excused]
-        if not (private or secrets):
-            return label, excused
-    parts = []
-    if private:
-        parts.append(f"文中含有个人信息（{_data_summary(private)}），公开前应去标识化处理")
-    if secrets:
-        parts.append(f"文中可能含有第三方商业秘密（“{secrets[0]}”），公开前应删去")
-    text_ = "；".join(parts) + "。可区分处理的，删去这些内容后公开其余部分。"
-    return REDACTED, [*excused, Reason(text_, book.redaction_basis)]
+def _stated_check(stated: str, label: str) -> Reason | None:
+    """A 附注 that already states a 公开属性, compared with the suggestion."""
+    if not stated:
+        return None
+    if stated == label:
+        return Reason(f"附注已标注“{stated}”，与本建议一致。", PLAN_ONE)
+    return Reason(f"注意：附注标注为“{stated}”，与本建议“{label}”不一致，请在审核、签发时核对并改正其中之一。", PLAN_ONE)
 
 
-def classify_document(text: str, *, title: str | None = None) -> Classification:
-    """Suggest the 公开属性 of a draft 公文 (pure function; see the module docstring for the rule order)."""
-    title = (title or rules.guess_title(text)).strip()
-    findings = find_pii(text)
-    private = [f for f in findings if f.private and f.type in rules.rulebook().redact_types]
-    hit = rules.first_hit(title, text)
+def _decide(doc: Gongwen, sc: rules.Scopes, text: str, findings: list[Finding]) -> tuple[Classification, Safety]:
+    hit = rules.first_hit(sc)
+    safety = assess(sc, text, findings, keep_exceptions=hit is None or hit.rule.keep_exceptions)
     neighbours: list[str] = []
     if hit is not None:
         label, confidence, method = hit.rule.label, hit.rule.confidence, "rule"
         reasons = [Reason(hit.reason, hit.rule.basis)]
-        if hit.rule.group == "public" and (detail := _public_detail(title, text)) and detail.basis != hit.rule.basis:
+        if hit.rule.group == "public" and (detail := _public_detail(sc.title, text)) \
+                and detail.basis.split("［")[0] not in hit.rule.basis:
             reasons.append(detail)
     else:
-        label, confidence, reasons, neighbours = _similarity_reason(title, text)
+        label, confidence, reasons, neighbours = _similarity(sc.title, text, safety)
         method = "similarity"
-        # whether to redact depends on the data actually found (step 7), not on similar examples
-        label = PUBLIC if label == REDACTED else label
-    label, extra = _apply_redaction(label, title, text, private)
-    reasons += extra
-    if label in (NOT_PUBLIC, ON_REQUEST) and private:
-        reasons.append(Reason(f"文中含有个人信息（{_data_summary(private)}）；如需对外提供，应先去除这些内容。",
-                              "《政府信息公开条例》第十五条"))
-    return Classification(label, confidence, reasons, findings, redact(text, findings), method,
-                          hit.rule.id if hit else "", title, neighbours)
+    return Classification(label, confidence, reasons, findings, "", method, hit.rule.id if hit else "", sc.title,
+                          neighbours, sc.genre, doc.stated_attribute), safety
+
+
+def classify_document(text: str, *, title: str | None = None, doc: Gongwen | None = None) -> Classification:
+    """Suggest the 公开属性 of a draft 公文 (pure function; see the module docstring for the steps).
+
+    Args:
+        text: the draft's full text (what the personal-data finder reads).
+        title: the title, when the caller knows it better than the reader.
+        doc: the draft already read into its elements (e.g. from a .docx with its layout).
+    """
+    doc = doc or read_text(text)
+    if title and title.strip():
+        doc = replace(doc, title=title.strip())
+    elif not doc.title and not doc.issuer_mark:
+        doc = replace(doc, title=rules.guess_title(text))
+    sc = rules.scopes(doc, text)
+    findings = find_pii(text)
+    result, safety = _decide(doc, sc, text, findings)
+    label, extra = settle(result.attribute, safety)
+    reasons = result.reasons + extra
+    if (check := _stated_check(result.stated, label)) is not None:
+        reasons.append(check)
+    return replace(result, attribute=label, reasons=reasons, redacted=redact(text, findings))
 
 
 class ClassifyArgs(BaseModel):

@@ -6,8 +6,11 @@ BadInput/TooLarge with a Chinese message (exit code 2 / HTTP 400 or 413).
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from knowledge.errors import BadInput, TooLarge
 from knowledge.loaders import extract_text
+from tools.gongwen import Gongwen
 
 _ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -42,3 +45,19 @@ def decode_input(data: bytes, *, max_bytes: int, max_chars: int) -> str:
 def file_text(filename: str, data: bytes, *, max_bytes: int, max_chars: int) -> str:
     """An uploaded .txt/.md/.docx (or .pdf) file to checked text."""
     return check_text(extract_text(filename, data, max_bytes=max_bytes), max_chars=max_chars)
+
+
+def file_document(filename: str, data: bytes, *, max_bytes: int, max_chars: int) -> tuple[str, Gongwen | None]:
+    """An uploaded file to (checked text, its 公文 elements when the layout tells more than the text).
+
+    A .docx is read with its layout (red 发文机关标志, centred title; tools/gongwen_docx.py); other
+    files return None and the classifier reads the text.
+    """
+    if PurePath(filename).suffix.lower() != ".docx":
+        return file_text(filename, data, max_bytes=max_bytes, max_chars=max_chars), None
+    from tools.gongwen import read_lines
+    from tools.gongwen_docx import docx_lines, lines_text
+
+    text = file_text(filename, data, max_bytes=max_bytes, max_chars=max_chars)  # size, emptiness, broken file
+    lines = docx_lines(data)
+    return check_text(lines_text(lines) or text, max_chars=max_chars), read_lines(lines)

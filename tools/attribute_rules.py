@@ -1,4 +1,9 @@
-"""The explicit 公开属性 rules (data in tools/data/attribute_rules.yaml), matched in their file order."""
+"""The explicit 公开属性 rules (data in tools/data/attribute_rules.yaml), matched in their file order.
+
+Rules read the elements of the 公文 (tools/gongwen.py), not the first line: ``title`` is the real 标题
+(or a 简报/纪要 masthead when there is no title), ``head`` is the 版头 (密级, 标注, 发文字号 …) plus
+the title, the 主送 and the opening of the 正文, ``markings`` is the 版头 alone, ``body`` is everything.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
+
+from tools.gongwen import Gongwen
 
 HEAD_CHARS = 150
 _ADDRESSEE = re.compile(r"^\s*([^\s：:，,。；;]{2,30})[：:]\s*$", re.MULTILINE)
@@ -27,6 +34,9 @@ class Rule:
     basis: str
     confidence: float
     requires_single_addressee: bool = False
+    genres: frozenset[str] = frozenset()  # the rule applies only to these 文种 (empty: any)
+    title_patterns: tuple[re.Pattern[str], ...] = ()  # the title must also match one of these
+    keep_exceptions: bool = True  # False: no 惩戒公示 exception excuses personal data (处罚决定书)
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class RuleBook:
     redaction_basis: str
     art20_items: dict[str, tuple[str, ...]]
     art21_fields: tuple[str, ...]
+    genres: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 def _compile(patterns: list[str] | None) -> tuple[re.Pattern[str], ...]:
@@ -69,7 +80,9 @@ def _rule(raw: dict[str, Any]) -> Rule:
     return Rule(id=raw["id"], group=raw["group"], label=raw["label"], where=raw["where"],
                 patterns=_compile(raw["patterns"]), unless=_compile(raw.get("unless")),
                 reason=raw["reason"], basis=raw["basis"], confidence=float(raw["confidence"]),
-                requires_single_addressee=bool(raw.get("requires_single_addressee", False)))
+                requires_single_addressee=bool(raw.get("requires_single_addressee", False)),
+                genres=frozenset(raw.get("genres") or ()), title_patterns=_compile(raw.get("title_patterns")),
+                keep_exceptions=bool(raw.get("keep_exceptions", True)))
 
 
 @cache
@@ -86,11 +99,12 @@ def rulebook() -> RuleBook:
         redaction_basis=raw["redaction_basis"],
         art20_items={k: tuple(v) for k, v in raw["art20_items"].items()},
         art21_fields=tuple(raw["art21_fields"]),
+        genres=tuple((g["name"], re.compile(g["pattern"])) for g in raw["genres"]),
     )
 
 
 def guess_title(text: str) -> str:
-    """The document's title: the first short line that is not a marking (密级, 文号, 紧急程度) or a 主送 line."""
+    """A fallback title: the first short line that is not a marking (密级, 文号, 紧急程度) or a 主送 line."""
     lines = [line.strip() for line in text.strip().splitlines()[:6] if line.strip()]
     for line in lines:
         if _TITLE_SKIP.search(line) or line.endswith(("：", ":")) or len(line) > 80:
@@ -99,39 +113,89 @@ def guess_title(text: str) -> str:
     return ""
 
 
-def single_addressee(text: str) -> str:
+_TRAILING_NOTE = re.compile(r"[（(][^）)]{1,16}[）)]$")
+_MASTHEAD_GENRE = re.compile(r"(简报|快报|专报|动态|纪要|通讯)$")
+
+
+def genre_line(doc: Gongwen) -> str:
+    """The line that names the 文种: a 简报/纪要 masthead when there is one, else the title."""
+    mast = doc.issuer_mark.splitlines()[0].replace(" ", "") if doc.issuer_mark else ""
+    if _MASTHEAD_GENRE.search(mast) or not doc.title:
+        return mast if _MASTHEAD_GENRE.search(mast) else doc.title
+    return doc.title
+
+
+def genre(doc: Gongwen) -> str:
+    """The 文种 (通知, 请示, 简报, 行政处罚决定书 …) read from the title or masthead, or ""."""
+    line = genre_line(doc)
+    bare = _TRAILING_NOTE.sub("", line)  # "……办法（试行）" is an 办法
+    for name, pattern in rulebook().genres:
+        if pattern.search(line) or pattern.search(bare):
+            return name
+    return ""
+
+
+def single_addressee(doc: Gongwen, text: str = "") -> str:
     """The 主送 party when the document is addressed to exactly one person or organisation, else ""."""
-    m = _ADDRESSEE.search(text[:400])
-    if m is None:
-        return ""
-    who = m.group(1)
-    if who.startswith(("各", "全县", "县级各", "县直各")) or any(sep in who for sep in "、和及"):
+    who = doc.addressees
+    if not who:
+        m = _ADDRESSEE.search(text[:400])
+        who = m.group(1) if m else ""
+    if not who or who.startswith(("各", "全县", "县级各", "县直各")) or any(sep in who for sep in "、，,和及;；"):
         return ""
     return who
 
 
-def _where(rule: Rule, title: str, text: str) -> str:
-    if rule.where == "title":
-        return title
-    if rule.where == "head":
-        return title + "\n" + text[:HEAD_CHARS]
-    return title + "\n" + text
+@dataclass(frozen=True)
+class Scopes:
+    """The texts each rule ``where`` reads, built once per document."""
+
+    title: str
+    head: str
+    markings: str
+    body: str
+    genre: str
+    addressee: str
+
+    def get(self, where: str) -> str:
+        return {"title": self.title, "head": self.head, "markings": self.markings}.get(where, self.body)
 
 
-def first_hit(title: str, text: str) -> RuleHit | None:
-    """The first rule (in file order) whose patterns match and whose vetoes don't."""
-    addressee = single_addressee(text)
-    for rule in rulebook().rules:
-        scope = _where(rule, title, text)
-        if any(p.search(scope) for p in rule.unless):
-            continue
-        if rule.requires_single_addressee and not addressee:
-            continue
-        for pattern in rule.patterns:
-            m = pattern.search(scope)
-            if m:
-                return RuleHit(rule, m.group(), addressee)
+def scopes(doc: Gongwen, text: str) -> Scopes:
+    """The rule scopes of a read 公文."""
+    title = genre_line(doc) if not doc.title else doc.title
+    body_start = (doc.body or text)[:HEAD_CHARS]
+    head = "\n".join(p for p in (doc.head, title, doc.addressees, body_start, *doc.notes) if p)
+    return Scopes(title, head, "\n".join(p for p in (doc.head, *doc.notes) if p), title + "\n" + text,
+                  genre(doc), single_addressee(doc, text))
+
+
+def _matches(rule: Rule, sc: Scopes) -> RuleHit | None:
+    scope = sc.get(rule.where)
+    if rule.genres and sc.genre not in rule.genres:
+        return None
+    if rule.title_patterns and not any(p.search(sc.title) for p in rule.title_patterns):
+        return None
+    if any(p.search(scope) for p in rule.unless) or rule.requires_single_addressee and not sc.addressee:
+        return None
+    for pattern in rule.patterns:
+        m = pattern.search(scope)
+        if m:
+            return RuleHit(rule, m.group(), sc.addressee)
     return None
+
+
+def first_hit(sc: Scopes) -> RuleHit | None:
+    """The first rule (in file order) whose patterns match and whose vetoes don't."""
+    for rule in rulebook().rules:
+        if hit := _matches(rule, sc):
+            return hit
+    return None
+
+
+def all_hits(sc: Scopes, groups: frozenset[str]) -> list[RuleHit]:
+    """Every rule of ``groups`` that matches (the safety signals: secret, internal, process)."""
+    return [hit for rule in rulebook().rules if rule.group in groups and (hit := _matches(rule, sc))]
 
 
 def exception_hit(title: str, text: str) -> tuple[Exception_, str] | None:

@@ -34,6 +34,9 @@ class Vote:
     label: str
     confidence: float
     neighbours: tuple[Neighbour, ...]
+    share: float = 0.0  # the winning label's share of the neighbours' similarity
+    best_similarity: float = 0.0
+    runner_up: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,19 +94,25 @@ def _index() -> _Index:
     return _Index(vocab, idf, matrix, tuple(d[0] for d in data), tuple(d[1] for d in data))
 
 
-def vote(title: str, text: str) -> Vote:
-    """The label of the K most similar examples, weighted by cosine similarity."""
+def vote(title: str, text: str, allowed: tuple[str, ...]) -> Vote:
+    """The label (among ``allowed``) of the K most similar examples with such a label, weighted by cosine.
+
+    Examples with a label outside ``allowed`` are not neighbours at all: a rule has excluded them.
+    """
     index = _index()
     query = _vector(_weighted(title, text), index.vocab, index.idf)
     sims = index.matrix @ query
-    top = np.argsort(-sims)[:K]
+    order = [int(i) for i in np.argsort(-sims) if index.labels[int(i)] in allowed][:K]
     scores: dict[str, float] = {}
-    for i in top:
+    for i in order:
         scores[index.labels[i]] = scores.get(index.labels[i], 0.0) + float(max(sims[i], 0.0))
     total = sum(scores.values())
+    fallback = "此件依申请公开" if "此件依申请公开" in allowed else allowed[-1]
     if total <= 0:
-        return Vote("此件依申请公开", 0.3, ())
-    label, best = max(scores.items(), key=lambda kv: kv[1])
-    neighbours = tuple(Neighbour(index.labels[i], index.titles[i], round(float(sims[i]), 3)) for i in top)
+        return Vote(fallback, 0.3, ())
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    label, best = ranked[0]
+    neighbours = tuple(Neighbour(index.labels[i], index.titles[i], round(float(sims[i]), 3)) for i in order)
     # a similarity vote is never as sure as a rule: cap it below the rules' confidences
-    return Vote(label, round(min(0.75, 0.35 + 0.4 * best / total), 2), neighbours)
+    return Vote(label, round(min(0.75, 0.35 + 0.4 * best / total), 2), neighbours, round(best / total, 3),
+                round(float(sims[order[0]]), 3), ranked[1][0] if len(ranked) > 1 else "")

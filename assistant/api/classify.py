@@ -13,7 +13,8 @@ from assistant.api.deps import SettingsDep
 from assistant.settings import Settings
 from knowledge.errors import BadInput, TooLarge
 from tools.attribute import classify_document
-from tools.attribute_input import check_text, file_text
+from tools.attribute_input import check_text, file_document
+from tools.gongwen import Gongwen
 
 router = APIRouter()
 
@@ -23,7 +24,7 @@ class ClassifyRequest(BaseModel):
     title: str | None = Field(default=None, description="公文标题（可选）")
 
 
-async def _from_upload(request: Request, settings: Settings) -> tuple[str, str | None]:
+async def _from_upload(request: Request, settings: Settings) -> tuple[str, str | None, Gongwen | None]:
     try:
         form = await request.form(max_part_size=settings.max_file_bytes)
     except Exception as exc:  # starlette's MultiPartException and parser errors: the upload's fault
@@ -32,14 +33,14 @@ async def _from_upload(request: Request, settings: Settings) -> tuple[str, str |
     if not isinstance(upload, UploadFile):
         text = form.get("text")
         if isinstance(text, str):
-            return check_text(text, max_chars=settings.max_text_chars), title if isinstance(title, str) else None
+            return check_text(text, max_chars=settings.max_text_chars), title if isinstance(title, str) else None, None
         raise BadInput("请上传文件（表单字段 file）或提供 text 字段。")
     data = await upload.read(settings.max_file_bytes + 1)
     if len(data) > settings.max_file_bytes:
         raise TooLarge(f"文件超过{settings.max_file_bytes // (1024 * 1024)}MB，请拆分后再试。")
-    text = file_text(upload.filename or "upload.txt", data, max_bytes=settings.max_file_bytes,
-                     max_chars=settings.max_text_chars)
-    return text, title if isinstance(title, str) else None
+    text, doc = file_document(upload.filename or "upload.txt", data, max_bytes=settings.max_file_bytes,
+                              max_chars=settings.max_text_chars)
+    return text, title if isinstance(title, str) else None, doc
 
 
 async def _from_json(request: Request, settings: Settings) -> tuple[str, str | None]:
@@ -64,8 +65,9 @@ async def _from_json(request: Request, settings: Settings) -> tuple[str, str | N
 )
 async def classify(request: Request, settings: SettingsDep) -> dict[str, Any]:
     """Same JSON as ``gongkai classify --json``: attribute, confidence, reasons, findings, redacted."""
+    doc = None
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        text, title = await _from_upload(request, settings)
+        text, title, doc = await _from_upload(request, settings)
     else:
         text, title = await _from_json(request, settings)
-    return classify_document(text, title=title).as_dict()
+    return classify_document(text, title=title, doc=doc).as_dict()

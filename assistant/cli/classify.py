@@ -5,21 +5,25 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.cli.common import emit_json, load_settings
 from knowledge.errors import BadInput, TooLarge
 
+if TYPE_CHECKING:
+    from tools.gongwen import Gongwen
+
 log = logging.getLogger(__name__)
 
 
-def _read(file: str | None, *, max_bytes: int, max_chars: int) -> str:
-    from tools.attribute_input import decode_input, file_text
+def _read(file: str | None, *, max_bytes: int, max_chars: int) -> tuple[str, Gongwen | None]:
+    from tools.attribute_input import decode_input, file_document
 
     if file is None or file == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
-        return decode_input(data, max_bytes=max_bytes, max_chars=max_chars)
+        return decode_input(data, max_bytes=max_bytes, max_chars=max_chars), None
     path = Path(file)
     if not path.is_file():
         raise BadInput(f"找不到文件「{file}」，请检查路径。")
@@ -29,7 +33,7 @@ def _read(file: str | None, *, max_bytes: int, max_chars: int) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise BadInput(f"无法读取文件「{file}」，请检查权限。", detail=type(exc).__name__) from exc
-    return file_text(path.name, data, max_bytes=max_bytes, max_chars=max_chars)
+    return file_document(path.name, data, max_bytes=max_bytes, max_chars=max_chars)
 
 
 @click.command(help="建议公文的公开属性（公开发布/删减后公开/依申请公开/不公开），列出理由、个人信息和删减后文本。"
@@ -41,8 +45,8 @@ def classify(file: str | None, title: str | None, as_json: bool) -> None:
     from tools.attribute import classify_document, render  # LangChain and numpy: only when classifying
 
     settings = load_settings()
-    text = _read(file, max_bytes=settings.max_file_bytes, max_chars=settings.max_text_chars)
-    result = classify_document(text, title=title).as_dict()
+    text, doc = _read(file, max_bytes=settings.max_file_bytes, max_chars=settings.max_text_chars)
+    result = classify_document(text, title=title, doc=doc).as_dict()
     log.info("classify: %d chars -> %s (%s)", len(text), result["attribute"], result["rule"] or result["method"])
     if as_json:
         emit_json(result)

@@ -1,0 +1,126 @@
+"""公开属性 rules that read the 公文's elements: 文种, 主送, 密级, 标注, 附注, and the cases the first-line rules missed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_gongwen import BRIEF, LETTER, NOTICE, PENALTY, REQUEST, TITLE_FIRST
+from tools.attribute import NOT_PUBLIC, ON_REQUEST, PUBLIC, REDACTED, classify_document, render
+from tools.attribute_rules import genre, single_addressee
+from tools.gongwen import read_text
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("洱源县人民政府办公室关于做好2021年汛期地质灾害防治工作的通知", "通知"),
+    ("洱源县林业和草原局关于申请追加森林防火经费的请示", "请示"),
+    ("洱源县市场监督管理局行政处罚决定书", "行政处罚决定书"),
+    ("洱源县城区停车管理办法（征求意见稿）", "征求意见稿"),
+    ("洱源县农村人居环境整治考核办法（试行）", "办法"),
+    ("关于同意设立洱源县西湖湿地管理站的批复", "批复"),
+    ("洱源县2021年上半年公共资源配置领域政府信息公开工作总结", "总结"),
+    ("关于商请协助开展饮用水源地保护区划定工作的函", "函"),
+    ("关于2021年第一季度安全生产检查情况的通报", "通报"),
+])
+def test_genre_comes_from_the_title(title: str, expected: str) -> None:
+    assert genre(read_text(title + "\n正文。")) == expected
+
+
+def test_genre_of_a_brief_comes_from_its_masthead() -> None:
+    assert genre(read_text(BRIEF)) == "简报"
+
+
+@pytest.mark.parametrize(("addressees", "one"), [
+    ("县人民政府：", "县人民政府"), ("李明：", "李明"), ("洱源县某某建材有限公司：", "洱源县某某建材有限公司"),
+    ("各镇乡人民政府，县级各有关部门：", ""), ("县发展改革局、县财政局：", ""), ("县级各部门：", ""),
+])
+def test_addressee_one_party_or_many(addressees: str, one: str) -> None:
+    doc = read_text(f"关于有关事项的通知\n{addressees}\n正文。")
+    assert single_addressee(doc) == one
+
+
+def test_a_request_with_its_headers_above_the_title_is_not_public() -> None:
+    # the failing kind of the issue: 发文机关标志 and 发文字号 above the title used to hide the 请示
+    result = classify_document(REQUEST)
+    assert (result.attribute, result.rule, result.genre) == (NOT_PUBLIC, "request", "请示")
+    assert "第十六条" in result.reasons[0].basis
+
+
+def test_internal_brief_is_not_public_and_not_called_a_state_secret() -> None:
+    result = classify_document(BRIEF)
+    assert result.attribute == NOT_PUBLIC and result.rule == "internal_marking"
+    assert "不属于国家秘密" in result.reasons[0].text and "第十四条" not in result.reasons[0].basis
+    assert "第十六条" in result.reasons[0].basis and "推断" in result.reasons[0].basis
+
+
+EPIDEMIC_BRIEF = """疫情防控工作简报
+第23期
+洱源县应对新冠肺炎疫情工作领导小组办公室编　　　　2021年2月3日
+全县疫情防控工作情况
+　　截至2月2日24时，全县累计排查重点地区来洱返洱人员1286人，均已落实健康管理措施，无新增确诊病例。
+　　春节期间，请广大群众非必要不出县，返乡人员主动向村（社区）报备。
+"""
+
+
+def test_public_facing_epidemic_brief_is_published() -> None:
+    result = classify_document(EPIDEMIC_BRIEF)
+    assert result.attribute == PUBLIC and result.rule == "epidemic_brief"
+    assert "四(三)" in result.reasons[0].basis and "第二十条第（十二）项" in result.reasons[0].basis
+
+
+def test_the_same_brief_marked_internal_is_not_published() -> None:
+    assert classify_document("内部资料　注意保管\n" + EPIDEMIC_BRIEF).attribute == NOT_PUBLIC
+
+
+def test_penalty_decision_against_a_person_is_published_after_redaction() -> None:
+    result = classify_document(PENALTY)
+    assert result.attribute == REDACTED and result.rule == "penalty_decision"
+    bases = " ".join(r.basis for r in result.reasons)
+    assert "《行政处罚法》第四十八条" in bases and "第二十条第（六）项" in bases and "推断" in bases
+    assert "532930198505120016" not in result.redacted
+
+
+def test_penalty_decision_against_a_company_is_published() -> None:
+    text = PENALTY.replace("经营者：王小明，身份证号：532930198505120016\n", "").replace("住所：洱源县茈碧湖镇玉湖路18号\n", "")
+    assert classify_document(text).attribute == PUBLIC
+
+
+def test_penalty_in_summary_procedure_goes_on_request() -> None:
+    text = PENALTY.replace("　　2021年4月8日", "　　本案适用简易程序。2021年4月8日")
+    assert classify_document(text).attribute == ON_REQUEST
+
+
+SUMMARY = """洱源县发展和改革局
+洱发改〔2021〕41号
+洱源县2021年上半年公共资源配置领域政府信息公开工作总结
+县人民政府办公室：
+　　2021年上半年，我局按照“谁批准、谁公开，谁实施、谁公开”的原则，主动公开公共资源配置领域信息126条，其中政府采购信息58条、工程建设项目招标投标信息41条。
+　　下半年，我局将进一步完善目录清单，及时更新公开内容。
+洱源县发展和改革局
+2021年7月5日
+"""
+
+
+def test_summary_the_plan_requires_to_publish_is_published() -> None:
+    result = classify_document(SUMMARY)
+    assert result.attribute == PUBLIC and result.rule == "summary_public_resources"
+    assert result.reasons[0].basis == "《洱源县2020年政务公开工作方案》四(六)"
+
+
+def test_a_note_that_states_the_attribute_is_checked() -> None:
+    mismatch = classify_document(NOTICE)  # 秘密★1年 in the 版头, but the 附注 says 此件公开发布
+    assert mismatch.attribute == NOT_PUBLIC and mismatch.stated == PUBLIC
+    assert any("不一致" in r.text and "此件公开发布" in r.text for r in mismatch.reasons)
+    agree = classify_document(NOTICE.replace("秘密★1年\n", ""))
+    assert agree.attribute == PUBLIC and any("与本建议一致" in r.text for r in agree.reasons)
+
+
+def test_a_letter_to_one_body_and_a_regulation_notice() -> None:
+    assert classify_document(TITLE_FIRST).attribute == PUBLIC
+    assert classify_document(LETTER).attribute != PUBLIC  # 商请 … 函 to one body: consultation between organs
+
+
+@pytest.mark.parametrize("draft", [REQUEST, BRIEF, EPIDEMIC_BRIEF, PENALTY, SUMMARY, NOTICE])
+def test_every_reason_names_a_basis_and_the_reply_ends_with_the_reminder(draft: str) -> None:
+    data = classify_document(draft).as_dict()
+    assert all(r["basis"].strip() for r in data["reasons"])
+    assert "审核、签发" in render(data).splitlines()[-1]

@@ -1,0 +1,205 @@
+"""The 公文 reader: GB/T 9704-2012 elements from pasted drafts (headers above the title) and from .docx."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt, RGBColor
+
+from knowledge.errors import BadInput
+from tools.gongwen import Gongwen, read_text
+from tools.gongwen_docx import read_docx
+
+# 下行文 with every 版头 and 版记 element
+NOTICE = """000123
+秘密★1年
+特急
+洱源县人民政府办公室文件
+洱政办发〔2021〕15号
+━━━━━━━━━━━━━━━━━━━━
+洱源县人民政府办公室关于做好2021年
+汛期地质灾害防治工作的通知
+各镇乡人民政府，县级各有关部门：
+　　入汛以来，我县降雨偏多，地质灾害隐患点增多。为切实做好汛期地质灾害防治工作，经县人民政府同意，现将有关事项通知如下：
+　　一、落实防治责任。各镇乡要对辖区隐患点逐一明确监测责任人。
+　　二、加强监测预警。县自然资源局要会同县气象局及时发布预警信息。
+　　附件：1．洱源县2021年地质灾害隐患点清单
+　　　　　2．地质灾害险情报告表
+洱源县人民政府办公室
+2021年5月20日
+（此件公开发布）
+抄送：州自然资源和规划局，县委办公室，县人大常委会办公室。
+洱源县人民政府办公室                2021年5月20日印发
+"""
+REQUEST = """洱源县林业和草原局文件
+洱林草发〔2021〕8号                    签发人：杨建国
+洱源县林业和草原局关于申请追加森林防火经费的请示
+县人民政府：
+　　今年入春以来，我县持续干旱少雨，森林火险等级居高不下。为做好防火物资储备，恳请县人民政府追加森林防火经费50万元。
+　　妥否，请批示。
+洱源县林业和草原局
+2021年3月2日
+（联系人：李丽，联系电话：0872-5121234）
+"""
+LETTER = """洱源县人民政府办公室
+洱政办函〔2021〕33号
+洱源县人民政府办公室关于商请协助开展饮用水源地保护区划定工作的函
+州生态环境局洱源分局：
+　　为做好茈碧湖饮用水源地保护区划定工作，现商请你局派员协助开展现场踏勘。
+　　特此函商。
+洱源县人民政府办公室
+二〇二一年四月十二日
+"""
+BRIEF = """内部资料　注意保管
+督查简报
+第12期
+洱源县人民政府督查室编　　　　　　　　2021年6月8日
+关于部分镇乡防汛值班不到位情况的督查通报
+　　6月5日至6日，县政府督查室对9个镇乡防汛值班情况进行了暗访，发现3个镇乡存在脱岗现象。
+报：县委、县政府主要领导
+送：各镇乡人民政府
+"""
+TITLE_FIRST = """洱源县人民政府关于印发洱源县农村集体经营性建设用地入市管理办法的通知
+洱政规〔2021〕2号
+各镇乡人民政府，县直各部门：
+　　《洱源县农村集体经营性建设用地入市管理办法》已经县人民政府研究通过，现印发给你们，请认真贯彻执行。
+洱源县人民政府
+2021年3月10日
+"""
+PENALTY = """洱源县市场监督管理局
+行政处罚决定书
+洱市监处罚〔2021〕16号
+当事人：洱源县某某食品店
+经营者：王小明，身份证号：532930198505120016
+住所：洱源县茈碧湖镇玉湖路18号
+　　2021年4月8日，本局执法人员对当事人经营场所进行检查，发现当事人销售超过保质期的食品。
+　　如不服本处罚决定，可以在收到本决定书之日起六十日内向洱源县人民政府申请行政复议。
+洱源县市场监督管理局
+2021年5月6日
+"""
+
+MINUTES = """洱源县人民政府常务会议纪要
+第7期
+洱源县人民政府办公室　　　　　　2021年4月16日
+　　2021年4月15日，县长主持召开县人民政府第七次常务会议，研究了以下事项：
+　　一、原则同意《洱源县城区停车管理办法（送审稿）》，由县公安局根据会议意见修改后按程序报批。
+出席：县长，副县长。
+"""
+
+CASES: list[tuple[str, str, dict[str, object]]] = [
+    ("notice", NOTICE, {
+        "copy_no": "000123", "secrecy": "秘密★1年", "urgency": "特急", "issuer_mark": "洱源县人民政府办公室文件",
+        "doc_number": "洱政办发〔2021〕15号", "title": "洱源县人民政府办公室关于做好2021年汛期地质灾害防治工作的通知",
+        "addressees": "各镇乡人民政府，县级各有关部门", "signature": "洱源县人民政府办公室", "date": "2021年5月20日",
+        "notes": ("（此件公开发布）",), "cc": "抄送：州自然资源和规划局，县委办公室，县人大常委会办公室。",
+        "printer": "洱源县人民政府办公室                2021年5月20日印发",
+        "attachments": "附件：1．洱源县2021年地质灾害隐患点清单\n2．地质灾害险情报告表",
+        "stated_attribute": "此件公开发布"}),
+    ("request", REQUEST, {
+        "issuer_mark": "洱源县林业和草原局文件", "doc_number": "洱林草发〔2021〕8号", "signer": "杨建国",
+        "title": "洱源县林业和草原局关于申请追加森林防火经费的请示", "addressees": "县人民政府",
+        "date": "2021年3月2日", "notes": ("（联系人：李丽，联系电话：0872-5121234）",), "stated_attribute": ""}),
+    ("letter", LETTER, {
+        "issuer_mark": "洱源县人民政府办公室", "doc_number": "洱政办函〔2021〕33号", "addressees": "州生态环境局洱源分局",
+        "title": "洱源县人民政府办公室关于商请协助开展饮用水源地保护区划定工作的函", "date": "二〇二一年四月十二日",
+        "signature": "洱源县人民政府办公室"}),
+    ("brief", BRIEF, {
+        "markings": ("内部资料", "注意保管"), "doc_number": "第12期", "date": "2021年6月8日", "secrecy": "",
+        "title": "关于部分镇乡防汛值班不到位情况的督查通报", "cc": "报：县委、县政府主要领导\n送：各镇乡人民政府"}),
+    ("title first", TITLE_FIRST, {
+        "title": "洱源县人民政府关于印发洱源县农村集体经营性建设用地入市管理办法的通知",
+        "doc_number": "洱政规〔2021〕2号", "addressees": "各镇乡人民政府，县直各部门", "signature": "洱源县人民政府",
+        "date": "2021年3月10日", "issuer_mark": ""}),
+    ("penalty", PENALTY, {
+        "title": "洱源县市场监督管理局行政处罚决定书", "doc_number": "洱市监处罚〔2021〕16号", "addressees": "",
+        "signature": "洱源县市场监督管理局", "date": "2021年5月6日"}),
+    ("minutes", MINUTES, {
+        "issuer_mark": "洱源县人民政府常务会议纪要\n洱源县人民政府办公室　　　　　　2021年4月16日".replace("　", " "),
+        "doc_number": "第7期", "title": "", "date": "2021年4月16日"}),
+]
+
+
+def _value(doc: Gongwen, key: str) -> object:
+    return getattr(doc, key)
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_elements_of_realistic_drafts(name: str, text: str, expected: dict[str, object]) -> None:
+    doc = read_text(text)
+    got = {key: _value(doc, key) for key in expected}
+    assert got == expected, doc.roles
+
+
+def test_body_keeps_the_text_between_addressees_and_signature() -> None:
+    doc = read_text(REQUEST)
+    assert doc.body.startswith("今年入春以来") and doc.body.endswith("妥否，请批示。")
+    assert "签发人" not in doc.body and "联系人" not in doc.body
+
+
+def test_annex_after_the_date_is_not_body() -> None:
+    text = TITLE_FIRST.replace("2021年3月10日\n", "2021年3月10日\n附件\n洱源县农村集体经营性建设用地入市管理办法\n第一条 为规范入市行为……\n")
+    doc = read_text(text)
+    assert doc.date == "2021年3月10日" and doc.annex.startswith("附件\n洱源县农村集体")
+    assert "第一条" not in doc.body
+
+
+def test_an_unreadable_draft_stays_in_the_body() -> None:
+    doc = read_text("请大家注意，明天上午九点开会。\n地点在三楼会议室。")
+    assert doc.title == "" and "明天上午九点开会" in doc.body
+
+
+def _docx(paragraphs: list[tuple[str, dict[str, object]]]) -> bytes:
+    document = Document()
+    for text, fmt in paragraphs:
+        p = document.add_paragraph()
+        run = p.add_run(text)
+        if fmt.get("red"):
+            run.font.color.rgb = RGBColor(0xE6, 0x00, 0x12)
+        if fmt.get("size"):
+            run.font.size = Pt(float(str(fmt["size"])))
+        run.bold = bool(fmt.get("bold"))
+        if fmt.get("align") == "center":
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if fmt.get("align") == "right":
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "隐患点", "监测人"
+    table.cell(1, 0).text, table.cell(1, 1).text = "凤羽镇白米村滑坡", "村委会"
+    document.paragraphs[-3]._p.addnext(table._tbl)  # the table stands inside the 正文, before the 署名
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_layout_finds_the_red_masthead_and_the_centred_title() -> None:
+    # the masthead has no "文件" and the title no 文种 word: only the layout tells them apart
+    data = _docx([
+        ("洱源县防汛抗旱指挥部", {"red": True, "size": 36, "align": "center"}),
+        ("洱汛指〔2021〕3号", {"align": "center"}),
+        ("关于进一步加强汛期值守", {"bold": True, "size": 22, "align": "center"}),
+        ("和信息报送工作", {"bold": True, "size": 22, "align": "center"}),
+        ("各镇乡防汛抗旱指挥部：", {}),
+        ("　　入汛以来，我县局地强降雨频发。现就加强汛期值守和信息报送有关要求通知如下。", {}),
+        ("洱源县防汛抗旱指挥部", {"align": "right"}),
+        ("2021年6月2日", {"align": "right"}),
+    ])
+    doc = read_docx(data)
+    assert doc.issuer_mark == "洱源县防汛抗旱指挥部"
+    assert doc.doc_number == "洱汛指〔2021〕3号"
+    assert doc.title == "关于进一步加强汛期值守和信息报送工作"
+    assert doc.addressees == "各镇乡防汛抗旱指挥部"
+    assert doc.date == "2021年6月2日" and doc.signature == "洱源县防汛抗旱指挥部"
+    assert "凤羽镇白米村滑坡\t村委会" in doc.body
+
+
+def test_the_same_draft_as_text_loses_what_layout_told() -> None:
+    text = "洱源县防汛抗旱指挥部\n洱汛指〔2021〕3号\n关于进一步加强汛期值守\n和信息报送工作\n各镇乡防汛抗旱指挥部：\n正文。"
+    assert read_text(text).title != "关于进一步加强汛期值守和信息报送工作"
+
+
+def test_broken_docx_is_bad_input() -> None:
+    with pytest.raises(BadInput, match="不是有效的 Word"):
+        read_docx(b"PK\x03\x04 not really a zip")
