@@ -37,6 +37,8 @@ def _nested(a: str, b: str) -> bool:
 def _same_clause(src: dict[str, Any], title: str, sections: tuple[str, ...], *, either_way: bool) -> bool:
     if title and _title(str(src.get("title", ""))) != _title(title):
         return False
+    if not sections:  # the expected source names a document, not a section: any part of it
+        return True
     got = str(src.get("section", ""))
     match = _nested if either_way else section_matches
     return any(match(got, s) for s in sections)

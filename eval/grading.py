@@ -143,7 +143,8 @@ def source_rank(item: Item, retrieved: list[dict[str, Any]]) -> int | None:
     for rank, src in enumerate(retrieved, start=1):
         for title, sections in item.sources:
             same_title = not title or _title(str(src.get("title", ""))) == _title(title)
-            if same_title and any(section_matches(str(src.get("section", "")), s) for s in sections):
+            section = str(src.get("section", ""))
+            if same_title and (not sections or any(section_matches(section, s) for s in sections)):
                 return rank
     return None
 

@@ -36,9 +36,12 @@ def _fact_ok(fact: Any) -> bool:
 
 
 def _source_ok(src: Any) -> bool:
-    if not isinstance(src, dict) or not isinstance(src.get("title"), str):
+    """{title, section}; section may be left out when any part of the document answers."""
+    if not isinstance(src, dict) or not isinstance(src.get("title"), str) or not src["title"].strip():
         return False
     section = src.get("section")
+    if section is None:
+        return True
     if isinstance(section, list):
         return bool(section) and all(isinstance(s, str) and s for s in section)
     return isinstance(section, str) and bool(section)

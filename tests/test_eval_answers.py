@@ -47,6 +47,14 @@ def test_a_finer_section_is_a_citation_hit_and_an_unrelated_clause_is_padding() 
     assert refused.detail["refused"] and not refused.detail["padded"] and not refused.detail["citation_hit"]
 
 
+def test_a_source_without_section_accepts_any_part_of_that_document() -> None:
+    item = _item(question="方案有哪些内容", key_facts=["政务公开"], source={"title": PLAN})
+    result = answers.grade_answer(item, _reply("政务公开……", (PLAN, "五(二)")))
+    assert result.detail["rank"] == 1 and result.detail["citation_hit"] and not result.detail["padded"]
+    other = answers.grade_answer(item, _reply("政务公开……", ("政府信息公开条例", "第九条")))
+    assert other.detail["rank"] is None and other.detail["padded"]
+
+
 def test_qa_metrics_count_padding_among_answered_items_only() -> None:
     results = [
         answers.grade_answer(QA, _reply("20个工作日", ("政府信息公开条例", "第三十三条"))),
@@ -100,10 +108,10 @@ def test_conversation_history_is_masked_and_limited_like_a_channel() -> None:
 
 def test_a_conversation_item_is_graded_on_its_last_reply(settings: Settings) -> None:
     backend = LocalBackend(build_engine(settings))
-    item = _item("conversation", turns=["我是卫健局的", "我们局有哪些任务"], expect={"key_facts": ["县卫生健康局"]})
+    item = _item("conversation", turns=["我是发改局的", "我们单位有哪些任务"], expect={"key_facts": ["县发展改革局"]})
     result = run_item(item, backend)
-    assert result.passed and result.kind == "conversation" and result.prompt == "我是卫健局的 → 我们局有哪些任务"
-    wrong = _item("conversation", turns=["我们局有哪些任务"], expect={"key_facts": ["县卫生健康局"]})
+    assert result.passed and result.kind == "conversation" and result.prompt == "我是发改局的 → 我们单位有哪些任务"
+    wrong = _item("conversation", turns=["我们单位有哪些任务"], expect={"key_facts": ["县发展改革局"]})
     assert not run_item(wrong, backend).passed  # without the first turn nobody knows which 局
     h = summarise_splits([result, run_item(wrong, backend)])
     assert h["headline"]["conversation.accuracy"] == 0.5 and list(h["splits"]) == ["dev"]
