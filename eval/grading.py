@@ -208,25 +208,48 @@ def grade_classify(item: Item, data: dict[str, Any]) -> ItemResult:
     return _result(item, passed, expected, got_view, {}, detail)
 
 
+def apply_masks(text: str, findings: list[dict[str, Any]]) -> str:
+    """The text as the redactor would publish it: each private finding's span replaced by its mask."""
+    if any("start" not in f or "end" not in f for f in findings):  # findings given by text only
+        for f in findings:
+            if f.get("private", True) and f.get("text"):
+                text = text.replace(str(f["text"]), str(f.get("masked") or "*" * len(str(f["text"]))))
+        return text
+    parts, last = [], 0
+    for f in sorted(findings, key=lambda f: int(f.get("start", 0))):
+        start, end = int(f.get("start", -1)), int(f.get("end", -1))
+        if not f.get("private", True) or start < last or end > len(text):
+            continue
+        parts += [text[last:start], str(f.get("masked", "*" * (end - start)))]
+        last = end
+    return "".join(parts + [text[last:]])
+
+
 def grade_pii(item: Item, findings: list[dict[str, Any]]) -> ItemResult:
+    """Spans against masks: a personal-data span is found only when it is masked (a private finding).
+
+    Expected ``credit_code`` spans (organisation data) match the unmasked findings; an office phone
+    reported but left unmasked is no false positive. ``keep`` strings must survive the masking
+    intact, and no masked finding's text may remain in the redacted text.
+    """
     expected = item.data.get("spans", item.data.get("redact")) or []
-    tp, n_found, n_expected = span_match(findings, expected)
-    detail: dict[str, Any] = {"tp": tp, "found": n_found, "expected_spans": n_expected}
-    keep = [str(k) for k in item.data.get("keep") or []]
-    if keep:  # look-alikes (a 文号, a 统一社会信用代码 of a company…) must survive redaction
-        redacted = _redacted(str(item.data["text"]), findings)
-        detail |= {"keep_total": len(keep), "keep_intact": sum(1 for k in keep if k in redacted)}
-    passed = tp == n_expected == n_found and detail.get("keep_intact") == detail.get("keep_total")
-    got = [{"type": f.get("type"), "text": f.get("text")} for f in findings]
-    return _result(item, passed, expected, got, {}, detail)
-
-
-def _redacted(text: str, findings: list[dict[str, Any]]) -> str:
-    """The text as redaction leaves it: each private finding replaced by its masked form."""
-    for f in findings:
-        if f.get("private", True) and f.get("text"):
-            text = text.replace(str(f["text"]), str(f.get("masked") or "*" * len(str(f["text"]))))
-    return text
+    text = str(item.data.get("text", ""))
+    masks = [f for f in findings if f.get("private", True)]
+    reported = [f for f in findings if not f.get("private", True)]  # 信用代码: organisation data, never masked
+    org = [e for e in expected if e.get("type") == "credit_code"]
+    tp, n_found, n_expected = span_match(masks, [e for e in expected if e.get("type") != "credit_code"])
+    org_tp = span_match(reported, org)[0] if org else 0
+    tp, n_found, n_expected = tp + org_tp, n_found + org_tp, n_expected + len(org)
+    redacted = apply_masks(text, findings)
+    keep = [str(k) for k in item.data.get("keep") or []]  # look-alikes (文号, 信用代码, office phones) must survive
+    keep_intact = sum(1 for k in keep if redacted.count(k) >= text.count(k) > 0)
+    leaks = sum(1 for f in findings if f.get("private", True) and f.get("text") and str(f["text"]) in redacted)
+    passed = tp == n_expected == n_found and keep_intact == len(keep) and leaks == 0
+    got = [{"type": f.get("type"), "text": f.get("text"), "private": f.get("private", True)} for f in findings]
+    detail: dict[str, Any] = {"tp": tp, "found": n_found, "expected_spans": n_expected, "leaks": leaks}
+    if keep:
+        detail |= {"keep_total": len(keep), "keep_intact": keep_intact}
+    return _result(item, passed, {"spans": expected, "keep": keep}, got, {}, detail)
 
 
 _ROLE_ORDER = ("lead", "named", "collective")  # strongest first: a section keeps the unit's strongest role

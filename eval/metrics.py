@@ -101,7 +101,8 @@ def spans(results: list[ItemResult], kind: str) -> dict[str, Any]:
     expected = sum(int(r.detail["expected_spans"]) for r in items)
     return {"n": len(items), "precision": ratio(tp, found) if found else (1.0 if items else None),
             "recall": ratio(tp, expected) if expected else (1.0 if items else None),
-            "tp": tp, "found": found, "expected": expected}
+            "tp": tp, "found": found, "expected": expected,
+            "leaks": sum(int(r.detail.get("leaks", 0)) for r in items) if items else None}
 
 
 def duties(results: list[ItemResult]) -> dict[str, Any]:
@@ -162,6 +163,7 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
         "classify.accuracy": cls["accuracy"], "classify.public_when_not": cls["public_when_not"] if cls["n"] else None,
         "classify.redaction_recall": red["recall"],
         "pii.precision": pii["precision"], "pii.recall": pii["recall"], "pii.lookalikes_intact": keep["intact"],
+        "pii.leaks": pii["leaks"],
         "duties.precision": dut["precision"], "duties.recall": dut["recall"],
         "deadline.exact_match": dl["rate"], "intent.accuracy": it["accuracy"],
         "latency.p50_ms": percentile(latencies, 50), "latency.p95_ms": percentile(latencies, 95),

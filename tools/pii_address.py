@@ -19,11 +19,13 @@ _VILLAGE = re.compile(r"村委会|村民委员会|居委会|居民委员会|社�
 _TOWN = re.compile(r"街道办事处|街道|镇|乡")
 _PLACE_ANCHOR = re.compile(r"镇|乡|街道|村|社区|居委会|路|街|巷|小区|大道|苑|花园|家园")
 _LEAD = re.compile(
-    r"^.*?(?:家住|现住址|现住|居住在|居住于|住在|住址|地址为|地址|户籍地|户籍所在地|房屋位于|位于|住)"
+    r"^.*(?:家住|现住址|现住|居住在|居住于|住在|住址|地址为|地址|户籍地|户籍所在地|房屋位于|位于|住|同志|先生|女士|的|在|于|至|到|和|与|及)"
 )
 _OFFICE_AFTER = re.compile(r"^[\u4e00-\u9fff（(]{0,3}(?:政府|人民政府|服务中心|大厅|办公|公司|委员会|卫生院|医院|学校|中学|小学|局|中心|大楼|礼堂|会议室)")
 _OFFICE_LABEL = re.compile(r"(?:办公地址|注册地址|办公地点|单位地址|通讯地址)[：:]?\s*$")
 _DETAIL_WORDS = set("组社号栋幢单元楼层室户院附第-")
+# An institution named inside the place part (三营镇中心学校1号教学楼): a building of it, not a home.
+_ORG_IN_PREFIX = re.compile(r"学校|中学|小学|幼儿园|医院|卫生院|政府|公司|中心|委员会机关|大楼|园区|市场|车站|工业园")
 
 
 def _mask_rest(rest: str) -> str:
@@ -53,6 +55,7 @@ def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
         lead = _LEAD.match(prefix)
         if lead:
             prefix = prefix[lead.end():]
+        prefix = prefix.lstrip("号组社栋幢单元楼层室院")  # the end of a previous address, not the start of this one
         if not prefix or not _PLACE_ANCHOR.search(prefix):
             continue
         start = m.start() - len(prefix)
@@ -60,7 +63,8 @@ def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
         keep = _keep_end(value)
         if keep == 0 and not re.search(r"路|街|巷|大道", prefix):
             continue
-        if _OFFICE_AFTER.match(text[m.end(): m.end() + 12]) or _OFFICE_LABEL.search(text, max(0, start - 8), start):
+        if (_OFFICE_AFTER.match(text[m.end(): m.end() + 12]) or _OFFICE_LABEL.search(text, max(0, start - 8), start)
+                or _ORG_IN_PREFIX.search(prefix)):
             continue  # an office's address is published on purpose, not personal data
         masked = value[:keep] + _mask_rest(value[keep:])
         yield value, start, m.end(), masked

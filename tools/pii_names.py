@@ -31,6 +31,10 @@ class _Lexicon:
     followers: tuple[str, ...]
     not_names: frozenset[str]
     bad_endings: frozenset[str]
+    honorifics: tuple[str, ...]
+    left_words: frozenset[str]
+    list_cues_after: tuple[str, ...]
+    list_cues_before: tuple[str, ...]
 
 
 @cache
@@ -40,16 +44,31 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         surnames=frozenset(raw["surnames"].strip()),
         compounds=tuple(raw["compound_surnames"]),
-        labels=re.compile("(" + "|".join(map(re.escape, labels)) + r")[：:\s]*"),
+        labels=re.compile("(" + "|".join(map(re.escape, labels)) + r")[：:\s]*(?:为|是)?"),
         private_labels=frozenset(raw["private_labels"]),
         followers=tuple(sorted(raw["followers"], key=len, reverse=True)),
         not_names=frozenset(raw["not_names"]),
         bad_endings=frozenset(raw["bad_endings"]),
+        honorifics=tuple(raw["honorifics"]),
+        left_words=frozenset(raw["left_words"]),
+        list_cues_after=tuple(sorted(raw["list_cues_after"], key=len, reverse=True)),
+        list_cues_before=tuple(raw["list_cues_before"]),
     )
 
 
 def _is_cjk(ch: str) -> bool:
     return bool(_CJK.match(ch))
+
+
+def spaced_name(text: str, start: int, lex: _Lexicon) -> str | None:
+    """A two-character name typed with a space between the characters ("杨 梅", as in Word tables), or None."""
+    cand = text[start: start + 3]
+    after = text[start + 3: start + 5]
+    if (len(cand) == 3 and cand[0] in lex.surnames and cand[1] in " \u3000" and _is_cjk(cand[2])
+            and (not after or not _is_cjk(after[0]) or after.startswith(lex.followers))
+            and _plausible(cand[0] + cand[2], lex)):
+        return cand
+    return None
 
 
 def _pick_name(text: str, start: int, lex: _Lexicon) -> str | None:
@@ -71,6 +90,8 @@ def _pick_name(text: str, start: int, lex: _Lexicon) -> str | None:
 def _plausible(cand: str, lex: _Lexicon) -> bool:
     if "某" in cand[1:]:  # 陈某 / 杨某某: already pseudonymised
         return False
+    if any(h in cand or cand.endswith(h[0]) for h in lex.honorifics):
+        return False  # 华同志 / 张建华同 are pieces of "张建华同志", never a name
     return cand not in lex.not_names and cand[:2] not in lex.not_names and cand[-1] not in lex.bad_endings
 
 
@@ -87,9 +108,14 @@ def _name_before(text: str, anchor_start: int, lex: _Lexicon) -> Iterator[tuple[
     word_end = m.end(1)
     for length in (3, 2, 4):
         start = word_end - length
-        if start >= m.start(1) and _pick_name(text[: word_end], start, lex) == text[start:word_end]:
+        left_ok = start == 0 or not _is_cjk(text[start - 1]) or text[start - 1] in lex.left_words \
+            or text[start - 1] in lex.bad_endings
+        if start >= m.start(1) and left_ok and _pick_name(text[: word_end], start, lex) == text[start:word_end]:
             yield _finding(text[start:word_end], start)
             return
+
+
+_BARE_NOUNS = frozenset({"党员", "村民", "居民", "学生", "职工", "农户", "患者"})
 
 
 class _Lines:
@@ -114,7 +140,10 @@ def _field_starts(text: str, lo: int, hi: int) -> Iterator[int]:
 
 def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
     for m in lex.labels.finditer(text):
-        name = _pick_name(text, m.end(), lex)
+        if m.start() > 0 and _is_cjk(text[m.start() - 1]) and text[m.start() - 1] not in lex.left_words \
+                and m.group(1) in _BARE_NOUNS:
+            continue  # 村民 in 全体村民代表, not a label
+        name = _pick_name(text, m.end(), lex) or spaced_name(text, m.end(), lex)
         if name is None:
             continue
         line = lines.bounds(m.start())[0]
@@ -134,7 +163,18 @@ def _row_names(text: str, lines: _Lines, anchors: list[tuple[int, int]], lex: _L
 
 
 def _finding(name: str, start: int) -> tuple[str, int, int, str]:
-    return name, start, start + len(name), name[0] + "*" * (len(name) - 1)
+    return name, start, start + len(name), name[0] + "".join(" " if c in " \u3000" else "*" for c in name[1:])
+
+
+finding = _finding
+
+
+def running_text_names(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
+    from tools.pii_text_names import honorific_names, list_names, table_column_names  # the running-text rules
+
+    yield from honorific_names(text, lex)
+    yield from list_names(text, lex)
+    yield from table_column_names(text, lex)
 
 
 def find_names(text: str, anchors: list[tuple[int, int]]) -> Iterator[tuple[str, int, int, str]]:
@@ -145,3 +185,20 @@ def find_names(text: str, anchors: list[tuple[int, int]]) -> Iterator[tuple[str,
     # overlapping candidates (a label name that is also a row name) are resolved by the caller
     yield from _label_names(text, lines, anchor_lines, lex)
     yield from _row_names(text, lines, anchors, lex)
+    yield from running_text_names(text, lex)
+
+
+def lexicon() -> _Lexicon:
+    """The surname list, labels and stop words (tools/data/pii_names.yaml), loaded once."""
+    return _lexicon()
+
+
+def plausible_name(text: str, start: int, length: int, lex: _Lexicon) -> bool:
+    """True when text[start:start+length] is a surname-led 2–4 character name (no unit, title or common word)."""
+    cand = text[start: start + length]
+    if len(cand) != length or not all(_is_cjk(c) for c in cand):
+        return False
+    compound = cand[:2] in lex.compounds
+    if not compound and cand[0] not in lex.surnames or length == 4 and not compound or length < 2:
+        return False
+    return _plausible(cand, lex)

@@ -1,0 +1,101 @@
+"""Where a value sits: its line, its table column, and the nearest label before it.
+
+Used by the number detectors (an ID-shaped number after 身份证号 is an ID even with a wrong check
+digit) and by the public-contact rule (a number after 监督电话 is an office's). The labels are data
+(tools/data/pii_context.yaml).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+_CELL_SEP = re.compile(r"\t|[|｜]| {2,}|\u3000+")
+_HEADER_LOOKBACK = 60  # lines above a table row searched for its header
+
+
+@dataclass(frozen=True)
+class _Labels:
+    window: int
+    pattern: re.Pattern[str]
+    kinds: dict[str, str]
+    header: re.Pattern[str]
+
+
+@cache
+def _labels() -> _Labels:
+    raw = yaml.safe_load(resources.files("tools").joinpath("data/pii_context.yaml").read_text("utf-8"))
+    kinds: dict[str, str] = {}
+    for kind, key in (("other", "other_labels"), ("account", "account_labels"), ("id", "id_labels"),
+                      ("public", "public_contact_labels")):
+        for label in raw[key]:
+            kinds[label] = kind
+    words = sorted(kinds, key=len, reverse=True)
+    header = re.compile("|".join(map(re.escape, raw["header_words"])))
+    return _Labels(int(raw["window"]), re.compile("|".join(map(re.escape, words))), kinds, header)
+
+
+class TextContext:
+    """Line and column facts about one text, computed once per ``find_pii`` call."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def line_no(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos) - 1
+
+    def line_bounds(self, pos: int) -> tuple[int, int]:
+        i = self.line_no(pos)
+        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
+        return self.starts[i], end
+
+    def _line(self, i: int) -> str:
+        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[i]: end]
+
+    def label_before(self, pos: int, window: int | None = None) -> str | None:
+        """Kind (id/account/other/public) of the nearest label before ``pos`` on its line, or of its column header."""
+        labels = _labels()
+        line_start, _ = self.line_bounds(pos)
+        lo = max(line_start, pos - (window or labels.window))
+        found = list(labels.pattern.finditer(self.text, lo, pos))
+        if found:
+            return labels.kinds[found[-1].group()]
+        return self.column_label(pos)
+
+    def column_of(self, pos: int) -> int:
+        line_start, _ = self.line_bounds(pos)
+        return len(_CELL_SEP.findall(self.text[line_start:pos].lstrip("|｜ ")))
+
+    def header_cells(self, pos: int) -> list[str] | None:
+        """The cells of the header row of the table ``pos`` sits in (the nearest line above with labels and no long numbers)."""
+        row = self.line_no(pos)
+        if len(_CELL_SEP.split(self._line(row).strip())) < 2:
+            return None
+        for i in range(row - 1, max(-1, row - _HEADER_LOOKBACK), -1):
+            line = self._line(i).strip()
+            if not line:
+                return None
+            if re.search(r"\d{6}", line) or set(line) <= set("|-: ｜") or not _labels().header.search(line):
+                continue  # a data row or a Markdown rule line
+            cells = _CELL_SEP.split(line.strip("|｜ "))
+            if len(cells) >= 2:
+                return cells
+        return None
+
+    def column_label(self, pos: int) -> str | None:
+        cells = self.header_cells(pos)
+        if not cells:
+            return None
+        column = self.column_of(pos)
+        labels = _labels()
+        if column < len(cells):
+            found = labels.pattern.findall(cells[column])
+            return labels.kinds[found[-1]] if found else None
+        return None

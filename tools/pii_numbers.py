@@ -1,0 +1,123 @@
+"""Number-shaped personal data by shape and context: 身份证号, bank cards, 信用代码, phones, e-mail, plates.
+
+The check digits are evidence, not a gate. A number that passes GB 11643 (or Luhn, for a card with a
+card-like prefix) is found anywhere; an ID- or card-shaped number whose check fails is found only
+in an ID/account context (the nearest label before it, or its table column header, see
+tools/pii_context.py) and carries the flag 校验位不符. Every detector works on a text whose
+full-width digits and letters were folded to ASCII one-for-one, so offsets are the original's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tools import checksums
+from tools.pii_context import TextContext
+from tools.pii_finding import CHECK_FAILED, Finding, keep_ends
+
+_B = r"(?<![0-9A-Za-z])(?<!\d\.)"  # left boundary: not inside a longer number / code
+_E = r"(?![0-9A-Za-z])(?!\.\d)"  # right boundary: not followed by more digits or decimals
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", re.ASCII)
+# A long number written whole (18 with X, 15-19 digits) or in groups ("6229 0888 8539 3363 385", "532932 19810313 0505").
+_LONG = re.compile(_B + r"(?:\d{17}[\dXx]|\d{15,19}|\d{4,8}(?:[ -]\d{2,8}){1,4}[Xx]?)" + _E)
+_CREDIT = re.compile(_B + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _E)
+_MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}" + _E)
+_LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[-—－ ])[2-9]\d{6,7}(?:(?:-|转)\d{1,4})?" + _E)
+_PLATE = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
+    r"[A-HJ-NP-Z][·•.\s]?[A-HJ-NP-Z0-9]{5,6}(?![0-9A-Za-z])"
+)
+# First digits of real 省级 administrative division codes (11 北京 … 65 新疆).
+_PROVINCES = frozenset(str(code) for code in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43,
+                                               44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65))
+_BANK_CONTEXT = re.compile(r"卡号|账号|帐号|银行|银行卡|开户|存折|社保卡|一卡通|信用卡|账户")
+FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ＠．－＿\u3000＋",
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz@.-_ +",
+)
+
+
+def emails(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
+    for m in _EMAIL.finditer(norm):
+        value = text[m.start(): m.end()]
+        local, _, domain = value.partition("@")
+        masked = local[0] + "*" * (len(local) - 1) + "@" + domain if len(local) > 1 else "*@" + domain
+        yield Finding("email", value, m.start(), m.end(), masked, private=ctx.label_before(m.start(), 12) != "public")
+
+
+def _id_valid(digits: str) -> bool:
+    if digits[:2] not in _PROVINCES:
+        return False
+    if len(digits) == 15:
+        return digits.isdigit() and checksums.plausible_birth("19" + digits[6:12])
+    return checksums.valid_id18(digits) and checksums.plausible_birth(digits[6:14])
+
+
+def _classify_long(digits: str, label: str | None, before: str) -> tuple[str, tuple[str, ...]] | None:
+    """(type, flags) for a long number given the label before it, or None when it is not personal data."""
+    id_shaped = len(digits) == 15 and digits.isdigit() or len(digits) == 18 and digits[:17].isdigit()
+    card_shaped = 16 <= len(digits) <= 19 and digits.isdigit()
+    if label == "id" and id_shaped:
+        check_ok = len(digits) == 15 or checksums.valid_id18(digits)
+        return "id_card", () if check_ok else (CHECK_FAILED,)
+    if label == "account" and card_shaped:
+        return "bank_card", () if checksums.luhn_valid(digits) else (CHECK_FAILED,)
+    if id_shaped and _id_valid(digits) and not (label == "account" and checksums.luhn_valid(digits)):
+        return "id_card", ()
+    if card_shaped and checksums.luhn_valid(digits) and label != "other" and (
+            digits[0] in "3456" or _BANK_CONTEXT.search(before)):
+        return "bank_card", ()
+    return None
+
+
+def long_numbers(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
+    """身份证号 (18/15) and bank cards (16-19 digits), whole or in groups."""
+    for m in _LONG.finditer(norm):
+        digits = re.sub(r"[ -]", "", m.group()).upper()
+        if not 15 <= len(digits) <= 19:
+            continue
+        kind = _classify_long(digits, ctx.label_before(m.start()), norm[max(0, m.start() - 12): m.start()])
+        if kind is None:
+            continue
+        value = text[m.start(): m.end()]
+        head, tail = (4, 2) if kind[0] == "id_card" else (4, 4)
+        yield Finding(kind[0], value, m.start(), m.end(), keep_ends(value, head, tail), flags=kind[1])
+
+
+def credit_codes(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
+    """统一社会信用代码 (GB 32100): organisation data, reported and never masked."""
+    for m in _CREDIT.finditer(norm):
+        value = m.group().upper()
+        if not checksums.valid_credit_code(value):
+            continue
+        if value.isdigit() and "信用代码" not in norm[max(0, m.start() - 15): m.start()]:
+            continue  # an all-digit code only with its label (otherwise it may be an ID or account)
+        original = text[m.start(): m.end()]
+        yield Finding("credit_code", original, m.start(), m.end(), original, private=False)
+
+
+def mobiles(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
+    for m in _MOBILE.finditer(norm):
+        value = text[m.start(): m.end()]
+        prefix = len(m.group()) - len(m.group().lstrip("+86 -")) if m.group().startswith(("+86", "86")) else 0
+        masked = value[:prefix] + keep_ends(value[prefix:], 3, 4)
+        yield Finding("mobile", value, m.start(), m.end(), masked, private=ctx.label_before(m.start(), 12) != "public")
+
+
+def landlines(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
+    for m in _LANDLINE.finditer(norm):
+        value = text[m.start(): m.end()]
+        split = max(m.group().find(c) for c in "-—－ )）")
+        area, local = value[: split + 1], value[split + 1:]
+        yield Finding("landline", value, m.start(), m.end(), area + keep_ends(local, 0, 4))
+
+
+def plates(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
+    for m in _PLATE.finditer(norm):
+        value = text[m.start(): m.end()]
+        tail = re.sub(r"[·•.\s]", "", value[2:])
+        if not any(ch.isdigit() for ch in tail):
+            continue
+        yield Finding("plate", value, m.start(), m.end(), value[:-len(tail)] + keep_ends(tail, 0, 2))

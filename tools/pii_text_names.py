@@ -1,0 +1,120 @@
+"""Person names in running text, lists and Word-table columns, for tools/pii_names.py.
+
+- before an honorific: 张建华同志在…, 李红梅女士, 主任尹华同志 (never 同志们). The mask covers the
+  whole name: of the 2-, 3- and 4-character readings the longest one whose first character follows
+  a word boundary wins, so 主任尹华同志 is 尹华, not 任尹华, and 张建华同志 is never 华同志;
+- a list of names joined by 、 with a cue (杨春华、李文斌、赵丽等3名同志; 获奖人员名单：…);
+- the cells of a table column headed 姓名/户主/补助对象 …, also when typed with a space (杨 梅).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tools.pii_context import TextContext
+from tools.pii_names import finding, plausible_name, spaced_name
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
+_LIST = re.compile(r"[\u4e00-\u9fff]{2,8}(?:、[\u4e00-\u9fff]{2,8})+")
+_NAME_HEADERS = re.compile(r"^(?:姓名|户主|户主姓名|申请人|补助对象|救助对象|驾驶人|收款人|持卡人|当事人|被处罚人|开户名|户名|受助人|获奖者|学生姓名|家长姓名)$")
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(_CJK.match(ch))
+
+
+def _boundary_before(text: str, start: int, lex: Any) -> bool:
+    """A name may start here: text start, a non-CJK character, a function word or a unit/title ending before it."""
+    if start == 0 or not _is_cjk(text[start - 1]):
+        return True
+    before = text[start - 1]
+    return before in lex.left_words or before in lex.bad_endings
+
+
+def _name_ending_at(text: str, end: int, lex: Any) -> tuple[str, int] | None:
+    """The name that ends right before ``end`` (an honorific or a cue follows), or None."""
+    best = None
+    for length in (2, 3, 4):
+        start = end - length
+        if start < 0 or not plausible_name(text, start, length, lex) or not _boundary_before(text, start, lex):
+            continue
+        if length > 2 and text[start] in lex.left_words:
+            continue  # 请和张三同志: 和 is a word here, not the surname
+        best = (text[start:end], start)
+    return best
+
+
+def honorific_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
+    for honorific in lex.honorifics:
+        for m in re.finditer(re.escape(honorific) + "(?!们)", text):
+            hit = _name_ending_at(text, m.start(), lex)
+            if hit:
+                yield finding(hit[0], hit[1])
+
+
+def _list_token(text: str, start: int, end: int, lex: Any, *, first: bool, last: bool) -> tuple[str, int] | None:
+    """The name inside one 、-separated token: the first may have words before it, the last a cue after it."""
+    token = text[start:end]
+    if last:
+        for cue in lex.list_cues_after:
+            i = token.find(cue, 2)
+            if i > 0:
+                token, end = token[:i], start + i
+                break
+    for length in (3, 2, 4):
+        s = end - length
+        if s < start or (not first and s != start):
+            continue
+        if plausible_name(text, s, length, lex) and (s == start or text[s - 1] in lex.left_words or not first):
+            return text[s:end], s
+        if first and s > start and plausible_name(text, s, length, lex) and _boundary_before(text, s, lex):
+            return text[s:end], s
+    return None
+
+
+def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
+    for m in _LIST.finditer(text):
+        parts = [(p.start() + m.start(), p.end() + m.start()) for p in re.finditer(r"[^、]+", m.group())]
+        names = [_list_token(text, s, e, lex, first=i == 0, last=i == len(parts) - 1) for i, (s, e) in enumerate(parts)]
+        if any(n is None for n in names):
+            continue
+        after = text[m.end(): m.end() + 6]
+        last_name = names[-1]
+        assert last_name is not None
+        tail = text[last_name[1] + len(last_name[0]): m.end()] + after
+        before = text[max(0, m.start() - 12): m.start() + (names[0][1] - m.start() if names[0] else 0)]
+        cue = tail.startswith(lex.list_cues_after) or any(c in before for c in lex.list_cues_before) \
+            or re.match(r"^[\d一二三四五六七八九十]+(?:名|人|位)", tail)
+        if not cue:
+            continue
+        for n in names:
+            if n is not None:
+                yield finding(n[0], n[1])
+
+
+def table_column_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
+    """Cells under a 姓名/户主/… header (tab, | or wide-space separated rows)."""
+    if "\t" not in text and "|" not in text and "  " not in text:
+        return
+    ctx = TextContext(text)
+    for line_no, line_start in enumerate(ctx.starts):
+        line_end = ctx.starts[line_no + 1] - 1 if line_no + 1 < len(ctx.starts) else len(text)
+        for cell in _CELL.finditer(text, line_start, line_end):
+            value = cell.group().strip(" ")
+            if not value or len(value) > 5:
+                continue
+            start = cell.start() + cell.group().index(value[0])
+            cells = ctx.header_cells(start)
+            if not cells:
+                continue
+            column = ctx.column_of(start)
+            if column >= len(cells) or not _NAME_HEADERS.match(cells[column].strip()):
+                continue
+            name = spaced_name(text, start, lex) if " " in value or "\u3000" in value else None
+            if name is None and plausible_name(text, start, len(value), lex):
+                name = value
+            if name:
+                yield finding(name, start)
