@@ -75,7 +75,11 @@ def find_pii(text: str) -> list[Finding]:
     for value, start, end, masked in find_names(text, anchors):
         spans.add(Finding("name", value, start, end, masked))
     _repeat(text, spans)
-    return _settle_landlines(ctx, spans.items)
+    settled = _settle_landlines(ctx, spans.items)
+    private = {f.text for f in settled if f.private}
+    # one value, one decision: published once and personal once means personal (privacy first)
+    return [f if f.private or f.text not in private else Finding(f.type, f.text, f.start, f.end, f.masked, True, f.flags)
+            for f in settled]
 
 
 def _repeat(text: str, spans: _Spans) -> None:

@@ -19,7 +19,7 @@ from tools.pii_finding import CHECK_FAILED, Finding, keep_ends
 _B = r"(?<![0-9A-Za-z])(?<!\d\.)"  # left boundary: not inside a longer number / code
 _E = r"(?![0-9A-Za-z])(?!\.\d)"  # right boundary: not followed by more digits or decimals
 
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", re.ASCII)
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w@])", re.ASCII)
 # A long number written whole (18 with X, 15-19 digits) or in groups ("6229 0888 8539 3363 385", "532932 19810313 0505").
 _LONG = re.compile(_B + r"(?:\d{17}[\dXx]|\d{15,19}|\d{4,8}(?:[ -]\d{2,8}){1,4}[Xx]?)" + _E)
 _CREDIT = re.compile(_B + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _E)
