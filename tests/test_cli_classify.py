@@ -59,7 +59,8 @@ def test_stdin_and_plain_reply(tmp_path: Path) -> None:
     result = _run([], tmp_path, stdin=draft)
     assert result.returncode == 0
     out = result.stdout.decode()
-    assert out.startswith("**建议公开属性：此件不公开**") and "第十四条" in out and "审核、签发" in out
+    assert out.startswith("建议公开属性：此件不公开（") and "第十四条" in out and "审核、签发" in out
+    assert "**" not in out  # plain in the terminal: no Markdown markers
 
 
 def _big_text(tmp_path: Path) -> Path:

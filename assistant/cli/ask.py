@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from assistant.cli.common import emit_json, load_settings
+from assistant.cli.common import emit_json, load_settings, plain
 from assistant.turn import Message, Reply, Turn
 from knowledge.errors import BadInput, GongkaiError
 
@@ -12,13 +12,8 @@ _EXIT_WORDS = {"退出", "exit", "quit", "q", "再见"}
 _MAX_HISTORY = 20
 
 
-def _plain(text: str) -> str:
-    """Terminal text: the markdown bold that WeCom and the web page render would show as ``**``."""
-    return text.replace("**", "")
-
-
 def _print_reply(reply: Reply) -> None:
-    click.echo(_plain(reply.text))
+    click.echo(plain(reply.text))
 
 
 @click.command(help="提问一个问题，回答附出处。例：gongkai ask \"依申请公开多少个工作日内答复？\"")
@@ -64,7 +59,7 @@ def chat() -> None:
         except KeyboardInterrupt:
             click.echo("\n（已中断本次回答）")
             continue
-        click.echo("助手> " + _plain(reply.text) + "\n")
+        click.echo("助手> " + plain(reply.text) + "\n")
         history.extend([Message("user", line), Message("assistant", reply.text)])
         del history[:-_MAX_HISTORY]
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.common import emit_json, load_settings
+from assistant.cli.common import emit_json, load_settings, plain
 from knowledge.errors import BadInput, TooLarge
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def classify(file: str | None, title: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(result)
     else:
-        click.echo(render(result))
+        click.echo(plain(render(result)))
 
 
 COMMANDS: list[click.Command] = [classify]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -20,3 +21,13 @@ def load_settings() -> Settings:
 
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__", re.S)
+_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+
+
+def plain(text: str) -> str:
+    """Terminal text: the Markdown the web page and WeCom render (**bold**, # headings) without its markers."""
+    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    return _HEADING.sub("", text).replace("**", "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from assistant.cli.common import emit_json
+from assistant.cli.common import emit_json, plain
 
 
 @click.command("deadline", help="计算依申请公开的答复截止日、延期后截止日和补正告知截止日。")
@@ -32,7 +32,7 @@ def deadline_command(
     if as_json:
         emit_json(data)
     else:
-        click.echo(render(data).replace("**", ""))
+        click.echo(plain(render(data)))
 
 
 COMMANDS: list[click.Command] = [deadline_command]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from assistant.cli.common import emit_json
+from assistant.cli.common import emit_json, plain
 
 
 @click.command(
@@ -32,7 +32,7 @@ def period_command(kind: str, start: str | None, year: str | None, as_json: bool
     if as_json:
         emit_json(data)
     else:
-        click.echo(render_period(data).replace("**", ""))
+        click.echo(plain(render_period(data)))
 
 
 COMMANDS: list[click.Command] = [period_command]

@@ -81,7 +81,7 @@ function citation(source) {
 }
 
 function renderAnswer(data) {
-  const parts = [el("div", { class: "answer-text" }, data.answer || "")];
+  const parts = [el("div", { class: "answer-text" }, window.renderMarkdown(data.answer || ""))];
   const sources = data.sources || [];
   if (sources.length) {
     parts.push(el("div", { class: "sources" }, el("span", { class: "label" }, "出处（点击展开原文）"),
@@ -141,7 +141,10 @@ async function submit() {
     if (useMode === "classify") {
       renderClassification(text, await post("/api/classify", { text }));
     } else {
-      renderAnswer(await post("/api/ask", { question: text }));
+      const data = await post("/api/ask", { question: text, history: window.ChatHistory.forApi() });
+      renderAnswer(data);
+      window.ChatHistory.add("user", text);
+      window.ChatHistory.add("assistant", data.answer || "", data.sources || []);
     }
   } catch (err) {
     showError(err.message);
@@ -176,5 +179,20 @@ for (const button of document.querySelectorAll(".mode")) {
   button.addEventListener("click", () => setMode(button.dataset.mode));
 }
 
-bubble("assistant", el("p", {}, "您好！可以问我政务公开的规定，例如“依申请公开多少个工作日内答复？”；"
+// The kept conversation (history.js): shown again after a reload, cleared on request.
+function restoreConversation() {
+  for (const message of window.ChatHistory.all()) {
+    if (message.role === "user") bubble("user", el("div", { class: "user-text" }, message.text));
+    else renderAnswer({ answer: message.text, sources: message.sources || [] });
+  }
+}
+
+document.getElementById("clear").addEventListener("click", () => {
+  window.ChatHistory.clear();
+  for (const node of [...log.querySelectorAll(".msg.user, .msg.assistant:not(.welcome)")]) node.remove();
+  input.focus();
+});
+
+bubble("assistant welcome", el("p", {}, "您好！可以问我政务公开的规定，例如“依申请公开多少个工作日内答复？”；"
   + "也可以切换到“公开属性”，粘贴公文草稿。"));
+restoreConversation();
