@@ -124,3 +124,14 @@ def test_every_reason_names_a_basis_and_the_reply_ends_with_the_reminder(draft: 
     data = classify_document(draft).as_dict()
     assert all(r["basis"].strip() for r in data["reasons"])
     assert "审核、签发" in render(data).splitlines()[-1]
+
+
+@pytest.mark.parametrize(("draft", "label", "rule"), [
+    ("关于限期整改消防安全隐患的通知\n洱源县某某酒店：\n经检查，你单位消防通道堵塞，请于7日内整改。\n洱源县消防救援大队\n2021年5月6日\n",
+     ON_REQUEST, "individual_party"),
+    ("关于限期整改消防安全隐患的通知\n各镇乡人民政府，县级各有关部门：\n请督促辖区单位于7日内整改消防隐患。\n", PUBLIC, "broad_notice"),
+    ("关于提请审议洱源县2021年县级预算调整方案的议案\n县人大常委会：\n现将预算调整方案提请审议。\n", NOT_PUBLIC, "motion"),
+])
+def test_addressee_decides_between_one_party_and_everyone(draft: str, label: str, rule: str) -> None:
+    result = classify_document(draft)
+    assert (result.attribute, result.rule) == (label, rule)

@@ -37,6 +37,8 @@ class Rule:
     genres: frozenset[str] = frozenset()  # the rule applies only to these 文种 (empty: any)
     title_patterns: tuple[re.Pattern[str], ...] = ()  # the title must also match one of these
     keep_exceptions: bool = True  # False: no 惩戒公示 exception excuses personal data (处罚决定书)
+    addressee_patterns: tuple[re.Pattern[str], ...] = ()  # the single 主送 must match one of these …
+    unless_addressee: tuple[re.Pattern[str], ...] = ()  # … and none of these
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ def _rule(raw: dict[str, Any]) -> Rule:
                 reason=raw["reason"], basis=raw["basis"], confidence=float(raw["confidence"]),
                 requires_single_addressee=bool(raw.get("requires_single_addressee", False)),
                 genres=frozenset(raw.get("genres") or ()), title_patterns=_compile(raw.get("title_patterns")),
-                keep_exceptions=bool(raw.get("keep_exceptions", True)))
+                keep_exceptions=bool(raw.get("keep_exceptions", True)),
+                addressee_patterns=_compile(raw.get("addressee_patterns")), unless_addressee=_compile(raw.get("unless_addressee")))
 
 
 @cache
@@ -177,6 +180,9 @@ def _matches(rule: Rule, sc: Scopes) -> RuleHit | None:
     if rule.title_patterns and not any(p.search(sc.title) for p in rule.title_patterns):
         return None
     if any(p.search(scope) for p in rule.unless) or rule.requires_single_addressee and not sc.addressee:
+        return None
+    if rule.addressee_patterns and not (any(p.search(sc.addressee) for p in rule.addressee_patterns)
+                                        and not any(p.search(sc.addressee) for p in rule.unless_addressee)):
         return None
     for pattern in rule.patterns:
         m = pattern.search(scope)
