@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assistant import __version__
-from assistant.api import ask, classify, deadline, docs, duties, health, period
+from assistant.api import ask, classify, deadline, docs, duties, health, period, redact
 from assistant.factory import build_engine
 from assistant.quiz import database_recorder
 from assistant.settings import Settings
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     # docs_url/redoc_url off: FastAPI's pages load Swagger UI from a CDN; assistant.api.docs serves local copies
     app = FastAPI(title="政务公开助手 gongkai", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     _install_error_handlers(app)
-    for module in (health, ask, classify, duties, deadline, period, docs, wecom_router, web_router):
+    for module in (health, ask, classify, duties, deadline, period, redact, docs, wecom_router, web_router):
         app.include_router(module.router)
     return app
 

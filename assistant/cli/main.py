@@ -8,7 +8,7 @@ import sys
 import click
 
 from assistant import __version__
-from assistant.cli import ask, classify, deadline, doctor, duties, evals, index, period, quiz, serve
+from assistant.cli import ask, classify, deadline, doctor, duties, evals, index, period, quiz, redact, serve
 from assistant.logs import configure_logging
 from knowledge.errors import GongkaiError
 
@@ -30,7 +30,7 @@ def cli() -> None:
     configure_logging("WARNING")
 
 
-for _module in (ask, classify, deadline, doctor, duties, evals, index, period, quiz, serve):
+for _module in (ask, classify, deadline, doctor, duties, evals, index, period, quiz, redact, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
