@@ -203,3 +203,16 @@ def test_the_same_draft_as_text_loses_what_layout_told() -> None:
 def test_broken_docx_is_bad_input() -> None:
     with pytest.raises(BadInput, match="不是有效的 Word"):
         read_docx(b"PK\x03\x04 not really a zip")
+
+
+@pytest.mark.parametrize(("line", "stated"), [
+    ("（此件公开发布）", "此件公开发布"), ("（此件主动公开）", "此件公开发布"), ("公开方式：主动公开", "此件公开发布"),
+    ("（公开方式：依申请公开）", "此件依申请公开"), ("公开属性：不予公开", "此件不公开"), ("（此件删减后公开）", "此件删减后公开"),
+])
+def test_a_stated_attribute_is_read_wherever_the_drafter_put_it(line: str, stated: str) -> None:
+    # after the 成文日期 (附注) or in the 版记 just above 抄送
+    after_date = TITLE_FIRST + line + "\n"
+    in_record = TITLE_FIRST + line + "\n抄送：县委办公室。\n洱源县人民政府办公室  2021年3月10日印发\n"
+    for text in (after_date, in_record):
+        doc = read_text(text)
+        assert doc.stated_attribute == stated and line not in doc.body

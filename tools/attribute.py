@@ -128,7 +128,9 @@ def _decide(doc: Gongwen, sc: rules.Scopes, text: str, findings: list[Finding]) 
                 and detail.basis.split("［")[0] not in hit.rule.basis:
             reasons.append(detail)
     else:
-        label, confidence, reasons, neighbours = _similarity(sc.title, text, safety)
+        # the vote reads the 主体 only: 版头 and 版记 words (签发人, 抄送 …) say nothing about the content
+        content = "\n".join(p for p in (doc.addressees, doc.body, doc.attachments, doc.annex) if p) or text
+        label, confidence, reasons, neighbours = _similarity(sc.title, content, safety)
         method = "similarity"
     return Classification(label, confidence, reasons, findings, "", method, hit.rule.id if hit else "", sc.title,
                           neighbours, sc.genre, doc.stated_attribute), safety

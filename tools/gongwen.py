@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 _SEP = re.compile(r"^[\s─—━\-_=＝~～·•*＊]{3,}$")
-_COPY_NO = re.compile(r"^(?:份号[:：]?\s*)?(\d{6})$")
+_COPY_NO = re.compile(r"^(?:份号[:：]?\s*|No\.?\s*)?(\d{5,6})$")
 _SECRECY = re.compile(r"(?:密级[:：]\s*)?((?:绝密|机密|秘密)(?:\s*★\s*[^\s特加平]{0,8})?|★\s*(?:绝密|机密|秘密))")
 _URGENCY = re.compile(r"(?:紧急程度[:：]\s*)?(特急|加急|特提|平急)")
 _MARKING = re.compile(r"内部(?:资料|文件|刊物|材料|参阅|明电)|注意(?:保管|保存|保密)|(?:不得|严禁|请勿)(?:外传|翻印|对外\S{0,4})"
@@ -29,7 +29,12 @@ _EDITION = re.compile(rf"^[^\s：:，,。]{{2,30}}(?:(?:编|编印|主办|印发
 _DISTRIBUTION = re.compile(r"^(?:抄\s*送|报\s*送|分\s*送|报|送|发)[:：]")
 _ATTACH = re.compile(r"^附\s*件\s*\d*\s*[:：]")
 _ANNEX = re.compile(r"^附\s*件\s*\d*$|^附[:：]?$")
-_ATTRIBUTE = re.compile(r"此件(?:公开发布|删减后公开|依申请公开|不予?公开|主动公开)")
+_ATTRIBUTE = re.compile(r"此件(?:公开发布|删减后公开|依申请公开|不予?公开|主动公开)"
+                        r"|(?:公开方式|公开属性|信息公开属性|公开选项)\s*[:：]\s*(?:主动公开|依申请公开|删减后公开|不予?公开|公开发布)")
+# a line that only states the 公开属性 (GB/T 9704 puts it in the 附注; drafters also put it in the 版记)
+_ATTRIBUTE_LINE = re.compile(rf"^[（(]?(?:{_ATTRIBUTE.pattern})[）)]?$")
+_STATED = {"主动公开": "此件公开发布", "公开发布": "此件公开发布", "依申请公开": "此件依申请公开", "删减后公开": "此件删减后公开",
+           "不公开": "此件不公开", "不予公开": "此件不公开"}
 _GENRE_END = re.compile(r"(?:通知|通报|请示|报告|批复|函|纪要|决定|决定书|公告|通告|意见|方案|办法|规定|细则|规划|计划|要点|"
                         r"简报|总结|预案|公示|公报|答复书|告知书|通知书|命令|议案|意见稿|草案|汇报|说明|清单|目录|指南)"
                         r"(?:[（(][^）)]{1,16}[）)])?$")
@@ -73,8 +78,8 @@ class Gongwen:
         for note in (*self.notes, *self.markings):
             m = _ATTRIBUTE.search(note)
             if m:
-                word = m.group()
-                return {"此件主动公开": "此件公开发布", "此件不予公开": "此件不公开"}.get(word, word)
+                word = re.split(r"[:：]|此件", m.group())[-1].strip()
+                return _STATED.get(word, "")
         return ""
 
     @property
@@ -204,6 +209,8 @@ def _peel_close(lines: list[str]) -> tuple[dict[str, str], list[str], int]:
 def read_lines(lines: list[Line]) -> Gongwen:
     """Split hinted lines (see ``Line``) into the GB/T 9704 elements."""
     lines = [Line(_clean(x.text), x.hint) for x in lines if _clean(x.text)]
+    stated = [x.text for x in lines if _ATTRIBUTE_LINE.match(x.text.replace(" ", ""))]
+    lines = [x for x in lines if not _ATTRIBUTE_LINE.match(x.text.replace(" ", ""))]
     roles: list[tuple[str, str]] = []
     head: dict[str, list[str]] = {}
     i = 0
@@ -245,6 +252,7 @@ def read_lines(lines: list[Line]) -> Gongwen:
     attach_at = next((k for k, t in enumerate(body_lines) if _ATTACH.match(t)), len(body_lines))
     attachments = "\n".join(body_lines[attach_at:])
     body = "\n".join(body_lines[:attach_at])
+    notes += [t for t in stated if t not in notes]
     for role, value in (("body", body), ("attachments", attachments), *tail.items(), *(("notes", n) for n in notes),
                         ("annex", annex)):
         if value:
