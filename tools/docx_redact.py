@@ -123,19 +123,23 @@ def read_docx(name: str, data: bytes, *, max_bytes: int) -> DocxText:
     return DocxText("".join(text), origin, document)
 
 
-def redact_docx(doc: DocxText, findings: list[Finding], *, keep: Iterable[int] = ()) -> bytes:
-    """The .docx with every private finding masked in place, except the findings numbered in ``keep``.
+def chosen(findings: list[Finding], keep: Iterable[int] = (), mask: Iterable[int] = ()) -> list[Finding]:
+    """The findings to mask: the private ones not numbered in ``keep``, plus any numbered in ``mask``."""
+    kept, forced = set(keep), set(mask)
+    return [f for i, f in enumerate(findings) if f.private and i not in kept or i in forced]
+
+
+def redact_docx(doc: DocxText, findings: list[Finding], *, keep: Iterable[int] = (), mask: Iterable[int] = ()) -> bytes:
+    """The .docx with every private finding masked in place, as the reviewer chose.
 
     Args:
         doc: what ``read_docx`` returned (it is changed in place).
         findings: ``doc.findings()``, in order; a finding's number is its index in this list.
-        keep: numbers of findings the reviewer chose to leave unmasked.
+        keep: numbers of private findings the reviewer chose to leave unmasked.
+        mask: numbers of unmasked findings (an office phone …) the reviewer chose to mask after all.
     """
-    kept = set(keep)
     edits: dict[Any, dict[int, str]] = {}
-    for number, f in enumerate(findings):
-        if not f.private or number in kept:
-            continue
+    for f in chosen(findings, keep, mask):
         for offset, ch in enumerate(f.masked):
             where = doc.origin[f.start + offset]
             if where is not None and ch != doc.text[f.start + offset]:

@@ -1,6 +1,7 @@
 """``POST /api/redact``: a multipart .docx upload → the redacted .docx (or, with ``format=json``, its findings).
 
 Fields: ``file`` (the .docx), ``keep`` (optional: finding ids to leave unmasked, "3,7" or "[3, 7]"),
+``mask`` (optional: ids of findings reported but not masked by default, e.g. an office phone, to mask),
 ``format`` (``docx``, the default, or ``json``). Finding ids are positions in the list that
 ``format=json`` returns for the same file, so the web page can list, toggle and then download.
 """
@@ -17,21 +18,28 @@ from starlette.datastructures import UploadFile
 
 from assistant.api.deps import SettingsDep
 from knowledge.errors import BadInput, TooLarge
-from tools.docx_redact import read_docx, redact_docx
-from tools.pii import redact as redact_text
+from tools.docx_redact import chosen, read_docx, redact_docx
+from tools.pii import Finding
 
 router = APIRouter()
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _keep(raw: object) -> list[int]:
+def _apply(text: str, findings: list[Finding]) -> str:
+    chars = list(text)
+    for f in findings:
+        chars[f.start: f.end] = list(f.masked)
+    return "".join(chars)
+
+
+def _ids(raw: object) -> list[int]:
     if raw is None or raw == "":
         return []
     try:
         value = json.loads(raw) if isinstance(raw, str) and raw.strip().startswith("[") else str(raw).split(",")
         return [int(v) for v in value if str(v).strip()]
     except (ValueError, TypeError) as exc:
-        raise BadInput("keep 应为不遮盖的发现编号，如 3,7 或 [3, 7]。") from exc
+        raise BadInput("keep/mask 应为发现编号，如 3,7 或 [3, 7]。") from exc
 
 
 @router.post(
@@ -59,12 +67,11 @@ async def redact(request: Request, settings: SettingsDep) -> Response | dict[str
         raise TooLarge(f"文件超过{settings.max_file_bytes // (1024 * 1024)}MB，请拆分后再试。")
     doc = read_docx(name, data, max_bytes=settings.max_file_bytes)
     findings = doc.findings()
-    keep = _keep(form.get("keep"))
+    keep, mask = _ids(form.get("keep")), _ids(form.get("mask"))
     if form.get("format") == "json":
-        kept = set(keep)
         return {"findings": [{"id": i} | f.as_dict() for i, f in enumerate(findings)], "text": doc.text,
-                "redacted": redact_text(doc.text, [f for i, f in enumerate(findings) if i not in kept])}
-    body = redact_docx(doc, findings, keep=keep)
+                "redacted": _apply(doc.text, chosen(findings, keep, mask))}
+    body = redact_docx(doc, findings, keep=keep, mask=mask)
     stem = name[: -len(".docx")]
     disposition = f"attachment; filename=\"redacted.docx\"; filename*=UTF-8''{quote(stem + '-删减.docx')}"
     return Response(body, media_type=DOCX_TYPE, headers={"Content-Disposition": disposition})

@@ -12,7 +12,8 @@ from knowledge.errors import NotFound
 STATIC_DIR = Path(__file__).parent / "static"
 # An allow-list, not a directory mount: nothing but these files is ever served from disk.
 _ASSETS = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8",
-           "markdown.js": "text/javascript; charset=utf-8", "history.js": "text/javascript; charset=utf-8"}
+           "markdown.js": "text/javascript; charset=utf-8", "history.js": "text/javascript; charset=utf-8",
+           "redact.js": "text/javascript; charset=utf-8"}
 _HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
 
 router = APIRouter(include_in_schema=False)
