@@ -92,8 +92,11 @@ def credit_codes(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
         value = m.group().upper()
         if not checksums.valid_credit_code(value):
             continue
-        if value.isdigit() and "信用代码" not in norm[max(0, m.start() - 15): m.start()]:
+        labelled = "信用代码" in norm[max(0, m.start() - 15): m.start()]
+        if value.isdigit() and not labelled:
             continue  # an all-digit code only with its label (otherwise it may be an ID or account)
+        if value[:17].isdigit() and not labelled and (ctx.label_before(m.start()) == "id" or _id_valid(value)):
+            continue  # "…281X" after 身份证号 (or a valid ID anywhere) is a person's ID, whatever GB 32100 says
         original = text[m.start(): m.end()]
         yield Finding("credit_code", original, m.start(), m.end(), original, private=False)
 
