@@ -154,7 +154,7 @@ def is_refusal(reply: dict[str, Any]) -> bool:
     or the NOT_FOUND text itself."""
     text = str(reply.get("answer", ""))
     data = reply.get("data") if isinstance(reply.get("data"), dict) else {}
-    if data and data.get("verdict") == "refuse":
+    if data and "refuse" in (data.get("decision"), data.get("verdict")):
         return True
     return NOT_FOUND[:20] in text or (not reply.get("sources") and reply.get("tool") is None)
 

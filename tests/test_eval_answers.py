@@ -45,6 +45,10 @@ def test_a_finer_section_is_a_citation_hit_and_an_unrelated_clause_is_padding() 
     assert not wrong.detail["citation_hit"] and wrong.detail["padded"]
     refused = answers.grade_answer(QA, _reply(NOT_FOUND))
     assert refused.detail["refused"] and not refused.detail["padded"] and not refused.detail["citation_hit"]
+    told = _reply("这个问题请咨询县人民政府办公室。", ("政府信息公开条例", "第三十三条"))
+    assert not answers.grade_answer(QA, told).detail["refused"]
+    told["data"] = {"decision": "refuse"}
+    assert answers.grade_answer(QA, told).detail["refused"]  # the engine's decision, whatever the wording
 
 
 def test_a_source_without_section_accepts_any_part_of_that_document() -> None:
