@@ -35,6 +35,7 @@ class Rule:
     confidence: float
     requires_single_addressee: bool = False
     genres: frozenset[str] = frozenset()  # the rule applies only to these 文种 (empty: any)
+    not_genres: frozenset[str] = frozenset()  # … and never to these
     title_patterns: tuple[re.Pattern[str], ...] = ()  # the title must also match one of these
     keep_exceptions: bool = True  # False: no 惩戒公示 exception excuses personal data (处罚决定书)
     addressee_patterns: tuple[re.Pattern[str], ...] = ()  # the single 主送 must match one of these …
@@ -83,7 +84,7 @@ def _rule(raw: dict[str, Any]) -> Rule:
                 patterns=_compile(raw["patterns"]), unless=_compile(raw.get("unless")),
                 reason=raw["reason"], basis=raw["basis"], confidence=float(raw["confidence"]),
                 requires_single_addressee=bool(raw.get("requires_single_addressee", False)),
-                genres=frozenset(raw.get("genres") or ()), title_patterns=_compile(raw.get("title_patterns")),
+                genres=frozenset(raw.get("genres") or ()), not_genres=frozenset(raw.get("not_genres") or ()), title_patterns=_compile(raw.get("title_patterns")),
                 keep_exceptions=bool(raw.get("keep_exceptions", True)),
                 addressee_patterns=_compile(raw.get("addressee_patterns")), unless_addressee=_compile(raw.get("unless_addressee")))
 
@@ -159,9 +160,11 @@ class Scopes:
     body: str
     genre: str
     addressee: str
+    addressees: str  # the 主送 line, or the head when the reader found none
 
     def get(self, where: str) -> str:
-        return {"title": self.title, "head": self.head, "markings": self.markings}.get(where, self.body)
+        return {"title": self.title, "head": self.head, "markings": self.markings,
+                "addressees": self.addressees}.get(where, self.body)
 
 
 def scopes(doc: Gongwen, text: str) -> Scopes:
@@ -170,12 +173,12 @@ def scopes(doc: Gongwen, text: str) -> Scopes:
     body_start = (doc.body or text)[:HEAD_CHARS]
     head = "\n".join(p for p in (doc.head, title, doc.addressees, body_start, *doc.notes) if p)
     return Scopes(title, head, "\n".join(p for p in (doc.head, *doc.notes) if p), title + "\n" + text,
-                  genre(doc), single_addressee(doc, text))
+                  genre(doc), single_addressee(doc, text), doc.addressees or head)
 
 
 def _matches(rule: Rule, sc: Scopes) -> RuleHit | None:
     scope = sc.get(rule.where)
-    if rule.genres and sc.genre not in rule.genres:
+    if rule.genres and sc.genre not in rule.genres or sc.genre in rule.not_genres:
         return None
     if rule.title_patterns and not any(p.search(sc.title) for p in rule.title_patterns):
         return None
