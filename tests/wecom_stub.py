@@ -1,4 +1,5 @@
-"""A loopback stand-in for WeCom's API (``gettoken``, ``message/send``, ``media/get``) and a sender of
+"""A loopback stand-in for WeCom's API (``gettoken``, ``message/send`` text/markdown/file, ``media/get``,
+``media/upload``) and a sender of
 callbacks encrypted exactly as WeCom does it. Used by the WeCom tests and benchmarks/wecom_load.py.
 """
 
@@ -11,6 +12,8 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -29,6 +32,7 @@ class StubState:
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (epoch seconds)
     sent: list[dict[str, Any]] = field(default_factory=list)
     media: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    uploads: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)  # media_id -> (filename, type, bytes)
     faults: list[str] = field(default_factory=list)  # one fault per next message/send call
     token_fetches: int = 0
     send_calls: int = 0
@@ -122,8 +126,19 @@ class WeComStub:
             return error
         msgtype = body.get("msgtype", "")
         content = str((body.get(msgtype) or {}).get("content", ""))
-        if not body.get("touser") or body.get("agentid") != AGENT_ID or msgtype not in ("text", "markdown"):
+        if not body.get("touser") or body.get("agentid") != AGENT_ID or msgtype not in ("text", "markdown", "file"):
             return {"errcode": 40008, "errmsg": "invalid message"}
+        if msgtype == "file":
+            media_id = str((body.get("file") or {}).get("media_id", ""))
+            with self.lock:
+                upload = self.state.uploads.get(media_id)
+            if upload is None:
+                return {"errcode": 40007, "errmsg": "invalid media_id"}
+            with self.lock:
+                self.state.sent.append({"touser": body["touser"], "msgtype": "file", "content": "", "bytes": 0,
+                                        "media_id": media_id, "filename": upload[0], "data": upload[2],
+                                        "at": time.time()})
+            return {"errcode": 0, "errmsg": "ok", "invaliduser": ""}
         key = (str(body["touser"]), content)
         with self.lock:
             if body.get("enable_duplicate_check") and self.state.recent.get(key, 0) > time.time() - 1800:
@@ -133,6 +148,26 @@ class WeComStub:
             self.state.sent.append({"touser": body["touser"], "msgtype": msgtype, "content": content,
                                     "bytes": len(content.encode("utf-8")), "at": time.time()})
         return {"errcode": 0, "errmsg": "ok", "invaliduser": ""}
+
+
+    def upload(self, query: dict[str, str], content_type: str, raw: bytes) -> dict[str, Any]:
+        """``media/upload?type=file``: multipart form data with one part named ``media`` (filename required)."""
+        error = self.check_token(query.get("access_token", ""))
+        if error:
+            return error
+        if query.get("type") != "file":
+            return {"errcode": 40004, "errmsg": "invalid media type"}
+        message = BytesParser(policy=default).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+        parts = [p for p in message.iter_parts() if p.get_param("name", header="content-disposition") == "media"]
+        if len(parts) != 1 or not parts[0].get_filename():
+            return {"errcode": 41005, "errmsg": "media data missing"}
+        data = parts[0].get_payload(decode=True) or b""
+        if len(data) < 5 or len(data) > 20 * 1024 * 1024:
+            return {"errcode": 40006, "errmsg": "invalid media size"}
+        with self.lock:
+            media_id = f"upload-{next(self._counter)}"
+            self.state.uploads[media_id] = (str(parts[0].get_filename()), parts[0].get_content_type(), data)
+        return {"errcode": 0, "errmsg": "", "type": "file", "media_id": media_id, "created_at": str(int(time.time()))}
 
 
 def _handler(stub: WeComStub) -> type[BaseHTTPRequestHandler]:
@@ -184,6 +219,8 @@ def _handler(stub: WeComStub) -> type[BaseHTTPRequestHandler]:
             path, query = self._query()
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
+            if path == "/cgi-bin/media/upload":
+                return self._json(stub.upload(query, self.headers.get("Content-Type", ""), raw))
             if path != "/cgi-bin/message/send":
                 return self._json({"errcode": 404, "errmsg": "not found"}, status=404)
             result = stub.send(query.get("access_token", ""), json.loads(raw.decode("utf-8")))

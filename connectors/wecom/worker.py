@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Protocol
 
@@ -21,6 +21,7 @@ from assistant.storage.records import mask, record_feedback
 from assistant.turn import Attachment, Message, Reply, Turn
 from connectors.wecom.claimloop import ClaimLoop
 from connectors.wecom.formatting import format_reply, to_payloads
+from connectors.wecom.redacted_file import DOCX_TYPE, redacted_copy
 from connectors.wecom.texts import text, unsupported, welcome
 from knowledge.errors import GongkaiError
 
@@ -43,17 +44,20 @@ class Answer:
     markdown: bool = True
     feedback: tuple[str, str] | None = None  # (kind, text)
     history: bool = True
+    extra: list[dict[str, str]] = field(default_factory=list)  # payloads after the text (a redacted .docx)
 
 
 class TurnWorker(ClaimLoop[q.Job]):
     def __init__(
         self, *, db: Database, engine: Responder, download: Callable[[str, int], bytes],
         on_reply: Callable[[], None], max_file_bytes: int = MAX_FILE_BYTES,
+        upload: Callable[[str, bytes, str], str] | None = None,
         concurrency: int = 4, poll_seconds: float = 1.0, give_way: Callable[[], None] = lambda: None,
     ) -> None:
         self.give_way = give_way
         self.db, self.engine, self.download, self.on_reply = db, engine, download, on_reply
         self.max_file_bytes = max_file_bytes
+        self.upload = upload  # media/upload: (filename, bytes, content type) -> media_id
         self.concurrency = concurrency
         super().__init__(threads=concurrency, thread_name="wecom-turn", poll_seconds=poll_seconds)
 
@@ -99,8 +103,8 @@ class TurnWorker(ClaimLoop[q.Job]):
             if not q.finish_job(s, job_id=job.id):
                 log.info("turn %s already answered elsewhere", job.id)
                 return
-            q.enqueue_replies(s, to_user=job.user_id, payloads=to_payloads(answer.text, markdown=answer.markdown),
-                              source_key=job.key)
+            payloads = to_payloads(answer.text, markdown=answer.markdown) + answer.extra
+            q.enqueue_replies(s, to_user=job.user_id, payloads=payloads, source_key=job.key)
             if answer.feedback:
                 record_feedback(s, user_id=job.user_id, kind=answer.feedback[0], text=answer.feedback[1])
             if answer.history and answer.user_text:
@@ -134,7 +138,21 @@ class TurnWorker(ClaimLoop[q.Job]):
             return Answer(text=exc.user_message, user_text=user_text, markdown=False)
         turn = Turn(text="", user_id=job.user_id, conversation_id=conversation_id,
                     history=self._history(conversation_id), attachment=Attachment(filename=filename, data=data))
-        return self._ask(turn, user_text=user_text)
+        answer = self._ask(turn, user_text=user_text)
+        answer.extra = self._redacted_file(filename, data)
+        return answer
+
+    def _redacted_file(self, filename: str, data: bytes) -> list[dict[str, str]]:
+        """A file message carrying the redacted .docx (uploaded first), or a short note when the upload failed."""
+        copy = redacted_copy(filename, data, max_bytes=self.max_file_bytes) if self.upload else None
+        if copy is None or self.upload is None:
+            return []
+        try:
+            media_id = self.upload(copy[0], copy[1], DOCX_TYPE)
+        except GongkaiError as exc:
+            log.warning("redacted copy not uploaded: %s", exc.detail or type(exc).__name__)
+            return to_payloads(exc.user_message, markdown=False)
+        return [{"msgtype": "file", "media_id": media_id}]
 
     def _ask(self, turn: Turn, *, user_text: str) -> Answer:
         try:
