@@ -216,3 +216,11 @@ def test_a_stated_attribute_is_read_wherever_the_drafter_put_it(line: str, state
     for text in (after_date, in_record):
         doc = read_text(text)
         assert doc.stated_attribute == stated and line not in doc.body
+
+
+def test_a_marking_at_the_foot_is_still_a_marking() -> None:
+    text = ("洱源县人民政府办公室\n政务信息\n第5期\n全县春耕生产进展顺利\n　　截至4月底全县完成春播面积18万亩。\n"
+            "洱源县人民政府办公室  2021年5月6日印发\n（内部资料，注意保管）\n")
+    doc = read_text(text)
+    assert doc.markings == ("（内部资料，注意保管）",) and "内部资料" not in doc.body
+    assert doc.printer.startswith("洱源县人民政府办公室  2021年5月6日印发")

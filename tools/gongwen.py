@@ -156,7 +156,7 @@ def _peel_record(lines: list[str]) -> tuple[dict[str, str], int]:
     end = len(lines)
     for k in range(len(lines) - 1, max(-1, len(lines) - 6), -1):
         if _PRINTED.match(lines[k]):
-            out["printer"], end = lines[k], k
+            out["printer"], end = "\n".join(lines[k:]), k  # with a "（共印50份）" line after it
             break
     starts = [k for k in range(max(0, end - 6), end) if _DISTRIBUTION.match(lines[k])]
     cc = starts[0] if starts and all(len(t) <= 80 for t in lines[starts[0]:end]) else end
@@ -210,7 +210,9 @@ def read_lines(lines: list[Line]) -> Gongwen:
     """Split hinted lines (see ``Line``) into the GB/T 9704 elements."""
     lines = [Line(_clean(x.text), x.hint) for x in lines if _clean(x.text)]
     stated = [x.text for x in lines if _ATTRIBUTE_LINE.match(x.text.replace(" ", ""))]
-    lines = [x for x in lines if not _ATTRIBUTE_LINE.match(x.text.replace(" ", ""))]
+    marked = [x.text for x in lines[3:] if _marking_line(x.text)]  # "内部资料 注意保管" below the title too
+    lines = [x for k, x in enumerate(lines) if not _ATTRIBUTE_LINE.match(x.text.replace(" ", ""))
+             and not (k >= 3 and _marking_line(x.text))]
     roles: list[tuple[str, str]] = []
     head: dict[str, list[str]] = {}
     i = 0
@@ -262,7 +264,7 @@ def read_lines(lines: list[Line]) -> Gongwen:
         issuer_mark="\n".join(head.get("issuer_mark", [])), doc_number=_first(head, "doc_number"),
         signer=_first(head, "signer"), title=title, addressees=addressees, body=body, attachments=attachments,
         signature=tail.get("signature", ""), date=tail.get("date", "") or _first(head, "date"), notes=tuple(notes), cc=tail.get("cc", ""),
-        printer=tail.get("printer", ""), markings=tuple(head.get("marking", [])), annex=annex, roles=tuple(roles),
+        printer=tail.get("printer", ""), markings=tuple(head.get("marking", []) + marked), annex=annex, roles=tuple(roles),
     )
 
 
@@ -270,6 +272,11 @@ def _is_subtitle(text: str) -> bool:
     """A 题注 right under the title: "（征求意见稿）", "（2021年3月5日县人民政府第9次常务会议通过）"."""
     return text.startswith(("（", "(")) and text.endswith(("）", ")")) and len(text) <= 40 \
         and not _ATTRIBUTE.search(text)
+
+
+def _marking_line(text: str) -> bool:
+    """A line that holds nothing but 标注 such as "（内部资料，注意保管）"."""
+    return bool(_MARKING.search(text)) and len(_MARKING.sub("", text).strip(" ★：:，,。、（）()|")) == 0
 
 
 def _first(head: dict[str, list[str]], key: str) -> str:
