@@ -42,7 +42,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
             if run_worker:
                 await app.state.wecom.start()
         else:
-            log.warning("WeCom not configured (missing %s): /wecom/callback answers 503", ", ".join(settings.wecom.missing()))
+            log.warning("未配置企业微信（缺少 %s）：/wecom/callback 返回 503，本地网页和 HTTP 接口照常可用。",
+                        "、".join(settings.wecom.missing()))
         gc.freeze()  # start-up objects leave the collector's full scans (~90 ms each): no such pauses on the ack path
         try:
             yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -24,8 +25,9 @@ class LazyRetriever:
     """Opens the index on the first search (commands that never search start fast) and reopens it when
     the chunk store changed underneath (``gongkai ingest`` while the server runs)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, on_first_build: Callable[[int], None] | None = None) -> None:
         self.settings = settings
+        self.on_first_build = on_first_build
         self._retriever: HybridRetriever | None = None
         self._lock = threading.Lock()
 
@@ -44,6 +46,7 @@ class LazyRetriever:
                     embedding_model=self.settings.embedding_model,
                     chroma_url=self.settings.chroma_url,
                     mode=self.settings.retrieval_mode,
+                    on_first_build=self.on_first_build,
                 )
                 self._retriever = open_retriever(options)
             return self._retriever
@@ -56,9 +59,9 @@ def build_tool_context() -> ToolContext:
     return ToolContext(plan=load_plan(), units=load_units(), today=date.today)
 
 
-def build_retriever(settings: Settings) -> LazyRetriever:
+def build_retriever(settings: Settings, on_first_build: Callable[[int], None] | None = None) -> LazyRetriever:
     """The hybrid retriever over the chunk store under ``settings.data_dir`` (opened on first use)."""
-    return LazyRetriever(settings)
+    return LazyRetriever(settings, on_first_build)
 
 
 def build_quiz() -> QuizMaster:
@@ -68,10 +71,11 @@ def build_quiz() -> QuizMaster:
     return QuizMaster(grader=grade_facts)
 
 
-def build_engine(settings: Settings) -> Engine:
+def build_engine(settings: Settings, *, on_first_build: Callable[[int], None] | None = None) -> Engine:
+    """The engine; ``on_first_build`` hears the estimated seconds before the index is first built."""
     toolbox = Toolbox(build_tool_context())
     return Engine(
-        retriever=build_retriever(settings),
+        retriever=build_retriever(settings, on_first_build),
         toolbox=toolbox,
         top_k=settings.top_k,
         max_chars=settings.max_text_chars,

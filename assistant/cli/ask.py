@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from assistant.cli.common import emit_json, load_settings, plain
+from assistant.cli.common import emit_json, first_build_notice, load_settings, plain
 from assistant.turn import Message, Reply, Turn
 from knowledge.errors import BadInput, GongkaiError
 
@@ -25,7 +25,7 @@ def ask(question: tuple[str, ...], as_json: bool) -> None:
     text = " ".join(question).strip()
     if not text:
         raise BadInput("问题为空，请输入要问的内容，例如：gongkai ask \"依申请公开多少个工作日内答复？\"")
-    engine = build_engine(load_settings())
+    engine = build_engine(load_settings(), on_first_build=first_build_notice)
     reply = engine.respond(Turn(text=text, user_id="cli"))
     if as_json:
         emit_json(reply.as_dict())
@@ -37,7 +37,7 @@ def ask(question: tuple[str, ...], as_json: bool) -> None:
 def chat() -> None:
     from assistant.factory import build_engine
 
-    engine = build_engine(load_settings())
+    engine = build_engine(load_settings(), on_first_build=first_build_notice)
     history: list[Message] = []
     click.echo("政务公开助手：请输入问题（输入“退出”结束）。")
     while True:

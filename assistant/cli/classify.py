@@ -37,7 +37,7 @@ def _read(file: str | None, *, max_bytes: int, max_chars: int) -> tuple[str, Gon
 
 
 @click.command(help="建议公文的公开属性（公开发布/删减后公开/依申请公开/不公开），列出理由、个人信息和删减后文本。"
-               "FILE 可为 .txt/.md/.docx；不给 FILE 时从标准输入读取。")
+               "文件可为 .txt/.md/.docx；不给文件时从标准输入读取。")
 @click.argument("file", required=False)
 @click.option("--title", default=None, help="公文标题（不给时从正文第一行推断）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（attribute、confidence、reasons、findings、redacted）")

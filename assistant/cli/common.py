@@ -31,3 +31,8 @@ def plain(text: str) -> str:
     """Terminal text: the Markdown the web page and WeCom render (**bold**, # headings) without its markers."""
     text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
     return _HEADING.sub("", text).replace("**", "")
+
+
+def first_build_notice(seconds: int) -> None:
+    """What a first ``gongkai ask`` in an empty data directory shows while the index is built."""
+    click.echo(f"首次使用，正在建立索引（约 {seconds} 秒）…", err=True)

@@ -80,7 +80,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
             click.echo(f"  {name}：{fmt(key, value)}")
 
 
-@click.command("eval", help="运行评测题库（默认 eval/sets/dev/ 和 eval/sets/test/ 下全部），分开发集、测试集输出各项指标。SETS 可为题库名或文件路径。")
+@click.command("eval", help="运行评测题库（默认 eval/sets/dev/ 和 eval/sets/test/ 下全部），分开发集、测试集输出各项指标。题库可为题库名或文件路径。")
 @click.argument("sets", nargs=-1)
 @click.option("--split", type=click.Choice(SPLIT_CHOICES), default="all", show_default=True,
               help="只运行开发集（dev）或测试集（test）；all 两者都运行，分开报告")

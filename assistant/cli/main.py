@@ -8,20 +8,11 @@ import sys
 import click
 
 from assistant import __version__
-from assistant.cli import ask, classify, deadline, doctor, duties, evals, index, period, quiz, redact, serve
+from assistant.cli import ask, chinese, classify, deadline, doctor, duties, evals, index, period, quiz, redact, serve
 from assistant.logs import configure_logging
 from knowledge.errors import GongkaiError
 
 log = logging.getLogger("gongkai")
-
-_CLICK_MESSAGES = {
-    "No such option": "没有这个选项",
-    "Missing argument": "缺少参数",
-    "Missing option": "缺少选项",
-    "No such command": "没有这个命令",
-    "Invalid value": "参数值无效",
-    "Got unexpected extra argument": "多余的参数",
-}
 
 
 @click.group(help="政务公开助手：问答、公开属性建议、职责清单、法定期限计算。")
@@ -44,17 +35,15 @@ def _chinese_help(command: click.Command) -> None:
 
 
 def _usage_message(exc: click.ClickException) -> str:
-    text = exc.format_message()
-    for english, chinese in _CLICK_MESSAGES.items():
-        if text.startswith(english):
-            return f"参数错误：{chinese}（{text}）。用 gongkai --help 查看用法。"
-    return f"参数错误：{text}。用 gongkai --help 查看用法。"
+    """One line: what is wrong (click's words, in Chinese since chinese.install) and where to look."""
+    text = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "gongkai"
+    return f"参数错误：{text.rstrip('。.')}。用 {where} --help 查看用法。"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input, 1 internal error)."""
-    if not any(p.name == "help" for p in cli.params):
-        _chinese_help(cli)
     try:
         cli.main(args=argv, prog_name="gongkai", standalone_mode=False)
     except GongkaiError as exc:
@@ -75,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("内部错误，请联系管理员查看日志。", err=True)
         return 1
     return 0
+
+
+chinese.install()  # click's own words in Chinese before any help or error is printed
+chinese.localise(cli)
+_chinese_help(cli)
 
 
 if __name__ == "__main__":

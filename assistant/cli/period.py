@@ -10,12 +10,12 @@ from assistant.cli.common import emit_json, plain
 @click.command(
     "period",
     help=(
-        "计算其他法定期限。KIND：disclosure（主动公开，20个工作日）、consultation（第三方/其他机关答复征求意见，"
+        "计算其他法定期限。类型：disclosure（主动公开，20个工作日）、consultation（第三方/其他机关答复征求意见，"
         "15个工作日）、fee（缴费，20个工作日）、review（申请复议，60日）、lawsuit（复议后起诉，15日）、"
         "direct_lawsuit（直接起诉，6个月）、annual_report（年报，用 --year）。"
     ),
 )
-@click.argument("kind", metavar="KIND")
+@click.argument("kind")
 @click.option("--from", "start", default=None, help="起算日，YYYY-MM-DD（信息形成日、收到征求意见书/收费通知/决定书之日等）。")
 @click.option("--year", default=None, help="annual_report 的报告年度，例如 2026。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
