@@ -38,7 +38,7 @@ def _summary(findings: list[dict[str, object]]) -> str:
         (f"；{kept}处单位信息（信用代码、办公电话等）保留" if kept else "")
 
 
-@click.command(help="删去文件中的个人信息。FILE 为 .docx 时输出保留原格式的 .docx（-o 指定，默认「原名-删减.docx」）；"
+@click.command(help="删去文件中的个人信息。文件为 .docx 时输出保留原格式的 .docx（-o 指定，默认「原名-删减.docx」）；"
                ".txt/.md 输出删减后文本。")
 @click.argument("file")
 @click.option("-o", "--output", default=None, help="输出文件路径")
