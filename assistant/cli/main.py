@@ -8,7 +8,20 @@ import sys
 import click
 
 from assistant import __version__
-from assistant.cli import ask, chinese, classify, deadline, doctor, duties, evals, index, period, quiz, redact, serve
+from assistant.cli import (
+    ask,
+    chinese,
+    classify,
+    deadline,
+    doctor,
+    duties,
+    evals,
+    index,
+    period,
+    quiz,
+    redact,
+    serve,
+)
 from assistant.logs import configure_logging
 from knowledge.errors import GongkaiError
 
