@@ -224,3 +224,19 @@ def test_a_marking_at_the_foot_is_still_a_marking() -> None:
     doc = read_text(text)
     assert doc.markings == ("（内部资料，注意保管）",) and "内部资料" not in doc.body
     assert doc.printer.startswith("洱源县人民政府办公室  2021年5月6日印发")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("份号：000035\n密级：秘密\n保密期限：一年\n洱源县公安局文件\n洱公发〔2021〕9号\n关于加强节日安保工作的通知\n各派出所：\n正文。",
+     {"copy_no": "000035", "secrecy": "秘密 保密期限：一年", "issuer_mark": "洱源县公安局文件", "addressees": "各派出所"}),
+    ("大理州洱源县人民政府办公室　　　　　　洱政办函〔2021〕8号\n关于商请核拨专项经费的函\n县财政局：\n正文。",
+     {"issuer_mark": "大理州洱源县人民政府办公室", "doc_number": "洱政办函〔2021〕8号", "title": "关于商请核拨专项经费的函"}),
+    ("洱 源 县 人 民 政 府 文 件\n洱政发[2021]12号\n关于加强耕地保护的通知\n各镇乡人民政府：\n正文。",
+     {"issuer_mark": "洱 源 县 人 民 政 府 文 件", "doc_number": "洱政发[2021]12号", "title": "关于加强耕地保护的通知"}),
+    ("中共洱源县委办公室\n洱源县人民政府办公室\n洱办发〔2021〕5号\n关于做好秋冬季森林防火工作的通知\n各镇乡党委、政府：\n正文。\n"
+     "中共洱源县委办公室\n洱源县人民政府办公室\n2021年10月8日",
+     {"issuer_mark": "中共洱源县委办公室\n洱源县人民政府办公室", "signature": "中共洱源县委办公室\n洱源县人民政府办公室"}),
+])
+def test_header_variants(text: str, expected: dict[str, object]) -> None:
+    doc = read_text(text)
+    assert {key: getattr(doc, key) for key in expected} == expected, doc.roles

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 _SEP = re.compile(r"^[\s─—━\-_=＝~～·•*＊]{3,}$")
 _COPY_NO = re.compile(r"^(?:份号[:：]?\s*|No\.?\s*)?(\d{5,6})$")
-_SECRECY = re.compile(r"(?:密级[:：]\s*)?((?:绝密|机密|秘密)(?:\s*★\s*[^\s特加平]{0,8})?|★\s*(?:绝密|机密|秘密))")
+_SECRECY = re.compile(r"(?:密级[:：]\s*)?((?:绝密|机密|秘密)(?:\s*★\s*[^\s特加平]{0,8})?|★\s*(?:绝密|机密|秘密)|保密期限[:：]\s*\S{1,8})")
 _URGENCY = re.compile(r"(?:紧急程度[:：]\s*)?(特急|加急|特提|平急)")
 _MARKING = re.compile(r"内部(?:资料|文件|刊物|材料|参阅|明电)|注意(?:保管|保存|保密)|(?:不得|严禁|请勿)(?:外传|翻印|对外\S{0,4})"
                       r"|仅供\S{0,10}(?:参阅|参考|阅)|(?:传阅|阅)后收回")
@@ -112,8 +112,11 @@ def _head_role(text: str, nxt: str, hint: str) -> list[tuple[str, str]] | None:
         for m in pattern.finditer(rest):
             found.append((role, m.group(1) if role in ("signer", "secrecy", "urgency") else m.group()))
         rest = pattern.sub(" ", rest)
-    if found and len(rest.strip(" ★：:，,。、|")) <= 2:
+    left = rest.strip(" ★：:，,。、|")
+    if found and len(left) <= 2:
         return found
+    if found and len(left) <= 40 and _ORGAN.search(left.replace(" ", "")) and any(r == "doc_number" for r, _ in found):
+        return [("issuer_mark", left), *found]  # 函 format: the organ's name and its 文号 on one line
     if len(text) <= 40 and _ORGAN.search(text.replace(" ", "")) and not text.endswith(_TERMINAL) and (
             NUMBER.search(nxt) or _MASTHEAD.match(nxt.replace(" ", "")) or (nxt and _ORGAN.search(nxt) and len(nxt) <= 40)):
         return [("issuer_mark", text)]  # an organ name standing above its 文号 (函 format, joint issuers)
@@ -260,7 +263,7 @@ def read_lines(lines: list[Line]) -> Gongwen:
         if value:
             roles.append((role, value))
     return Gongwen(
-        copy_no=_first(head, "copy_no"), secrecy=_first(head, "secrecy"), urgency=_first(head, "urgency"),
+        copy_no=_first(head, "copy_no"), secrecy=" ".join(head.get("secrecy", [])), urgency=_first(head, "urgency"),
         issuer_mark="\n".join(head.get("issuer_mark", [])), doc_number=_first(head, "doc_number"),
         signer=_first(head, "signer"), title=title, addressees=addressees, body=body, attachments=attachments,
         signature=tail.get("signature", ""), date=tail.get("date", "") or _first(head, "date"), notes=tuple(notes), cc=tail.get("cc", ""),
