@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assistant import __version__
 from assistant.api import ask, classify, deadline, docs, duties, health, period, redact
+from assistant.api.limits import BodyLimit, RateLimiter, rate_limit
 from assistant.factory import build_engine
+from assistant.pool import PooledEngine, pool_for
 from assistant.quiz import database_recorder
 from assistant.settings import Settings
 from assistant.storage import open_database
@@ -36,9 +39,14 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
         app.state.engine = build_engine(settings)
         app.state.db = open_database(settings.resolved_database_url)
         app.state.engine.quiz.recorder = database_recorder(app.state.db)  # /测验 scores for gongkai quiz --report
+        app.state.pool = pool_for(settings)
+        if settings.pool.warm:  # in the background: the service answers /health and callbacks meanwhile
+            threading.Thread(target=app.state.pool.warm, name="heavy-warm", daemon=True).start()
+        app.state.rate_limits = {"ip": RateLimiter(settings.api_rate_per_minute),
+                                 "member": RateLimiter(settings.member_rate_per_minute)}
         app.state.wecom = None
         if settings.wecom.configured:
-            app.state.wecom = WeComService(settings=settings, db=app.state.db, engine=app.state.engine)
+            app.state.wecom = WeComService(settings=settings, db=app.state.db, engine=PooledEngine(app.state.pool))
             if run_worker:
                 await app.state.wecom.start()
         else:
@@ -50,13 +58,17 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
         finally:
             if app.state.wecom is not None:
                 await app.state.wecom.stop()
+            app.state.pool.close()
             app.state.db.dispose()
 
     # docs_url/redoc_url off: FastAPI's pages load Swagger UI from a CDN; assistant.api.docs serves local copies
     app = FastAPI(title="政务公开助手 gongkai", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     _install_error_handlers(app)
-    for module in (health, ask, classify, duties, deadline, period, redact, docs, wecom_router, web_router):
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    for module in (health, docs, wecom_router, web_router):
         app.include_router(module.router)
+    for module in (ask, classify, duties, deadline, period, redact):
+        app.include_router(module.router, dependencies=[Depends(rate_limit)])
     return app
 
 

@@ -60,6 +60,16 @@ class LLMSettings(BaseModel):
         return bool(self.base_url and self.model)
 
 
+class PoolSettings(BaseModel):
+    """重任务（文件解析、公开属性判断、回答）在独立的工作进程里运行，不阻塞回调和 /health。"""
+
+    workers: int = Field(2, ge=1, le=32, description="重任务工作进程数")
+    queue: int = Field(16, ge=0, description="工作进程都忙时最多排队的任务数，再多则答复“服务繁忙”")
+    timeout_seconds: float = Field(60.0, gt=0, description="单个任务的时间上限（秒），超时即终止该任务")
+    memory_mb: int = Field(1024, ge=0, description="单个任务在已加载数据之外可用的内存上限（MB，Linux）；0 表示不限")
+    warm: bool = Field(True, description="服务启动时即启动工作进程（否则在第一个任务到来时启动）")
+
+
 class Settings(BaseSettings):
     """All of gongkai's settings."""
 
@@ -86,9 +96,17 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="每次检索返回的条文数")
     max_file_bytes: int = Field(20 * 1024 * 1024, description="导入文件的大小上限（字节）")
     max_text_chars: int = Field(200_000, description="单次提问或待分类文本的字数上限")
+    max_body_bytes: int = Field(8 * 1024 * 1024, description="任何 HTTP 请求体的大小上限（字节），超过即答复 413")
+    api_rate_per_minute: int = Field(
+        120, ge=0, description="每个客户端（IP）每分钟最多调用 /api/… 的次数；0 表示不限"
+    )
+    member_rate_per_minute: int = Field(
+        60, ge=0, description="每个登录成员每分钟最多调用 /api/… 的次数；0 表示不限"
+    )
     log_level: str = Field("INFO", description="日志级别")
     wecom: WeComSettings = Field(default_factory=WeComSettings, description="企业微信自建应用")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="可选的大模型")
+    pool: PoolSettings = Field(default_factory=PoolSettings, description="重任务工作进程")
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

@@ -11,6 +11,7 @@ stub's message/send fail at random for a share of calls, and reports:
     python -m benchmarks.wecom_load --burst                # waves of exactly 20 simultaneous deliveries
     python -m benchmarks.wecom_load --burst --split        # gongkai serve --no-worker + gongkai worker
     python -m benchmarks.wecom_load --burst --split --db-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python -m benchmarks.wecom_load --burst --heavy 10      # while 10 clients classify 199k-character drafts
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ KNOWLEDGE = ["依申请公开多少个工作日内答复？", "政务公开的�
 class Run:
     acks: list[float] = field(default_factory=list)
     non_200: int = 0
+    heavy: list[tuple[int, float]] = field(default_factory=list)  # (status, seconds) of heavy classify calls
     posted_at: dict[str, float] = field(default_factory=dict)  # msg key -> first post time (epoch)
 
 
@@ -104,6 +106,7 @@ def _env(tmp: Path, stub: RemoteStub, db_url: str) -> dict[str, str]:
         ASSISTANT_DATABASE_URL=db_url, ASSISTANT_WECOM__CORP_ID=CORP_ID, ASSISTANT_WECOM__AGENT_ID=str(AGENT_ID),
         ASSISTANT_WECOM__SECRET=SECRET, ASSISTANT_WECOM__TOKEN=TOKEN, ASSISTANT_WECOM__ENCODING_AES_KEY=AES_KEY,
         ASSISTANT_WECOM__API_BASE_URL=stub.base_url, ASSISTANT_WECOM__RETRY_BASE_SECONDS="0.2",
+        ASSISTANT_API_RATE_PER_MINUTE="0",
     )
     return env
 
@@ -209,6 +212,31 @@ async def _drive_bursts(url: str, args: argparse.Namespace, run: Run) -> None:
             await asyncio.sleep(args.pause)
 
 
+HEAVY_DRAFT = ("关于2020年洱源县农村危房改造补助对象的公示。经村民申请、村委会评议，现将补助对象公示如下："
+               "张三，身份证号532930199001011232，联系电话13987654321，住址洱源县茈碧湖镇。" * 3000)[:199_000]
+
+
+async def _heavy_client(url: str, run: Run, stop: asyncio.Event) -> None:
+    """One client classifying a 199k-character draft again and again until the callbacks are done."""
+    async with httpx.AsyncClient(timeout=300) as client:
+        while not stop.is_set():
+            started = time.perf_counter()
+            response = await client.post(url + "/api/classify", json={"text": HEAVY_DRAFT})
+            run.heavy.append((response.status_code, time.perf_counter() - started))
+
+
+async def _with_heavy(url: str, args: argparse.Namespace, run: Run, driver: Any) -> None:
+    stop = asyncio.Event()
+    heavy = [asyncio.create_task(_heavy_client(url, run, stop)) for _ in range(args.heavy)]
+    if heavy:
+        await asyncio.sleep(1.0)  # the heavy work is running before the first callback
+    try:
+        await driver
+    finally:
+        stop.set()
+        await asyncio.gather(*heavy, return_exceptions=True)
+
+
 def _outcome(db_url: str, stub: RemoteStub, run: Run, wait_limit: float) -> dict[str, object]:
     from sqlalchemy import select
 
@@ -271,6 +299,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--retry-share", type=float, default=0.1, help="share of messages WeCom delivers again")
     parser.add_argument("--database-url", "--db-url", default="",
                         help="default: SQLite in a temporary directory; PostgreSQL runs in a fresh schema")
+    parser.add_argument("--heavy", type=int, default=0, help="concurrent clients classifying 199k-character drafts")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds for the sending phase")
     return parser.parse_args(argv)
 
@@ -289,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _warm_up(url, stub)
             started = time.monotonic()
-            asyncio.run(_drive_bursts(url, args, run) if args.burst else _drive(url, args, run))
+            driver = _drive_bursts(url, args, run) if args.burst else _drive(url, args, run)
+            asyncio.run(_with_heavy(url, args, run, driver))
             sending = time.monotonic() - started
             result = _outcome(db_url, stub, run, wait_limit=args.time_limit)
             state = stub.state()
@@ -307,6 +337,11 @@ def main(argv: list[str] | None = None) -> int:
         "send_calls": state["send_calls"], "send_failures_injected": state["send_calls"] - len(state["sent"]),
         "token_fetches": state["token_fetches"],
     }
+    if args.heavy:
+        seconds = [t for _, t in run.heavy]
+        report.update(heavy_clients=args.heavy, heavy_requests=len(run.heavy),
+                      heavy_status=dict(Counter(str(code) for code, _ in run.heavy)),
+                      heavy_p50_s=round(_percentile(seconds, 50), 2), heavy_p95_s=round(_percentile(seconds, 95), 2))
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0 if report["lost"] == 0 and report["doubled"] == 0 and run.non_200 == 0 else 1
 

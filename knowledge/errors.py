@@ -70,3 +70,24 @@ class UpstreamError(GongkaiError):
 
     http_status = 502
     default_message = "外部服务暂时不可用，请稍后再试。"
+
+
+class Busy(GongkaiError):
+    """Too much work is already waiting (the heavy-work pool's queue, a rate limit)."""
+
+    http_status = 503
+    default_message = "当前处理任务较多，请稍后再试。"
+
+
+class RateLimited(BadInput):
+    """One client sent more requests than its share."""
+
+    http_status = 429
+    default_message = "请求过于频繁，请稍后再试。"
+
+
+class TooSlow(BadInput):
+    """One request went past its time or memory budget; the work was stopped."""
+
+    http_status = 422
+    default_message = "内容过于复杂，处理超时，请缩短或拆分后再试。"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import zipfile
 from pathlib import PurePath
 
 from knowledge.errors import BadInput, TooLarge
@@ -18,6 +19,13 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 _TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+# A .docx is a zip. Python's zipfile never inflates an entry past the size its header declares (it
+# stops and fails the CRC), so checking the declared sizes before parsing bounds the real work: a
+# 97 KB zip bomb that would inflate to gigabytes is refused in microseconds.
+MAX_ZIP_ENTRIES = 1000
+MAX_ZIP_BYTES = 100 * 1024 * 1024
+MAX_ZIP_RATIO = 200  # Word's own XML compresses 5-30x; a bomb, 1000x and more
+MAX_PDF_PAGES = 2000
 
 
 def extract_text(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -75,10 +83,26 @@ def _looks_binary(text: str) -> bool:
     return controls > max(2, len(text) // 100)
 
 
+def check_zip(name: str, data: bytes) -> None:
+    """Refuse a zip whose entry count, inflated size or compression ratio is beyond any real document."""
+    broken = BadInput(f"文件「{name}」不是有效的 Word（.docx）文件，可能已损坏。")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise broken from exc
+    total = sum(e.file_size for e in entries)
+    ratio = total / max(1, sum(e.compress_size for e in entries))
+    if len(entries) > MAX_ZIP_ENTRIES or total > MAX_ZIP_BYTES or (total > 1024 * 1024 and ratio > MAX_ZIP_RATIO):
+        log.info("zip refused: entries=%d inflated=%d ratio=%.0f", len(entries), total, ratio)
+        raise BadInput(f"文件「{name}」解压后体积异常（疑似压缩炸弹），已拒绝读取。请另存为普通 .docx 后再试。")
+
+
 def _docx_text(name: str, data: bytes) -> str:
     import docx  # python-docx; imported lazily to keep CLI start-up fast
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_zip(name, data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
@@ -106,6 +130,8 @@ def _pdf_text(name: str, data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _try_empty_password(reader):
             raise BadInput(f"文件「{name}」是加密的 PDF，请先解除密码保护再导入。")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise BadInput(f"文件「{name}」超过{MAX_PDF_PAGES}页，请拆分后再试。")
         pages = [page.extract_text() or "" for page in reader.pages]
     except BadInput:
         raise

@@ -19,7 +19,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     for name in list(__import__("os").environ):
         if name.startswith("ASSISTANT_"):
             monkeypatch.delenv(name)
-    return Settings(data_dir=tmp_path / "data", embedder="none")
+    # heavy-pool workers start on first use: most tests never send heavy work
+    return Settings(data_dir=tmp_path / "data", embedder="none", pool={"warm": False})
 
 
 def free_port() -> int:

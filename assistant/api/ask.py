@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from assistant.api.deps import EngineDep
+from assistant.api.deps import PoolDep
 from assistant.turn import Message, Turn
 
 router = APIRouter()
@@ -24,7 +24,7 @@ class AskRequest(BaseModel):
 
 
 @router.post("/api/ask", summary="提问，回答附出处（与 gongkai ask --json 相同）")
-def ask(body: AskRequest, engine: EngineDep) -> dict[str, Any]:
+async def ask(body: AskRequest, pool: PoolDep) -> dict[str, Any]:
     history = tuple(Message(m.role, m.text) for m in body.history)
-    reply = engine.respond(Turn(text=body.question, user_id="api", history=history))
-    return reply.as_dict()
+    reply = await pool.run("respond", Turn(text=body.question, user_id="api", history=history))
+    return dict(reply.as_dict())

@@ -9,12 +9,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from assistant.api.deps import SettingsDep
+from assistant.api.deps import PoolDep, SettingsDep
 from assistant.settings import Settings
 from knowledge.errors import BadInput, TooLarge
-from tools.attribute import classify_document
-from tools.attribute_input import check_text, file_document
-from tools.gongwen import Gongwen
+from tools.attribute_input import check_text
 
 router = APIRouter()
 
@@ -24,7 +22,10 @@ class ClassifyRequest(BaseModel):
     title: str | None = Field(default=None, description="公文标题（可选）")
 
 
-async def _from_upload(request: Request, settings: Settings) -> tuple[str, str | None, Gongwen | None]:
+Work = tuple[str, tuple[Any, ...]]  # a heavy-pool task and its arguments
+
+
+async def _from_upload(request: Request, settings: Settings) -> Work:
     try:
         form = await request.form(max_part_size=settings.max_file_bytes)
     except Exception as exc:  # starlette's MultiPartException and parser errors: the upload's fault
@@ -33,25 +34,29 @@ async def _from_upload(request: Request, settings: Settings) -> tuple[str, str |
     if not isinstance(upload, UploadFile):
         text = form.get("text")
         if isinstance(text, str):
-            return check_text(text, max_chars=settings.max_text_chars), title if isinstance(title, str) else None, None
+            return "classify", (check_text(text, max_chars=settings.max_text_chars), _title(title))
         raise BadInput("请上传文件（表单字段 file）或提供 text 字段。")
     data = await upload.read(settings.max_file_bytes + 1)
     if len(data) > settings.max_file_bytes:
         raise TooLarge(f"文件超过{settings.max_file_bytes // (1024 * 1024)}MB，请拆分后再试。")
-    text, doc = file_document(upload.filename or "upload.txt", data, max_bytes=settings.max_file_bytes,
-                              max_chars=settings.max_text_chars)
-    return text, title if isinstance(title, str) else None, doc
+    # extraction (unzip, XML, PDF) runs in the pool too: a crafted file costs a worker, not the server
+    args = (upload.filename or "upload.txt", data, settings.max_file_bytes, settings.max_text_chars, _title(title))
+    return "classify_file", args
 
 
-async def _from_json(request: Request, settings: Settings) -> tuple[str, str | None]:
+def _title(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+async def _from_json(request: Request, settings: Settings) -> Work:
     body = await request.body()
     if len(body) > settings.max_file_bytes:
         raise TooLarge("请求内容过大，请拆分后再试。")
     try:
         payload = ClassifyRequest.model_validate(json.loads(body or b"null"))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise BadInput("请求格式不正确：应为 JSON {\"text\": \"公文全文\", \"title\": \"标题（可选）\"}。") from exc
-    return check_text(payload.text, max_chars=settings.max_text_chars), payload.title
+    return "classify", (check_text(payload.text, max_chars=settings.max_text_chars), payload.title)
 
 
 @router.post(
@@ -63,11 +68,12 @@ async def _from_json(request: Request, settings: Settings) -> tuple[str, str | N
             "file": {"type": "string", "format": "binary"}, "title": {"type": "string"}}}},
     }}},
 )
-async def classify(request: Request, settings: SettingsDep) -> dict[str, Any]:
+async def classify(request: Request, settings: SettingsDep, pool: PoolDep) -> dict[str, Any]:
     """Same JSON as ``gongkai classify --json``: attribute, confidence, reasons, findings, redacted."""
     doc = None
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        text, title, doc = await _from_upload(request, settings)
+        task, args = await _from_upload(request, settings)
     else:
-        text, title = await _from_json(request, settings)
-    return classify_document(text, title=title, doc=doc).as_dict()
+        task, args = await _from_json(request, settings)
+    result: dict[str, Any] = await pool.run(task, *args)
+    return result

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from assistant.engine import Engine
+from assistant.pool import HeavyPool
 from assistant.settings import Settings
 
 
@@ -20,5 +21,11 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _pool(request: Request) -> HeavyPool:
+    pool: HeavyPool = request.app.state.pool
+    return pool
+
+
 EngineDep = Annotated[Engine, Depends(_engine)]
+PoolDep = Annotated[HeavyPool, Depends(_pool)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

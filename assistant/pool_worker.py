@@ -1,0 +1,127 @@
+"""What runs inside a heavy-pool worker process (see ``assistant.pool``): a loop over one pipe.
+
+Each message is ``(task, args)``; each answer ``("ok", value)``, ``("gongkai", cls, message,
+detail, extra)`` for a domain error, ``("memory", "")`` or ``("error", type name)``. ``None`` stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_engine: Any = None
+
+
+def _data_bytes() -> int:
+    """This process's data segment + private mappings now (what RLIMIT_DATA counts), 0 if unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """The budget is on top of what the loaded libraries and the index already hold."""
+    if memory_mb <= 0:
+        return
+    try:
+        import resource
+    except ImportError:  # not on Linux/macOS: the time budget still applies
+        return
+    limit = _data_bytes() + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _engine_for(init: dict[str, Any]) -> Any:
+    global _engine
+    if _engine is None:
+        from assistant.factory import build_engine
+
+        _engine = build_engine(init["settings"])
+        if init.get("database_url"):
+            from assistant.quiz import database_recorder
+            from assistant.storage import open_database
+
+            _engine.quiz.recorder = database_recorder(open_database(init["database_url"], migrate=False))
+    return _engine
+
+
+def _classify(text: str, title: str | None, doc: Any = None) -> dict[str, Any]:
+    from tools.attribute import classify_document
+
+    return classify_document(text, title=title, doc=doc).as_dict()
+
+
+def _file_text(filename: str, data: bytes, max_bytes: int, max_chars: int) -> str:
+    from tools.attribute_input import file_text
+
+    return file_text(filename, data, max_bytes=max_bytes, max_chars=max_chars)
+
+
+def _classify_file(filename: str, data: bytes, max_bytes: int, max_chars: int, title: str | None) -> dict[str, Any]:
+    """Read the upload (a .docx with its layout) and classify it, in one hop to the worker."""
+    from tools.attribute_input import file_document
+
+    text, doc = file_document(filename, data, max_bytes=max_bytes, max_chars=max_chars)
+    return _classify(text, title, doc)
+
+
+def _tasks(init: dict[str, Any]) -> dict[str, Callable[..., Any]]:
+    return {
+        "classify": _classify,
+        "file_text": _file_text,
+        "classify_file": _classify_file,
+        "respond": lambda turn: _engine_for(init).respond(turn),
+        "ping": lambda: os.getpid(),
+    }
+
+
+def _answer(tasks: dict[str, Callable[..., Any]], task: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    from knowledge.errors import GongkaiError
+
+    try:
+        return ("ok", tasks[task](*args))
+    except GongkaiError as exc:
+        extra = {"candidates": exc.candidates} if hasattr(exc, "candidates") else {}
+        return ("gongkai", type(exc), exc.user_message, exc.detail, extra)
+    except MemoryError:
+        return ("memory", "")
+    except Exception as exc:  # reported by type only: the message may quote the user's text
+        log.exception("heavy task %s failed", task)
+        return ("error", type(exc).__name__)
+
+
+def main(conn: Any, init: dict[str, Any], memory_mb: int, nice: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which stops us
+    if nice:
+        os.nice(nice)  # the acks' process gets the CPU first
+    from assistant.logs import configure_logging
+
+    configure_logging(init.get("log_level", "WARNING"))
+    tasks = _tasks(init)
+    _classify("预热", None)  # imports and data files load before the memory budget starts
+    if init.get("settings") is not None:
+        try:
+            _engine_for(init).retriever.open()
+        except Exception:  # e.g. a missing embedding model: each question reports it, the worker lives
+            log.exception("heavy worker could not open the index at start")
+    _limit_memory(memory_mb)
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        task, args = message
+        conn.send(_answer(tasks, task, args))
