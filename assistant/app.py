@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import __version__
 from assistant.api import ask, classify, deadline, docs, duties, health, period, redact
@@ -42,8 +43,6 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
         app.state.pool = pool_for(settings)
         if settings.pool.warm:  # in the background: the service answers /health and callbacks meanwhile
             threading.Thread(target=app.state.pool.warm, name="heavy-warm", daemon=True).start()
-        app.state.rate_limits = {"ip": RateLimiter(settings.api_rate_per_minute),
-                                 "member": RateLimiter(settings.member_rate_per_minute)}
         app.state.wecom = None
         if settings.wecom.configured:
             app.state.wecom = WeComService(settings=settings, db=app.state.db, engine=PooledEngine(app.state.pool))
@@ -63,6 +62,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
 
     # docs_url/redoc_url off: FastAPI's pages load Swagger UI from a CDN; assistant.api.docs serves local copies
     app = FastAPI(title="政务公开助手 gongkai", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.rate_limits = {"ip": RateLimiter(settings.api_rate_per_minute),
+                             "member": RateLimiter(settings.member_rate_per_minute)}
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     for module in (health, docs, wecom_router, web_router):
@@ -72,11 +73,25 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     return app
 
 
+_HTTP_MESSAGES = {
+    400: "请求体无法解析（格式错误或嵌套过深），请检查后重试。",
+    404: "没有这个页面或接口。",
+    405: "该接口不支持这种请求方法。",
+    413: "请求内容过大。",
+}
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GongkaiError)
     async def _gongkai_error(request: Request, exc: GongkaiError) -> JSONResponse:
         log.info("%s %s -> %s", request.method, request.url.path, type(exc).__name__)
         return JSONResponse({"error": exc.user_message}, status_code=exc.http_status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI's own refusals (unparsable body, unknown path, wrong method) in Chinese like ours
+        message = _HTTP_MESSAGES.get(exc.status_code, "请求无法处理，请检查后重试。")
+        return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -48,9 +48,12 @@ def parse_date(value: date | str, *, what: str = "日期") -> date:
     if not m:
         raise BadInput(f"{what}格式不正确：{value}，请写成 YYYY-MM-DD，例如 2026-09-28。")
     try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
+        parsed = date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
         raise BadInput(f"日期不存在：{str(value).strip()}") from exc
+    if not 1900 <= parsed.year <= 2200:  # far outside any calendar; near 9999 date arithmetic overflows
+        raise BadInput(f"日期超出可计算范围（{parsed.year}年），请核对日期。")
+    return parsed
 
 
 def parse_channel(value: str) -> str:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
@@ -68,12 +69,10 @@ async def _from_json(request: Request, settings: Settings) -> Work:
             "file": {"type": "string", "format": "binary"}, "title": {"type": "string"}}}},
     }}},
 )
-async def classify(request: Request, settings: SettingsDep, pool: PoolDep) -> dict[str, Any]:
+async def classify(request: Request, settings: SettingsDep, pool: PoolDep) -> Response:
     """Same JSON as ``gongkai classify --json``: attribute, confidence, reasons, findings, redacted."""
-    doc = None
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         task, args = await _from_upload(request, settings)
     else:
         task, args = await _from_json(request, settings)
-    result: dict[str, Any] = await pool.run(task, *args)
-    return result
+    return Response(await pool.run(task, *args), media_type="application/json")

@@ -7,6 +7,7 @@ first ``max_bytes`` are read (at once when Content-Length already says so), neve
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -18,14 +19,29 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from knowledge.errors import RateLimited
 
 TOO_LARGE = "请求内容过大（上限 {mb} MB），请压缩或拆分后再试。"
+BAD_CHARACTER = "请求中含有无效字符（不成对的 Unicode 代理码位，如 \\ud800），请检查文字后重试。"
+# A JSON "\ud800" escape decodes to a lone surrogate, which no UTF-8 writer (response, log, database)
+# can encode; raw bytes cannot carry one (invalid UTF-8 is refused by the JSON parser itself).
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+_TAIL = 12  # an escape pair split across two chunks is still seen whole
 
 
-class _Exceeded(Exception):
+def _lone_surrogate(window: bytes, *, final: bool) -> bool:
+    """A match in the last _TAIL bytes may be half of a pair whose other half is in the next chunk."""
+    limit = len(window) if final else len(window) - _TAIL
+    return any(m.start() < limit for m in _LONE_SURROGATE.finditer(window))
+
+
+class _Refused(Exception):
     pass
 
 
 class BodyLimit:
-    """413 with a Chinese message once a request body passes ``max_bytes``, whatever the route does with it."""
+    """413 once a request body passes ``max_bytes``, 400 for a JSON body with a lone surrogate escape;
+    both with a Chinese message, whatever the route would have made of the body."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app, self.max_bytes = app, max_bytes
@@ -34,25 +50,32 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(send, 413)
             return
-        seen, exceeded, started = 0, False, False
+        is_json = b"json" in headers.get(b"content-type", b"")
+        seen, tail, refused, started = 0, b"", 0, False
 
         async def counted() -> Message:
-            nonlocal seen, exceeded
+            nonlocal seen, tail, refused
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                seen += len(chunk)
                 if seen > self.max_bytes:
-                    exceeded = True
-                    raise _Exceeded()
+                    refused = 413
+                elif is_json and _lone_surrogate(tail + chunk, final=not message.get("more_body", False)):
+                    refused = 400
+                tail = (tail + chunk)[-(_TAIL + 6):]  # + the 6 bytes a low surrogate's look-behind needs
+                if refused:
+                    raise _Refused()
             return message
 
         async def guarded(message: Message) -> None:
             nonlocal started
-            if exceeded:  # whatever the route made of the exception, the answer is 413
+            if refused:  # whatever the route made of the exception, the answer is ours
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)
@@ -60,15 +83,15 @@ class BodyLimit:
         try:
             await self.app(scope, counted, guarded)
         except Exception:
-            if not exceeded:
+            if not refused:
                 raise
-        if exceeded and not started:
-            await self._refuse(send)
+        if refused and not started:
+            await self._refuse(send, refused)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": TOO_LARGE.format(mb=max(1, self.max_bytes // (1024 * 1024)))},
-                          ensure_ascii=False).encode()
-        await send({"type": "http.response.start", "status": 413, "headers": [
+    async def _refuse(self, send: Send, status: int) -> None:
+        message = TOO_LARGE.format(mb=max(1, self.max_bytes // (1024 * 1024))) if status == 413 else BAD_CHARACTER
+        body = json.dumps({"error": message}, ensure_ascii=False).encode()
+        await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
         ]})

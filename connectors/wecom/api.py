@@ -18,6 +18,7 @@ import requests
 from wechatpy.enterprise import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
+from connectors.wecom.parse import valid_userid
 from knowledge.errors import BadInput, TooLarge, UpstreamError
 
 TOKEN_ERRORS = {40001, 40014, 42001}
@@ -86,6 +87,8 @@ class WeComApi:
         with only its answer lost) asks WeCom to drop the message if the same content already
         arrived. Other sends don't, so a user who asks the same question twice gets two answers.
         """
+        if not valid_userid(user_id):  # never a list ("a|b") or "@all": one reply, one member
+            return SendOutcome(False, False, "invalid touser")
         msgtype = payload.get("msgtype", "text")
         if msgtype == "file":  # a file uploaded by upload_media: {"msgtype": "file", "file": {"media_id": …}}
             msg: dict[str, Any] = {"msgtype": "file", "file": {"media_id": payload["media_id"]}, "safe": 0}

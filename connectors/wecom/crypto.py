@@ -87,6 +87,8 @@ class CallbackVerifier:
 
     def _check(self, msg_signature: str, timestamp: str, nonce: str, encrypt: str) -> None:
         try:
+            if not timestamp.isascii() or len(timestamp) > 12:  # a 400-digit "timestamp" overflows float
+                raise ValueError(timestamp[:20])
             skew = abs(self._clock() - int(timestamp))
         except ValueError as exc:
             raise Forbidden("bad timestamp") from exc

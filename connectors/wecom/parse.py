@@ -11,6 +11,13 @@ from connectors.wecom.crypto import Malformed
 
 UNSUPPORTED_TYPES = {"image", "voice", "video", "location", "link"}
 _FILENAME_BAD = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]")
+# WeCom's UserID rule: 1-64 of letters, digits and _-@. , starting with a letter, digit or _.
+# "a|b" (several recipients) and "@all" (everyone) would turn a reply into a broadcast.
+_USERID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_@.\-]{0,63}")
+
+
+def valid_userid(user: str) -> bool:
+    return _USERID.fullmatch(user) is not None
 
 
 @dataclass(frozen=True)
@@ -40,8 +47,10 @@ def to_inbound(doc: dict[str, object]) -> InboundMessage | None:
     """None for events the bot does not answer (subscribe, menu clicks …)."""
     user, created = _text(doc, "FromUserName"), _text(doc, "CreateTime")
     msg_type = _text(doc, "MsgType").lower()
-    if not user or not msg_type or len(user) > 128:
+    if not user or not msg_type:
         raise Malformed("missing FromUserName/MsgType")
+    if not valid_userid(user):
+        raise Malformed(f"FromUserName is not a single valid userid (length {len(user)})")
     if msg_type == "event":
         if _text(doc, "Event").lower() != "enter_agent":
             return None
