@@ -33,11 +33,11 @@ def zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def live(settings, tmp_path):
+@pytest.fixture(params=[30.0])
+def live(request, settings, tmp_path):
     with WeComStub() as stub:
         cfg = wecom_settings(settings, db_url=f"sqlite:///{tmp_path / 'gongkai.db'}", base_url=stub.base_url)
-        cfg = cfg.model_copy(update={"pool": PoolSettings(workers=1, timeout_seconds=0.5, warm=True)})
+        cfg = cfg.model_copy(update={"pool": PoolSettings(workers=1, timeout_seconds=request.param, warm=True)})
         with LiveService(cfg) as svc:
             svc.app.state.pool.warm()  # what `gongkai serve` does in the background at start
             yield svc, stub
@@ -57,6 +57,7 @@ def test_zip_bomb_refused_fast_while_a_callback_is_acked(live) -> None:
     assert len(bomb) < 400 * 1024
     wecom = CallbackSender()
     _ack(svc, wecom, "你好")  # warm the ack path (first connection, first insert)
+    quiet = sorted(_ack(svc, wecom, f"你好{i}") for i in range(5))[2]
     result: dict[str, object] = {}
 
     def upload() -> None:
@@ -66,14 +67,21 @@ def test_zip_bomb_refused_fast_while_a_callback_is_acked(live) -> None:
 
     thread = threading.Thread(target=upload)
     thread.start()
+    time.sleep(0.05)  # the upload is in flight
     acks = [_ack(svc, wecom, f"依申请公开多少个工作日内答复？{i}") for i in range(5)]
     thread.join(timeout=30)
     assert result["status"] == 400 and "压缩炸弹" in str(result["body"])
     assert float(str(result["seconds"])) < 1.0, result
-    assert max(acks) < 0.1, acks
+    # The median, against 100 ms or, on a machine so busy that even quiet acks are slower, twice the
+    # quiet median: a blocked loop (the bug: 139 s) fails either way, another job's CPU share does not.
+    during = sorted(acks)[len(acks) // 2]
+    print(f"ack median: quiet {quiet * 1000:.0f} ms, during the bomb {during * 1000:.0f} ms; "
+          f"bomb refused in {float(str(result['seconds'])) * 1000:.0f} ms")
+    assert during < max(0.1, 2 * quiet), (quiet, acks)
     assert len(stub.wait_for("alice", 6, timeout=60)) >= 6  # and the answers still arrive
 
 
+@pytest.mark.parametrize("live", [1.0], indirect=True)
 def test_a_task_over_its_time_budget_is_stopped_and_the_next_one_is_served(live) -> None:
     svc, _ = live
     huge = ("政府信息公开申请的答复期限和主动公开的范围是什么，" * 20000)[:199_000]
