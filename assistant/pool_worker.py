@@ -78,12 +78,19 @@ def _classify_file(filename: str, data: bytes, max_bytes: int, max_chars: int, t
     return _classify(text, title, doc)
 
 
+def _redact(*args: Any) -> Any:
+    from assistant.api.redact import redact_file
+
+    return redact_file(*args)
+
+
 def _tasks(init: dict[str, Any]) -> dict[str, Callable[..., Any]]:
     return {
         "classify": _classify,
         "file_text": _file_text,
         "classify_file": _classify_file,
         "respond": lambda turn: _engine_for(init).respond(turn),
+        "redact": _redact,
         "ping": lambda: os.getpid(),
     }
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from assistant.api.deps import SettingsDep
+from assistant.api.deps import PoolDep, SettingsDep
 from knowledge.errors import BadInput, TooLarge
 from tools.docx_redact import chosen, read_docx, redact_docx
 from tools.pii import Finding
@@ -50,7 +50,7 @@ def _ids(raw: object) -> list[int]:
         "format": {"type": "string", "enum": ["docx", "json"]}}}}}}},
     response_model=None,
 )
-async def redact(request: Request, settings: SettingsDep) -> Response | dict[str, Any]:
+async def redact(request: Request, settings: SettingsDep, pool: PoolDep) -> Response | dict[str, Any]:
     """The redacted .docx (``format=docx``) or ``{"findings": [{"id", "type", "text", "masked", "private", "flags", …}], "text", "redacted"}``."""
     try:
         form = await request.form(max_part_size=settings.max_file_bytes)
@@ -65,13 +65,23 @@ async def redact(request: Request, settings: SettingsDep) -> Response | dict[str
     data = await upload.read(settings.max_file_bytes + 1)
     if len(data) > settings.max_file_bytes:
         raise TooLarge(f"文件超过{settings.max_file_bytes // (1024 * 1024)}MB，请拆分后再试。")
-    doc = read_docx(name, data, max_bytes=settings.max_file_bytes)
-    findings = doc.findings()
     keep, mask = _ids(form.get("keep")), _ids(form.get("mask"))
-    if form.get("format") == "json":
-        return {"findings": [{"id": i} | f.as_dict() for i, f in enumerate(findings)], "text": doc.text,
-                "redacted": _apply(doc.text, chosen(findings, keep, mask))}
-    body = redact_docx(doc, findings, keep=keep, mask=mask)
+    # unzip, XML and the personal-data scan run in the heavy-work pool, never on the event loop
+    result = await pool.run("redact", name, data, settings.max_file_bytes, keep, mask, form.get("format") == "json")
+    if isinstance(result, dict):
+        return result
+    body = result
     stem = name[: -len(".docx")]
     disposition = f"attachment; filename=\"redacted.docx\"; filename*=UTF-8''{quote(stem + '-删减.docx')}"
     return Response(body, media_type=DOCX_TYPE, headers={"Content-Disposition": disposition})
+
+
+def redact_file(name: str, data: bytes, max_bytes: int, keep: list[int], mask: list[int], as_json: bool
+                ) -> dict[str, Any] | bytes:
+    """The work of ``/api/redact`` (runs in a heavy-pool worker): findings as JSON, or the redacted .docx."""
+    doc = read_docx(name, data, max_bytes=max_bytes)
+    findings = doc.findings()
+    if as_json:
+        return {"findings": [{"id": i} | f.as_dict() for i, f in enumerate(findings)], "text": doc.text,
+                "redacted": _apply(doc.text, chosen(findings, keep, mask))}
+    return redact_docx(doc, findings, keep=keep, mask=mask)
