@@ -95,11 +95,13 @@ def _repeat(text: str, spans: _Spans) -> None:
 
 
 def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding]:
-    """A landline is personal only on a line that also carries a person's name and no office label."""
+    """A landline (or a government mailbox) is personal only on a line that also carries a person's name
+    and no office label; elsewhere it is the office's published contact."""
     name_lines = {ctx.line_no(f.start) for f in findings if f.type == "name"}
     out = []
     for f in findings:
-        if f.type == "landline" and (ctx.line_no(f.start) not in name_lines or ctx.label_before(f.start, 12) == "public"):
+        office = f.type == "landline" or f.type == "email" and f.text.lower().endswith(".gov.cn")
+        if office and (ctx.line_no(f.start) not in name_lines or ctx.label_before(f.start, 12) == "public"):
             f = Finding(f.type, f.text, f.start, f.end, f.masked, private=False, flags=f.flags)
         out.append(f)
     return out

@@ -40,6 +40,12 @@ def _labels() -> _Labels:
     return _Labels(int(raw["window"]), re.compile("|".join(map(re.escape, words))), kinds, header)
 
 
+def header_word_at(text: str, pos: int) -> bool:
+    """True when a column word (电话, 地址, 职务 …) starts within two characters of ``pos``."""
+    m = _labels().header.search(text, pos, pos + 6)
+    return m is not None and m.start() <= pos + 2
+
+
 class TextContext:
     """Line and column facts about one text, computed once per ``find_pii`` call."""
 

@@ -18,6 +18,8 @@ from importlib import resources
 
 import yaml
 
+from tools.pii_context import header_word_at
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WINDOW = 40  # characters around a personal-data anchor where a row's name may sit
 
@@ -35,6 +37,7 @@ class _Lexicon:
     left_words: frozenset[str]
     list_cues_after: tuple[str, ...]
     list_cues_before: tuple[str, ...]
+    modal_starts: frozenset[str]
 
 
 @cache
@@ -53,6 +56,7 @@ def _lexicon() -> _Lexicon:
         left_words=frozenset(raw["left_words"]),
         list_cues_after=tuple(sorted(raw["list_cues_after"], key=len, reverse=True)),
         list_cues_before=tuple(raw["list_cues_before"]),
+        modal_starts=frozenset(raw["modal_starts"]),
     )
 
 
@@ -143,7 +147,13 @@ def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon
         if m.start() > 0 and _is_cjk(text[m.start() - 1]) and text[m.start() - 1] not in lex.left_words \
                 and m.group(1) in _BARE_NOUNS:
             continue  # 村民 in 全体村民代表, not a label
+        if m.end() == m.end(1) and m.end() < len(text) and text[m.end()] in lex.left_words \
+                and header_word_at(text, m.end() + 1):
+            continue  # "领导姓名和办公电话": the label word used as a noun, 和 a conjunction here (户主和志强 stays)
         name = _pick_name(text, m.end(), lex) or spaced_name(text, m.end(), lex)
+        if (name is None and m.group(1) in lex.private_labels and plausible_name(text, m.end(), 3, lex)
+                and text[m.end()] not in lex.modal_starts):
+            name = text[m.end(): m.end() + 3]  # 行人赵秀芝发生…: a verb follows; most names have three characters
         if name is None:
             continue
         line = lines.bounds(m.start())[0]
@@ -156,7 +166,7 @@ def _row_names(text: str, lines: _Lines, anchors: list[tuple[int, int]], lex: _L
         line_lo, line_hi = lines.bounds(a_start)
         lo, hi = max(line_lo, a_start - _WINDOW), min(line_hi, a_end + _WINDOW)
         for pos in _field_starts(text, lo, hi):
-            name = _pick_name(text, pos, lex)
+            name = _pick_name(text, pos, lex) or spaced_name(text, pos, lex)
             if name is not None:
                 yield _finding(name, pos)
         yield from _name_before(text, a_start, lex)

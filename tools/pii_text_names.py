@@ -1,6 +1,7 @@
 """Person names in running text, lists and Word-table columns, for tools/pii_names.py.
 
-- before an honorific: 张建华同志在…, 李红梅女士, 主任尹华同志 (never 同志们). The mask covers the
+- before an honorific: 张建华同志在…, 李红梅女士, 主任尹华同志 (never 同志们), or before a gender
+  or 等人 ("张三，男，汉族…", "王海等5人"). The mask covers the
   whole name: of the 2-, 3- and 4-character readings the longest one whose first character follows
   a word boundary wins, so 主任尹华同志 is 尹华, not 任尹华, and 张建华同志 is never 华同志;
 - a list of names joined by 、 with a cue (杨春华、李文斌、赵丽等3名同志; 获奖人员名单：…);
@@ -47,16 +48,25 @@ def _name_ending_at(text: str, end: int, lex: Any) -> tuple[str, int] | None:
     return best
 
 
+# After a name in running text: its gender and ethnicity or birth ("张三，男，汉族"; "李四（女，1975年…"),
+# or 等人/等3人 ("王海等5人").
+_PERSON_AFTER = re.compile(r"[，,（(]\s*[男女][，,、）)\s]|等(?:\d+|[一二三四五六七八九十两]+)?(?:人|名同志|位同志|同志)")
+
+
 def honorific_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
     for honorific in lex.honorifics:
         for m in re.finditer(re.escape(honorific) + "(?!们)", text):
             hit = _name_ending_at(text, m.start(), lex)
             if hit:
                 yield finding(hit[0], hit[1])
+    for m in _PERSON_AFTER.finditer(text):
+        hit = _name_ending_at(text, m.start(), lex)
+        if hit:
+            yield finding(hit[0], hit[1])
 
 
-def _list_token(text: str, start: int, end: int, lex: Any, *, first: bool, last: bool) -> tuple[str, int] | None:
-    """The name inside one 、-separated token: the first may have words before it, the last a cue after it."""
+def _list_token(text: str, start: int, end: int, lex: Any, *, last: bool) -> tuple[str, int] | None:
+    """The name at the end of one 、-separated token (县财政局李芳 → 李芳); the last may have a cue after it."""
     token = text[start:end]
     if last:
         for cue in lex.list_cues_after:
@@ -66,11 +76,7 @@ def _list_token(text: str, start: int, end: int, lex: Any, *, first: bool, last:
                 break
     for length in (3, 2, 4):
         s = end - length
-        if s < start or (not first and s != start):
-            continue
-        if plausible_name(text, s, length, lex) and (s == start or text[s - 1] in lex.left_words or not first):
-            return text[s:end], s
-        if first and s > start and plausible_name(text, s, length, lex) and _boundary_before(text, s, lex):
+        if s >= start and plausible_name(text, s, length, lex) and (s == start or _boundary_before(text, s, lex)):
             return text[s:end], s
     return None
 
@@ -78,7 +84,7 @@ def _list_token(text: str, start: int, end: int, lex: Any, *, first: bool, last:
 def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
     for m in _LIST.finditer(text):
         parts = [(p.start() + m.start(), p.end() + m.start()) for p in re.finditer(r"[^、]+", m.group())]
-        names = [_list_token(text, s, e, lex, first=i == 0, last=i == len(parts) - 1) for i, (s, e) in enumerate(parts)]
+        names = [_list_token(text, s, e, lex, last=i == len(parts) - 1) for i, (s, e) in enumerate(parts)]
         if any(n is None for n in names):
             continue
         after = text[m.end(): m.end() + 6]
