@@ -24,6 +24,8 @@ from assistant.storage import open_database
 from connectors.web import router as web_router
 from connectors.wecom import router as wecom_router
 from connectors.wecom.service import WeComService
+from connectors.wecom_bot import router as wecom_bot_router
+from connectors.wecom_bot.run import build_channel
 from knowledge.errors import GongkaiError
 
 log = logging.getLogger(__name__)
@@ -51,10 +53,15 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
         else:
             log.warning("未配置企业微信（缺少 %s）：/wecom/callback 返回 503，本地网页和 HTTP 接口照常可用。",
                         "、".join(settings.wecom.missing()))
+        app.state.wecom_bot = build_channel(settings, app.state.db, app.state.engine, long_connection=run_worker)
+        if app.state.wecom_bot is not None:
+            await app.state.wecom_bot.start()
         gc.freeze()  # start-up objects leave the collector's full scans (~90 ms each): no such pauses on the ack path
         try:
             yield
         finally:
+            if app.state.wecom_bot is not None:
+                await app.state.wecom_bot.stop()
             if app.state.wecom is not None:
                 await app.state.wecom.stop()
             app.state.pool.close()
@@ -66,7 +73,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
                              "member": RateLimiter(settings.member_rate_per_minute)}
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    for module in (health, docs, wecom_router, web_router):
+    for module in (health, docs, wecom_router, wecom_bot_router, web_router):
         app.include_router(module.router)
     for module in (ask, classify, duties, deadline, period, redact):
         app.include_router(module.router, dependencies=[Depends(rate_limit)])

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from knowledge.errors import ConfigError
 
 DEFAULT_WECOM_API = "https://qyapi.weixin.qq.com/cgi-bin/"
+DEFAULT_BOT_WS = "wss://openws.work.weixin.qq.com"
 _PLACEHOLDERS = {"changeme", "change-me", "placeholder", "secret", "xxx", "todo", "test"}
 
 
@@ -45,6 +46,35 @@ class WeComSettings(BaseModel):
     @property
     def configured(self) -> bool:
         return not self.missing()
+
+
+class WeComBotSettings(BaseModel):
+    """企业微信智能机器人（API 模式）的参数（工作台 → 智能机器人 → 编辑 → API 模式）。"""
+
+    mode: Literal["long_connection", "callback"] = Field(
+        "long_connection", description="接收方式：long_connection（长连接，无需公网地址）或 callback（接收消息 URL）"
+    )
+    bot_id: str = Field("", description="长连接模式：机器人的 BotID")
+    secret: SecretStr = Field(SecretStr(""), description="长连接模式：机器人的 Secret")
+    token: SecretStr = Field(SecretStr(""), description="回调模式：接收消息的 Token")
+    encoding_aes_key: SecretStr = Field(SecretStr(""), description="回调模式：接收消息的 EncodingAESKey（43位）")
+    ws_url: str = Field(DEFAULT_BOT_WS, description="长连接地址（测试时可指向本机模拟服务 ws://127.0.0.1:端口）")
+
+    def missing(self) -> list[str]:
+        """Names of the env variables the chosen mode still needs."""
+        prefix = "ASSISTANT_WECOM_BOT__"
+        if self.mode == "long_connection":
+            checks = {"BOT_ID": self.bot_id, "SECRET": self.secret.get_secret_value(), "WS_URL": self.ws_url}
+        else:
+            checks = {"TOKEN": self.token.get_secret_value(),
+                      "ENCODING_AES_KEY": self.encoding_aes_key.get_secret_value()}
+        return [prefix + name for name, value in checks.items() if not value]
+
+    @property
+    def configured(self) -> bool:
+        """Any bot setting given (an untouched default means: no bot on this site)."""
+        return bool(self.bot_id or self.secret.get_secret_value() or self.token.get_secret_value()
+                    or self.encoding_aes_key.get_secret_value())
 
 
 class LLMSettings(BaseModel):
@@ -105,6 +135,7 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="日志级别")
     wecom: WeComSettings = Field(default_factory=WeComSettings, description="企业微信自建应用")
+    wecom_bot: WeComBotSettings = Field(default_factory=WeComBotSettings, description="企业微信智能机器人")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="可选的大模型")
     pool: PoolSettings = Field(default_factory=PoolSettings, description="重任务工作进程")
 
@@ -116,6 +147,8 @@ class Settings(BaseSettings):
             ("ASSISTANT_WECOM__SECRET", self.wecom.secret),
             ("ASSISTANT_WECOM__TOKEN", self.wecom.token),
             ("ASSISTANT_LLM__API_KEY", self.llm.api_key),
+            ("ASSISTANT_WECOM_BOT__SECRET", self.wecom_bot.secret),
+            ("ASSISTANT_WECOM_BOT__TOKEN", self.wecom_bot.token),
         ):
             if value.get_secret_value().strip().lower() in _PLACEHOLDERS:
                 raise ValueError(f"{name} 仍是占位值，生产环境请设置真实密钥")

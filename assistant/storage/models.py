@@ -117,3 +117,30 @@ class QuizAnswer(Base):
     section: Mapped[str] = mapped_column(String(64), default="")
     score: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class BotTurn(Base):
+    """An inbound message or event of the WeCom 智能机器人: ``msgid`` unique is the dedupe; the row is the turn.
+
+    ``payload`` (what answering needs) and ``reply`` (the answer until it was delivered) are cleared
+    once the turn is done; ``lease_until`` lets another process take over a turn whose owner died.
+    """
+
+    __tablename__ = "bot_turns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    msgid: Mapped[str] = mapped_column(String(200), unique=True)
+    user_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str] = mapped_column(String(128), default="")
+    chat_type: Mapped[str] = mapped_column(String(8), default="single")
+    kind: Mapped[str] = mapped_column(String(16))
+    stream_id: Mapped[str] = mapped_column(String(64), default="", index=True)
+    payload: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reply: Mapped[str | None] = mapped_column(Text, nullable=True)
+    response_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    lease_until: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    __table_args__ = (Index("ix_bot_turns_status_lease", "status", "lease_until"),)
