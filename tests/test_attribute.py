@@ -96,8 +96,8 @@ ROSTER = "\n序号 姓名 身份证号\n1 杨丽华 532932198103130505\n2 赵秀
     ("title", "expected"),
     [
         ("关于2021年城乡低保新增对象的公示", REDACTED),            # ordinary public roster: redact
-        ("关于拒不支付劳动报酬违法行为的公布", PUBLIC),           # 惩戒公示: publish as is
-        ("关于失信被执行人名单的公告", PUBLIC),                     # 惩戒公示
+        ("关于拒不支付劳动报酬违法行为的公布", REDACTED),         # 惩戒公示: the names stay, the ID numbers go
+        ("关于失信被执行人名单的公告", REDACTED),                   # 惩戒公示 (workflow.md §1.3.2)
     ],
 )
 def test_personal_data_redaction_and_its_exceptions(title: str, expected: str) -> None:

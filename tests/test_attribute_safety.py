@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -101,3 +102,13 @@ def test_the_statistical_layer_cannot_publish_a_draft_with_personal_data() -> No
     draft = "关于邓川镇新州村排水沟渠修缮项目有关情况\n项目总投资18万元，已完工。\n施工负责人手机：13988123456\n"
     result = classify_document(draft)
     assert result.method == "similarity" and result.attribute != PUBLIC
+
+
+@pytest.mark.parametrize("title", ["关于失信被执行人名单的公告", "关于拒不支付劳动报酬违法行为的公布", "2021年拟录用公务员名单公示",
+                                   "关于2021年耕地地力保护补贴发放情况的公示"])
+def test_a_list_of_people_with_id_and_card_numbers_is_never_published_as_it_is(title: str) -> None:
+    roster = "".join(f"\n{n}　身份证号：{_id_number('1978051' + str(i), 10 + i)}　银行卡号：{_card(700 + i)}"
+                     for i, n in enumerate(["杨丽华", "赵秀英", "李建国"]))
+    result = classify_document(title + roster + "\n")
+    assert result.attribute == REDACTED
+    assert all(f.text not in result.redacted for f in result.findings if f.type in ("id_card", "bank_card"))

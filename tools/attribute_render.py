@@ -20,7 +20,11 @@ def _excerpt(redacted: str, findings: list[dict[str, Any]]) -> str:
 
 def render_classification(data: dict[str, Any], reminder: str, type_names: dict[str, str]) -> str:
     """Bold suggested attribute, numbered reasons with their basis, masked findings, an excerpt, the reminder."""
-    out = [f"**建议公开属性：{data['attribute']}**（把握度 {float(data['confidence']):.2f}）", "", "理由："]
+    out = [f"**建议公开属性：{data['attribute']}**（把握度 {float(data['confidence']):.2f}）"]
+    if data.get("title"):
+        genre = f"，文种：{data['genre']}" if data.get("genre") else ""
+        out.append(f"识别的标题：{data['title']}{genre}")
+    out += ["", "理由："]
     for i, reason in enumerate(data.get("reasons") or [], 1):
         out.append(f"{i}. {reason['text']}〔{reason['basis']}〕")
     findings = list(data.get("findings") or [])
