@@ -70,6 +70,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
     splits = summary.get("splits") or {}
     if len(splits) > 1:
         click.echo("  " + "；".join(f"{s}：{v['total']}题，通过{v['passed']}题" for s, v in splits.items()))
+    for s, v in splits.items():
+        click.echo(f"  {s} 各类题数：" + "、".join(f"{k} {kv['n']}" for k, kv in v["kinds"].items()))
     for key, value in summary["headline"].items():
         if value is None:
             continue
