@@ -135,3 +135,9 @@ def test_every_reason_names_a_basis_and_the_reply_ends_with_the_reminder(draft: 
 def test_addressee_decides_between_one_party_and_everyone(draft: str, label: str, rule: str) -> None:
     result = classify_document(draft)
     assert (result.attribute, result.rule) == (label, rule)
+
+
+def test_an_unmarked_supervision_report_is_not_published() -> None:
+    text = BRIEF.replace("内部资料　注意保管\n", "")
+    result = classify_document(text)
+    assert result.attribute == NOT_PUBLIC and result.rule == "supervision" and "推断" in result.reasons[0].basis
