@@ -141,3 +141,13 @@ def test_an_unmarked_supervision_report_is_not_published() -> None:
     text = BRIEF.replace("内部资料　注意保管\n", "")
     result = classify_document(text)
     assert result.attribute == NOT_PUBLIC and result.rule == "supervision" and "推断" in result.reasons[0].basis
+
+
+@pytest.mark.parametrize(("title", "rule"), [
+    ("洱源县人民政府办公室关于报送2021年政务公开工作总结的通知", "internal_affairs"),
+    ("关于征求《洱源县城镇老旧小区改造工作实施方案》意见的通知", "consultation_notice"),
+    ("关于召开全县森林防火工作会议的通知", "internal_affairs"),
+])
+def test_internal_work_notices_to_all_units_are_not_published(title: str, rule: str) -> None:
+    result = classify_document(f"{title}\n各镇乡人民政府，县直各部门：\n　　请按要求办理。\n")
+    assert (result.attribute, result.rule) == (NOT_PUBLIC, rule)
