@@ -148,3 +148,49 @@ def test_api_redact_lists_findings_then_returns_the_docx_honouring_keep(settings
         assert bad.status_code == 400 and "不是有效的 Word" in bad.json()["error"]
         wrong = client.post("/api/redact", files={"file": ("x.txt", b"hello", "text/plain")})
         assert wrong.status_code == 400 and ".docx" in wrong.json()["error"]
+
+
+_FOOTNOTES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:id="1"><w:p><w:r><w:t>资料提供人：段海涛，电话13887261234。</w:t></w:r></w:p></w:footnote>'
+    "</w:footnotes>"
+)
+
+
+def _with_footnotes(data: bytes) -> bytes:
+    """Add word/footnotes.xml (python-docx cannot write one) with its relationship and content type."""
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for entry in src.infolist():
+            body = src.read(entry.filename)
+            if entry.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+            if entry.filename == "word/_rels/document.xml.rels":
+                body = body.replace(b"</Relationships>", b'<Relationship Id="rIdFn1" Type="http://schemas.openxml'
+                                    b'formats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+                                    b"</Relationships>")
+            dst.writestr(entry, body)
+        dst.writestr("word/footnotes.xml", _FOOTNOTES)
+    return out.getvalue()
+
+
+def test_comments_footnotes_and_author_metadata_are_redacted_too(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.core_properties.author = "李国强"
+    paragraph = document.add_paragraph("请审核附表。")
+    document.add_comment(paragraph.runs, text="核对张建华同志的身份证号532930196804123314", author="王志强", initials="WZQ")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = tmp_path / "批注.docx"
+    source.write_bytes(_with_footnotes(buffer.getvalue()))
+    out = tmp_path / "批注-删减.docx"
+    done = _run([str(source), "-o", str(out)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(out) as archive:
+        parts = {name: archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml")}
+    everything = "\n".join(parts.values())
+    for secret in ("532930196804123314", "张建华", "段海涛", "13887261234", "李国强", "王志强", "WZQ"):
+        assert secret not in everything, secret
+    assert "资料提供人：段**" in parts["word/footnotes.xml"] and "请审核附表。" in parts["word/document.xml"]

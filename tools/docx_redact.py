@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.errors import BadInput, TooLarge
@@ -33,6 +33,7 @@ class DocxText:
     text: str
     origin: list[tuple[Any, int] | None]
     document: Any
+    blob_parts: list[tuple[Any, Any]] = field(default_factory=list)  # (part, parsed root): footnotes, endnotes
 
     def findings(self) -> list[Finding]:
         return find_pii(self.text)
@@ -64,6 +65,8 @@ def _blocks(element: Any) -> Iterator[Any]:
             yield child
         elif child.tag == _W + "tbl":
             yield from child.findall(_W + "tr")  # a nested table's text comes with its outer cell
+        elif child.tag in (_W + "footnote", _W + "endnote", _W + "comment"):
+            yield from _blocks(child)
         elif child.tag == _W + "sdt":  # content controls wrap paragraphs and tables
             content = child.find(_W + "sdtContent")
             if content is not None:
@@ -74,7 +77,7 @@ def _line(block: Any, text: list[str], origin: list[tuple[Any, int] | None]) -> 
     """Append one paragraph (or one table row, cells joined by tabs) to ``text``/``origin``."""
     cells = [block] if block.tag == _W + "p" else [tc for tc in block if tc.tag == _W + "tc"]
     for i, cell in enumerate(cells):
-        paragraphs = [cell] if cell.tag == _W + "p" else list(cell.iter(_W + "p"))
+        paragraphs = [cell] if cell.tag == _W + "p" else _own_paragraphs(cell)
         for j, paragraph in enumerate(paragraphs):
             if i or j:  # the next cell (tab) or the next paragraph of a cell (space): separators, never masked
                 text.append("\t" if j == 0 else " ")
@@ -89,12 +92,48 @@ def _line(block: Any, text: list[str], origin: list[tuple[Any, int] | None]) -> 
                     origin.append(None)
 
 
-def _parts(document: Any) -> Iterable[Any]:
-    """The body element, then the root of every header and footer part (never creating one)."""
+def _own_paragraphs(cell: Any) -> list[Any]:
+    """A cell's paragraphs, nested tables' included, but not those inside a text box (its paragraph reads them)."""
+    out = []
+    for p in cell.iter(_W + "p"):
+        up = p.getparent()
+        while up is not None and up is not cell and up.tag != _W + "p":
+            up = up.getparent()
+        if up is cell:
+            out.append(p)
+    return out
+
+
+_STORIES = ("/header", "/footer", "/comments")
+_BLOB_STORIES = ("/footnotes", "/endnotes")  # python-docx keeps these as plain parts: parsed and written back here
+
+
+def _parts(document: Any, blob_parts: list[tuple[Any, Any]]) -> Iterable[Any]:
+    """The body, then every header, footer, comments, footnotes and endnotes part (never creating one)."""
+    from docx.oxml import parse_xml
+
     yield document.element.body
     for rel in document.part.rels.values():
-        if rel.reltype.endswith(("/header", "/footer")) and not rel.is_external:
+        if rel.is_external:
+            continue
+        if rel.reltype.endswith(_STORIES):
             yield rel.target_part.element
+        elif rel.reltype.endswith(_BLOB_STORIES):
+            root = parse_xml(rel.target_part.blob)
+            blob_parts.append((rel.target_part, root))
+            yield root
+
+
+def _scrub_metadata(document: Any) -> None:
+    """Who wrote and who last saved the draft, and comment authors, are personal data too."""
+    props = document.core_properties
+    props.author, props.last_modified_by = "", ""
+    for rel in document.part.rels.values():
+        if not rel.is_external and rel.reltype.endswith("/comments"):
+            for comment in rel.target_part.element.iter(_W + "comment"):
+                for attr in (_W + "author", _W + "initials"):
+                    if attr in comment.attrib:
+                        comment.set(attr, "")
 
 
 def read_docx(name: str, data: bytes, *, max_bytes: int) -> DocxText:
@@ -113,14 +152,15 @@ def read_docx(name: str, data: bytes, *, max_bytes: int) -> DocxText:
         raise BadInput(f"文件「{name}」不是有效的 Word（.docx）文件，可能已损坏。", detail=type(exc).__name__) from exc
     text: list[str] = []
     origin: list[tuple[Any, int] | None] = []
-    for part in _parts(document):
+    blob_parts: list[tuple[Any, Any]] = []
+    for part in _parts(document, blob_parts):
         for block in _blocks(part):
             _line(block, text, origin)
             text.append("\n")
             origin.append(None)
         text.append("\n")  # a blank line between body, headers and footers: separate tables
         origin.append(None)
-    return DocxText("".join(text), origin, document)
+    return DocxText("".join(text), origin, document, blob_parts)
 
 
 def chosen(findings: list[Finding], keep: Iterable[int] = (), mask: Iterable[int] = ()) -> list[Finding]:
@@ -149,6 +189,11 @@ def redact_docx(doc: DocxText, findings: list[Finding], *, keep: Iterable[int] =
         for k, ch in changes.items():
             chars[k] = ch
         node.text = "".join(chars)
+    from lxml import etree
+
+    for part, root in doc.blob_parts:
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    _scrub_metadata(doc.document)
     out = io.BytesIO()
     doc.document.save(out)
     return out.getvalue()
