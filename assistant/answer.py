@@ -1,9 +1,11 @@
-"""Compose an extractive answer with citations from retrieval hits.
+"""Compose an answer that answers: a direct conclusion, the quoted source sentence(s) with their citation, 依据.
 
-The answer quotes one to three sentences from the best clauses (scored by overlap with the question's
-words and their synonyms), each followed by its citation 〔《标题》章节〕, then a short 依据 list.
-A rule of the digest that is not verified against the original text is flagged. No hits → NOT_FOUND,
-never an unrelated clause.
+The conclusion is the question-bank entry's answer when a bank question matched this question closely;
+otherwise it is extracted by answer type (assistant/answer_type.py): the date, the period, the unit, the
+amount, 可以/不可以, or "不对，…" when the question's premise disagrees with the source. The quote comes
+from the lead clause only (plus a paragraph of the same section), never from an unrelated rule; a
+heading, a bare (责任单位:…) clause or a list number never leads. A rule that is not [V] gets one line
+of caution. ``weak`` evidence is quoted as "最相关的规定是……（仅供参考）". No hits → NOT_FOUND.
 """
 
 from __future__ import annotations
@@ -11,24 +13,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer_type import answer_type, cue, find_phrase
+from assistant.conclusion import conclude
 from assistant.turn import Reply
+from knowledge.digest import caution
 from knowledge.types import Hit, Source
 
 NOT_FOUND = "在政务公开工作方案和《政府信息公开条例》中没有找到与此相关的规定。建议咨询县人民政府办公室（政务公开主管部门）。"
-MAX_SENTENCES = 3
-MAX_CHUNKS = 3
+WEAK_LEAD = "没有找到直接回答这个问题的规定。最相关的规定是："
+WEAK_TAIL = "（仅供参考）"
+MAX_QUOTES = 2
+BANK_LEAD_OVERLAP = 0.45  # token F1 between the question and a bank question for the entry's answer to lead
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
-_CLAUSE = re.compile(r"[（(]\s*责任单位[:：].*?[)）]\s*$")
-_NUMBER = re.compile(r"\d+")
-_RANGE = re.compile(r"(\d+)\s*(?:至|到|~|～|-|—)\s*(\d+)")
-RANGE_BONUS = 2.0  # a sentence whose range (第31至40件) holds the question's number (第35件) answers it
-_WHO = ("谁", "哪个部门", "哪些部门", "哪个单位", "哪些单位", "责任", "负责", "牵头", "单位")
-_STATUS_NOTES = {
-    "P": "部分核对",
-    "UNVERIFIED": "尚未对照原文核实",
-    "推断": "属本助手的推断性解释",
-}
-_WARNING = "注意：以上{}的依据{}，仅供参考，对外答复前请对照官方原文。"
+_CLAUSE = re.compile(r"[（(]\s*(?:县级)?(?:责任单位|牵头部门)[:：].*?[)）]\s*$")
+_LIST_NUMBER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[一二三四五六七八九十]+、)\s*")
+_WHO = ("who",)
 
 
 @dataclass(frozen=True)
@@ -39,35 +38,89 @@ class _Sentence:
     score: float
 
 
-def compose_answer(question: str, hits: list[Hit]) -> Reply:
-    """Quote the sentences that best answer the question, each with its citation.
+def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer") -> Reply:
+    """Answer the question from the hits: conclusion, quoted sentence(s) with citation, 依据.
 
     Args:
         question: the user's question.
         hits: retrieval hits, best first (empty when nothing relevant was found).
+        verdict: ``answer`` or ``weak`` (the relevance decision); ``weak`` quotes the closest rule 仅供参考.
 
     Returns:
         The reply; ``sources`` lists the cited chunks, ``data["retrieved"]`` every hit in rank order
-        (the eval's hit@k reads it).
+        (the eval's hit@k reads it), ``data["answer_type"]`` and ``data["decision"]``.
     """
     if not hits:
-        return Reply(text=NOT_FOUND)
-    terms = _query_terms(question)
-    candidates = hits[:MAX_CHUNKS]
-    sentences = [s for rank, hit in enumerate(candidates) for s in _sentences(hit, rank, terms, question)]
-    chosen = _choose(sentences)
-    if not chosen:
-        return Reply(text=NOT_FOUND)
-    cited = sorted({s.hit_rank for s in chosen})
-    lines = [s.text + _citation(candidates[s.hit_rank]) for s in chosen]
-    basis = [f"{n}. {_label(candidates[r])}{_status_suffix(candidates[r])}" for n, r in enumerate(cited, 1)]
-    text = "\n".join(lines) + "\n\n依据：\n" + "\n".join(basis)
-    warning = _warning([candidates[r] for r in cited])
-    if warning:
-        text += "\n" + warning
-    sources = [_source(candidates[r]) for r in cited]
+        return Reply(text=NOT_FOUND, data={"decision": "refuse", "verdict": "refuse"})
+    qtype = answer_type(question)
+    lead = _lead(question, hits)
+    quoted = _quotes(question, qtype, hits, lead)
+    if not quoted:
+        return Reply(text=NOT_FOUND, data={"decision": "refuse", "verdict": "refuse"})
+    cited = list(dict.fromkeys(s.hit_rank for s in quoted))
+    quote_lines = [s.text + _citation(hits[s.hit_rank]) for s in quoted]
+    bank = hits[lead].question if verdict == "answer" and _bank_leads(question, hits[lead]) else None
+    if verdict == "weak":
+        lines = [WEAK_LEAD, *quote_lines[:-1], quote_lines[-1] + WEAK_TAIL]
+    else:
+        conclusion = bank.metadata["answer"] if bank is not None else conclude(question, qtype, quoted[0].text)
+        lines = ([conclusion] if _adds(conclusion, quoted[0].text) else []) + quote_lines
+    cautions: list[str] = list(dict.fromkeys(c for r in cited if (c := caution(hits[r].chunk.metadata.get("status", "")))))
+    text = "\n".join(lines + [f"注意：{c}" for c in cautions])
+    text += "\n\n依据：\n" + "\n".join(f"{n}. {_label(hits[r])}" for n, r in enumerate(cited, 1))
     retrieved = [{"title": h.chunk.title, "section": h.chunk.section, "score": round(h.score, 4)} for h in hits]
-    return Reply(text=text, sources=sources, data={"retrieved": retrieved})
+    data = {"retrieved": retrieved, "answer_type": qtype, "decision": verdict, "verdict": verdict,
+            "bank": bank.metadata.get("entry_id") if bank is not None else None}
+    return Reply(text=text, sources=[_source(hits[r]) for r in cited], data=data)
+
+
+def _adds(conclusion: str | None, quote: str) -> bool:
+    """A conclusion leads unless it only repeats a quote of about the same length."""
+    if not conclusion:
+        return False
+    return conclusion.rstrip("。") not in quote or len(quote) >= 1.5 * len(conclusion)
+
+
+def _lead(question: str, hits: list[Hit]) -> int:
+    """The clause to answer from: the best hit, unless the question asks about the plan (or the 条例) and a
+    clause of that kind is close behind."""
+    wants = "plan" if cue("plan_cues", question) else "regulation" if cue("regulation_cues", question) else None
+    if wants is None or hits[0].chunk.metadata.get("kind") == wants:
+        return 0
+    for rank, hit in enumerate(hits[:3]):
+        if hit.chunk.metadata.get("kind") == wants and hit.score >= 0.8 * hits[0].score:
+            return rank
+    return 0
+
+
+def _bank_leads(question: str, hit: Hit) -> bool:
+    from knowledge.tokenizer import default_tokenizer
+
+    if hit.question is None or not hit.question.metadata.get("answer"):
+        return False
+    tokenizer = default_tokenizer()
+    asked, bank = set(tokenizer.tokens(question)), set(tokenizer.tokens(hit.question.text))
+    shared = len(asked & bank)
+    return bool(asked and bank) and 2 * shared / (len(asked) + len(bank)) >= BANK_LEAD_OVERLAP
+
+
+def _quotes(question: str, qtype: str, hits: list[Hit], lead: int) -> list[_Sentence]:
+    """The sentence(s) to quote: from the lead clause (the bank entry's anchor sentence when there is one),
+    plus at most one more from a paragraph of the same section."""
+    terms = _query_terms(question)
+    chunk = hits[lead].chunk
+    same = [r for r, h in enumerate(hits[:3]) if r != lead and (h.chunk.title, h.chunk.section) == (chunk.title, chunk.section)]
+    candidates = [s for r in [lead, *same] for s in _sentences(hits[r], r, terms, qtype, lead)]
+    if not candidates:
+        return []
+    bank = hits[lead].question
+    anchor = bank.metadata.get("anchor", "") if bank is not None else ""
+    anchored = [s for s in candidates if anchor and s.hit_rank == lead and anchor in s.text]
+    ranked = sorted(candidates, key=lambda s: -s.score)
+    first = anchored[0] if anchored else next((s for s in ranked if s.hit_rank == lead), ranked[0])
+    others = [s for s in ranked if s is not first and s.score > 0 and s.score >= 0.6 * max(first.score, 0.1)]
+    chosen = [first, *others[: MAX_QUOTES - 1]]
+    return sorted(chosen, key=lambda s: (s.hit_rank != lead, s.hit_rank, s.position))
 
 
 def _query_terms(question: str) -> dict[str, float]:
@@ -86,31 +139,42 @@ def _query_terms(question: str) -> dict[str, float]:
     return terms
 
 
-def _sentences(hit: Hit, rank: int, terms: dict[str, float], question: str) -> list[_Sentence]:
+def _sentences(hit: Hit, rank: int, terms: dict[str, float], qtype: str, lead: int) -> list[_Sentence]:
     chunk = hit.chunk
     if chunk.metadata.get("kind") == "regulation":  # a digest rule is one or two sentences: quote it whole
         parts = [chunk.text]
     else:
-        parts = [p.strip() for p in _split(chunk.text) if p.strip()]
-    asks_who = any(w in question for w in _WHO)
-    numbers = [int(n) for n in _NUMBER.findall(question)]
+        parts = [p for p in (_LIST_NUMBER.sub("", x).strip() for x in _split(chunk.text)) if p]
+    heading = (chunk.metadata.get("heading") or "").split(" > ")[-1]
     out = []
     for position, part in enumerate(parts):
+        duty = bool(_CLAUSE.search(part))
+        if _is_heading(part, heading, position, len(parts)) or (duty and qtype not in _WHO):
+            continue
         score = sum(weight for term, weight in terms.items() if term in part)
-        score += RANGE_BONUS * _ranges_holding(part, numbers)
-        if _CLAUSE.search(part):  # the duty clause answers "who", and little else
-            score = score + 6.0 if asks_who else score * 0.3
-        score = score / (1.0 + len(part) / 400.0) - rank * 1.0  # prefer the best-ranked clause
-        out.append(_Sentence(part, rank, position, score))
+        if duty:  # the duty clause answers "who", and little else
+            score += 6.0
+        if qtype in ("when", "how_long", "how_much", "how_many", "who") and find_phrase(qtype, part):
+            score += 3.0
+        score = score / (1.0 + len(part) / 400.0) - (0.0 if rank == lead else 1.0)
+        out.append(_Sentence(_with_subject(part, parts, position, duty), rank, position, score))
     return out
 
 
-def _ranges_holding(part: str, numbers: list[int]) -> int:
-    """How many of the question's numbers fall inside a range the sentence states (31至40 holds 35)."""
-    if not numbers:
-        return 0
-    ranges = [(int(a), int(b)) for a, b in _RANGE.findall(part)]
-    return sum(any(lo <= n <= hi for lo, hi in ranges) for n in numbers)
+def _with_subject(part: str, parts: list[str], position: int, duty: bool) -> str:
+    """A bare (责任单位:…) clause is quoted after the sentence it belongs to, never alone."""
+    if duty and position > 0:
+        return parts[position - 1].rstrip() + part
+    return part
+
+
+def _is_heading(part: str, heading: str, position: int, count: int) -> bool:
+    """A sentence that only names the topic: the section heading repeated (规范政府门户网站政府信息公开平台建设。),
+    or a short comma-less first sentence with more to follow (规范政府信息公开目录系统建设。)."""
+    bare = part.rstrip("。；; ")
+    if bare and bare == _LIST_NUMBER.sub("", heading).strip():
+        return True
+    return position == 0 and count > 1 and len(bare) <= 25 and not re.search(r"[，,、：:]", bare)
 
 
 def _split(text: str) -> list[str]:
@@ -126,22 +190,6 @@ def _split(text: str) -> list[str]:
     return pieces
 
 
-def _choose(sentences: list[_Sentence]) -> list[_Sentence]:
-    """The best sentence of the best clause, plus up to two more scoring at least half as well; in reading order.
-
-    The best-ranked clause always leads: retrieval ranked it first on the whole question, which is a
-    better judge than the overlap of single sentences.
-    """
-    ranked = sorted(sentences, key=lambda s: -s.score)
-    lead = next((s for s in ranked if s.hit_rank == 0), None)
-    if lead is None:
-        return ranked[:1]
-    floor = max(lead.score, 0.0) * 0.5
-    others = [s for s in ranked if s is not lead and s.score >= floor and s.score > 0]
-    chosen = [lead, *others[: MAX_SENTENCES - 1]]
-    return sorted(chosen, key=lambda s: (s.hit_rank, s.position))
-
-
 def _label(hit: Hit) -> str:
     section = hit.chunk.section
     return f"《{hit.chunk.title}》{section}" if section else f"《{hit.chunk.title}》"
@@ -151,19 +199,7 @@ def _citation(hit: Hit) -> str:
     return f"〔{_label(hit)}〕"
 
 
-def _status_suffix(hit: Hit) -> str:
-    status = hit.chunk.metadata.get("status", "")
-    return f"（{_STATUS_NOTES[status]}）" if status in _STATUS_NOTES else ""
-
-
-def _warning(hits: list[Hit]) -> str:
-    flagged = [h for h in hits if h.chunk.metadata.get("status", "") in _STATUS_NOTES]
-    if not flagged:
-        return ""
-    labels = "、".join(_label(h) for h in flagged)
-    notes = "、".join(dict.fromkeys(_STATUS_NOTES[h.chunk.metadata["status"]] for h in flagged))
-    return _WARNING.format(labels, notes)
-
-
 def _source(hit: Hit) -> Source:
     return Source(title=hit.chunk.title, section=hit.chunk.section, text=hit.chunk.text, score=round(hit.score, 4))
+
+

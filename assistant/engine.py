@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Protocol
 
-from assistant.answer import compose_answer
+from assistant.answer import NOT_FOUND, compose_answer
+from assistant.decision import REFUSE_HINT, Decision, decide
+from assistant.followup import FollowUp, context, resolve
 from assistant.llm import LLM_VERDICTS, LLMResponder
 from assistant.quiz import QuizMaster
 from assistant.router import Intent, route
 from assistant.turn import Reply, Turn
 from knowledge.errors import Ambiguous, BadInput, GongkaiError, NotFound, TooLarge
-from knowledge.types import Hit
+from knowledge.retriever import Retrieval
+from knowledge.types import Chunk, Hit
 from tools.registry import Toolbox
 
 log = logging.getLogger(__name__)
@@ -27,6 +31,8 @@ FEEDBACK_THANKS = "感谢您的反馈！我们会据此改进回答。"
 
 class Retriever(Protocol):
     def search(self, query: str, k: int) -> list[Hit]: ...
+
+    def retrieve(self, query: str, k: int) -> Retrieval: ...
 
 
 class Engine:
@@ -55,6 +61,13 @@ class Engine:
         self._check(turn)
         if self.quiz.pending(turn):  # the previous message asked a quiz question: this is the answer
             return self.quiz.grade_turn(turn)
+        follow = resolve(turn.text, context(turn.history, self.toolbox.ctx.units), self.toolbox.ctx.units) \
+            if turn.history and turn.attachment is None else None
+        if follow is not None and follow.kind != "rewrite":
+            return self._follow_up(follow, turn)
+        if follow is not None:  # "那县林草局呢？" → "县林草局有哪些任务"
+            log.info("follow-up rewritten chars=%d", len(follow.text))
+            turn = replace(turn, text=follow.text)
         intent = route(turn, units=self.toolbox.ctx.units, today=turn.today or self.clock())
         if intent is None:
             return self.answer_question(turn)
@@ -64,15 +77,55 @@ class Engine:
             return Reply(text=FEEDBACK_THANKS, tool="feedback", data={"text": str(intent.args.get("text", ""))})
         return self._run_intent(intent)
 
+    def decide(self, question: str) -> tuple[Decision, list[Hit]]:
+        """The relevance decision for a knowledge question and the hits it rests on (for the LLM gate too)."""
+        found = self.retriever.retrieve(question, self.top_k)
+        return decide(question, found.verdict), found.hits
+
     def answer_question(self, turn: Turn) -> Reply:
-        hits = self.retriever.search(turn.text, self.top_k)
-        verdict = "answer" if hits else "refuse"  # seam: the three-way relevance decision sets this
-        if self.llm is not None and verdict in LLM_VERDICTS:  # refused: the model gets nothing to answer from
+        decision, hits = self.decide(turn.text)
+        if decision.kind == "task":
+            return self._task(turn.text, decision, hits)
+        if decision.kind == "other_place":
+            return self._other_place(turn.text, decision, hits)
+        if not decision.may_answer or not hits:
+            return Reply(text=NOT_FOUND, data={"decision": "refuse", "verdict": "refuse"})
+        if self.llm is not None and decision.kind in LLM_VERDICTS:  # only on evidence the decision accepted
             try:
-                return self.llm.respond(turn, hits, weak=verdict == "weak")
+                return self.llm.respond(turn, hits, weak=decision.kind == "weak")
             except GongkaiError as exc:
                 log.warning("llm mode failed (%s); falling back to the extractive answer", exc.detail)
-        return compose_answer(turn.text, hits)
+        return compose_answer(turn.text, hits, verdict=decision.kind)
+
+    def _task(self, question: str, decision: Decision, hits: list[Hit]) -> Reply:
+        """A request to produce something: say so, and what the assistant can do instead (no clause as the answer)."""
+        from assistant.router import words
+
+        text = words()["task"]["reply"].format(task=decision.task)
+        return Reply(text=text, data={"decision": "task", "verdict": "refuse", "task": decision.task})
+
+    def _other_place(self, question: str, decision: Decision, hits: list[Hit]) -> Reply:
+        from assistant.router import words
+
+        spec = words()["other_place"]
+        text = spec["reply"].format(place=decision.place)
+        data: dict[str, object] = {"decision": "other_place", "verdict": decision.verdict, "place": decision.place}
+        found = self.retriever.retrieve(question.replace(decision.place or "", ""), self.top_k)
+        if found.verdict in ("answer", "weak") and found.hits:
+            reply = compose_answer(question, found.hits, verdict=found.verdict)
+            return Reply(text=text + "\n\n" + spec["related"] + "\n" + reply.text, sources=reply.sources,
+                         data={**(reply.data or {}), **data})
+        return Reply(text=text + REFUSE_HINT.replace("建议", "也可以"), data=data)
+
+    def _follow_up(self, follow: FollowUp, turn: Turn) -> Reply:
+        from assistant.followup_answers import answer_follow_up
+
+        return answer_follow_up(follow, turn, self._clause)
+
+    def _clause(self, title: str, section: str) -> list[Chunk]:
+        opened = getattr(self.retriever, "open", None)
+        index = opened() if callable(opened) else self.retriever
+        return [c for c in getattr(index, "chunks", []) if c.title == title and c.section == section]
 
     def _run_intent(self, intent: Intent) -> Reply:
         if intent.reply is not None:  # help text, clarifying question …

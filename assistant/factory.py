@@ -18,7 +18,7 @@ from tools.context import ToolContext
 from tools.registry import Toolbox
 
 if TYPE_CHECKING:
-    from knowledge.retriever import HybridRetriever
+    from knowledge.retriever import HybridRetriever, Retrieval
 
 
 class LazyRetriever:
@@ -53,6 +53,9 @@ class LazyRetriever:
 
     def search(self, query: str, k: int) -> list[Hit]:
         return self.open().search(query, k)
+
+    def retrieve(self, query: str, k: int) -> Retrieval:
+        return self.open().retrieve(query, k)
 
 
 def build_tool_context() -> ToolContext:

@@ -36,15 +36,28 @@ def digest_chunks() -> list[Chunk]:
     return list(load())
 
 
-def builtin_chunks() -> list[Chunk]:
+def builtin_clauses() -> list[Chunk]:
+    """The plan's paragraphs and the digest's rules: what answers quote."""
     return plan_chunks() + digest_chunks()
+
+
+def bank_chunks() -> list[Chunk]:
+    """The question bank's questions (kind ``question``), each pointing at a clause."""
+    from knowledge.bank import bank_chunks as load
+
+    return load()
+
+
+def builtin_chunks() -> list[Chunk]:
+    return builtin_clauses() + bank_chunks()
 
 
 def source_fingerprint() -> str:
     """Hash of the files the built-in chunks come from: cheap to compute (no parsing) at every start."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in (here / "sources" / "plan.txt", here / "sources" / "regulations.yaml", here / "digest.py",
+    for path in (here / "sources" / "plan.txt", here / "sources" / "regulations.yaml",
+                 here / "sources" / "question_bank.yaml", here / "digest.py", here / "bank.py",
                  here / "chunking.py", here / "corpus.py"):
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.exists() else b"-")

@@ -1,8 +1,9 @@
 """The regulations digest: the project's own one-or-two-sentence statements of the rules a county office uses.
 
 The data lives in ``knowledge/sources/regulations.yaml``; every entry keeps the verification status of the
-facts it rests on (V / P / UNVERIFIED / 推断), and chunks built from a non-verified entry say so in Chinese,
-so an extractive answer that quotes it carries the warning with it.
+facts it rests on (V / P / UNVERIFIED / 推断). The user-facing text is the rule alone: research notes
+("年报期限在第四十九条…", where a figure came from) stay in the chunk's metadata, and an answer quoting a
+rule that is not [V] adds the one-line ``caution`` for its status.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ DIGEST_DOC_ID = "builtin:digest"
 STATUSES = ("V", "P", "UNVERIFIED", "推断")
 REQUIRED_FIELDS = ("id", "title", "article", "topic", "rule", "status", "basis")
 
-# How a chunk tells the reader that the rule is not fully verified; ``{}`` takes the entry's note.
-_STATUS_WORDING = {
-    "P": ("（部分核对：{}。）", "依据为转载或只核对了部分原文，使用前请对照官方文本"),
-    "UNVERIFIED": ("（待核实：{}。对外答复前必须对照官方原文。）", "此条未能对照官方原文核对"),
-    "推断": ("（推断：{}。）", "此条是本助手的工程解释，原文没有这样的表述"),
+# The caution an answer adds under a rule that is not [V]; the entry's research note is metadata only.
+_CAUTIONS = {
+    "P": "此条只核对了部分原文（或依据转载），仅供参考，对外答复前请对照官方原文。",
+    "UNVERIFIED": "此条尚未对照原文核实，仅供参考，对外答复前请对照官方原文。",
+    "推断": "此条是本助手依据条文作出的推断，原文没有这样的表述，仅供参考。",
 }
 
 _NUMERALS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -78,11 +79,14 @@ def article_numbers(entry: DigestEntry) -> list[int]:
 
 
 def entry_text(entry: DigestEntry) -> str:
-    """The text a reader sees: the rule, then the verification warning or the note."""
-    if entry.status in _STATUS_WORDING:
-        template, default = _STATUS_WORDING[entry.status]
-        return entry.rule + template.format(entry.note.rstrip("。") or default)
-    return entry.rule + (f"（注：{entry.note.rstrip('。')}。）" if entry.note else "")
+    """The text a reader sees: the rule alone. The research note stays in metadata (``note``); an answer
+    quoting a rule that is not [V] adds a one-line caution (``caution``)."""
+    return entry.rule
+
+
+def caution(status: str) -> str:
+    """The one line a user reads under a rule that was not verified against the original text ('' for V)."""
+    return _CAUTIONS.get(status, "")
 
 
 @cache
@@ -172,6 +176,7 @@ def to_chunk(entry: DigestEntry) -> Chunk:
             "topic": entry.topic,
             "entry_id": entry.id,
             "basis": entry.basis,
+            "note": entry.note,
         },
     )
 

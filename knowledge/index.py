@@ -158,9 +158,11 @@ def store_path(data_dir: Path) -> Path:
 
 def ensure_builtin(store: ChunkStore, *, force: bool = False) -> bool:
     """Write the built-in corpus into the store if it is missing or outdated. Returns True if written."""
+    from knowledge.bank import BANK_DOC_ID
     from knowledge.corpus import (
         DIGEST_DOC_ID,
         PLAN_DOC_ID,
+        bank_chunks,
         digest_chunks,
         fingerprint,
         plan_chunks,
@@ -171,13 +173,14 @@ def ensure_builtin(store: ChunkStore, *, force: bool = False) -> bool:
     sources = source_fingerprint()
     if not force and store.get_meta("builtin_sources") == sources:
         return False
-    plan, digest = plan_chunks(), digest_chunks()
-    version = fingerprint(plan + digest)
+    plan, digest, bank = plan_chunks(), digest_chunks(), bank_chunks()
+    version = fingerprint(plan + digest + bank)
     store.set_meta("builtin_sources", sources)
     if not force and store.get_meta("builtin_version") == version:
         return False
     store.replace(Document(PLAN_DOC_ID, "plan.txt", version, PLAN_TITLE, "plan"), plan)
     store.replace(Document(DIGEST_DOC_ID, "regulations.yaml", version, REGULATION_TITLE, "regulation"), digest)
+    store.replace(Document(BANK_DOC_ID, "question_bank.yaml", version, "问答库", "question"), bank)
     store.set_meta("builtin_version", version)
     return True
 

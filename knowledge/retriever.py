@@ -1,24 +1,26 @@
-"""Hybrid retrieval: BM25 and dense vectors fused by reciprocal rank, behind a relevance gate.
+"""Hybrid retrieval: clauses by BM25 and dense vectors, plus question-bank matches, fused by reciprocal rank.
 
-``HybridRetriever.search(query, k) -> list[Hit]`` is what the engine calls; ``as_langchain()`` wraps
-the same object as a LangChain ``BaseRetriever`` returning ``Document``s with the chunk's metadata.
-The relevance gate (knowledge/sources/retrieval.yaml) returns no hits for a question the corpus
-does not cover, so the answer says "not found" instead of quoting an unrelated clause.
+``HybridRetriever.retrieve(query, k) -> Retrieval`` is what the engine calls: the hits, the relevance
+signals and the three-way verdict of ``knowledge.relevance`` (answer / weak / refuse). A question-bank
+match (question to question) credits the clause its entry rests on and rides on the hit
+(``Hit.question``), so the answer can lead with the entry's direct answer. ``search`` keeps the old
+contract (no hits when refused); ``as_langchain()`` wraps it as a LangChain ``BaseRetriever``.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
 import yaml
 
+from knowledge.bank import is_question
 from knowledge.bm25_index import Bm25Index
+from knowledge.relevance import Signals, Thresholds, Verdict, judge
 from knowledge.tokenizer import Tokenizer, anchors, expand_query
 from knowledge.types import Chunk, Hit
 from knowledge.vector_store import VectorStore
@@ -28,60 +30,42 @@ Mode = Literal["hybrid", "bm25", "dense"]
 
 
 @dataclass(frozen=True)
-class Relevance:
-    min_coverage: float
-    min_bm25: float
-    min_dense: float
-    focus_without_anchor: float
-    bm25_without_anchor: float
-    dense_without_anchor: float
-    foreign_place_suffixes: tuple[str, ...]
-    foreign_place_min_len: int
-    foreign_county_pattern: str
-    other_procedures: tuple[str, ...] = ()
-    disclosure_words: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class RetrievalConfig:
     rrf_k: int
     candidates: int
     bm25_weight: float
     dense_weight: float
-    relevance: Relevance
+    bank_bm25_weight: float
+    bank_dense_weight: float
+    relevance: Thresholds
 
 
 @cache
 def load_config() -> RetrievalConfig:
     text = resources.files("knowledge").joinpath("sources", "retrieval.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    rel = data["relevance"]
-    for key in ("foreign_place_suffixes", "other_procedures", "disclosure_words"):
-        rel[key] = tuple(rel.get(key) or ())
     return RetrievalConfig(
         rrf_k=int(data["rrf_k"]),
         candidates=int(data["candidates"]),
         bm25_weight=float(data["bm25_weight"]),
         dense_weight=float(data["dense_weight"]),
-        relevance=Relevance(**rel),
+        bank_bm25_weight=float(data["bank_bm25_weight"]),
+        bank_dense_weight=float(data["bank_dense_weight"]),
+        relevance=Thresholds(**{k: float(v) for k, v in data["relevance"].items()}),
     )
 
 
 @dataclass(frozen=True)
-class Signals:
-    """What the relevance gate looks at for one question (also reported by the calibration benchmark)."""
+class Retrieval:
+    """One search: the fused hits (best first), the relevance signals and the three-way verdict."""
 
-    coverage: float
-    focus: float
-    bm25_top: float
-    dense_top: float
-    foreign_place: str | None
-    anchored: bool
-    other_procedure: str | None = None
+    hits: list[Hit]
+    signals: Signals
+    verdict: Verdict
 
 
 class HybridRetriever:
-    """Search over a fixed list of chunks. Build with ``knowledge.retrieval_builder.build``."""
+    """Search over a fixed list of chunks (clauses and question-bank questions). Built by ``open_retriever``."""
 
     def __init__(
         self,
@@ -93,7 +77,8 @@ class HybridRetriever:
         config: RetrievalConfig | None = None,
         known_places: frozenset[str] = frozenset(),
     ) -> None:
-        self.chunks = list(chunks)
+        self.chunks = [c for c in chunks if not is_question(c)]
+        self.questions = [c for c in chunks if is_question(c)]
         self.tokenizer = tokenizer
         self.vectors = vectors
         self.mode: Mode = mode if vectors is not None else "bm25"
@@ -102,63 +87,79 @@ class HybridRetriever:
         self._corpus_text = "\n".join(self._texts)
         self.known_places = known_places
         self.bm25 = Bm25Index([tokenizer.tokens(_index_text(c)) for c in self.chunks])
+        self._question_tokens = [set(tokenizer.tokens(q.text)) for q in self.questions]
+        self.bank_bm25 = Bm25Index([list(t) for t in self._question_tokens])
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
+        self._question_by_id = {c.id: i for i, c in enumerate(self.questions)}
         self.generation: str | None = None  # the chunk store's generation this index was built from
 
     def search(self, query: str, k: int) -> list[Hit]:
         """The k best chunks for the question, or [] when the corpus does not cover it."""
+        found = self.retrieve(query, k)
+        return [] if found.verdict == "refuse" else found.hits
+
+    def retrieve(self, query: str, k: int) -> Retrieval:
+        """The k best clauses, the signals and the verdict (answer / weak / refuse)."""
         if not query.strip() or not self.chunks:
-            return []
-        bm25_ranked, dense_ranked = self._rank(query)
-        signals = self._signals(query, bm25_ranked, dense_ranked)
-        if not self.is_relevant(signals):
-            log.info("no relevant chunk: coverage=%.2f bm25=%.2f dense=%.2f", signals.coverage,
-                     signals.bm25_top, signals.dense_top)
-            return []
-        return self._fuse(bm25_ranked, dense_ranked)[:k]
+            empty = Signals(0.0, 0.0, 0.0, 0.0, None, False)
+            return Retrieval([], empty, "refuse")
+        ranked = self._rank(query)
+        signals = self._signals(query, ranked)
+        verdict = judge(signals, self.config.relevance, dense_only=self.mode == "dense")
+        if verdict == "refuse":
+            log.info("no relevant chunk: coverage=%.2f bm25=%.2f bank=%.2f", signals.coverage,
+                     signals.bm25_top, signals.bank_overlap)
+        return Retrieval(self._fuse(ranked)[:k], signals, verdict)
 
     def signals(self, query: str) -> Signals:
-        bm25_ranked, dense_ranked = self._rank(query)
-        return self._signals(query, bm25_ranked, dense_ranked)
+        return self._signals(query, self._rank(query))
 
-    def is_relevant(self, s: Signals) -> bool:
-        """The calibrated gate (knowledge/sources/retrieval.yaml explains each threshold)."""
-        rel = self.config.relevance
-        if s.foreign_place or s.other_procedure or s.coverage < rel.min_coverage:
-            return False
-        dense_only = self.mode == "dense"
-        strength, floor, strict = (
-            (s.dense_top, rel.min_dense, rel.dense_without_anchor) if dense_only
-            else (s.bm25_top, rel.min_bm25, rel.bm25_without_anchor)
-        )
-        if strength < floor:
-            return False
-        return s.anchored or (s.focus >= rel.focus_without_anchor and strength >= strict)
-
-    def _rank(self, query: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+    def _rank(self, query: str) -> _Ranked:
         n = self.config.candidates
-        bm25_ranked: list[tuple[int, float]] = []
-        dense_ranked: list[tuple[int, float]] = []
+        out = _Ranked(asked=set(self.tokenizer.tokens(query)))
+        tokens = self.tokenizer.tokens(expand_query(query))
         if self.mode in ("hybrid", "bm25"):
-            bm25_ranked = self.bm25.top(self.tokenizer.tokens(expand_query(query)), n)
+            out.bm25 = self.bm25.top(tokens, n)
+            out.bank_bm25 = self.bank_bm25.top(tokens, n)
         if self.mode in ("hybrid", "dense") and self.vectors is not None:
-            dense_ranked = [(self._by_id[cid], sim) for cid, sim in self.vectors.search(query, n) if cid in self._by_id]
-        return bm25_ranked, dense_ranked
+            # one query for both kinds: short bank questions sit closer to a question than any clause does
+            for cid, sim in self.vectors.search(query, len(self.chunks) + len(self.questions)):
+                if cid in self._by_id:
+                    out.dense.append((self._by_id[cid], sim))
+                elif cid in self._question_by_id:
+                    out.bank_dense.append((self._question_by_id[cid], sim))
+            out.dense, out.bank_dense = out.dense[:n], out.bank_dense[:n]
+        return out
 
-    def _signals(self, query: str, bm25_ranked: list[tuple[int, float]], dense_ranked: list[tuple[int, float]]) -> Signals:
+    def _signals(self, query: str, ranked: _Ranked) -> Signals:
         words = self.tokenizer.content_words(query)
         coverage = sum(self._covered(w, self._corpus_text) for w in words) / len(words) if words else 0.0
-        top_texts = [self._texts[i] for i, _ in bm25_ranked[:3]] + [self._texts[i] for i, _ in dense_ranked[:3]]
+        top = [i for i, _ in ranked.bm25[:3]] + [i for i, _ in ranked.dense[:3]]
+        top_texts = [self._texts[i] for i in top]
         focus = max((sum(self._covered(w, t) for w in words) / len(words) for t in top_texts), default=0.0) if words else 0.0
         return Signals(
             coverage=coverage,
             focus=focus,
-            bm25_top=bm25_ranked[0][1] if bm25_ranked else 0.0,
-            dense_top=dense_ranked[0][1] if dense_ranked else 0.0,
-            foreign_place=self._foreign_place(query, words),
+            bm25_top=ranked.bm25[0][1] if ranked.bm25 else 0.0,
+            dense_top=ranked.dense[0][1] if ranked.dense else 0.0,
+            foreign_place=None,
             anchored=any(a in query for a in anchors()),
-            other_procedure=self._other_procedure(query),
+            bank_overlap=self._bank_overlap(query, ranked),
+            bank_dense=ranked.bank_dense[0][1] if ranked.bank_dense else 0.0,
         )
+
+    def _bank_overlap(self, query: str, ranked: _Ranked) -> float:
+        """How closely the best bank question says what the user said (F1 of shared tokens, 0–1)."""
+        asked = set(self.tokenizer.tokens(query))
+        if not asked:
+            return 0.0
+        best = 0.0
+        for i in [i for i, _ in ranked.bank_bm25[:5]] + [i for i, _ in ranked.bank_dense[:3]]:
+            bank = self._question_tokens[i]
+            shared = len(asked & bank)
+            if shared:
+                best = max(best, 2 * shared / (len(asked) + len(bank)))
+        return best
 
     @staticmethod
     def _covered(word: str, text: str) -> bool:
@@ -169,43 +170,76 @@ class HybridRetriever:
 
         return any(term.lower() in text for term in expand(word))
 
-    def _other_procedure(self, query: str) -> str | None:
-        """A procedure with its own rules (信访, 政府采购 …) asked about without asking what to disclose."""
-        rel = self.config.relevance
-        if any(w in query for w in rel.disclosure_words):
-            return None
-        return next((p for p in rel.other_procedures if p in query), None)
-
-    def _foreign_place(self, query: str, words: list[str]) -> str | None:
-        """A county, city or province the corpus never mentions: the question is about someone else's rules."""
-        rel = self.config.relevance
-        counties = [m.group(1) for m in re.finditer(rel.foreign_county_pattern, query)]
-        for word in [*words, *counties]:
-            place = len(word) >= rel.foreign_place_min_len and word.endswith(rel.foreign_place_suffixes)
-            if place and word not in self.known_places and word not in self._corpus_text:
-                return word
-        return None
-
-    def _fuse(self, bm25_ranked: list[tuple[int, float]], dense_ranked: list[tuple[int, float]]) -> list[Hit]:
-        rrf_k = self.config.rrf_k
+    def _fuse(self, ranked: _Ranked) -> list[Hit]:
+        cfg = self.config
         fused: dict[int, float] = {}
-        weights = (self.config.bm25_weight, self.config.dense_weight)
-        for ranked, weight in zip((bm25_ranked, dense_ranked), weights, strict=True):
-            for rank, (i, _score) in enumerate(ranked):
-                fused[i] = fused.get(i, 0.0) + weight / (rrf_k + rank + 1)
-        bm25 = dict(bm25_ranked)
-        dense = dict(dense_ranked)
+        matched: dict[int, tuple[float, Chunk]] = {}  # clause -> its best-credited bank question
+
+        def credit(i: int, rank: int, weight: float) -> float:
+            gain = weight / (cfg.rrf_k + rank + 1)
+            fused[i] = fused.get(i, 0.0) + gain
+            return gain
+
+        for ranked_list, weight in ((ranked.bm25, cfg.bm25_weight), (ranked.dense, cfg.dense_weight)):
+            for rank, (i, _score) in enumerate(ranked_list):
+                credit(i, rank, weight)
+        for ranked_list, weight in ((ranked.bank_bm25, cfg.bank_bm25_weight), (ranked.bank_dense, cfg.bank_dense_weight)):
+            for rank, (i, question) in enumerate(self._targets(ranked_list, ranked.asked)):
+                gain = credit(i, rank, weight)
+                if gain > matched.get(i, (0.0, question))[0]:
+                    matched[i] = (gain, question)
+        bm25, dense = dict(ranked.bm25), dict(ranked.dense)
         order = sorted(fused, key=lambda i: (-fused[i], -bm25.get(i, 0.0)))
+        order = self._local_first(order, bm25)
         return [
-            Hit(chunk=self.chunks[i], score=round(fused[i], 6), bm25_score=bm25.get(i, 0.0), dense_score=dense.get(i, 0.0))
+            Hit(chunk=self.chunks[i], score=round(fused[i], 6), bm25_score=bm25.get(i, 0.0),
+                dense_score=dense.get(i, 0.0), question=matched[i][1] if i in matched else None)
             for i in order
         ]
+
+    def _local_first(self, order: list[int], bm25: dict[int, float]) -> list[int]:
+        """A document the office ingested that matches the words as well as any top clause leads: it is the
+        local rule, and it has no question-bank entries to credit it."""
+        top = order[:3]
+        best = max((bm25.get(i, 0.0) for i in top), default=0.0)
+        local = next((i for i in top if self.chunks[i].metadata.get("kind") == "ingested"
+                      and bm25.get(i, 0.0) >= 0.9 * best > 0), None)
+        return order if local is None else [local, *(i for i in order if i != local)]
+
+    def _targets(self, ranked: list[tuple[int, float]], asked: set[str]) -> list[tuple[int, Chunk]]:
+        """Bank matches as (clause position, question chunk), one per clause, best first. Only a bank
+        question that says much of what the user said credits its clause: a loose match would push the
+        built-in clauses above an ingested document that has no bank entries."""
+        out: list[tuple[int, Chunk]] = []
+        seen: set[int] = set()
+        floor = self.config.relevance.bank_credit
+        for qi, _score in ranked:
+            question = self.questions[qi]
+            bank = self._question_tokens[qi]
+            if not asked or 2 * len(asked & bank) / (len(asked) + len(bank)) < floor:
+                continue
+            i = self._by_id.get(question.metadata.get("target", ""))
+            if i is not None and i not in seen:
+                seen.add(i)
+                out.append((i, question))
+        return out
 
     def as_langchain(self, k: int = 5) -> Any:
         """This retriever as a LangChain ``BaseRetriever`` (imported lazily: LangChain is slow to import)."""
         from knowledge.lc_retriever import GongkaiRetriever
 
         return GongkaiRetriever(engine=self, k=k)
+
+
+@dataclass
+class _Ranked:
+    """(position, score) lists, best first: clauses by BM25 and dense, bank questions by BM25 and dense."""
+
+    bm25: list[tuple[int, float]] = field(default_factory=list)
+    dense: list[tuple[int, float]] = field(default_factory=list)
+    bank_bm25: list[tuple[int, float]] = field(default_factory=list)
+    bank_dense: list[tuple[int, float]] = field(default_factory=list)
+    asked: set[str] = field(default_factory=set)  # the query's tokens
 
 
 def _index_text(chunk: Chunk) -> str:

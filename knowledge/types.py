@@ -41,9 +41,14 @@ class Source:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieval result: the chunk and its fused score (higher is better)."""
+    """A retrieval result: the chunk and its fused score (higher is better).
+
+    ``question`` is the question-bank question (a chunk of kind ``question``) that credited this clause,
+    when one did; its metadata holds the entry's direct answer.
+    """
 
     chunk: Chunk
     score: float
     bm25_score: float = 0.0
     dense_score: float = 0.0
+    question: Chunk | None = None

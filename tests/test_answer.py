@@ -84,3 +84,49 @@ def test_the_sentence_whose_range_holds_the_asked_number_is_quoted() -> None:
     ]
     reply = compose_answer("一个月申请到第35件每件收多少钱", hits)
     assert "第31至40件每件200元" in reply.text
+
+
+# ---------------------------------------------------------------- answers that answer (invented questions)
+
+
+def test_a_false_premise_is_corrected_with_the_right_fact() -> None:
+    hit = Hit(_rule("第二十六条", "主动公开的信息，应当在形成或者变更之日起20个工作日内公开。"), 0.4)
+    reply = compose_answer("主动公开是在文件形成后30个工作日内吧？", [hit])
+    assert reply.text.startswith("不对，") and "20个工作日" in reply.text.splitlines()[0]
+    agreed = compose_answer("主动公开是不是20个工作日内", [hit])
+    assert agreed.text.startswith("对，")
+
+
+def test_a_yes_no_question_gets_its_yes_or_no_in_its_own_modal_word() -> None:
+    chunk = next(c for c in plan_chunks() if c.section == "五(二)" and "禁止任何人" in c.text)
+    reply = compose_answer("能不能让个人用单位名义注册视频号", [Hit(chunk, 0.5)])
+    assert reply.text.splitlines()[0] == "不能。"
+    assert "禁止任何人以单位名义开办政务新媒体" in reply.text
+
+
+def test_a_when_question_leads_with_the_clause_that_holds_the_date() -> None:
+    chunk = next(c for c in plan_chunks() if c.section == "三" and "10月底前" in c.text)
+    reply = compose_answer("试点领域的目录最晚几月份前完成", [Hit(chunk, 0.5)])
+    first = reply.text.splitlines()[0]
+    assert "2020年10月底前" in first and "〔" not in first
+
+
+def test_no_answer_leads_with_a_heading_or_a_bare_duty_clause() -> None:
+    chunk = next(c for c in plan_chunks() if c.section == "五(一)" and c.text.startswith("规范政府信息公开目录系统建设"))
+    reply = compose_answer("目录系统里的信息由谁录入", [Hit(chunk, 0.5)])
+    first = reply.text.splitlines()[0]
+    assert not first.startswith("规范政府信息公开目录系统建设。") and not first.startswith("(责任单位")
+
+
+def test_weak_evidence_is_quoted_as_the_closest_rule_for_reference_only() -> None:
+    reply = compose_answer("群众申请的信息要翻译成外文吗", [Hit(_rule("第四十条", "提供形式根据申请人的要求确定。"), 0.1)],
+                           verdict="weak")
+    assert reply.text.startswith("没有找到直接回答这个问题的规定。最相关的规定是：")
+    assert "（仅供参考）" in reply.text and reply.data and reply.data["decision"] == "weak"
+
+
+def test_a_rule_that_is_not_verified_gets_one_line_of_caution_and_no_research_note() -> None:
+    hit = Hit(_rule("缴费期间", "是否计入答复期限，目前没有找到原文依据。", status="UNVERIFIED"), 0.4)
+    reply = compose_answer("等缴费的时间计入期限吗", [hit])
+    assert "注意：此条尚未对照原文核实，仅供参考" in reply.text
+    assert "待核实：" not in reply.text

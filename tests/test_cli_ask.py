@@ -127,7 +127,7 @@ def test_ingest_reports_each_file_and_exits_2_when_one_failed(
 def test_index_rebuild(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["index", "--rebuild"]) == 0
     out = capsys.readouterr().out
-    assert "索引已重建" in out and "2个文档" in out
+    assert "索引已重建" in out and "3个文档" in out  # the plan, the digest and the question bank
 
 
 def test_api_ask_returns_the_same_json_as_the_cli(

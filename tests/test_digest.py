@@ -19,6 +19,7 @@ from knowledge.digest import (
     STATUSES,
     DigestEntry,
     article_numbers,
+    caution,
     chinese_number,
     digest_chunks,
     entry_text,
@@ -145,7 +146,7 @@ def test_grouped_article_label_covers_each_article() -> None:
             "V",
         ),
         ("fee-pay", "缴费期限", ["次日起20个工作日"], "P"),
-        ("fee-pause", "缴费期间", ["暂停"], "UNVERIFIED"),
+        ("fee-pause", "缴费期间", ["是否计入答复期限"], "UNVERIFIED"),
         ("ogi-old", "旧条例期限", ["15个工作日", "492号"], "P"),
         ("holiday-days", "法定节假日天数", ["13天", "11天"], "V"),
         ("calc-start", "起算规则", ["T0当天不计"], "推断"),
@@ -163,12 +164,13 @@ def test_numbers_and_statuses_match_the_reference(
         assert fact in entry.rule
 
 
-def test_unverified_rules_say_so_in_the_text_a_user_reads() -> None:
-    for chunk in digest_chunks():
-        status = chunk.metadata["status"]
+def test_research_notes_stay_in_metadata_and_unverified_rules_get_a_caution() -> None:
+    for entry, chunk in zip(load_digest(), digest_chunks(), strict=True):
         assert chunk.metadata["kind"] == "regulation"
-        warned = any(word in chunk.text for word in ("待核实", "部分核对", "推断"))
-        assert warned == (status != "V"), chunk.id
+        assert chunk.text == entry.rule  # the user reads the rule, not "年报期限在第四十九条，不在第五十条"
+        assert chunk.metadata["note"] == entry.note
+        assert bool(caution(entry.status)) == (entry.status != "V"), entry.id
+    assert "仅供参考" in caution("UNVERIFIED") and "核实" in caution("UNVERIFIED")
     assert all(is_verified(e) == (e.status == "V") for e in load_digest())
 
 
@@ -176,7 +178,7 @@ def test_chunks_cite_title_and_article_label() -> None:
     chunks = {c.metadata["entry_id"]: c for c in digest_chunks()}
     assert chunks["ogi-33-term"].title == "政府信息公开条例"
     assert chunks["ogi-33-term"].section == "第三十三条"
-    assert chunks["fee-pause"].text.endswith("对外答复前必须对照官方原文。）")
+    assert chunks["fee-pause"].metadata["status"] == "UNVERIFIED"
     assert "20个工作日" in chunks["ogi-33-extend"].metadata["keywords"]
     assert len({c.id for c in chunks.values()}) == len(chunks)
 

@@ -1,0 +1,78 @@
+"""The first line of an answer, extracted from the quoted sentence by answer type.
+
+when / how long / how much / how many / who: the clause that states the date, period, amount, count or
+unit. yes-no: 可以/不可以 (能/不能, 要/不用 …, in the question's own modal word) when the question names
+one, then the clause. false premise ("…吧？", "是不是20个工作日"): "对，…" or "不对，…" + the correct fact,
+by comparing the numbers the question asserts with the sentence's (or, without numbers, its polarity).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer_type import (
+    asserted_numbers,
+    best_clause,
+    clause_with,
+    find_phrase,
+    is_negative,
+    quantity_kind,
+)
+
+# the question's modal word -> (yes, no)
+_MODALS = (
+    ("能不能", "能", "不能"), ("可不可以", "可以", "不可以"), ("要不要", "要", "不用"), ("需不需要", "需要", "不需要"),
+    ("用不用", "要", "不用"), ("是不是", "是", "不是"), ("有没有", "有", "没有"), ("算不算", "算", "不算"),
+    ("会不会", "会", "不会"), ("该不该", "应该", "不应该"), ("行不行", "可以", "不可以"), ("可否", "可以", "不可以"),
+    ("能否", "能", "不能"), ("是否需要", "需要", "不需要"), ("是否可以", "可以", "不可以"), ("是否要", "要", "不用"),
+    ("可以", "可以", "不可以"), ("能", "能", "不能"), ("需要", "需要", "不需要"), ("必须", "必须", "不必"),
+    ("应该", "应该", "不应该"), ("要", "要", "不用"), ("允许", "允许", "不允许"),
+)
+_NEGATED_ASK = re.compile(r"(?<![是要])不(?![是对行了吗么呢？?。]|$)|没有|无需|不必|免")
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 能不能, 可不可以, 有没有: a question, not a negation
+
+
+def _negated(question: str) -> bool:
+    return bool(_NEGATED_ASK.search(_A_NOT_A.sub("", question)))
+
+
+def conclude(question: str, qtype: str, sentence: str) -> str | None:
+    """The conclusion line for this question from the sentence that answers it, or None to lead with the quote."""
+    if qtype == "false_premise":
+        return _premise(question, sentence)
+    if qtype == "yes_no":
+        return _yes_no(question, sentence)
+    phrase = find_phrase(qtype, sentence)
+    if phrase is None:
+        return None
+    return _sentence(clause_with(sentence, phrase))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip("，,；;：:")
+    return text if text.endswith(("。", "！", "？")) else text + "。"
+
+
+def _yes_no(question: str, sentence: str) -> str | None:
+    modal = next((m for m in _MODALS if m[0] in question), None)
+    if modal is None:
+        return None
+    clause = best_clause(sentence, question)
+    negative = is_negative(clause) != _negated(question)
+    return f"{modal[2] if negative else modal[1]}。"
+
+
+def _premise(question: str, sentence: str) -> str | None:
+    """对 / 不对 + the fact: the numbers asserted against the sentence's, else the polarity."""
+    kind = quantity_kind(question)
+    said = asserted_numbers(question)
+    if kind and said:
+        phrase = find_phrase(kind, sentence)
+        if phrase is None:
+            return None
+        fact = _sentence(clause_with(sentence, phrase))
+        stated = set(re.findall(r"\d+", phrase))
+        return f"对，{fact}" if set(said) <= stated or set(said) & stated else f"不对，{fact}"
+    clause = best_clause(sentence, question)
+    negative = is_negative(clause) != _negated(question)
+    return f"不对，{_sentence(clause)}" if negative else f"对，{_sentence(clause)}"

@@ -1,0 +1,83 @@
+"""The relevance decision: answer / weak / refuse, tasks and other jurisdictions, through the engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.decision import decide, other_place, task_requested
+from assistant.engine import Engine
+from assistant.factory import build_engine
+from assistant.settings import Settings
+from assistant.turn import Turn
+from knowledge.relevance import Signals, Thresholds, judge
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build_engine(Settings(embedder="none", retrieval_mode="bm25", data_dir=tmp_path_factory.mktemp("decision")))
+
+
+@pytest.mark.parametrize("text", ["帮我拟一份政务公开工作总结", "麻烦写个依申请公开的答复书", "请翻译成英文", "给我做一套培训课件"])
+def test_requests_to_produce_something_are_tasks(text: str) -> None:
+    assert task_requested(text)
+
+
+@pytest.mark.parametrize("text", ["写明哪些内容才算合格的申请", "起草部门负责解读吗", "政策解读方案谁来写"])
+def test_questions_with_a_writing_verb_are_not_tasks(text: str) -> None:
+    assert task_requested(text) is None
+
+
+@pytest.mark.parametrize(("text", "place"), [("鹤庆县的年报几号前公布", "鹤庆县"), ("杭州市收不收信息处理费", "杭州市"),
+                                              ("听说贵州省的新媒体要一周一更", "贵州省")])
+def test_other_jurisdictions_are_found_from_the_place_name(text: str, place: str) -> None:
+    assert other_place(text) == place
+
+
+@pytest.mark.parametrize("text", ["我们县的年报几号前公布", "凤羽镇政府要公开什么", "全县各部门的目录谁审核", "洱源县政务新媒体备案",
+                                  "县级部门的年报", "市场监管局的执法信息要公开吗"])
+def test_this_county_its_towns_and_plain_words_are_not_other_places(text: str) -> None:
+    assert other_place(text) is None
+
+
+def test_a_task_is_declined_with_what_the_assistant_can_do_and_no_clause_as_the_answer(engine: Engine) -> None:
+    reply = engine.respond(Turn(text="帮我起草一个政务新媒体管理制度"))
+    assert reply.data and reply.data["decision"] == "task"
+    assert "做不了" in reply.text and "判断公文的公开属性" in reply.text
+    assert reply.sources == []
+
+
+def test_another_county_is_told_only_eryuan_is_held_then_the_national_rule(engine: Engine) -> None:
+    reply = engine.respond(Turn(text="鹤庆县依申请公开延期最多能延多少个工作日"))
+    assert reply.data and reply.data["decision"] == "other_place"
+    assert reply.text.startswith("知识库只收录了洱源县")
+    assert "20个工作日" in reply.text and any(s.section == "第三十三条" for s in reply.sources)
+
+
+def test_unrelated_questions_are_refused_with_whom_to_ask(engine: Engine) -> None:
+    reply = engine.respond(Turn(text="单位食堂周末开不开门"))
+    assert "县人民政府办公室" in reply.text and reply.sources == []
+    assert reply.data and reply.data["decision"] == "refuse"
+    decision, _hits = engine.decide("单位食堂周末开不开门")
+    assert decision.kind == "refuse" and not decision.may_answer
+
+
+_T = Thresholds(min_coverage=0.4, min_bm25=3.0, min_dense=0.35, focus_without_anchor=0.7, bm25_without_anchor=5.0,
+                dense_without_anchor=0.45, bank_answer=0.6, bank_dense_answer=0.85, bank_credit=0.2, weak_bm25=2.0, weak_dense=0.3)
+
+
+def _signals(**kw: float | bool) -> Signals:
+    base = {"coverage": 1.0, "focus": 1.0, "bm25_top": 6.0, "dense_top": 0.0, "foreign_place": None, "anchored": True}
+    return Signals(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def test_judge_is_three_way() -> None:
+    assert judge(_signals(), _T) == "answer"
+    assert judge(_signals(bm25_top=2.5), _T) == "weak"
+    assert judge(_signals(bm25_top=1.0), _T) == "refuse"
+    assert judge(_signals(coverage=0.2), _T) == "refuse"
+    assert judge(_signals(bm25_top=1.0, bank_overlap=0.8), _T) == "answer"  # a close bank question answers
+
+
+def test_decide_keeps_the_verdict_underneath() -> None:
+    assert decide("依申请公开多久答复", "weak").kind == "weak"
+    assert decide("帮我写个通知", "answer").verdict == "answer"

@@ -1,0 +1,71 @@
+"""Follow-ups resolve against the conversation: the unit, the article just cited, 依据, 为什么, 那……呢."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine import Engine
+from assistant.factory import build_engine
+from assistant.followup import context, item_number, resolve
+from assistant.settings import Settings
+from assistant.turn import Message, Turn
+from knowledge.units import load_units
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build_engine(Settings(embedder="none", retrieval_mode="bm25", data_dir=tmp_path_factory.mktemp("followup")))
+
+
+def _talk(engine: Engine, *texts: str) -> tuple[Turn, str]:
+    history: tuple[Message, ...] = ()
+    reply = ""
+    for text in texts:
+        reply = engine.respond(Turn(text=text, history=history)).text
+        history += (Message("user", text), Message("assistant", reply))
+    return Turn(text=texts[-1], history=history[:-2]), reply
+
+
+def test_our_unit_after_saying_which_town_we_work_for(engine: Engine) -> None:
+    _, reply = _talk(engine, "我是乔后镇的", "那我们单位呢？")
+    assert "乔后镇人民政府" in reply
+
+
+def test_another_unit_after_a_duties_answer(engine: Engine) -> None:
+    _, reply = _talk(engine, "县审计局有哪些任务", "那县水务局呢")
+    assert "县水务局" in reply and "县审计局" not in reply.split("\n")[0]
+
+
+def test_the_basis_of_the_last_answer(engine: Engine) -> None:
+    _, reply = _talk(engine, "主动公开的信息多少个工作日内要公开", "依据呢？")
+    assert "第二十六条" in reply
+
+
+def test_item_n_of_the_article_just_quoted(engine: Engine) -> None:
+    _, reply = _talk(engine, "哪三类信息绝对不能公开", "那第二项呢")
+    assert "法律或行政法规明令禁止公开" in reply
+
+
+def test_a_new_detail_continues_the_last_question(engine: Engine) -> None:
+    _, reply = _talk(engine, "申请人要求公开的信息多少天内答复", "要是需要延期呢？")
+    assert "20个工作日" in reply and "负责人同意" in reply
+
+
+def test_why_after_a_classification_gives_its_reasons(engine: Engine) -> None:
+    draft = ("这个文件能不能公开：关于开展2026年农村危房改造摸底的通知。各镇乡人民政府、县级各部门：为做好危房改造工作，"
+             "现将摸底安排通知如下，请于3月底前报送。联系人：李四，电话13912345678。特此通知。")
+    _, reply = _talk(engine, draft, "为什么？")
+    assert reply.startswith("理由如下") and "〔《政府信息公开条例》" in reply
+
+
+@pytest.mark.parametrize(("text", "n"), [("那第一项呢", 1), ("第三项", 3), ("第十项是啥", 10), ("第2点", 2)])
+def test_item_numbers(text: str, n: int) -> None:
+    assert item_number(text) == n
+
+
+def test_a_message_that_stands_on_its_own_is_not_rewritten() -> None:
+    units = load_units()
+    history = (Message("user", "县审计局有哪些任务"), Message("assistant", "县审计局的任务：……"))
+    ctx = context(history, units)
+    assert resolve("政务新媒体两次更新最多隔多少天才算合规", ctx, units) is None
+    assert resolve("那县林草局呢？", ctx, units) is not None
