@@ -64,7 +64,7 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer") -
         lines = [WEAK_LEAD, *quote_lines[:-1], quote_lines[-1] + WEAK_TAIL]
     else:
         conclusion = bank.metadata["answer"] if bank is not None else conclude(question, qtype, quoted[0].text)
-        lines = ([conclusion] if _adds(conclusion, quoted[0].text) else []) + quote_lines
+        lines = ([conclusion] if conclusion and _adds(conclusion, quoted[0].text) else []) + quote_lines
     cautions: list[str] = list(dict.fromkeys(c for r in cited if (c := caution(hits[r].chunk.metadata.get("status", "")))))
     text = "\n".join(lines + [f"注意：{c}" for c in cautions])
     text += "\n\n依据：\n" + "\n".join(f"{n}. {_label(hits[r])}" for n, r in enumerate(cited, 1))
