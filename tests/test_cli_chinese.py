@@ -37,8 +37,9 @@ def _click_words(text: str) -> list[str]:
     return CLICK_WORDS.findall(words)
 
 
-def test_top_help_lists_every_command_with_a_description(tmp_path: Path) -> None:
-    done = _gongkai("--help", tmp_path=tmp_path)
+@pytest.mark.parametrize("args", [["--help"], []])  # plain `gongkai` shows the same page
+def test_top_help_lists_every_command_with_a_description(args: list[str], tmp_path: Path) -> None:
+    done = _gongkai(*args, tmp_path=tmp_path)
     assert done.returncode == 0
     assert _click_words(done.stdout) == [], done.stdout
     assert done.stdout.startswith("用法：") and "选项" in done.stdout and "命令" in done.stdout

@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("已取消。", err=True)
         return 1
+    except click.exceptions.NoArgsIsHelpError as exc:  # plain `gongkai`: the help page, not an error line
+        click.echo(exc.ctx.get_help())
+        return 0
     except click.ClickException as exc:
         click.echo(_usage_message(exc), err=True)
         return 2
