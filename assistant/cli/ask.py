@@ -25,7 +25,8 @@ def ask(question: tuple[str, ...], as_json: bool) -> None:
     text = " ".join(question).strip()
     if not text:
         raise BadInput("问题为空，请输入要问的内容，例如：gongkai ask \"依申请公开多少个工作日内答复？\"")
-    engine = build_engine(load_settings(), on_first_build=first_build_notice)
+    # --json is for scripts: they get the JSON alone; people get the progress line while the index builds
+    engine = build_engine(load_settings(), on_first_build=None if as_json else first_build_notice)
     reply = engine.respond(Turn(text=text, user_id="cli"))
     if as_json:
         emit_json(reply.as_dict())
