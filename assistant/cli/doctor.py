@@ -113,7 +113,9 @@ def _line(ok: bool | None, label: str, text: str) -> None:
 
 
 @click.command(help="检查运行环境：版本、数据目录、向量模型、大模型、数据库、企业微信配置。")
-def doctor() -> None:
+@click.option("--no-bot-connect", "bot_connect", is_flag=True, flag_value=False, default=True,
+              help="不做智能机器人长连接测试（测试会让正在运行的 gongkai bot 被接管）")
+def doctor(bot_connect: bool) -> None:
     settings = load_settings()
     click.echo("== 版本 ==")
     _line(None, "Python", f"{platform.python_version()}（{platform.system()}）")
@@ -139,6 +141,11 @@ def doctor() -> None:
         _line(False, "企业微信", "以下设置缺失：" + "、".join(missing))
     else:
         _line(True, "企业微信", f"已配置（AgentId {settings.wecom.agent_id}）")
+    click.echo("== 企业微信智能机器人 ==")
+    from connectors.wecom_bot.doctor import check_bot
+
+    for ok, label, text in check_bot(settings, connect=bot_connect):
+        _line(ok, label, text)
 
 
 COMMANDS: list[click.Command] = [doctor]
