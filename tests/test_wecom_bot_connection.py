@@ -14,6 +14,7 @@ import time
 import pytest
 from pydantic import SecretStr
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from assistant.storage import open_database
 from connectors.wecom_bot.connection import SubscribeFailed
@@ -61,7 +62,7 @@ def test_the_stand_in_enforces_subscribe_first_req_ids_and_the_welcome_window():
     async def scenario(stub: WsStub) -> list[int]:
         async with connect(stub.url) as ws:  # a frame before subscribe: closed
             await ws.send(json.dumps({"cmd": "ping", "headers": {"req_id": "p1"}}))
-            with pytest.raises(Exception):
+            with pytest.raises(ConnectionClosed):
                 await asyncio.wait_for(ws.recv(), 2)
         codes = []
         async with connect(stub.url) as ws:
