@@ -144,8 +144,8 @@ def doctor(bot_connect: bool) -> None:
     click.echo("== 企业微信智能机器人 ==")
     from connectors.wecom_bot.doctor import check_bot
 
-    for ok, label, text in check_bot(settings, connect=bot_connect):
-        _line(ok, label, text)
+    for state, label, text in check_bot(settings, connect=bot_connect):
+        _line(state, label, text)
 
 
 COMMANDS: list[click.Command] = [doctor]
