@@ -16,6 +16,7 @@ from eval import equivalence as eq
 
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
 _QUANTITY = re.compile(r"\d+月\d+日|\d+(?:\.\d+)?个?(?:工作日|日|月|年|周|次|项|条|款|元|万元|%|小时)?")
+_ASCII_WORD = re.compile(r"[a-z][a-z0-9_.\-]*")  # t1, gb/t, pdf: one element, never letters and digits apart
 _STOP_CHARS = set("的了是在和与及或等之就都也把被将对向由从按以为于啊吧呢吗要")
 _FUZZY_RATIO = 0.8
 _MEANING_CHARS = set("前后内外上下左右不非无未没可否是多少高低长短早晚日月年级县州市省镇乡")
@@ -68,7 +69,8 @@ def _elements(fact: str) -> tuple[str, ...]:
     rest = ""
     i = 0
     while i < len(fact):
-        quantity = _QUANTITY.match(fact, i) if fact[i].isdigit() else None
+        quantity = _ASCII_WORD.match(fact, i) if fact[i].isascii() and fact[i].isalpha() else None
+        quantity = quantity or (_QUANTITY.match(fact, i) if fact[i].isdigit() else None)
         word = quantity.group(0) if quantity else next((w for w in members if fact.startswith(w, i)), None)
         if word is None:
             rest += fact[i]
