@@ -39,6 +39,7 @@ def serve(host: str, port: int, run_worker: bool) -> None:
     settings.ensure_dirs()
     open_database(settings.resolved_database_url).dispose()  # a bad database URL: one Chinese line, exit 2
     app = create_app(settings, run_worker=run_worker)
+    click.echo(f"正在启动：本地网页 http://{host}:{port}/ ，接口文档 http://{host}:{port}/docs ；按 Ctrl+C 停止。", err=True)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
 
 
