@@ -92,7 +92,7 @@ def test_at_most_three_messages_per_member_in_flight(settings, tmp_path, engine)
     gated.gate.clear()
     with WsStub() as stub:
         cfg = bot_settings(settings, db_url=sqlite_url(tmp_path), ws_url=stub.url)
-        with BotThread(cfg, gated) as bot:
+        with BotThread(cfg, gated, threads=8) as bot:
             bot.wait_connected()
             rids = [stub.deliver(text_body("jack", f"{QUESTION}{i}")) for i in range(4)]
             other = stub.deliver(text_body("kate", QUESTION))

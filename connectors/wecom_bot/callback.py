@@ -24,7 +24,7 @@ from connectors.wecom_bot import media
 from connectors.wecom_bot import protocol as p
 from connectors.wecom_bot.answer import Answerer, answerable, store_feedback_event
 from connectors.wecom_bot.crypto import BotCrypto
-from connectors.wecom_bot.longconn import MAX_FILE_BYTES, MAX_IN_FLIGHT, plain
+from connectors.wecom_bot.longconn import MAX_FILE_BYTES, MAX_IN_FLIGHT, answer_threads, plain
 from connectors.wecom_bot.store import StoredTurn, TurnStore
 from connectors.wecom_bot.texts import bot_text, welcome
 
@@ -44,7 +44,9 @@ class CallbackBot:
         self.max_file_bytes = min(MAX_FILE_BYTES, settings.max_file_bytes)
         self.answerer = Answerer(db=db, engine=engine, download=self._download, private_push=False)
         self.window, self.sweep_seconds = timedelta(seconds=window_seconds), sweep_seconds
-        self._pool = ThreadPoolExecutor(4, thread_name_prefix="wecom-bot-cb")
+        # recording and acks never queue behind answers: two pools
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="wecom-bot-cb-db")
+        self._work = ThreadPoolExecutor(answer_threads(settings), thread_name_prefix="wecom-bot-cb-answer")
         self._jobs: dict[int, asyncio.Task[None]] = {}
         self._per_user: dict[str, int] = {}
         self._sweeper: asyncio.Task[None] | None = None
@@ -62,6 +64,7 @@ class CallbackBot:
         await asyncio.gather(*tasks, return_exceptions=True)
         await self._db(self.store.release, ids)
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._work.shutdown(wait=False, cancel_futures=True)
         if self._http is not None:
             await self._http.aclose()
 
@@ -122,7 +125,7 @@ class CallbackBot:
             await asyncio.sleep(0.05)
         self._per_user[msg.user_id] = self._per_user.get(msg.user_id, 0) + 1
         try:
-            outcome = await self._db(self.answerer.answer, msg)
+            outcome = await asyncio.get_running_loop().run_in_executor(self._work, self.answerer.answer, msg)
             if not await self._db(lambda: self.answerer.commit(turn_id, msg, outcome, keep_reply=True)):
                 return
         finally:

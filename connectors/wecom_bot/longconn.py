@@ -35,6 +35,12 @@ MAX_IN_FLIGHT = 3  # per member [V for callback mode; assumed for the socket]
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
+def answer_threads(settings: Settings) -> int:
+    """Rule + retrieval answers are CPU work under the GIL: more than two threads only slow the acks down.
+    An LLM answer mostly waits for the endpoint, so more may wait at once."""
+    return 8 if settings.llm.enabled else 2
+
+
 def plain(text: str) -> str:
     """Markdown to plain text for the slots that take only text (the welcome)."""
     return text.replace("**", "").replace("> ", "")
@@ -44,7 +50,7 @@ class LongConnectionBot:
     def __init__(
         self, *, settings: Settings, db: Database, engine: Responder, heartbeat_seconds: float = 30.0,
         sweep_seconds: float = 5.0, backoff_base: float = 1.0, reconnect_wait: float = 60.0,
-        lease_seconds: float = 60.0,
+        lease_seconds: float = 60.0, threads: int | None = None,
     ) -> None:
         cfg = settings.wecom_bot
         self.store = TurnStore(db, lease_seconds=lease_seconds)
@@ -55,7 +61,9 @@ class LongConnectionBot:
                                   on_frame=self._on_frame, heartbeat_seconds=heartbeat_seconds,
                                   backoff_base=backoff_base)
         self.sweep_seconds, self.reconnect_wait = sweep_seconds, reconnect_wait
-        self._pool = ThreadPoolExecutor(4, thread_name_prefix="wecom-bot")
+        # recording and acks never queue behind answers: two pools
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="wecom-bot-db")
+        self._work = ThreadPoolExecutor(threads or answer_threads(settings), thread_name_prefix="wecom-bot-answer")
         self._limits: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(MAX_IN_FLIGHT))
         self._turns: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
@@ -88,6 +96,7 @@ class LongConnectionBot:
         await asyncio.gather(*self._turns.values(), return_exceptions=True)
         await self._db(self.store.release, ids)
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._work.shutdown(wait=False, cancel_futures=True)
 
     async def _db(self, fn, *args):  # type: ignore[no-untyped-def]
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
@@ -148,7 +157,7 @@ class LongConnectionBot:
             with contextlib.suppress(ConnectionLost, TimeoutError, BotError):  # the placeholder may be lost
                 await self._frame(rid, generation, stream_id, bot_text("thinking"), finish=False,
                                   feedback_id=stream_id)
-            outcome = await self._db(self.answerer.answer, msg)
+            outcome = await asyncio.get_running_loop().run_in_executor(self._work, self.answerer.answer, msg)
             delivered = await self._final(rid, generation, stream_id, outcome.text)
             if not delivered and not await self._push(msg.push_target, outcome.text):
                 return  # still pending: the sweep delivers it when the connection is back
@@ -230,7 +239,7 @@ class LongConnectionBot:
     async def _recover(self, turn: StoredTurn) -> None:
         msg = turn.msg
         async with self._limits[msg.user_id]:
-            outcome = await self._db(self.answerer.answer, msg)
+            outcome = await asyncio.get_running_loop().run_in_executor(self._work, self.answerer.answer, msg)
             if await self._push(msg.push_target, outcome.text):
                 await self._deliver_private(msg, outcome)
                 await self._db(self.answerer.commit, turn.id, msg, outcome)
