@@ -16,11 +16,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant import __version__
 from assistant.api import ask, classify, deadline, docs, duties, health, period, redact
 from assistant.api.limits import BodyLimit, RateLimiter, rate_limit
+from assistant.auth.install import install_auth
 from assistant.factory import build_engine
 from assistant.pool import PooledEngine, pool_for
 from assistant.quiz import database_recorder
 from assistant.settings import Settings
 from assistant.storage import open_database
+from connectors.web import login as web_login
 from connectors.web import router as web_router
 from connectors.wecom import router as wecom_router
 from connectors.wecom.service import WeComService
@@ -73,7 +75,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
                              "member": RateLimiter(settings.member_rate_per_minute)}
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    for module in (health, docs, wecom_router, wecom_bot_router, web_router):
+    install_auth(app, settings)  # outside the body limit: every route below but the public few needs a sign-in
+    for module in (health, docs, wecom_router, wecom_bot_router, web_router, web_login):
         app.include_router(module.router)
     for module in (ask, classify, duties, deadline, period, redact):
         app.include_router(module.router, dependencies=[Depends(rate_limit)])

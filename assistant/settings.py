@@ -100,6 +100,27 @@ class PoolSettings(BaseModel):
     warm: bool = Field(True, description="服务启动时即启动工作进程（否则在第一个任务到来时启动）")
 
 
+class AuthSettings(BaseModel):
+    """登录与访问控制：企业微信网页授权/扫码登录、本地账号、API 令牌（始终开启，没有关闭开关）。"""
+
+    public_url: str = Field("", description="对外访问地址，如 https://gongkai.example.gov.cn；其主机名是允许的 Host，https 时 Cookie 加 Secure")
+    allowed_hosts: str = Field("", description="另外允许的 Host（逗号分隔）；dev 环境总是允许 127.0.0.1、localhost")
+    admins: str = Field("", description="管理员（企业微信 UserID 或本地账号名，逗号分隔）：可看日志、文档、评测、发送队列和 /docs")
+    session_secret: SecretStr = Field(SecretStr(""), description="会话 Cookie 的签名密钥；留空则生成在 数据目录/session.key（多台机器请设置同一值）")
+    session_hours: float = Field(12.0, gt=0, le=24 * 30, description="登录有效期（小时）")
+    login_max_failures: int = Field(5, ge=1, description="同一账号在时间窗内允许的密码错误次数（同一 IP 为其4倍），超过后暂时锁定")
+    login_window_seconds: int = Field(900, ge=1, description="密码错误计数和锁定的时间窗（秒）")
+    wecom_authorize_url: str = Field(
+        "https://open.weixin.qq.com/connect/oauth2/authorize", description="企业微信客户端内网页授权地址（测试时指向本机模拟服务）"
+    )
+    wecom_qr_login_url: str = Field(
+        "https://login.work.weixin.qq.com/wwlogin/sso/login", description="电脑浏览器扫码登录地址（测试时指向本机模拟服务）"
+    )
+
+    def admin_ids(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.admins.split(",") if a.strip())
+
+
 class Settings(BaseSettings):
     """All of gongkai's settings."""
 
@@ -138,6 +159,7 @@ class Settings(BaseSettings):
     wecom_bot: WeComBotSettings = Field(default_factory=WeComBotSettings, description="企业微信智能机器人")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="可选的大模型")
     pool: PoolSettings = Field(default_factory=PoolSettings, description="重任务工作进程")
+    auth: AuthSettings = Field(default_factory=AuthSettings, description="登录与访问控制")
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
@@ -149,6 +171,7 @@ class Settings(BaseSettings):
             ("ASSISTANT_LLM__API_KEY", self.llm.api_key),
             ("ASSISTANT_WECOM_BOT__SECRET", self.wecom_bot.secret),
             ("ASSISTANT_WECOM_BOT__TOKEN", self.wecom_bot.token),
+            ("ASSISTANT_AUTH__SESSION_SECRET", self.auth.session_secret),
         ):
             if value.get_secret_value().strip().lower() in _PLACEHOLDERS:
                 raise ValueError(f"{name} 仍是占位值，生产环境请设置真实密钥")

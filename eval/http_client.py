@@ -15,10 +15,12 @@ _TOOL_PATHS = {"classify": "/api/classify", "deadline": "/api/deadline"}
 class HttpBackend:
     """Talks to ``/api/ask``, ``/api/classify``, ``/api/duties`` and ``/api/deadline`` of ``base_url``."""
 
-    def __init__(self, base_url: str, timeout: float = 60.0, client: httpx.Client | None = None) -> None:
+    def __init__(self, base_url: str, timeout: float = 60.0, client: httpx.Client | None = None,
+                 token: str | None = None) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise BadInput(f"--url 应以 http:// 或 https:// 开头：{base_url}")
-        self.client = client or httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.client = client or httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, headers=headers)
 
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._send("POST", path, json=body)

@@ -91,3 +91,27 @@ class TooSlow(BadInput):
 
     http_status = 422
     default_message = "内容过于复杂，处理超时，请缩短或拆分后再试。"
+
+
+class Unauthorized(GongkaiError):
+    """No valid sign-in (session cookie or API token) or wrong credentials."""
+
+    exit_code = 2
+    http_status = 401
+    default_message = "请先登录。"
+
+
+class Forbidden(GongkaiError):
+    """Signed in, but the role does not allow this (a member on an admin page, a cross-site request)."""
+
+    exit_code = 2
+    http_status = 403
+    default_message = "没有权限进行此操作。"
+
+
+class Throttled(GongkaiError):
+    """Too many attempts (e.g. wrong passwords) in a short time."""
+
+    exit_code = 2
+    http_status = 429
+    default_message = "尝试次数过多，请稍后再试。"

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from assistant.settings import Settings
 
@@ -19,8 +20,29 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     for name in list(__import__("os").environ):
         if name.startswith("ASSISTANT_"):
             monkeypatch.delenv(name)
+    # TestClient's requests say Host: testserver (loopback is allowed in dev anyway)
     # heavy-pool workers start on first use: most tests never send heavy work
-    return Settings(data_dir=tmp_path / "data", embedder="none", pool={"warm": False})
+    return Settings(data_dir=tmp_path / "data", embedder="none", pool={"warm": False},
+                    auth={"allowed_hosts": "testserver"})
+
+
+@pytest.fixture
+def authed_client(settings: Settings) -> Iterator[TestClient]:
+    """The app with a member's API token on every request (auth is always on: sign in, don't switch it off)."""
+    from assistant.app import create_app
+    from tests.signin import sign_in
+
+    with TestClient(create_app(settings)) as client:
+        yield sign_in(client, "member")
+
+
+@pytest.fixture
+def admin_client(settings: Settings) -> Iterator[TestClient]:
+    from assistant.app import create_app
+    from tests.signin import sign_in
+
+    with TestClient(create_app(settings)) as client:
+        yield sign_in(client, "admin")
 
 
 def free_port() -> int:

@@ -9,12 +9,13 @@ from fastapi.testclient import TestClient
 
 from assistant.app import create_app
 from assistant.settings import Settings
+from tests.signin import sign_in
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as c:
-        yield c
+        yield sign_in(c)
 
 
 @pytest.mark.parametrize(

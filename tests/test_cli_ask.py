@@ -136,9 +136,11 @@ def test_api_ask_returns_the_same_json_as_the_cli(
     from fastapi.testclient import TestClient
 
     from assistant.app import create_app
+    from tests.signin import sign_in
 
     question = "政务新媒体两次更新间隔不能超过几天"
     with TestClient(create_app(settings)) as client:
+        sign_in(client)
         response = client.post(
             "/api/ask", json={"question": question, "history": [{"role": "user", "text": "你好"}]}
         )

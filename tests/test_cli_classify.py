@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from assistant.app import create_app
 from assistant.settings import Settings
+from tests.signin import sign_in
 
 LABELS = {"此件公开发布", "此件删减后公开", "此件依申请公开", "此件不公开"}
 ROSTER_LINES = [
@@ -103,7 +104,7 @@ def test_bad_input_exits_2_with_chinese_message(
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as c:
-        yield c
+        yield sign_in(c)
 
 
 def test_api_json_and_upload_give_the_same_answer(client: TestClient, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.cli.main import main
-from assistant.settings import Settings
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -79,10 +78,8 @@ def test_bad_input_exits_2_with_chinese_message(
     assert "Traceback" not in err
 
 
-def test_http_same_json_and_400(settings: Settings) -> None:
-    from assistant.app import create_app  # imported here: the app pulls in every connector
-
-    client = TestClient(create_app(settings))
+def test_http_same_json_and_400(authed_client: TestClient) -> None:
+    client = authed_client
     got = client.get("/api/deadline", params={"received": "2026-09-18", "channel": "mail"})
     assert got.status_code == 200
     assert got.json()["due"] == "2026-10-22"

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from assistant.app import create_app
 from assistant.cli.main import main
 from assistant.settings import Settings
+from tests.signin import sign_in
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -97,7 +98,7 @@ def test_unwritable_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
 @pytest.fixture
 def client(settings: Settings) -> TestClient:
     with TestClient(create_app(settings)) as test_client:
-        yield test_client
+        yield sign_in(test_client)
 
 
 def test_api_same_json_as_cli(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from assistant.api.redact import DOCX_TYPE
 from assistant.app import create_app
 from assistant.settings import Settings
+from tests.signin import sign_in
 
 PERSONAL = ["张建华", "李国强", "13988726655", "532930196804123314", "6217008159083016618", "杨 梅",
             "532928195603306661", "6222020937865797545"]
@@ -134,6 +135,7 @@ def test_api_redact_lists_findings_then_returns_the_docx_honouring_keep(settings
     data = build_draft(tmp_path / "草稿.docx").read_bytes()
     files = {"file": ("草稿.docx", data, DOCX_TYPE)}
     with TestClient(create_app(settings)) as client:
+        sign_in(client)
         listed = client.post("/api/redact", files=files, data={"format": "json"})
         assert listed.status_code == 200, listed.text
         body = listed.json()

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from assistant.app import create_app
 from assistant.settings import Settings
+from tests.signin import browser_cookie, sign_in
 from tests.test_web_page import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 # 127.0.0.1:9 (discard) refuses connections; loopback bypasses the proxy, so only the app is reachable
@@ -18,6 +19,7 @@ OFFLINE_ARGS = [*CHROMIUM_ARGS, "--proxy-server=http://127.0.0.1:9", "--proxy-by
 
 def test_docs_pages_name_only_local_assets(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
+        sign_in(client, "admin")
         for path in ("/docs", "/redoc"):
             page = client.get(path)
             assert page.status_code == 200
@@ -36,7 +38,7 @@ def _offline_browser(pw: Any) -> Any:
 
 @pytest.mark.browser
 @needs_chromium
-def test_docs_render_with_the_network_blocked(live_url: str) -> None:
+def test_docs_render_with_the_network_blocked(live_url: str, settings: Settings) -> None:
     from playwright.sync_api import Error, sync_playwright
 
     with sync_playwright() as pw:
@@ -45,7 +47,9 @@ def test_docs_render_with_the_network_blocked(live_url: str) -> None:
         with pytest.raises(Error):  # the block is real: a CDN is unreachable from this browser
             probe.goto("https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js", timeout=15_000)
         probe.close()
-        page = browser.new_page()
+        context = browser.new_context()
+        context.add_cookies([browser_cookie(settings, live_url, role="admin")])  # /docs is for admins
+        page = context.new_page()
         hosts: set[str] = set()  # of what the pages need; ReDoc's footer logo (an <img> off its CDN) may fail
         page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or "")
                 if request.resource_type in _NEEDED and request.url.startswith("http") else None)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from assistant.cli.main import cli, main
 from assistant.settings import Settings
 from tests.conftest import free_port
+from tests.signin import api_token
 
 SET = """\
 kind: deadline
@@ -122,7 +123,10 @@ def test_bad_arguments_exit_2(env: Path, tmp_path: Path, capsys: pytest.CaptureF
     assert main(["eval", str(env), "--url", "ftp://x"]) == 2
 
 
-def test_url_mode_runs_the_same_items_over_http(env: Path, live_url: str) -> None:
+def test_url_mode_runs_the_same_items_over_http(
+    env: Path, live_url: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GONGKAI_API_TOKEN", api_token(settings))
     local = _json_run([str(env), "--kind", "deadline", "--kind", "duties"])
     remote = _json_run([str(env), "--kind", "deadline", "--kind", "duties", "--url", live_url])
     assert remote["mode"] == live_url and remote["total"] == local["total"] == 3
@@ -136,7 +140,10 @@ def test_url_mode_unreachable_service_is_reported_per_item(env: Path) -> None:
     assert all("无法连接被测服务" in r["error"] for r in data["items"])
 
 
-def test_url_mode_answers_questions_like_the_local_engine(env: Path, live_url: str) -> None:
+def test_url_mode_answers_questions_like_the_local_engine(
+    env: Path, live_url: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GONGKAI_API_TOKEN", api_token(settings))
     args = ["qa_plan", "out_of_scope"]
     local = _json_run(args)
     remote = _json_run([*args, "--url", live_url])

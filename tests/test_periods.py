@@ -19,6 +19,7 @@ from assistant.app import create_app
 from assistant.cli.main import main
 from assistant.settings import Settings
 from knowledge.errors import BadInput
+from tests.signin import sign_in
 from tools.period_tool import period_data, period_deadline, render_period
 
 D = date.fromisoformat
@@ -170,7 +171,7 @@ def test_cli_json_text_and_bad_input(capsys: pytest.CaptureFixture[str]) -> None
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as c:
-        yield c
+        yield sign_in(c)
 
 
 def test_http_api(client: TestClient) -> None:

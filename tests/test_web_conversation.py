@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_web_page import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from assistant.settings import Settings
+from tests.test_web_page import CHROMIUM, CHROMIUM_ARGS, _signed_in_page, needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -15,9 +16,9 @@ SAMPLE = ("**答复截止日：2026-10-22**\n<img src=x onerror=\"window.pwned=1
           "- 第一项\n- **第二项**\n\n1. 甲\n   续行\n2. 乙\n没有配对的 ** 照原样显示")
 
 
-def _page(pw: Any, url: str) -> tuple[Any, Any]:
+def _page(pw: Any, url: str, settings: Settings) -> tuple[Any, Any]:
     browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    page = browser.new_page()
+    page = _signed_in_page(browser, settings, url)
     page.goto(url + "/")
     return browser, page
 
@@ -26,16 +27,16 @@ def _ask(page: Any, text: str) -> None:
     before = page.locator(".msg.assistant:not(.pending)").count()
     page.fill("#input", text)
     page.click("#send")
-    page.wait_for_function(f"document.querySelectorAll('.msg.assistant:not(.pending)').length > {before}",
+    page.wait_for_function(f"() => document.querySelectorAll('.msg.assistant:not(.pending)').length > {before}",
                            timeout=60_000)
     assert page.locator(".msg.error").count() == 0, page.locator(".msg.error").all_inner_texts()
 
 
-def test_markdown_renders_bold_lists_and_breaks_and_never_markup(live_url: str) -> None:
+def test_markdown_renders_bold_lists_and_breaks_and_never_markup(live_url: str, settings: Settings) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser, page = _page(pw, live_url)
+        browser, page = _page(pw, live_url, settings)
         shown = page.evaluate("""(text) => {
             const box = document.createElement("div");
             box.append(window.renderMarkdown(text));
@@ -59,11 +60,11 @@ def test_markdown_renders_bold_lists_and_breaks_and_never_markup(live_url: str) 
         browser.close()
 
 
-def test_the_page_keeps_the_conversation_sends_it_and_survives_a_reload(live_url: str) -> None:
+def test_the_page_keeps_the_conversation_sends_it_and_survives_a_reload(live_url: str, settings: Settings) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser, page = _page(pw, live_url)
+        browser, page = _page(pw, live_url, settings)
         sent: list[Any] = []
         page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/ask") else None)
         _ask(page, "我是卫健局的")

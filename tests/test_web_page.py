@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.app import create_app
 from assistant.settings import Settings
+from tests.signin import browser_cookie
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -21,15 +21,15 @@ DRAFT = ("关于发放2026年临时救助金的通知\n"
 SHOTS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def test_page_and_assets_are_served_and_nothing_else(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
-        page = client.get("/")
-        assert page.status_code == 200 and "政务公开助手" in page.text
-        assert client.get("/static/app.js").status_code == 200
-        assert "text/css" in client.get("/static/style.css").headers["content-type"]
-        missing = client.get("/static/router.py")
-        assert missing.status_code == 404 and "没有这个文件" in missing.json()["error"]
-        assert client.get("/static/..%2Frouter.py").status_code == 404
+def test_page_and_assets_are_served_and_nothing_else(authed_client: TestClient) -> None:
+    client = authed_client
+    page = client.get("/")
+    assert page.status_code == 200 and "政务公开助手" in page.text
+    assert client.get("/static/app.js").status_code == 200
+    assert "text/css" in client.get("/static/style.css").headers["content-type"]
+    missing = client.get("/static/router.py")
+    assert missing.status_code == 404 and "没有这个文件" in missing.json()["error"]
+    assert client.get("/static/..%2Frouter.py").status_code == 404
 
 
 def test_page_never_uses_innerhtml() -> None:
@@ -39,6 +39,13 @@ def test_page_never_uses_innerhtml() -> None:
 
 def _browser(pw: Any) -> Any:
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def _signed_in_page(browser: Any, settings: Settings, url: str, **options: Any) -> Any:
+    """A page whose context carries a member's session cookie, as after signing in."""
+    context = browser.new_context(**options)
+    context.add_cookies([browser_cookie(settings, url)])
+    return context.new_page()
 
 
 def _classify_draft(page: Any) -> None:
@@ -61,17 +68,17 @@ needs_chromium = pytest.mark.skipif(
 
 @pytest.mark.browser
 @needs_chromium
-def test_classify_mode_highlights_findings_and_shows_redacted_text(live_url: str) -> None:
+def test_classify_mode_highlights_findings_and_shows_redacted_text(live_url: str, settings: Settings) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = _browser(pw)
-        page = browser.new_page()
+        page = _signed_in_page(browser, settings, live_url)
         page.goto(live_url + "/")
         _classify_draft(page)
         page.fill("#input", "/属性 <img src=x onerror=alert(1)>")  # typed markup stays text
         page.click("#send")
-        page.wait_for_function("document.querySelectorAll('.msg.user').length === 2")
+        page.wait_for_function("() => document.querySelectorAll('.msg.user').length === 2")
         assert page.locator(".msg.user img").count() == 0
         assert page.locator(".msg.user .user-text").last.inner_text() == "<img src=x onerror=alert(1)>"
         page.fill("#input", "   ")
@@ -82,12 +89,14 @@ def test_classify_mode_highlights_findings_and_shows_redacted_text(live_url: str
 
 @pytest.mark.browser
 @needs_chromium
-def test_question_gets_a_cited_answer_whose_citation_expands(live_url: str, tmp_path: Path) -> None:
+def test_question_gets_a_cited_answer_whose_citation_expands(
+    live_url: str, settings: Settings, tmp_path: Path
+) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = _browser(pw)
-        page = browser.new_page(viewport={"width": 900, "height": 1100})
+        page = _signed_in_page(browser, settings, live_url, viewport={"width": 900, "height": 1100})
         page.goto(live_url + "/")
         page.fill("#input", "依申请公开的答复期限是多少个工作日？")
         page.press("#input", "Enter")

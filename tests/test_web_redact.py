@@ -7,20 +7,21 @@ from pathlib import Path
 import docx
 import pytest
 
+from assistant.settings import Settings
 from tests.test_cli_redact import PERSONAL, PUBLIC, all_text, build_draft
-from tests.test_web_page import CHROMIUM, _browser, needs_chromium
+from tests.test_web_page import CHROMIUM, _browser, _signed_in_page, needs_chromium
 
 
 @pytest.mark.browser
 @needs_chromium
-def test_upload_unmask_one_finding_and_download(live_url: str, tmp_path: Path) -> None:
+def test_upload_unmask_one_finding_and_download(live_url: str, settings: Settings, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     source = build_draft(tmp_path / "草稿.docx")
     assert CHROMIUM.exists()
     with sync_playwright() as pw:
         browser = _browser(pw)
-        page = browser.new_context(accept_downloads=True).new_page()
+        page = _signed_in_page(browser, settings, live_url, accept_downloads=True)
         page.goto(live_url + "/")
         page.set_input_files("#docx-file", str(source))
         page.wait_for_selector(".redact-review, .msg.error", timeout=60_000)

@@ -37,12 +37,12 @@ def _load(sets: tuple[str, ...], kinds: tuple[str, ...], split: str = "all") -> 
     return loaded
 
 
-def _backend(url: str | None) -> tuple[Any, dict[str, str]]:
+def _backend(url: str | None, token: str | None = None) -> tuple[Any, dict[str, str]]:
     """The backend and the configuration it runs with (shown in the report)."""
     if url:
         from eval.http_client import HttpBackend
 
-        return HttpBackend(url), {"embedder": "以被测服务的设置为准", "retrieval_mode": "以被测服务的设置为准"}
+        return HttpBackend(url, token=token), {"embedder": "以被测服务的设置为准", "retrieval_mode": "以被测服务的设置为准"}
     from assistant.factory import build_engine
     from eval.runner import LocalBackend
 
@@ -92,18 +92,19 @@ def _print_summary(summary: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部结果（可保存后用于 --compare）")
 @click.option("--compare", "compare_path", type=click.Path(dir_okay=False, path_type=Path), help="与上次 --json 的结果比较")
 @click.option("--url", help="对运行中的服务评测，如 http://127.0.0.1:8000")
+@click.option("--token", envvar="GONGKAI_API_TOKEN", help="配合 --url：API 令牌（gongkai token create 生成），也可用环境变量 GONGKAI_API_TOKEN")
 @click.option("--check-floor", is_flag=True, help="低于 eval/floors.yaml 中的下限时以非零状态退出（CI 用）")
 @click.option("--floors", "floors_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="下限文件（默认 eval/floors.yaml）")
 def eval_command(split: str, test_items: bool, sets: tuple[str, ...], kinds: tuple[str, ...],
                  report_path: Path | None, as_json: bool, compare_path: Path | None, url: str | None,
-                 check_floor: bool, floors_path: Path | None) -> None:
+                 token: str | None, check_floor: bool, floors_path: Path | None) -> None:
     from eval import compare, floors, metrics, report
 
     previous = compare.load_previous(compare_path) if compare_path else None
     loaded = _load(sets, kinds, split)
     started = time.perf_counter()
-    backend, config = _backend(url)
+    backend, config = _backend(url, token)
     results = _run(loaded, backend)
     summary = metrics.summarise_splits(results)
     summary |= {"elapsed_s": round(time.perf_counter() - started, 1), "mode": url or "local", "config": config,

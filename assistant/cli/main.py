@@ -10,6 +10,7 @@ import click
 from assistant import __version__
 from assistant.cli import (
     ask,
+    auth,
     bot,
     chinese,
     classify,
@@ -35,7 +36,7 @@ def cli() -> None:
     configure_logging("WARNING")
 
 
-for _module in (ask, bot, classify, deadline, doctor, duties, evals, index, period, quiz, redact, serve):
+for _module in (ask, auth, bot, classify, deadline, doctor, duties, evals, index, period, quiz, redact, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -11,9 +11,9 @@ from knowledge.errors import NotFound
 
 STATIC_DIR = Path(__file__).parent / "static"
 # An allow-list, not a directory mount: nothing but these files is ever served from disk.
-_ASSETS = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8",
-           "markdown.js": "text/javascript; charset=utf-8", "history.js": "text/javascript; charset=utf-8",
-           "redact.js": "text/javascript; charset=utf-8"}
+_JS, _CSS = "text/javascript; charset=utf-8", "text/css; charset=utf-8"
+_ASSETS = {"app.js": _JS, "style.css": _CSS, "markdown.js": _JS, "history.js": _JS, "redact.js": _JS,
+           "session.js": _JS, "login.js": _JS}
 _HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
 
 router = APIRouter(include_in_schema=False)

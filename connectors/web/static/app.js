@@ -62,6 +62,10 @@ async function post(path, body) {
   } catch (err) {
     throw new Error("无法连接助手服务，请检查网络或稍后再试。");
   }
+  if (response.status === 401) { // the session expired: sign in again, then come back here
+    location.href = "/login?next=" + encodeURIComponent(location.pathname);
+    throw new Error("登录已过期，正在转到登录页……");
+  }
   let data = null;
   try { data = await response.json(); } catch (err) { data = null; }
   if (!response.ok) {
