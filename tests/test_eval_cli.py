@@ -37,6 +37,12 @@ items:
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """An eval run over HTTP sends every item in a minute: the per-client and per-member limits are off."""
+    return settings.model_copy(update={"api_rate_per_minute": 0, "member_rate_per_minute": 0})
+
+
+@pytest.fixture
 def env(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The CLI's environment: after ``settings`` cleared every ASSISTANT_ variable, point it at tmp_path."""
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from assistant.settings import PoolSettings
+from tests.signin import bearer, sign_in
 from tests.wecom_stub import CallbackSender, LiveService, WeComStub, text_xml, wecom_settings
 
 BOMB_BYTES = 300 * 1024 * 1024
@@ -40,6 +41,7 @@ def live(request, settings, tmp_path):
         cfg = cfg.model_copy(update={"pool": PoolSettings(workers=1, timeout_seconds=request.param, warm=True)})
         with LiveService(cfg) as svc:
             svc.app.state.pool.warm()  # what `gongkai serve` does in the background at start
+            svc.auth = bearer(cfg)  # a member's API token: /api/* needs a sign-in
             yield svc, stub
 
 
@@ -62,7 +64,7 @@ def test_zip_bomb_refused_fast_while_a_callback_is_acked(live) -> None:
 
     def upload() -> None:
         started = time.perf_counter()
-        response = httpx.post(svc.url + "/api/classify", files={"file": ("草稿.docx", bomb)}, timeout=30)
+        response = httpx.post(svc.url + "/api/classify", files={"file": ("草稿.docx", bomb)}, timeout=30, headers=svc.auth)
         result.update(status=response.status_code, body=response.json(), seconds=time.perf_counter() - started)
 
     thread = threading.Thread(target=upload)
@@ -86,12 +88,12 @@ def test_a_task_over_its_time_budget_is_stopped_and_the_next_one_is_served(live)
     svc, _ = live
     huge = ("政府信息公开申请的答复期限和主动公开的范围是什么，" * 20000)[:199_000]
     started = time.perf_counter()
-    response = httpx.post(svc.url + "/api/ask", json={"question": huge}, timeout=30)
+    response = httpx.post(svc.url + "/api/ask", json={"question": huge}, timeout=30, headers=svc.auth)
     assert response.status_code == 422 and "上限" in response.json()["error"]
     assert time.perf_counter() - started < 5
     health = httpx.get(svc.url + "/health", timeout=5)
     assert health.status_code == 200
-    ok = httpx.post(svc.url + "/api/ask", json={"question": "依申请公开多少个工作日内答复？"}, timeout=30)
+    ok = httpx.post(svc.url + "/api/ask", json={"question": "依申请公开多少个工作日内答复？"}, timeout=30, headers=svc.auth)
     assert ok.status_code == 200 and "20" in ok.json()["answer"]
 
 
@@ -99,7 +101,7 @@ def test_bodies_over_the_cap_get_413_before_they_are_read(live) -> None:
     svc, _ = live
     cap = 8 * 1024 * 1024
     declared = httpx.post(svc.url + "/api/ask", content=b"x" * (cap + 1), timeout=30,
-                          headers={"content-type": "application/json"})
+                          headers={**svc.auth, "content-type": "application/json"})
     assert declared.status_code == 413 and "上限" in declared.json()["error"]
 
     def chunks():  # no Content-Length: counted as it streams
@@ -107,9 +109,9 @@ def test_bodies_over_the_cap_get_413_before_they_are_read(live) -> None:
             yield b"{" * (1024 * 1024)
 
     streamed = httpx.post(svc.url + "/api/classify", content=chunks(), timeout=30,
-                          headers={"content-type": "application/json"})
+                          headers={**svc.auth, "content-type": "application/json"})
     assert streamed.status_code == 413 and "上限" in streamed.json()["error"]
-    multipart = httpx.post(svc.url + "/api/classify", files={"file": ("大.docx", b"P" * (cap + 10))}, timeout=30)
+    multipart = httpx.post(svc.url + "/api/classify", files={"file": ("大.docx", b"P" * (cap + 10))}, timeout=30, headers=svc.auth)
     assert multipart.status_code == 413
 
 
@@ -120,6 +122,7 @@ def test_api_is_rate_limited_per_client(settings) -> None:
 
     cfg = settings.model_copy(update={"api_rate_per_minute": 3})
     with TestClient(create_app(cfg)) as client:
+        sign_in(client)
         codes = [client.get("/api/deadline", params={"received": "2026-03-02"}).status_code for _ in range(4)]
         assert codes[:3] == [200, 200, 200] and codes[3] == 429
         refused = client.get("/api/deadline", params={"received": "2026-03-02"})

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.app import create_app
+from tests.signin import sign_in
 from tests.wecom_stub import CallbackSender, LiveService, WeComStub, text_xml, wecom_settings
 
 JSON = {"content-type": "application/json"}
@@ -57,7 +58,7 @@ CASES = [
 @pytest.fixture
 def client(settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
-        yield c
+        yield sign_in(c)
 
 
 @pytest.mark.parametrize(("method", "path", "kwargs"), CASES, ids=[f"{m} {p} {i}" for i, (m, p, _) in enumerate(CASES)])

@@ -29,7 +29,7 @@ def _database() -> Iterator[Database]:
         db.dispose()
 
 
-@click.group(help="API 令牌：脚本调用 /api/… 时在请求头写 Authorization: Bearer 令牌。")
+@click.group(help="管理 API 令牌：脚本调用 /api/… 时在请求头写 Authorization: Bearer 令牌。")
 def token() -> None:
     pass
 
@@ -75,7 +75,7 @@ def token_revoke(ident: str) -> None:
     click.echo(f"已吊销 {len(revoked)} 个令牌：" + "、".join(f"#{t.id} {t.name}" for t in revoked))
 
 
-@click.group(help="本地账号：没有企业微信登录的站点用账号密码登录网页。")
+@click.group(help="管理本地账号：没有企业微信登录的站点用账号密码登录网页。")
 def user() -> None:
     pass
 
