@@ -169,3 +169,23 @@ def test_a_file_is_classified_and_a_dead_instances_turn_is_taken_over(settings, 
                 break
             time.sleep(0.05)
         assert "20个工作日" in reply["stream"]["content"]
+
+
+def test_two_instances_behind_a_proxy_answer_each_message_once(settings, db_url, engine):  # noqa: F811
+    gated_a, gated_b = GatedEngine(engine), GatedEngine(engine)
+    cfg = bot_settings(settings, db_url=db_url, mode="callback")
+    with bot_app(cfg, gated_a) as (url_a, _a), bot_app(cfg, gated_b) as (url_b, _b):
+        a, b = CallbackWeCom(url_a), CallbackWeCom(url_b)
+        body = text_body("nina", QUESTION, msgid="both-instances-1")
+        _, first = a.post(body)
+        _, retry = b.post(body)  # WeCom's retry reached the other instance
+        assert first is not None and retry is not None and retry["stream"]["id"] == first["stream"]["id"]
+        stream_id = first["stream"]["id"]
+        for _ in range(200):  # refreshes alternate between the instances
+            _, reply = (a if _ % 2 else b).post({**text_body("nina", ""), "msgtype": "stream", "stream": {"id": stream_id}})
+            assert reply is not None
+            if reply["stream"]["finish"]:
+                break
+            time.sleep(0.02)
+        assert "20个工作日" in reply["stream"]["content"]
+        assert gated_a.calls + gated_b.calls == 1

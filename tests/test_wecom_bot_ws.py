@@ -105,6 +105,9 @@ def test_group_answers_only_when_mentioned_and_keeps_member_data_out(settings, d
         assert stub.wait(lambda s: any(p["chatid"] == "bob" for p in s.pushes))
         private = next(p for p in stub.pushes if p["chatid"] == "bob")
         assert private["chat_type"] == 1 and "公开属性" in private["markdown"]["content"]
+        # zoe never wrote to the bot in a single chat: nothing can reach her privately, the group is told so
+        zoe = stub.deliver(text_body("zoe", f"@政务公开助手 /属性 {DRAFT}", group="wrGroup1"))
+        assert finished(stub, zoe) and stub.deliveries[zoe].content == bot_text("group_private_unavailable")
         assert all("532930199001011232" not in d.content for d in stub.deliveries.values())
         assert stub.violations == []
 
@@ -215,3 +218,24 @@ def test_welcome_and_thumbs_up_event(settings, db_url, stub, engine):  # noqa: F
             db.dispose()
         assert [(r.user_id, r.kind) for r in rows] == [("gina", "up")]
         assert stub.violations == []
+
+
+def test_gongkai_serve_runs_the_long_connection_and_proactive_messages_go_out(settings, db_url, stub, engine):  # noqa: F811
+    import asyncio
+
+    from tests.wecom_stub import LiveService
+
+    cfg = bot_settings(settings, db_url=db_url, ws_url=stub.url)
+    with LiveService(cfg) as svc:
+        assert stub.wait(lambda s: s.live(), 30)
+        rid = stub.deliver(text_body("mona", QUESTION))
+        assert finished(stub, rid) and "20个工作日" in stub.deliveries[rid].content
+        assert svc.app.state.wecom_bot.bot.conn.generation == 1
+    assert stub.wait(lambda s: not s.live(), 10)  # the server's shutdown closed the connection
+    with BotThread(cfg, engine) as bot_thread:
+        bot_thread.wait_connected()
+        send = bot_thread.bot.send_message
+        assert asyncio.run_coroutine_threadsafe(send("mona", "**提醒**：明天到期"), bot_thread.loop).result(10)
+        assert not asyncio.run_coroutine_threadsafe(send("stranger", "x"), bot_thread.loop).result(10)
+        assert [p["chatid"] for p in stub.pushes] == ["mona"]
+        assert stub.pushes[0]["msgtype"] == "markdown" and stub.pushes[0]["chat_type"] == 1

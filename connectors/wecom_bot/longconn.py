@@ -158,10 +158,10 @@ class LongConnectionBot:
                 await self._frame(rid, generation, stream_id, bot_text("thinking"), finish=False,
                                   feedback_id=stream_id)
             outcome = await asyncio.get_running_loop().run_in_executor(self._work, self.answerer.answer, msg)
+            await self._private_first(msg, outcome)
             delivered = await self._final(rid, generation, stream_id, outcome.text)
-            if not delivered and not await self._push(msg.push_target, outcome.text):
+            if not delivered and await self._push(msg.push_target, outcome.text) == "offline":
                 return  # still pending: the sweep delivers it when the connection is back
-            await self._deliver_private(msg, outcome)
             await self._db(self.answerer.commit, turn_id, msg, outcome)
         log.info("bot turn done id=%d reply_chars=%d", turn_id, len(outcome.text))
 
@@ -195,31 +195,31 @@ class LongConnectionBot:
                 await self.conn.connected.wait()
         return self.conn.connected.is_set()
 
-    async def _push(self, target: tuple[str, int], text: str) -> bool:
-        """``aibot_send_msg`` markdown, split at 20480 bytes; False (try again later) if the connection stayed away.
-
-        A refusal (errcode) is final and logged: sending the same message again would be refused again.
-        """
+    async def _push(self, target: tuple[str, int], text: str) -> str:
+        """``aibot_send_msg`` markdown, split at 20480 bytes: "sent", "refused" (an errcode: final, logged;
+        the same message would be refused again) or "offline" (the connection stayed away: try later)."""
         chat_id, chat_type = target
         for part in split_message(text, p.MAX_CONTENT_BYTES) or [text]:
             if not await self._connected():
-                return False
+                return "offline"
             try:
                 await self.conn.request(p.SEND_MSG, {"chatid": chat_id, "chat_type": chat_type, **p.markdown_body(part)})
             except (ConnectionLost, TimeoutError):
-                return False
+                return "offline"
             except BotError as exc:
                 log.warning("bot push refused: errcode %d", exc.errcode)
-                return True
-        return True
+                return "refused"
+        return "sent"
 
-    async def _deliver_private(self, msg: p.BotMessage, outcome: Outcome) -> None:
-        if outcome.private and not await self._push((msg.user_id, 1), outcome.private):
-            log.warning("bot: the private result for a group member could not be delivered")
+    async def _private_first(self, msg: p.BotMessage, outcome: Outcome) -> None:
+        """A group member's result with personal data goes to their single chat; the group note says if it did."""
+        if outcome.private and await self._push((msg.user_id, 1), outcome.private) != "sent":
+            log.info("bot: the private result could not reach the member; the group is told to use a single chat")
+            outcome.text, outcome.private = bot_text("group_private_unavailable"), ""
 
     async def send_message(self, chat_id: str, text: str, *, group: bool = False) -> bool:
-        """Proactive message (reminders …): markdown to a chat that has messaged the bot before."""
-        return await self._push((chat_id, 2 if group else 1), text)
+        """Proactive message (reminders …): markdown to a chat that has messaged the bot before; True if sent."""
+        return await self._push((chat_id, 2 if group else 1), text) == "sent"
 
     # --- takeover of turns whose process died --------------------------------------------------
     async def _sweep_loop(self) -> None:
@@ -240,8 +240,8 @@ class LongConnectionBot:
         msg = turn.msg
         async with self._limits[msg.user_id]:
             outcome = await asyncio.get_running_loop().run_in_executor(self._work, self.answerer.answer, msg)
-            if await self._push(msg.push_target, outcome.text):
-                await self._deliver_private(msg, outcome)
+            await self._private_first(msg, outcome)
+            if await self._push(msg.push_target, outcome.text) != "offline":
                 await self._db(self.answerer.commit, turn.id, msg, outcome)
                 log.info("bot turn %d recovered and pushed", turn.id)
 
