@@ -102,6 +102,18 @@ def test_local_sign_in_sets_a_strict_cookie_and_works_as_before(
     assert client.get("/auth/me").status_code == 401
 
 
+def test_removing_an_account_ends_its_session_at_once(
+    settings: Settings, client: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_user(settings, monkeypatch, capsys, "qianjiu", "--admin")
+    body = {"username": "qianjiu", "password": "correct horse battery"}
+    assert client.post("/auth/login", json=body, headers=ORIGIN).status_code == 200
+    assert client.get("/docs").status_code == 200
+    assert main(["user", "remove", "qianjiu"]) == 0 and "已删除" in capsys.readouterr().out
+    assert client.get("/auth/me").status_code == 401  # the cookie is still well signed, the account is gone
+    assert client.get("/docs", headers={"accept": "text/html"}, follow_redirects=False).status_code == 303
+
+
 def test_login_from_another_site_is_refused(
     settings: Settings, client: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

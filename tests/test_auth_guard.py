@@ -170,3 +170,12 @@ def test_security_headers_on_pages_and_api(client: TestClient, settings: Setting
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["x-content-type-options"] == "nosniff"
         assert "strict-transport-security" not in response.headers  # plain http in dev
+
+
+def test_roles_follow_the_admin_list_not_the_cookie(settings: Settings) -> None:
+    listed = settings.model_copy(update={"auth": settings.auth.model_copy(update={"admins": "wangjuzhang"})})
+    with TestClient(create_app(listed)) as c:
+        c.cookies.set(SESSION_COOKIE, cookie_value(listed, "wangjuzhang", role="member"))
+        assert c.get("/auth/me").json()["role"] == "admin" and c.get("/docs").status_code == 200
+        c.cookies.set(SESSION_COOKIE, cookie_value(listed, "lisi", role="admin"))  # signed as admin, not listed
+        assert c.get("/auth/me").json()["role"] == "member" and c.get("/docs").status_code == 403

@@ -84,10 +84,13 @@ def test_code_replay_forged_state_and_outsiders_are_refused(signin: Any) -> None
         assert mismatch.url.path == "/login" and mismatch.url.params["error"] == "state"
         assert client.get("/auth/me", headers={"accept": "application/json"}).status_code == 401
     stub.state.member = False  # a WeChat user outside the corp gets an openid, no UserID
-    with browser(svc, DESKTOP) as client:
-        outsider = client.get("/auth/wecom")
-        assert outsider.url.path == "/login" and outsider.url.params["error"] == "member"
-        assert client.get("/auth/me", headers={"accept": "application/json"}).status_code == 401
+    # desktop: the button; inside the client: by itself — and then the page with its message, no loop
+    for agent, start in ((DESKTOP, "/auth/wecom"), (IN_WECOM, "/")):
+        with browser(svc, agent) as client:
+            outsider = client.get(start)
+            assert outsider.url.path == "/login" and outsider.url.params["error"] == "member", agent
+            assert "用企业微信登录" in outsider.text
+            assert client.get("/auth/me", headers={"accept": "application/json"}).status_code == 401
 
 
 def test_a_used_code_cannot_sign_in_again(signin: Any) -> None:

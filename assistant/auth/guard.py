@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assistant.auth.session import SESSION_COOKIE, Principal, read_session, session_secret
-from assistant.auth.store import token_principal
+from assistant.auth.session import SESSION_COOKIE, Principal, read_session, role_for, session_secret
+from assistant.auth.store import get_user, token_principal
 from assistant.settings import Settings
 from knowledge.errors import Forbidden
 
@@ -100,7 +100,19 @@ class AuthGuard:
             db = scope["app"].state.db
             return await anyio.to_thread.run_sync(token_principal, db, token.strip()), False
         cookie = Request(scope).cookies.get(SESSION_COOKIE)
-        return (read_session(cookie, secret=self.secret()), True) if cookie else (None, False)
+        session = read_session(cookie, secret=self.secret()) if cookie else None
+        if session is None:
+            return None, bool(cookie)
+        return await self._current(scope, session), True
+
+    async def _current(self, scope: Scope, session: Principal) -> Principal | None:
+        """The role as of now, not as of sign-in: a removed account or an admin taken off the list loses it at once."""
+        if session.via == "local":
+            info = await anyio.to_thread.run_sync(get_user, scope["app"].state.db, session.user)
+            if info is None:
+                return None
+            return Principal(session.user, role_for(self.settings, info.name, is_admin=info.is_admin), "local")
+        return Principal(session.user, role_for(self.settings, session.user), session.via)
 
     def _refusal(self, scope: Scope, headers: Headers, principal: Principal | None, via_cookie: bool) -> Response | None:
         path, method = scope["path"], scope.get("method", "GET")

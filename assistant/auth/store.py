@@ -66,6 +66,12 @@ def has_users(db: Database) -> bool:
         return s.scalars(select(LocalUser.name).limit(1)).first() is not None
 
 
+def get_user(db: Database, name: str) -> UserInfo | None:
+    with db.session() as s:
+        row = s.get(LocalUser, name)
+        return UserInfo(row.name, row.is_admin, row.created_at) if row else None
+
+
 def check_password(db: Database, *, name: str, password: str) -> UserInfo | None:
     """The account when the password matches; the hash is checked even for unknown names."""
     with db.session() as s:

@@ -111,7 +111,7 @@ def user_list() -> None:
         click.echo(f"{u.name}  {'管理员' if u.is_admin else '成员'}  创建于 {u.created_at:%Y-%m-%d %H:%M}")
 
 
-@user.command("remove", help="删除本地账号（已登录的会话在到期前仍有效）。")
+@user.command("remove", help="删除本地账号，其网页登录随即失效。")
 @click.argument("name")
 def user_remove(name: str) -> None:
     from assistant.auth.store import remove_user

@@ -63,10 +63,11 @@ def _base_url(request: Request, settings: Settings) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/") -> Response:
+def login_page(request: Request, next: str = "/", error: str = "") -> Response:
     settings = _settings(request)
-    if settings.wecom.configured and in_wecom_client(request.headers.get("user-agent", "")):
-        # Inside the WeCom client the member is known already: sign in without a page.
+    if settings.wecom.configured and in_wecom_client(request.headers.get("user-agent", "")) and not error:
+        # Inside the WeCom client the member is known already: sign in without a page (but after a
+        # failed attempt show the page and its message, or the client would loop through WeCom).
         return RedirectResponse("/auth/wecom?next=" + urllib.parse.quote(safe_next(next), safe=""), status_code=303)
     return FileResponse(STATIC_DIR / "login.html", media_type="text/html; charset=utf-8",
                         headers={"Cache-Control": "no-cache"})
