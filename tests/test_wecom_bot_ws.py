@@ -171,6 +171,16 @@ def _docx(text: str) -> bytes:
 
 
 def test_a_file_is_downloaded_decrypted_and_classified(settings, db_url, stub, engine):  # noqa: F811
+    _file_turn(settings, db_url, stub, engine)
+
+
+@pytest.mark.parametrize("chunk_base", [0, 1])
+def test_the_redacted_copy_uploads_whether_chunks_count_from_0_or_1(settings, tmp_path, engine, chunk_base):
+    with WsStub(chunk_base=chunk_base) as stub:
+        _file_turn(settings, f"sqlite:///{tmp_path / 'gongkai.db'}", stub, engine)
+
+
+def _file_turn(settings, db_url, stub, engine) -> None:  # noqa: F811
     http = LoopbackHttp()
     try:
         key = os.urandom(32)
@@ -188,6 +198,14 @@ def test_a_file_is_downloaded_decrypted_and_classified(settings, db_url, stub, e
                                                     attachment=Attachment(filename="文件.docx", data=data))))
             assert stub.deliveries[rid].content == want
             assert "公开属性建议" in want
+            # then, as in the 自建应用 channel, the same .docx with the personal data masked
+            assert stub.wait(lambda s: any(p["msgtype"] == "file" for p in s.pushes))
+            push = next(p for p in stub.pushes if p["msgtype"] == "file")
+            name, copy = stub.media[push["file"]["media_id"]]
+            text = "\n".join(p.text for p in Document(io.BytesIO(copy)).paragraphs)
+            assert name == "文件-删减.docx" and push["chatid"] == "frank" and push["chat_type"] == 1
+            assert "532930199001011232" not in text and "13987654321" not in text and "公示期为7天" in text
+            assert stub.violations == []
     finally:
         http.close()
 

@@ -11,7 +11,9 @@ the connection that delivered it: the reference does not say, and this is the st
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
 import itertools
 import json
 import os
@@ -53,9 +55,11 @@ class Delivery:
 
 class WsStub:
     def __init__(self, *, heartbeat_timeout: float = 60.0, welcome_window: float = 5.0,
-                 stream_window: float = 360.0, ack_pings: bool = True) -> None:
+                 stream_window: float = 360.0, ack_pings: bool = True, chunk_base: int = 0) -> None:
         self.heartbeat_timeout, self.welcome_window, self.stream_window = heartbeat_timeout, welcome_window, stream_window
-        self.ack_pings = ack_pings
+        self.ack_pings, self.chunk_base = ack_pings, chunk_base  # chunk_index from 0 or 1 is unresolved [?]
+        self.uploads: dict[str, dict[str, Any]] = {}
+        self.media: dict[str, tuple[str, bytes]] = {}
         self.deliveries: dict[str, Delivery] = {}
         self.pushes: list[dict[str, Any]] = []
         self.violations: list[str] = []
@@ -190,15 +194,18 @@ class WsStub:
             if self.ack_pings:
                 await self._ack(ws, rid, 0)
             return
-        with self.lock:
+        reply: dict[str, Any] | None = None
+        with self.lock:  # never held across an await: _deliver takes it on this same loop
             if cmd in REPLY_CMDS:
                 code = self._reply(cid, str(cmd), rid, frame.get("body") or {})
             elif cmd == "aibot_send_msg":
                 code = self._push(frame.get("body") or {})
+            elif cmd in ("aibot_upload_media_init", "aibot_upload_media_chunk", "aibot_upload_media_finish"):
+                code, reply = self._upload(str(cmd), frame.get("body") or {})
             else:
                 code = UNKNOWN_CMD
                 self.violations.append(f"unknown command {cmd!r}")
-        await self._ack(ws, rid, code)
+        await self._ack(ws, rid, code, reply)
 
     def _reply(self, cid: int, cmd: str, rid: str, body: dict[str, Any]) -> int:
         d = self.deliveries.get(rid)
@@ -238,17 +245,51 @@ class WsStub:
         d.stream_id, d.finished = str(stream["id"]), bool(stream.get("finish"))
         return 0
 
+    def _upload(self, cmd: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The three upload steps [V]; chunks out of order are fine, repeats ignored, indexes checked."""
+        if cmd.endswith("_init"):
+            total = int(body.get("total_chunks", 0))
+            if body.get("type") not in ("file", "image", "voice", "video") or not 1 <= total <= 100:
+                return BAD_STREAM, {}
+            upload_id = f"up{os.urandom(6).hex()}"
+            self.uploads[upload_id] = {**body, "chunks": {}}
+            return 0, {"upload_id": upload_id}
+        upload = self.uploads.get(str(body.get("upload_id", "")))
+        if upload is None:
+            return BAD_STREAM, {}
+        if cmd.endswith("_chunk"):
+            index = int(body.get("chunk_index", -1)) - self.chunk_base
+            if not 0 <= index < int(upload["total_chunks"]):
+                return BAD_STREAM, {}
+            raw = base64.b64decode(str(body.get("base64_data", "")))
+            if len(raw) > 512 * 1024:
+                return TOO_LONG, {}
+            upload["chunks"].setdefault(index, raw)
+            return 0, {}
+        data = b"".join(upload["chunks"].get(i, b"") for i in range(int(upload["total_chunks"])))
+        if len(upload["chunks"]) != int(upload["total_chunks"]) or len(data) != int(upload.get("total_size", -1)):
+            return BAD_STREAM, {}
+        if upload.get("md5") and hashlib.md5(data).hexdigest() != upload["md5"]:
+            return BAD_STREAM, {}
+        media_id = f"media{os.urandom(6).hex()}"
+        self.media[media_id] = (str(upload.get("filename", "")), data)
+        return 0, {"type": upload["type"], "media_id": media_id, "created_at": int(time.time())}
+
     def _push(self, body: dict[str, Any]) -> int:
         chat_type = int(body.get("chat_type", 1))
         if (str(body.get("chatid", "")), chat_type) not in self.known_chats:
             return INVALID_CHAT
         if body.get("msgtype") not in ("markdown", "template_card", "file", "image", "voice", "video"):
             return BAD_STREAM
+        if body.get("msgtype") == "file" and str((body.get("file") or {}).get("media_id", "")) not in self.media:
+            return BAD_STREAM
         self.pushes.append(body)
         return 0
 
-    async def _ack(self, ws: ServerConnection, rid: str, code: int) -> None:
-        ack = {"headers": {"req_id": rid}, "errcode": code, "errmsg": "ok" if code == 0 else "refused"}
+    async def _ack(self, ws: ServerConnection, rid: str, code: int, body: dict[str, Any] | None = None) -> None:
+        ack: dict[str, Any] = {"headers": {"req_id": rid}, "errcode": code, "errmsg": "ok" if code == 0 else "refused"}
+        if code == 0 and body is not None:
+            ack["body"] = body
         with contextlib.suppress(ConnectionClosed):
             await ws.send(json.dumps(ack))
 

@@ -17,6 +17,7 @@ from assistant.storage import Database
 from assistant.storage.records import mask, record_feedback
 from assistant.turn import Attachment, Reply, Turn
 from connectors.wecom.formatting import format_reply
+from connectors.wecom.redacted_file import redacted_copy
 from connectors.wecom.worker import Responder
 from connectors.wecom_bot.media import FILE_TYPES
 from connectors.wecom_bot.protocol import BotMessage
@@ -35,6 +36,7 @@ class Outcome:
     text: str  # the reply in the conversation the message came from (markdown)
     user_text: str = ""
     private: str = ""  # group only: the full result for the member's single chat
+    file: tuple[str, bytes] | None = None  # single chat: the redacted .docx to send after the reply
     feedback: tuple[str, str] | None = None
     history: bool = True
 
@@ -51,9 +53,11 @@ def answerable(msg: BotMessage) -> bool:
 
 
 class Answerer:
-    def __init__(self, *, db: Database, engine: Responder, download: Download, private_push: bool) -> None:
+    def __init__(self, *, db: Database, engine: Responder, download: Download, can_push: bool,
+                 max_file_bytes: int = 5 * 1024 * 1024) -> None:
         self.db, self.engine, self.download = db, engine, download
-        self.private_push = private_push  # long connection: aibot_send_msg can reach the member's single chat
+        self.can_push = can_push  # long connection: aibot_send_msg reaches the member's single chat, files too
+        self.max_file_bytes = max_file_bytes
         self.store = TurnStore(db)
 
     def answer(self, msg: BotMessage) -> Outcome:
@@ -91,7 +95,10 @@ class Answerer:
         log.info("bot file msgid=%s bytes=%d type=%s", msg.msgid[:40], len(data), PurePath(filename).suffix)
         turn = Turn(text="", user_id=msg.user_id, conversation_id=conversation_id(msg), history=self._history(msg),
                     attachment=Attachment(filename=filename, data=data))
-        return self._ask(msg, turn, user_text=f"[文件] {filename}")
+        outcome = self._ask(msg, turn, user_text=f"[文件] {filename}")
+        if self.can_push:  # as in the 自建应用 channel: the same document with its personal data masked
+            outcome.file = redacted_copy(filename, data, max_bytes=self.max_file_bytes)
+        return outcome
 
     def _ask(self, msg: BotMessage, turn: Turn, *, user_text: str) -> Outcome:
         try:
@@ -104,7 +111,7 @@ class Answerer:
                            feedback=("text", str(data.get("text", turn.text))))
         text = format_reply(reply)
         if msg.group and _has_findings(reply):
-            if not self.private_push:
+            if not self.can_push:
                 return Outcome(text=bot_text("group_private_unavailable"), user_text=user_text)
             return Outcome(text=bot_text("group_private_note"), user_text=user_text, private=text)
         return Outcome(text=text, user_text=user_text)

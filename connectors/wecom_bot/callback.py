@@ -42,7 +42,7 @@ class CallbackBot:
                                 encoding_aes_key=cfg.encoding_aes_key.get_secret_value())
         self.db, self.store = db, TurnStore(db, lease_seconds=lease_seconds)
         self.max_file_bytes = min(MAX_FILE_BYTES, settings.max_file_bytes)
-        self.answerer = Answerer(db=db, engine=engine, download=self._download, private_push=False)
+        self.answerer = Answerer(db=db, engine=engine, download=self._download, can_push=False)
         self.window, self.sweep_seconds = timedelta(seconds=window_seconds), sweep_seconds
         # recording and acks never queue behind answers: two pools
         self._pool = ThreadPoolExecutor(2, thread_name_prefix="wecom-bot-cb-db")

@@ -27,6 +27,7 @@ from connectors.wecom_bot.connection import BotConnection, BotError, ConnectionL
 from connectors.wecom_bot.crypto import media_key
 from connectors.wecom_bot.store import StoredTurn, TurnStore
 from connectors.wecom_bot.texts import bot_text, welcome
+from connectors.wecom_bot.upload import upload_file
 from knowledge.errors import BadInput
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ class LongConnectionBot:
         self.store = TurnStore(db, lease_seconds=lease_seconds)
         self.db = db
         self.max_file_bytes = min(MAX_FILE_BYTES, settings.max_file_bytes)
-        self.answerer = Answerer(db=db, engine=engine, download=self._download, private_push=True)
+        self.answerer = Answerer(db=db, engine=engine, download=self._download, can_push=True,
+                                 max_file_bytes=self.max_file_bytes)
         self.conn = BotConnection(url=cfg.ws_url, bot_id=cfg.bot_id, secret=cfg.secret.get_secret_value(),
                                   on_frame=self._on_frame, heartbeat_seconds=heartbeat_seconds,
                                   backoff_base=backoff_base)
@@ -162,6 +164,7 @@ class LongConnectionBot:
             delivered = await self._final(rid, generation, stream_id, outcome.text)
             if not delivered and await self._push(msg.push_target, outcome.text) == "offline":
                 return  # still pending: the sweep delivers it when the connection is back
+            await self._send_file(msg, outcome)
             await self._db(self.answerer.commit, turn_id, msg, outcome)
         log.info("bot turn done id=%d reply_chars=%d", turn_id, len(outcome.text))
 
@@ -217,6 +220,21 @@ class LongConnectionBot:
             log.info("bot: the private result could not reach the member; the group is told to use a single chat")
             outcome.text, outcome.private = bot_text("group_private_unavailable"), ""
 
+    async def _send_file(self, msg: p.BotMessage, outcome: Outcome) -> None:
+        """The redacted .docx after the reply: uploaded, then pushed as a file message; a note if that fails."""
+        if outcome.file is None:
+            return
+        name, data = outcome.file
+        try:
+            media_id = await upload_file(self.conn, name, data)
+            await self.conn.request(p.SEND_MSG, {"chatid": msg.user_id, "chat_type": 1, "msgtype": "file",
+                                                 "file": {"media_id": media_id}})
+        except (BotError, ConnectionLost, TimeoutError) as exc:
+            log.warning("bot: redacted copy not sent (%s)", type(exc).__name__)
+            await self._push((msg.user_id, 1), bot_text("file_not_sent"))
+            return
+        log.info("bot: redacted copy sent bytes=%d", len(data))
+
     async def send_message(self, chat_id: str, text: str, *, group: bool = False) -> bool:
         """Proactive message (reminders …): markdown to a chat that has messaged the bot before; True if sent."""
         return await self._push((chat_id, 2 if group else 1), text) == "sent"
@@ -242,6 +260,7 @@ class LongConnectionBot:
             outcome = await asyncio.get_running_loop().run_in_executor(self._work, self.answerer.answer, msg)
             await self._private_first(msg, outcome)
             if await self._push(msg.push_target, outcome.text) != "offline":
+                await self._send_file(msg, outcome)
                 await self._db(self.answerer.commit, turn.id, msg, outcome)
                 log.info("bot turn %d recovered and pushed", turn.id)
 
