@@ -103,3 +103,13 @@ def test_configured_wecom_is_reported_without_secrets(
     out = _doctor(capsys)
     assert "✓ 企业微信：已配置" in out
     assert "sec-abcdef" not in out and "tok-abcdef" not in out
+
+
+def test_sign_in_section_counts_accounts_and_tokens(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _doctor(capsys)
+    assert "== 登录 ==" in out and "企业微信登录：不可用" in out and "数据库尚未初始化" in out
+    assert main(["token", "create", "--name", "脚本"]) == 0
+    out = _doctor(capsys)
+    assert "本地账号 / API 令牌：0 个账号，1 个有效令牌" in out
+    assert "✗ 网页登录：没有企业微信也没有本地账号" in out  # nobody could sign in to the page yet
+    assert "允许的 Host：127.0.0.1、localhost" in out

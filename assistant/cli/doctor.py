@@ -141,6 +141,11 @@ def doctor(bot_connect: bool) -> None:
         _line(False, "企业微信", "以下设置缺失：" + "、".join(missing))
     else:
         _line(True, "企业微信", f"已配置（AgentId {settings.wecom.agent_id}）")
+    click.echo("== 登录 ==")
+    from assistant.auth.doctor import check_auth
+
+    for state, label, text in check_auth(settings):
+        _line(state, label, text)
     click.echo("== 企业微信智能机器人 ==")
     from connectors.wecom_bot.doctor import check_bot
 
