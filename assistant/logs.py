@@ -7,21 +7,51 @@ a handler has ID numbers, phones, bank cards and the like masked by ``tools.pii.
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from typing import Any
 
 from tools.pii import mask_text
 
+# Secrets that libraries put into URLs and headers they log at DEBUG (urllib3 logs every request
+# line: /cgi-bin/gettoken?corpid=…&corpsecret=…, /cgi-bin/message/send?access_token=…).
+_SECRET = re.compile(
+    r"(?<![A-Za-z0-9_])((?:access_token|corpsecret|secret|api_key|apikey|token|password|passwd|code|echostr|msg_signature)=)"
+    r"[^&\s'\"]+",
+    re.IGNORECASE,
+)
+_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+")
+
+
+def scrub(text: str) -> str:
+    """Personal data masked, secrets in URLs and Authorization headers replaced by ***."""
+    return mask_text(_BEARER.sub(r"\1***", _SECRET.sub(r"\1***", text)))
+
 
 class MaskPersonalData(logging.Filter):
-    """Rewrites each record's message with personal data masked (and drops exception locals' text)."""
+    """Rewrites each record's message (and its traceback) with personal data and secrets masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a bad format string must not kill logging
             message = str(record.msg)
-        record.msg = mask_text(message)
+        record.msg = scrub(message)
         record.args = None
+        if record.exc_info and record.exc_info[0] is not None:  # an exception's text may quote input
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+class StripQuery(logging.Filter):
+    """uvicorn's access line without the query string (where ids, phones and signatures travel)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            path = args[2].split("?", 1)[0]
+            record.args = (*args[:2], path, *args[3:])
         return True
 
 
@@ -38,9 +68,24 @@ def configure_logging(level: str = "WARNING") -> None:
     root.addHandler(handler)
 
 
-def guard_handlers(*logger_names: str) -> None:
-    """Add the privacy filter to the handlers of other loggers (uvicorn configures its own)."""
-    for name in logger_names:
-        for handler in logging.getLogger(name).handlers:
-            if not any(isinstance(f, MaskPersonalData) for f in handler.filters):
-                handler.addFilter(MaskPersonalData())
+def uvicorn_log_config(level: str) -> dict[str, Any]:
+    """uvicorn's loggers through the same privacy filter; access lines without query strings."""
+    filters = {"privacy": {"()": MaskPersonalData}, "no_query": {"()": StripQuery}}
+    fmt = {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": filters,
+        "formatters": {"plain": fmt},
+        "handlers": {
+            "default": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain",
+                        "filters": ["privacy"]},
+            "access": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain",
+                       "filters": ["no_query", "privacy"]},
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["default"], "level": level.upper(), "propagate": False},
+            "uvicorn.error": {"level": level.upper()},
+            "uvicorn.access": {"handlers": ["access"], "level": level.upper(), "propagate": False},
+        },
+    }

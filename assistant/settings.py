@@ -28,7 +28,16 @@ class WeComSettings(BaseModel):
     encoding_aes_key: SecretStr = Field(SecretStr(""), description="接收消息的 EncodingAESKey（43位）")
     api_base_url: str = Field(DEFAULT_WECOM_API, description="企业微信 API 地址（测试时可指向本机模拟服务）")
     timeout_seconds: float = Field(5.0, description="调用企业微信 API 的超时（秒）")
-    max_attempts: int = Field(8, description="一条回复最多发送几次，超过后标记为失败")
+    delivery_budget_seconds: float = Field(
+        86400.0, gt=0, description="一条回复从排队起最长重试多久（秒），超过后标记为失败（gongkai outbox --retry 可重新排队）"
+    )
+    pause_seconds: float = Field(
+        60.0, gt=0, description="遇到配置错误（如 60020 IP 不在可信列表）时暂停发送、隔多久再试（秒）；暂停期间回复不会丢失"
+    )
+    dedupe_seconds: int = Field(
+        14400, ge=1, le=14400, description="可能已送达的回复重发时，请企业微信在多少秒内去重（最长4小时）"
+    )
+    lease_seconds: float = Field(60.0, gt=0, description="发送进程领取一条回复后独占多久（秒）；进程意外退出后由其他进程接手")
     rate_per_minute: int = Field(30, description="每个成员每分钟最多发送几条消息（企业微信上限30）")
     retry_base_seconds: float = Field(2.0, description="发送失败后的首次重试间隔（秒），之后逐次加倍并加随机抖动，最长5分钟")
 

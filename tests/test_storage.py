@@ -32,18 +32,23 @@ def test_migrations_create_every_table_and_run_again_harmlessly(db_url):  # noqa
 
 
 def test_a_message_id_recorded_concurrently_is_new_exactly_once(db_url):  # noqa: F811
+    from connectors.wecom.inbound import InboundWriter
+    from connectors.wecom.parse import InboundMessage
+
     dbs = [open_database(db_url) for _ in range(2)]  # two engines: two "processes" sharing the database
+    writers = [InboundWriter(db) for db in dbs]  # the callback's own write path
     barrier = threading.Barrier(8)
+    message = InboundMessage(key="msg:42", user_id="u1", kind="text", payload={"text": "你好"})
 
     def record(i: int) -> bool:
         barrier.wait()
-        with dbs[i % 2].session() as s:
-            return q.record_inbound(s, key="msg:42", user_id="u1", kind="text", payload={"text": "你好"})
+        return writers[i % 2].write([message])[0]
 
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(record, range(8)))
     assert results.count(True) == 1
-    for db in dbs:
+    for writer, db in zip(writers, dbs, strict=True):
+        writer.close()
         db.dispose()
 
 

@@ -330,7 +330,7 @@ def wecom_settings(settings: Any, *, db_url: str, base_url: str, **overrides: An
     values: dict[str, Any] = dict(
         corp_id=CORP_ID, agent_id=AGENT_ID, secret=SecretStr(SECRET), token=SecretStr(TOKEN),
         encoding_aes_key=SecretStr(AES_KEY), api_base_url=base_url, timeout_seconds=2.0,
-        retry_base_seconds=0.1, max_attempts=8,
+        retry_base_seconds=0.1,
     )
     values.update(overrides)
     return settings.model_copy(update={"database_url": db_url, "wecom": WeComSettings(**values)})

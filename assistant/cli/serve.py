@@ -33,14 +33,17 @@ def serve(host: str, port: int, run_worker: bool) -> None:
     import uvicorn
 
     from assistant.app import create_app
+    from assistant.logs import uvicorn_log_config
     from assistant.storage import open_database
 
     settings = load_settings()
+    configure_logging(settings.log_level)  # ASSISTANT_LOG_LEVEL, through the privacy filter
     settings.ensure_dirs()
     open_database(settings.resolved_database_url).dispose()  # a bad database URL: one Chinese line, exit 2
     app = create_app(settings, run_worker=run_worker)
     click.echo(f"正在启动：本地网页 http://{host}:{port}/ ，接口文档 http://{host}:{port}/docs ；按 Ctrl+C 停止。", err=True)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(),
+                log_config=uvicorn_log_config(settings.log_level))
 
 
 @click.command(help="只运行企业微信回复进程（生成答复并发送），配合 gongkai serve --no-worker 使用；"
@@ -79,18 +82,22 @@ def purge(older_than: str, as_json: bool) -> None:
     )
 
 
-@click.command(help="查看企业微信待发送和发送失败的回复。")
+@click.command(help="查看企业微信待发送和发送失败的回复；--retry 把发送失败的回复重新排队发送。")
 @click.option("--failed", is_flag=True, help="只看发送失败的")
+@click.option("--retry", is_flag=True, help="把发送失败的回复重新排队（重新计算发送时限）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-def outbox(failed: bool, as_json: bool) -> None:
+def outbox(failed: bool, retry: bool, as_json: bool) -> None:
     from assistant.storage import open_database
     from assistant.storage import queue as q
 
     settings = load_settings()
     settings.ensure_dirs()
     db = open_database(settings.resolved_database_url)
+    requeued = 0
     try:
         with db.session() as s:
+            if retry:
+                requeued = q.requeue_failed(s)
             counts = q.count_by_status(s)
             rows = [
                 {"id": r.id, "to_user": r.to_user, "status": r.status, "attempts": r.attempts,
@@ -101,8 +108,10 @@ def outbox(failed: bool, as_json: bool) -> None:
     finally:
         db.dispose()
     if as_json:
-        emit_json({"counts": counts, "rows": rows})
+        emit_json({"counts": counts, "rows": rows, **({"requeued": requeued} if retry else {})})
         return
+    if retry:
+        click.echo(f"已把 {requeued} 条发送失败的回复重新排队，发送进程会尽快补发。")
     click.echo(f"待发送 {counts.get('pending', 0)} 条，已发送 {counts.get('sent', 0)} 条，失败 {counts.get('failed', 0)} 条。")
     for r in rows:
         state = {"pending": "待发送", "failed": "失败"}.get(str(r["status"]), str(r["status"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -74,6 +74,9 @@ class Outbox(Base):
     source_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(index=True)
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    in_flight: Mapped[bool] = mapped_column(Boolean, default=False)  # claimed, outcome not yet recorded
+    maybe_sent: Mapped[bool] = mapped_column(Boolean, default=False)  # may have reached WeCom: dedupe on resend
+    queued_at: Mapped[datetime | None] = mapped_column(nullable=True)  # the delivery budget runs from here
 
     __table_args__ = (
         Index("ix_outbox_status_next", "status", "next_attempt_at"),

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import and_, func, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from assistant.storage.db import utcnow
@@ -42,24 +40,8 @@ class OutMessage:
     payload: dict[str, Any]
     attempts: int
     last_error: str = ""
-
-
-def record_inbound(session: Session, *, key: str, user_id: str, kind: str, payload: dict[str, Any]) -> bool:
-    """Insert the inbound message; False when ``key`` was already recorded (a duplicate delivery)."""
-    now = utcnow()
-    values = dict(
-        key=key, user_id=user_id, kind=kind, payload=json.dumps(payload, ensure_ascii=False),
-        status="pending", attempts=0, next_attempt_at=now, created_at=now,
-    )
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt: Any = pg_insert(Inbound).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    elif dialect == "sqlite":
-        stmt = sqlite_insert(Inbound).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise ValueError(dialect)
-    # RETURNING, not rowcount: ORM-enabled INSERTs report rowcount -1 on some drivers.
-    return session.execute(stmt.returning(Inbound.id)).first() is not None
+    maybe_sent: bool = False  # an earlier send may have reached WeCom: resend only with its duplicate check
+    queued_at: datetime | None = None
 
 
 def claim_jobs(session: Session, *, limit: int = 10, lease_seconds: float = 120.0) -> list[Job]:
@@ -77,10 +59,6 @@ def finish_job(session: Session, *, job_id: int, status: str = "done") -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def retry_job(session: Session, *, job_id: int, at: datetime) -> None:
-    session.execute(update(Inbound).where(Inbound.id == job_id).values(next_attempt_at=at))
-
-
 def enqueue_replies(
     session: Session, *, to_user: str, payloads: list[dict[str, Any]], source_key: str | None = None,
     kind: str = "reply",
@@ -89,7 +67,7 @@ def enqueue_replies(
     rows = [
         Outbox(
             to_user=to_user, kind=kind, payload=json.dumps(p, ensure_ascii=False), status="pending",
-            attempts=0, next_attempt_at=now, source_key=source_key, created_at=now,
+            attempts=0, next_attempt_at=now, source_key=source_key, created_at=now, queued_at=now,
         )
         for p in payloads
     ]
@@ -102,13 +80,18 @@ def claim_outbox(session: Session, *, limit: int = 50, lease_seconds: float = 60
     """Claim due rows, oldest first; a reply waits while an earlier reply to the same user is pending.
 
     ``attempts`` counts send attempts (see mark_*), not claims: a rate-limit deferral is not a failure.
+    A row still ``in_flight`` was claimed by a sender that never recorded an outcome (killed, or its
+    database connection dropped after the send): it may have been delivered, so it becomes ``maybe_sent``.
     """
-    rows = _claim(session, Outbox, limit=limit, lease_seconds=lease_seconds, ordered=True, count=False)
-    return [OutMessage(r.id, r.to_user, r.kind, json.loads(r.payload), r.attempts, r.last_error or "") for r in rows]
+    values = {"in_flight": True, "maybe_sent": or_(Outbox.maybe_sent, Outbox.in_flight)}
+    rows = _claim(session, Outbox, limit=limit, lease_seconds=lease_seconds, ordered=True, count=False, values=values)
+    return [OutMessage(r.id, r.to_user, r.kind, json.loads(r.payload), r.attempts, r.last_error or "",
+                       bool(r.maybe_sent), r.queued_at or r.created_at) for r in rows]
 
 
 def _claim(
-    session: Session, model: Any, *, limit: int, lease_seconds: float, ordered: bool = False, count: bool = True
+    session: Session, model: Any, *, limit: int, lease_seconds: float, ordered: bool = False, count: bool = True,
+    values: dict[str, Any] | None = None,
 ) -> list[Any]:
     now = utcnow()
     due = and_(model.status == "pending", model.next_attempt_at <= now)
@@ -133,7 +116,8 @@ def _claim(
     claimed = session.scalars(
         update(model)
         .where(model.id.in_(ids), due)
-        .values(next_attempt_at=now + timedelta(seconds=lease_seconds), attempts=model.attempts + int(count))
+        .values(next_attempt_at=now + timedelta(seconds=lease_seconds), attempts=model.attempts + int(count),
+                **(values or {}))
         .returning(model)
         .execution_options(synchronize_session=False)
     ).all()
@@ -144,7 +128,8 @@ def release_outbox(session: Session, *, ids: list[int]) -> None:
     """Give claimed, still pending rows back (graceful shutdown) so the next start sends them at once."""
     if ids:
         session.execute(
-            update(Outbox).where(Outbox.id.in_(ids), Outbox.status == "pending").values(next_attempt_at=utcnow())
+            update(Outbox).where(Outbox.id.in_(ids), Outbox.status == "pending")
+            .values(next_attempt_at=utcnow(), in_flight=False)
         )
 
 
@@ -160,37 +145,57 @@ def mark_sent(session: Session, *, outbox_id: int) -> None:
     session.execute(
         update(Outbox)
         .where(Outbox.id == outbox_id)
-        .values(status="sent", sent_at=utcnow(), last_error=None, attempts=Outbox.attempts + 1, payload=SENT_PAYLOAD)
+        .values(status="sent", sent_at=utcnow(), last_error=None, attempts=Outbox.attempts + 1, payload=SENT_PAYLOAD,
+                in_flight=False)
     )
 
 
-def mark_retry(session: Session, *, outbox_id: int, error: str, at: datetime) -> None:
+def mark_retry(session: Session, *, outbox_id: int, error: str, at: datetime, maybe_sent: bool = False) -> None:
+    """A failed attempt; ``maybe_sent`` (a timeout, a 5xx) sticks: every later send asks WeCom to dedupe."""
     session.execute(
         update(Outbox)
         .where(Outbox.id == outbox_id)
-        .values(last_error=error[:500], next_attempt_at=at, attempts=Outbox.attempts + 1)
+        .values(last_error=error[:500], next_attempt_at=at, attempts=Outbox.attempts + 1, in_flight=False,
+                maybe_sent=or_(Outbox.maybe_sent, literal(maybe_sent)))
     )
 
 
-def defer(session: Session, *, outbox_id: int, at: datetime) -> None:
-    """Not a failure: the row just waits (rate limit)."""
-    session.execute(update(Outbox).where(Outbox.id == outbox_id).values(next_attempt_at=at))
+def defer(session: Session, *, outbox_id: int, at: datetime, error: str | None = None) -> None:
+    """Not a failure: the row just waits (rate limit, delivery paused by a configuration error)."""
+    values: dict[str, Any] = {"next_attempt_at": at, "in_flight": False}
+    if error is not None:
+        values["last_error"] = error[:500]
+    session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
 
 
-def mark_failed(session: Session, *, outbox_id: int, error: str) -> None:
+def mark_failed(session: Session, *, outbox_id: int, error: str, payload: str) -> None:
+    """Given up: ``payload`` is the masked text (kept so ``gongkai outbox --retry`` can send it again)."""
     session.execute(
         update(Outbox)
         .where(Outbox.id == outbox_id)
-        .values(status="failed", last_error=error[:500], attempts=Outbox.attempts + 1)
+        .values(status="failed", last_error=error[:500], attempts=Outbox.attempts + 1, in_flight=False, payload=payload)
     )
+
+
+def requeue_failed(session: Session, *, ids: list[int] | None = None) -> int:
+    """``gongkai outbox --retry``: failed rows are pending again, with a fresh delivery budget."""
+    now = utcnow()
+    stmt = update(Outbox).where(Outbox.status == "failed")
+    if ids:
+        stmt = stmt.where(Outbox.id.in_(ids))
+    result = session.execute(stmt.values(status="pending", next_attempt_at=now, queued_at=now, in_flight=False))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def defer_user(session: Session, *, to_user: str, until: datetime) -> None:
-    """Push every pending reply to ``to_user`` to ``until`` (rate limit), keeping their order."""
+    """Push every pending reply to ``to_user`` to ``until`` (rate limit, retry), keeping their order.
+
+    The sender stops at the first row that waits; the later claimed rows were not sent, so they are
+    no longer in flight."""
     session.execute(
         update(Outbox)
         .where(Outbox.to_user == to_user, Outbox.status == "pending", Outbox.kind == "reply")
-        .values(next_attempt_at=until)
+        .values(next_attempt_at=until, in_flight=False)
     )
 
 

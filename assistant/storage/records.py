@@ -132,7 +132,7 @@ class PurgeResult:
 
 
 def purge_older_than(session: Session, *, cutoff: datetime) -> PurgeResult:
-    """Delete records older than ``cutoff``; pending work (queued turns, unsent replies) is kept."""
+    """Delete records older than ``cutoff``; unsent replies are kept (their delivery budget decides)."""
 
     def _count(stmt: object) -> int:
         return int(getattr(session.execute(stmt), "rowcount", 0) or 0)  # type: ignore[call-overload]
@@ -140,7 +140,9 @@ def purge_older_than(session: Session, *, cutoff: datetime) -> PurgeResult:
     messages = _count(delete(MessageRow).where(MessageRow.created_at < cutoff))
     has_messages = select(MessageRow.id).where(MessageRow.conversation_id == Conversation.id).exists()
     conversations = _count(delete(Conversation).where(Conversation.updated_at < cutoff, ~has_messages))
-    inbound = _count(delete(Inbound).where(Inbound.created_at < cutoff, Inbound.status != "pending"))
+    # a turn still pending after the whole retention period will never be answered (no worker ran):
+    # its raw payload is the one copy of what the member wrote, so it goes too
+    inbound = _count(delete(Inbound).where(Inbound.created_at < cutoff))
     outbox = _count(delete(Outbox).where(Outbox.created_at < cutoff, Outbox.status != "pending"))
     feedback = _count(delete(Feedback).where(Feedback.created_at < cutoff))
     quiz = _count(delete(QuizScore).where(QuizScore.created_at < cutoff))

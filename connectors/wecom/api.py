@@ -24,6 +24,10 @@ from knowledge.errors import BadInput, TooLarge, UpstreamError
 TOKEN_ERRORS = {40001, 40014, 42001}
 RATE_LIMITED = 45009
 NETWORK_ERROR = "network"
+# Errors no retry can fix until an administrator acts: 60020 the server's IP is not in the app's
+# trusted IPs, 40013 wrong corp id, 40056/40057 wrong agent id, 48002 API not allowed, 60011 no
+# permission. Delivery pauses on them (nothing is dropped) and resumes once they stop.
+CONFIG_ERRORS = {60020, 40013, 40056, 40057, 48002, 60011}
 
 
 class _Client(WeChatClient):  # type: ignore[misc]
@@ -53,6 +57,8 @@ class SendOutcome:
     retryable: bool = True
     error: str = ""
     rate_limited: bool = False
+    maybe_sent: bool = False  # no errcode came back (timeout, 5xx): WeCom may have delivered it
+    config_error: bool = False  # pause delivery and tell the administrator
 
 
 class WeComApi:
@@ -80,12 +86,14 @@ class WeComApi:
             self._refresh(token)
             return call(self._token())
 
-    def send(self, user_id: str, payload: dict[str, str], *, retry: bool = False) -> SendOutcome:
+    def send(self, user_id: str, payload: dict[str, str], *, dedupe: bool = False,
+             dedupe_seconds: int = 14400) -> SendOutcome:
         """Deliver one text/markdown message; never raises.
 
-        ``retry=True`` (after a network error, when the earlier attempt may have been delivered
-        with only its answer lost) asks WeCom to drop the message if the same content already
-        arrived. Other sends don't, so a user who asks the same question twice gets two answers.
+        ``dedupe=True`` (once an earlier attempt may have been delivered with only its answer lost)
+        asks WeCom to drop the message if the same content reached the member within
+        ``dedupe_seconds`` (WeCom allows at most 4 hours). First sends don't, so a member who asks the
+        same question twice gets two answers.
         """
         if not valid_userid(user_id):  # never a list ("a|b") or "@all": one reply, one member
             return SendOutcome(False, False, "invalid touser")
@@ -94,8 +102,8 @@ class WeComApi:
             msg: dict[str, Any] = {"msgtype": "file", "file": {"media_id": payload["media_id"]}, "safe": 0}
         else:
             msg = {msgtype: {"content": payload["content"]}, "msgtype": msgtype}
-        if retry:
-            msg.update(enable_duplicate_check=1, duplicate_check_interval=1800)
+        if dedupe:
+            msg.update(enable_duplicate_check=1, duplicate_check_interval=max(1, min(14400, dedupe_seconds)))
 
         def _call(token: str) -> Any:
             data = {"touser": user_id, "agentid": self.agent_id, **msg}
@@ -104,13 +112,9 @@ class WeComApi:
         try:
             self._with_token(_call)
         except WeChatClientException as exc:
-            code = exc.errcode
-            if code == RATE_LIMITED:
-                return SendOutcome(False, True, f"errcode {code}", rate_limited=True)
-            retryable = code is None or code in TOKEN_ERRORS or code == -1  # -1: system busy
-            return SendOutcome(False, retryable, f"errcode {code}" if code is not None else "HTTP error")
+            return _failed(exc.errcode)
         except (requests.RequestException, ValueError) as exc:
-            return SendOutcome(False, True, f"{NETWORK_ERROR} {type(exc).__name__}")
+            return SendOutcome(False, True, f"{NETWORK_ERROR} {type(exc).__name__}", maybe_sent=True)
         return SendOutcome(True)
 
     def upload_media(self, filename: str, data: bytes, content_type: str) -> str:
@@ -156,6 +160,17 @@ class WeComApi:
             raise UpstreamError("获取文件失败，请稍后重新发送。", detail=f"media/get errcode {exc.errcode}") from exc
         except requests.RequestException as exc:
             raise UpstreamError("获取文件失败，请稍后重新发送。", detail=type(exc).__name__) from exc
+
+
+def _failed(code: Any) -> SendOutcome:
+    if code is None:  # an HTTP error status: it may have been processed before the error
+        return SendOutcome(False, True, "HTTP error", maybe_sent=True)
+    if code == RATE_LIMITED:
+        return SendOutcome(False, True, f"errcode {code}", rate_limited=True)
+    if code in CONFIG_ERRORS:
+        return SendOutcome(False, True, f"errcode {code}", config_error=True)
+    retryable = code in TOKEN_ERRORS or code == -1  # -1: system busy
+    return SendOutcome(False, retryable, f"errcode {code}")
 
 
 def _raise_errcode(body: bytes) -> None:

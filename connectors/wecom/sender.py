@@ -1,21 +1,30 @@
-"""The outbox sender: an asyncio task that delivers due rows through ``message/send``.
+"""The outbox sender: an asyncio task that delivers due rows through ``message/send``, exactly once.
 
 Replies to one user go in order (a later reply waits while an earlier one is retried); users are
 served in parallel on a small thread pool because wechatpy is synchronous.
+
+Exactly once: a row is retried until it is sent or its delivery budget (time since it was queued,
+default 24 h) runs out, whatever mix of faults came in between. A send that may have reached WeCom
+(a timeout, a 5xx, a sender killed or cut from its database before recording the outcome: see
+``queue.claim_outbox``) is only ever repeated with WeCom's duplicate check. Configuration errors
+(60020 …) pause delivery for everyone and alert the administrator in the log; nothing is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
+from assistant.settings import WeComSettings
 from assistant.storage import Database, utcnow
 from assistant.storage import queue as q
-from connectors.wecom.api import NETWORK_ERROR, SendOutcome
+from assistant.storage.records import mask
+from connectors.wecom.api import SendOutcome
 from connectors.wecom.claimloop import ClaimLoop
 from connectors.wecom.formatting import to_payloads
 from connectors.wecom.limiter import WINDOW, backoff, next_slot
@@ -25,18 +34,22 @@ log = logging.getLogger(__name__)
 
 
 class Api(Protocol):
-    def send(self, user_id: str, payload: dict[str, str], *, retry: bool = False) -> SendOutcome: ...
+    def send(self, user_id: str, payload: dict[str, str], *, dedupe: bool = False,
+             dedupe_seconds: int = 14400) -> SendOutcome: ...
+
+
+PAUSED = "已暂停"
 
 
 class OutboxSender(ClaimLoop[q.OutMessage]):
     def __init__(
-        self, *, db: Database, api: Api, rate_per_minute: int, max_attempts: int,
-        retry_base_seconds: float = 2.0, poll_seconds: float = 1.0, threads: int = 8,
+        self, *, db: Database, api: Api, cfg: WeComSettings, poll_seconds: float = 1.0, threads: int = 8,
         give_way: Callable[[], None] = lambda: None,
     ) -> None:
         self.give_way = give_way
-        self.db, self.api = db, api
-        self.rate, self.max_attempts, self.retry_base = rate_per_minute, max_attempts, retry_base_seconds
+        self.db, self.api, self.cfg = db, api, cfg
+        self.paused_until: datetime | None = None
+        self.pause_reason = ""
         super().__init__(threads=threads, thread_name="wecom-send", poll_seconds=poll_seconds)
 
     async def _process(self, loop: asyncio.AbstractEventLoop, claimed: list[q.OutMessage]) -> None:
@@ -51,11 +64,15 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
         with self.db.session() as s:
             q.release_outbox(s, ids=sorted(self._inflight))
 
+    @property
+    def paused(self) -> bool:
+        return self.paused_until is not None and utcnow() < self.paused_until
+
     def _claim(self) -> list[q.OutMessage]:
-        if self._stopping:
+        if self._stopping or self.paused:
             return []
         with self.db.session() as s:
-            rows = q.claim_outbox(s, limit=100)
+            rows = q.claim_outbox(s, limit=100, lease_seconds=self.cfg.lease_seconds)
         self._inflight.update(r.id for r in rows)
         return rows
 
@@ -72,32 +89,69 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
             sent = q.sent_since(s, to_user=user, since=utcnow() - WINDOW)
         for row in rows:
             self.give_way()
-            if self._stopping or not self._may_send(row, sent):
+            if self._stopping or self.paused or not self._may_send(row, sent):
+                if self.paused:
+                    self._wait_out_pause(row)
                 return
-            attempt = row.attempts + 1
-            outcome = self.api.send(row.to_user, row.payload, retry=row.last_error.startswith(NETWORK_ERROR))
+            outcome = self.api.send(row.to_user, row.payload, dedupe=row.maybe_sent,
+                                    dedupe_seconds=self.cfg.dedupe_seconds)
             if outcome.ok:
-                with self.db.session() as s:
+                with self.db.session() as s:  # if this fails the row stays in flight: resent only deduped
                     q.mark_sent(s, outbox_id=row.id)
                 sent.append(utcnow())
                 self._inflight.discard(row.id)
+                self._resume()
                 continue
-            log.info("send failed id=%d attempt=%d: %s", row.id, attempt, outcome.error)
-            if not outcome.retryable or attempt >= self.max_attempts:
-                with self.db.session() as s:
-                    q.mark_failed(s, outbox_id=row.id, error=outcome.error)
-                continue
-            base = self.retry_base * (5 if outcome.rate_limited else 1)
-            at = utcnow() + timedelta(seconds=backoff(attempt, base=base))
+            if not self._record_failure(row, outcome):
+                return
+
+    def _record_failure(self, row: q.OutMessage, outcome: SendOutcome) -> bool:
+        """True if the next row of this user may go now (this one is finished), False to stop here."""
+        attempt = row.attempts + 1
+        log.info("send failed id=%d attempt=%d: %s", row.id, attempt, outcome.error)
+        if outcome.config_error:
+            self._pause(outcome.error)
+            self._wait_out_pause(row)
+            return False
+        queued = row.queued_at or utcnow()
+        expired = (utcnow() - queued).total_seconds() > self.cfg.delivery_budget_seconds
+        if not outcome.retryable or expired:
+            log.warning("reply id=%d given up after %d attempts: %s", row.id, attempt, outcome.error)
             with self.db.session() as s:
-                q.mark_retry(s, outbox_id=row.id, error=outcome.error, at=at)
-                q.defer_user(s, to_user=row.to_user, until=at)  # later replies keep their order
-            return
+                q.mark_failed(s, outbox_id=row.id, error=outcome.error, payload=_masked(row.payload))
+            return True
+        base = self.cfg.retry_base_seconds * (5 if outcome.rate_limited else 1)
+        at = utcnow() + timedelta(seconds=backoff(attempt, base=base))
+        with self.db.session() as s:
+            q.mark_retry(s, outbox_id=row.id, error=outcome.error, at=at, maybe_sent=outcome.maybe_sent)
+            q.defer_user(s, to_user=row.to_user, until=at)  # later replies keep their order
+        return False
+
+    def _pause(self, error: str) -> None:
+        first = not self.paused
+        self.paused_until = utcnow() + timedelta(seconds=self.cfg.pause_seconds)
+        self.pause_reason = error
+        if first:  # the administrator's alert: once per pause, in Chinese, with what to do
+            log.error("企业微信拒绝发送（%s）：回复已%s发送，不会丢失，每%.0f秒重试一次，恢复后自动补发。"
+                      "60020 表示本机出口 IP 不在应用的“企业可信IP”中，请在管理后台添加；其他错误请运行 gongkai doctor 检查配置。",
+                      error, PAUSED, self.cfg.pause_seconds)
+
+    def _resume(self) -> None:
+        if self.paused_until is not None:
+            log.warning("企业微信发送已恢复（此前：%s）", self.pause_reason)
+            self.paused_until, self.pause_reason = None, ""
+
+    def _wait_out_pause(self, row: q.OutMessage) -> None:
+        """The row and the user's later replies wait for the pause; no attempt is counted."""
+        until = self.paused_until or utcnow()
+        with self.db.session() as s:
+            q.defer(s, outbox_id=row.id, at=until, error=f"{PAUSED}: {self.pause_reason}")
+            q.defer_user(s, to_user=row.to_user, until=until)
 
     def _may_send(self, row: q.OutMessage, sent: list[datetime]) -> bool:
         """Rate limit; the last slot of a window is kept for the one-time "please wait" notice."""
         now = utcnow()
-        limit = self.rate if row.kind == "notice" else max(1, self.rate - 1)
+        limit = self.cfg.rate_per_minute if row.kind == "notice" else max(1, self.cfg.rate_per_minute - 1)
         slot = next_slot(sent, now=now, limit=limit)
         if slot is None:
             return True
@@ -112,3 +166,9 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
                 self.wake()
         log.info("rate limit: user deferred until %s", slot.isoformat())
         return False
+
+
+def _masked(payload: dict[str, Any]) -> str:
+    """What a failed row keeps: its text masked (``gongkai outbox --retry`` sends that)."""
+    kept = {k: (mask(v) if k == "content" and isinstance(v, str) else v) for k, v in payload.items()}
+    return json.dumps(kept, ensure_ascii=False)

@@ -34,10 +34,7 @@ class WeComService:
             corp_id=cfg.corp_id, secret=cfg.secret.get_secret_value(), agent_id=int(cfg.agent_id or 0),
             base_url=cfg.api_base_url, timeout=cfg.timeout_seconds,
         )
-        self.sender = OutboxSender(
-            db=db, api=self.api, rate_per_minute=cfg.rate_per_minute, max_attempts=cfg.max_attempts,
-            retry_base_seconds=cfg.retry_base_seconds, give_way=self.give_way, poll_seconds=poll_seconds,
-        )
+        self.sender = OutboxSender(db=db, api=self.api, cfg=cfg, give_way=self.give_way, poll_seconds=poll_seconds)
         self.worker = TurnWorker(
             db=db, engine=engine, on_reply=self.sender.wake,
             download=lambda media_id, cap: self.api.download_media(media_id, max_bytes=cap),
@@ -81,10 +78,6 @@ class WeComService:
                 await task
         await asyncio.to_thread(self.worker.close)
         await asyncio.to_thread(self.sender.close)
-
-    def record(self, msg: InboundMessage) -> bool:
-        """Persist the inbound message (blocking); False for a duplicate MsgId / event."""
-        return self.inbound.write([msg])[0]
 
     async def accept(self, msg: InboundMessage) -> bool:
         new = await self.inbound.record(msg)
