@@ -39,6 +39,11 @@ class StubState:
     duplicates_suppressed: int = 0
     recent: dict[tuple[str, str], float] = field(default_factory=dict)
     fault_rate: float = 0.0  # chance that a message/send call fails with a random fault (load tests)
+    # the random faults' mix; "500after" and "timeout" deliver the message and then fail to say so
+    fault_mix: tuple[str, ...] = ("45009", "500", "drop")
+    pause_code: int = 0  # while set (e.g. 60020), every message/send answers this errcode
+    unknown_users: set[str] = field(default_factory=set)  # message/send to them: 81013 (not retryable)
+    late_seconds: float = 1.0  # how late a "timeout" fault answers (after the client gave up)
 
 
 class WeComStub:
@@ -116,7 +121,12 @@ class WeComStub:
             self.state.send_calls += 1
             fault = self.state.faults.pop(0) if self.state.faults else ""
             if not fault and self.state.fault_rate and self._random.random() < self.state.fault_rate:
-                fault = self._random.choice(["45009", "500", "drop"])
+                fault = self._random.choice(self.state.fault_mix)
+            pause = self.state.pause_code
+        if pause:
+            return {"errcode": pause, "errmsg": "not allow to access from your ip"}
+        if body.get("touser") in self.state.unknown_users:
+            return {"errcode": 81013, "errmsg": "user & party & tag all invalid"}
         if fault == "45009":
             return {"errcode": 45009, "errmsg": "api freq out of limit"}
         if fault in ("500", "drop"):
@@ -140,13 +150,16 @@ class WeComStub:
                                         "at": time.time()})
             return {"errcode": 0, "errmsg": "ok", "invaliduser": ""}
         key = (str(body["touser"]), content)
+        interval = float(body.get("duplicate_check_interval") or 1800)
         with self.lock:
-            if body.get("enable_duplicate_check") and self.state.recent.get(key, 0) > time.time() - 1800:
+            if body.get("enable_duplicate_check") and self.state.recent.get(key, 0) > time.time() - interval:
                 self.state.duplicates_suppressed += 1
                 return {"errcode": 0, "errmsg": "ok"}
             self.state.recent[key] = time.time()
             self.state.sent.append({"touser": body["touser"], "msgtype": msgtype, "content": content,
                                     "bytes": len(content.encode("utf-8")), "at": time.time()})
+        if fault in ("500after", "timeout"):  # delivered, but the sender never learns it
+            return "500" if fault == "500after" else "late"
         return {"errcode": 0, "errmsg": "ok", "invaliduser": ""}
 
 
@@ -229,6 +242,13 @@ def _handler(stub: WeComStub) -> type[BaseHTTPRequestHandler]:
                 return None
             if result == "500":
                 return self._json({"errmsg": "internal"}, status=500)
+            if result == "late":
+                time.sleep(stub.state.late_seconds)
+                try:  # the client has usually given up and closed the connection by now
+                    self._json({"errcode": 0, "errmsg": "ok", "invaliduser": ""})
+                except OSError:
+                    self.close_connection = True
+                return None
             assert isinstance(result, dict)
             return self._json(result)
 

@@ -128,16 +128,16 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
         return False
 
     def _pause(self, error: str) -> None:
-        first = not self.paused
+        first = not self.pause_reason  # until a send succeeds again, the pause is one incident
         self.paused_until = utcnow() + timedelta(seconds=self.cfg.pause_seconds)
         self.pause_reason = error
-        if first:  # the administrator's alert: once per pause, in Chinese, with what to do
-            log.error("企业微信拒绝发送（%s）：回复已%s发送，不会丢失，每%.0f秒重试一次，恢复后自动补发。"
+        if first:  # the administrator's alert: once per incident, in Chinese, with what to do
+            log.error("企业微信拒绝发送（%s）：回复暂停发送，不会丢失，每%g秒重试一次，恢复后自动补发。"
                       "60020 表示本机出口 IP 不在应用的“企业可信IP”中，请在管理后台添加；其他错误请运行 gongkai doctor 检查配置。",
-                      error, PAUSED, self.cfg.pause_seconds)
+                      error, self.cfg.pause_seconds)
 
     def _resume(self) -> None:
-        if self.paused_until is not None:
+        if self.pause_reason:
             log.warning("企业微信发送已恢复（此前：%s）", self.pause_reason)
             self.paused_until, self.pause_reason = None, ""
 

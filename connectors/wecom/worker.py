@@ -52,11 +52,12 @@ class TurnWorker(ClaimLoop[q.Job]):
         self, *, db: Database, engine: Responder, download: Callable[[str, int], bytes],
         on_reply: Callable[[], None], max_file_bytes: int = MAX_FILE_BYTES,
         upload: Callable[[str, bytes, str], str] | None = None,
-        concurrency: int = 4, poll_seconds: float = 1.0, give_way: Callable[[], None] = lambda: None,
+        concurrency: int = 4, poll_seconds: float = 1.0, lease_seconds: float = 120.0, give_way: Callable[[], None] = lambda: None,
     ) -> None:
         self.give_way = give_way
         self.db, self.engine, self.download, self.on_reply = db, engine, download, on_reply
         self.max_file_bytes = max_file_bytes
+        self.lease_seconds = lease_seconds  # a turn taken twice is still answered once (finish_job)
         self.upload = upload  # media/upload: (filename, bytes, content type) -> media_id
         self.concurrency = concurrency
         super().__init__(threads=concurrency, thread_name="wecom-turn", poll_seconds=poll_seconds)
@@ -77,7 +78,7 @@ class TurnWorker(ClaimLoop[q.Job]):
         if self._stopping:
             return []
         with self.db.session() as s:
-            jobs = q.claim_jobs(s, limit=self.concurrency * 4)
+            jobs = q.claim_jobs(s, limit=self.concurrency * 4, lease_seconds=self.lease_seconds)
         self._inflight.update(j.id for j in jobs)
         return jobs
 
