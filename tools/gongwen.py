@@ -209,15 +209,10 @@ def _peel_close(lines: list[str]) -> tuple[dict[str, str], list[str], int]:
     return out, notes, s + 1
 
 
-def read_lines(lines: list[Line]) -> Gongwen:
-    """Split hinted lines (see ``Line``) into the GB/T 9704 elements."""
-    lines = [Line(_clean(x.text), x.hint) for x in lines if _clean(x.text)]
-    stated = [x.text for x in lines if _ATTRIBUTE_LINE.match(x.text.replace(" ", ""))]
-    marked = [x.text for x in lines[3:] if _marking_line(x.text)]  # "内部资料 注意保管" below the title too
-    lines = [x for k, x in enumerate(lines) if not _ATTRIBUTE_LINE.match(x.text.replace(" ", ""))
-             and not (k >= 3 and _marking_line(x.text))]
-    roles: list[tuple[str, str]] = []
+def _read_head(lines: list[Line]) -> tuple[dict[str, list[str]], list[tuple[str, str]], int]:
+    """The 版头 lines above the title: (elements, roles, index of the first line after them)."""
     head: dict[str, list[str]] = {}
+    roles: list[tuple[str, str]] = []
     i = 0
     while i < len(lines):
         found = _head_role(lines[i].text, lines[i + 1].text if i + 1 < len(lines) else "", lines[i].hint)
@@ -227,6 +222,12 @@ def read_lines(lines: list[Line]) -> Gongwen:
             head.setdefault(role, []).append(value)
             roles.append((role, value))
         i += 1
+    return head, roles, i
+
+
+def _read_front(lines: list[Line], i: int, head: dict[str, list[str]],
+                roles: list[tuple[str, str]]) -> tuple[str, str, int]:
+    """标题 (with a 题注 or a 文号 right under it) and 主送机关 from ``lines[i]`` on: (title, addressees, next index)."""
     title, i = _take_title(lines, i)
     if title:
         roles.append(("title", title))
@@ -243,7 +244,11 @@ def read_lines(lines: list[Line]) -> Gongwen:
         addressees = lines[i].text.rstrip("：:")
         roles.append(("addressees", addressees))
         i += 1
-    rest = [x.text for x in lines[i:]]
+    return title, addressees, i
+
+
+def _read_rest(rest: list[str]) -> tuple[dict[str, str], list[str]]:
+    """正文, 附件说明, 署名, 成文日期, 附注, annex and 版记 of the lines after the 主送."""
     tail, record_end = _peel_record(rest)
     rest = rest[:record_end]
     annex_at = next((k for k, t in enumerate(rest) if _ANNEX.match(t.replace(" ", ""))), len(rest))
@@ -252,22 +257,35 @@ def read_lines(lines: list[Line]) -> Gongwen:
         annex_at = len(rest)
         close, notes, body_end = _peel_close(rest)
     tail |= close
-    annex = "\n".join(rest[annex_at:])
     body_lines = rest[:body_end]
     attach_at = next((k for k, t in enumerate(body_lines) if _ATTACH.match(t)), len(body_lines))
-    attachments = "\n".join(body_lines[attach_at:])
-    body = "\n".join(body_lines[:attach_at])
+    tail |= {"body": "\n".join(body_lines[:attach_at]), "attachments": "\n".join(body_lines[attach_at:]),
+             "annex": "\n".join(rest[annex_at:])}
+    return tail, notes
+
+
+def read_lines(lines: list[Line]) -> Gongwen:
+    """Split hinted lines (see ``Line``) into the GB/T 9704 elements."""
+    lines = [Line(_clean(x.text), x.hint) for x in lines if _clean(x.text)]
+    stated = [x.text for x in lines if _ATTRIBUTE_LINE.match(x.text.replace(" ", ""))]
+    marked = [x.text for x in lines[3:] if _marking_line(x.text)]  # "内部资料 注意保管" below the title too
+    lines = [x for k, x in enumerate(lines) if not _ATTRIBUTE_LINE.match(x.text.replace(" ", ""))
+             and not (k >= 3 and _marking_line(x.text))]
+    head, roles, i = _read_head(lines)
+    title, addressees, i = _read_front(lines, i, head, roles)
+    tail, notes = _read_rest([x.text for x in lines[i:]])
     notes += [t for t in stated if t not in notes]
-    for role, value in (("body", body), ("attachments", attachments), *tail.items(), *(("notes", n) for n in notes),
-                        ("annex", annex)):
-        if value:
-            roles.append((role, value))
+    order = ("body", "attachments", "printer", "cc", "date", "signature")
+    roles += [(role, tail[role]) for role in order if tail.get(role)]
+    roles += [("notes", n) for n in notes] + ([("annex", tail["annex"])] if tail["annex"] else [])
     return Gongwen(
         copy_no=_first(head, "copy_no"), secrecy=" ".join(head.get("secrecy", [])), urgency=_first(head, "urgency"),
         issuer_mark="\n".join(head.get("issuer_mark", [])), doc_number=_first(head, "doc_number"),
-        signer=_first(head, "signer"), title=title, addressees=addressees, body=body, attachments=attachments,
-        signature=tail.get("signature", ""), date=tail.get("date", "") or _first(head, "date"), notes=tuple(notes), cc=tail.get("cc", ""),
-        printer=tail.get("printer", ""), markings=tuple(head.get("marking", []) + marked), annex=annex, roles=tuple(roles),
+        signer=_first(head, "signer"), title=title, addressees=addressees, body=tail["body"],
+        attachments=tail["attachments"], signature=tail.get("signature", ""),
+        date=tail.get("date", "") or _first(head, "date"), notes=tuple(notes), cc=tail.get("cc", ""),
+        printer=tail.get("printer", ""), markings=tuple(head.get("marking", []) + marked), annex=tail["annex"],
+        roles=tuple(roles),
     )
 
 
