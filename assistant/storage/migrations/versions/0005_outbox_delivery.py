@@ -6,8 +6,8 @@ so it sets ``maybe_sent``, which never clears: every later send of the row asks 
 already arrived (enable_duplicate_check). ``queued_at`` starts the delivery time budget (reset by
 ``gongkai outbox --retry``).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
