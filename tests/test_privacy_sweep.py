@@ -28,6 +28,7 @@ from assistant.storage import open_database
 from assistant.storage.models import Inbound
 from tests.conftest import free_port
 from tests.dbs import db_url, pg_url  # noqa: F401  (fixtures)
+from tests.signin import bearer
 from tests.wecom_stub import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN, CallbackSender, WeComStub, text_xml
 
 pytestmark = pytest.mark.slow
@@ -96,20 +97,22 @@ def _docx(lines: list[str]) -> bytes:
     return out.getvalue()
 
 
-def _every_channel(url: str, stub: WeComStub, wecom: CallbackSender) -> None:
+def _every_channel(url: str, stub: WeComStub, wecom: CallbackSender, auth: dict[str, str]) -> None:
     stub.state.unknown_users.add("gone")
+    api = httpx.Client(base_url=url, headers=auth, timeout=60)
     for i, said in enumerate(SAY):
         _callback(url, wecom, "alice", f"请问{said}的申请哪天到期？")
         _callback(url, wecom, "alice", f"/分类 关于补助对象的公示：{said}")
         _callback(url, wecom, "alice", f"/反馈 我的信息是{said}")
         _callback(url, wecom, "gone", f"/分类 公示{i}：{said}")  # its reply fails for good (81013)
-        assert httpx.post(url + "/api/ask", json={"question": f"{said}的申请什么时候答复"}, timeout=60).status_code == 200
-        assert httpx.post(url + "/api/classify", json={"text": f"公示：{said}"}, timeout=60).status_code == 200
-        assert httpx.get(url + "/api/duties", params={"unit": said}, timeout=30).status_code in (400, 404)
-        assert httpx.get(url + "/api/deadline", params={"received": said, "phone": PHONE}, timeout=30).status_code == 400
+        assert api.post("/api/ask", json={"question": f"{said}的申请什么时候答复"}).status_code == 200
+        assert api.post("/api/classify", json={"text": f"公示：{said}"}).status_code == 200
+        assert api.get("/api/duties", params={"unit": said}).status_code in (400, 404)
+        assert api.get("/api/deadline", params={"received": said, "phone": PHONE}).status_code == 400
     upload = _docx(["关于补助对象的公示", *SAY])
-    assert httpx.post(url + "/api/classify", files={"file": ("公示.docx", upload)}, timeout=60).status_code == 200
-    assert httpx.post(url + "/api/redact", files={"file": ("公示.docx", upload)}, timeout=60).status_code == 200
+    assert api.post("/api/classify", files={"file": ("公示.docx", upload)}).status_code == 200
+    assert api.post("/api/redact", files={"file": ("公示.docx", upload)}).status_code == 200
+    api.close()
     stub.wait_for("alice", 3 * len(SAY), timeout=120)
 
 
@@ -147,14 +150,15 @@ def _settled(url: str, timeout: float = 120) -> None:
     raise AssertionError("the outbox did not settle")
 
 
-def test_no_personal_data_in_any_log_or_table_outside_pending_jobs(db_url, tmp_path):  # noqa: F811
+def test_no_personal_data_in_any_log_or_table_outside_pending_jobs(settings, db_url, tmp_path):  # noqa: F811
     log = tmp_path / "serve.log"
+    auth = bearer(settings.model_copy(update={"database_url": db_url}))
     with WeComStub() as stub:
         env = _env(tmp_path, stub, db_url)
         wecom = CallbackSender()
         serve = Serve(env, log)
         try:
-            _every_channel(serve.url, stub, wecom)
+            _every_channel(serve.url, stub, wecom, auth)
             _settled(db_url)
         finally:
             serve.stop()
