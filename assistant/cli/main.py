@@ -9,6 +9,7 @@ import click
 
 from assistant import __version__
 from assistant.cli import (
+    apps,
     ask,
     auth,
     bot,
@@ -36,7 +37,7 @@ def cli() -> None:
     configure_logging("WARNING")
 
 
-for _module in (ask, auth, bot, classify, deadline, doctor, duties, evals, index, period, quiz, redact, serve):
+for _module in (apps, ask, auth, bot, classify, deadline, doctor, duties, evals, index, period, quiz, redact, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

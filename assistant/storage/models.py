@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -171,3 +171,55 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class Application(Base):
+    """One 依申请公开 application: only registered facts; every date is derived (tools.register)."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    received: Mapped[date] = mapped_column(Date, index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    applicant_type: Mapped[str] = mapped_column(String(16))
+    applicant_name: Mapped[str] = mapped_column(String(200), default="")  # restricted: shown masked
+    content: Mapped[str] = mapped_column(Text)  # masked with tools.pii before it is written
+    handler: Mapped[str] = mapped_column(String(128), default="", index=True)
+    agency: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ApplicationEvent(Base):
+    """A dated step of an application (补正, 征求意见, 延期, 收费, 答复, 复议/诉讼)."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    person: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    result: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    after_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime]
+
+
+class Reminder(Base):
+    """One reminder, at most once: the unique key is (application, due kind, due date, offset)."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    application_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    to_user: Mapped[str] = mapped_column(String(128))
+    day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
