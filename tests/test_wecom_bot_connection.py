@@ -136,3 +136,13 @@ def test_gongkai_bot_stops_cleanly_on_sigterm(tmp_path):
             if proc.poll() is None:
                 proc.kill()
         assert "Traceback" not in (proc.stderr.read() if proc.stderr else "")
+
+
+def test_a_stop_during_the_back_off_ends_it_at_once(settings, tmp_path, engine):  # noqa: F811
+    cfg = bot_settings(settings, db_url=sqlite_url(tmp_path), ws_url="ws://127.0.0.1:9")  # nothing listens
+    with BotThread(cfg, engine, backoff_base=30.0) as bot:
+        time.sleep(0.5)
+        started = time.monotonic()
+        bot.stop()
+        assert not bot.thread.is_alive() and time.monotonic() - started < 5
+        assert bot.bot.conn.reconnects >= 1 and bot.error is None

@@ -79,6 +79,7 @@ class BotConnection:
         self._ws: ClientConnection | None = None
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._stopping = False
+        self._stopped = asyncio.Event()
 
     async def run(self) -> None:
         """Until ``stop`` or a takeover; raises SubscribeFailed after repeated credential refusals."""
@@ -102,7 +103,8 @@ class BotConnection:
             self.reconnects += 1
             delay = backoff(attempt, base=self.backoff_base, cap=self.backoff_cap, rng=self.rng)
             log.info("bot reconnecting in %.2f s (attempt %d)", delay, attempt)
-            await asyncio.sleep(delay)
+            with contextlib.suppress(TimeoutError):  # a stop during the back-off ends it at once
+                await asyncio.wait_for(self._stopped.wait(), delay)
 
     async def _session(self, ws: ClientConnection) -> None:
         self._ws, self.generation = ws, self.generation + 1
@@ -191,5 +193,6 @@ class BotConnection:
 
     async def stop(self) -> None:
         self._stopping = True
+        self._stopped.set()
         if self._ws is not None:
             await self._ws.close()
