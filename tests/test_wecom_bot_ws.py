@@ -109,6 +109,8 @@ def test_group_answers_only_when_mentioned_and_keeps_member_data_out(settings, d
         zoe = stub.deliver(text_body("zoe", f"@政务公开助手 /属性 {DRAFT}", group="wrGroup1"))
         assert finished(stub, zoe) and stub.deliveries[zoe].content == bot_text("group_private_unavailable")
         assert all("532930199001011232" not in d.content for d in stub.deliveries.values())
+        stored = history(bot.db, "wecombot:group:wrGroup1:bob")
+        assert stored and all("532930199001011232" not in m.text and "13987654321" not in m.text for m in stored)
         assert stub.violations == []
 
 
