@@ -14,7 +14,7 @@ from typing import Protocol
 
 from assistant.answer import NOT_FOUND, compose_answer
 from assistant.decision import REFUSE_HINT, Decision, decide
-from assistant.followup import FollowUp, context, resolve
+from assistant.followup import FollowUp, context, in_context, opens_like_follow_up, resolve
 from assistant.llm import LLM_VERDICTS, LLMResponder
 from assistant.quiz import QuizMaster
 from assistant.router import Intent, route
@@ -84,6 +84,11 @@ class Engine:
 
     def answer_question(self, turn: Turn) -> Reply:
         decision, hits = self.decide(turn.text)
+        carried = in_context(turn.text, context(turn.history, self.toolbox.ctx.units)) if turn.history else None
+        if carried and (decision.kind != "answer" or opens_like_follow_up(turn.text)):
+            with_topic, topic_hits = self.decide(carried)  # "谁来汇总审核" after "标准目录什么时候要编完"
+            if with_topic.may_answer:
+                return compose_answer(carried, topic_hits, verdict=with_topic.kind, ask=turn.text)
         if decision.kind == "task":
             return self._task(turn.text, decision, hits)
         if decision.kind == "other_place":

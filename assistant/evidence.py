@@ -95,6 +95,7 @@ def check(text: str, clauses: Sequence[Chunk]) -> Grounding:
     if not citations:
         return Grounding("no_citation")
     resolved: list[tuple[int, int, int, list[int]]] = []  # (start, end, line, clause indices)
+    pinned: dict[int, list[int]] = {}  # id(resolved entry) -> the named clauses its quote is in
     for m in citations:
         named = _resolve(m.group(1), clauses)
         if named is None:
@@ -107,10 +108,15 @@ def check(text: str, clauses: Sequence[Chunk]) -> Grounding:
         line = text.count("\n", 0, q.start())
         after = [r for r in resolved if r[2] == line and r[0] >= q.end()]
         before = [r for r in resolved if r[2] == line and r[1] <= q.start()]
-        pool = after[0][3] if after else before[-1][3] if before else list(range(len(clauses)))
-        if not any(quote in _flat(clauses[i].text) for i in pool):
+        owner = after[0] if after else before[-1] if before else None
+        pool = owner[3] if owner else list(range(len(clauses)))
+        holding = [i for i in pool if quote in _flat(clauses[i].text)]
+        if not holding:
             return Grounding("misquote")
+        if owner is not None:  # several rules share one label (第三十三条): the quote says which one is meant
+            pinned.setdefault(id(owner), []).extend(i for i in holding if i not in pinned.get(id(owner), []))
     order: list[int] = []
-    for *_, named in resolved:
+    for entry in resolved:
+        named = pinned.get(id(entry)) or entry[3]
         order += [i for i in named if i not in order]
     return Grounding(None, tuple(order))

@@ -39,7 +39,7 @@ class Context:
 
 @dataclass(frozen=True)
 class FollowUp:
-    kind: Literal["rewrite", "basis", "why", "item"]
+    kind: Literal["rewrite", "basis", "why", "item", "context"]
     text: str = ""
     n: int = 0
     citation: tuple[str, str] | None = None
@@ -140,3 +140,18 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
         core = _core(t, w)
         return FollowUp("rewrite", f"{ctx.question.rstrip('?？。')}，{core}") if core else None
     return None
+
+
+def in_context(text: str, ctx: Context) -> str | None:
+    """For a short message after a knowledge question ("谁来汇总审核", "超过了会怎么样"): the search text that
+    carries the earlier question's topic along, or None. The engine uses it when the message alone finds
+    nothing it can answer from, or when it opens like a follow-up."""
+    w = words()["followup"]
+    t = text.strip()
+    if ctx.question is None or ctx.intent != "question" or len(t.rstrip("?？。!！")) > int(w["context_chars"][0]):
+        return None
+    return f"{ctx.question.rstrip('?？。')} {t}"
+
+
+def opens_like_follow_up(text: str) -> bool:
+    return text.strip().startswith(tuple(words()["followup"]["context_openers"]))

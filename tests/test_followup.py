@@ -69,3 +69,8 @@ def test_a_message_that_stands_on_its_own_is_not_rewritten() -> None:
     ctx = context(history, units)
     assert resolve("政务新媒体两次更新最多隔多少天才算合规", ctx, units) is None
     assert resolve("那县林草局呢？", ctx, units) is not None
+
+
+def test_a_short_question_after_a_knowledge_answer_carries_its_topic(engine: Engine) -> None:
+    _, reply = _talk(engine, "主要负责人一年至少听几次汇报", "由谁来听")
+    assert reply.splitlines()[0].startswith("各级各部门主要负责人") and "六(一)" in reply
