@@ -51,7 +51,9 @@ def question_bank(enabled: bool) -> Iterator[None]:
         def without_bank() -> Any:
             cfg = original()
             never = {"bank_answer": 9.0, "bank_dense_answer": 9.0, "bank_credit": 9.0}
-            return replace(cfg, bank_bm25_weight=0.0, bank_dense_weight=0.0, relevance=replace(cfg.relevance, **never))
+            scales = {name: {**v, "bank_dense_answer": 9.0} for name, v in cfg.dense_scales.items()}
+            return replace(cfg, bank_bm25_weight=0.0, bank_dense_weight=0.0, relevance=replace(cfg.relevance, **never),
+                           dense_scales=scales)
 
         retriever_module.load_config = without_bank  # type: ignore[assignment]
     try:

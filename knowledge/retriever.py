@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -38,6 +38,8 @@ class RetrievalConfig:
     bank_bm25_weight: float
     bank_dense_weight: float
     relevance: Thresholds
+    # embedder name -> dense thresholds on that model's cosine scale (retrieval.yaml dense_scales)
+    dense_scales: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @cache
@@ -52,7 +54,15 @@ def load_config() -> RetrievalConfig:
         bank_bm25_weight=float(data["bank_bm25_weight"]),
         bank_dense_weight=float(data["bank_dense_weight"]),
         relevance=Thresholds(**{k: float(v) for k, v in data["relevance"].items()}),
+        dense_scales={str(name): {k: float(v) for k, v in values.items()}
+                      for name, values in (data.get("dense_scales") or {}).items()},
     )
+
+
+def for_embedder(cfg: RetrievalConfig, name: str) -> RetrievalConfig:
+    """The config with the dense thresholds of embedder ``name`` (its cosines live on another scale)."""
+    override = cfg.dense_scales.get(name)
+    return replace(cfg, relevance=replace(cfg.relevance, **override)) if override else cfg
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,7 @@ class HybridRetriever:
         self.tokenizer = tokenizer
         self.vectors = vectors
         self.mode: Mode = mode if vectors is not None else "bm25"
-        self.config = config or load_config()
+        self.config = for_embedder(config or load_config(), vectors.name if vectors is not None else "")
         self._texts = [_index_text(c).lower() for c in self.chunks]
         self._corpus_text = "\n".join(self._texts)
         self.known_places = known_places

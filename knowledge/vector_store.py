@@ -40,6 +40,7 @@ class VectorStore:
 
     def __init__(self, embedder: Embeddings, name: str, *, path: Path | None = None, url: str = "") -> None:
         self.embedder = embedder
+        self.name = name
         self._client = _client(path, url)
         collection = "gongkai-" + hashlib.sha1(name.encode()).hexdigest()[:16]
         self._collection: Any = self._client.get_or_create_collection(

