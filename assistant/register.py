@@ -18,6 +18,7 @@ from assistant.storage.db import Database
 from assistant.storage.models import Application
 from knowledge.errors import BadInput
 from tools.deadlines import parse_channel
+from tools.notices import NoticeFacts
 from tools.register import EVENT_LABELS, Event, Facts, check_event, derive, parse_applicant, resolve_outcome
 from tools.register_report import Entry, annual_table
 
@@ -140,3 +141,19 @@ def import_rows(db: Database, rows: list[dict[str, Any]]) -> list[int]:
             ids.append(app.id)
     log.info("register imported count=%d", len(ids))
     return ids
+
+
+def notice_facts(db: Database, app_id: int) -> NoticeFacts:
+    """The register's data a notice is filled from (the applicant's name in clear: it is addressed to them)."""
+    with db.session() as s:
+        app = get_application(s, app_id)
+        events = events_of(s, app_id)
+        d = derive(facts_of(app), events)
+    ext = [e for e in events if e.kind == "extend"]
+    reply = [e for e in events if e.kind == "reply"]
+    return NoticeFacts(
+        id=app.id, received=app.received, applicant=app.applicant_name, content=app.content,
+        extended_due=d.extended_due if d.extended else None, fee_due=d.fee_due,
+        person=(ext[-1].person or "") if ext else "", outcome=reply[-1].outcome if reply else None,
+        reason=reply[-1].reason if reply else None,
+    )

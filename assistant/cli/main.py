@@ -20,6 +20,7 @@ from assistant.cli import (
     duties,
     evals,
     index,
+    notice,
     period,
     quiz,
     redact,
@@ -37,7 +38,8 @@ def cli() -> None:
     configure_logging("WARNING")
 
 
-for _module in (apps, ask, auth, bot, classify, deadline, doctor, duties, evals, index, period, quiz, redact, serve):
+for _module in (apps, ask, auth, bot, classify, deadline, doctor, duties, evals, index, notice, period, quiz,
+                redact, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
