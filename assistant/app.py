@@ -20,6 +20,7 @@ from assistant.auth.install import install_auth
 from assistant.factory import build_engine
 from assistant.pool import PooledEngine, pool_for
 from assistant.quiz import database_recorder
+from assistant.register_chat import RegisterDesk
 from assistant.settings import Settings
 from assistant.storage import open_database
 from connectors.web import login as web_login
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
         app.state.engine = build_engine(settings)
         app.state.db = open_database(settings.resolved_database_url)
         app.state.engine.quiz.recorder = database_recorder(app.state.db)  # /测验 scores for gongkai quiz --report
+        app.state.engine.register = RegisterDesk(app.state.db)  # 登记/待办/事件 in chat
         app.state.pool = pool_for(settings)
         if settings.pool.warm:  # in the background: the service answers /health and callbacks meanwhile
             threading.Thread(target=app.state.pool.warm, name="heavy-warm", daemon=True).start()

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import NOT_FOUND, compose_answer
 from assistant.decision import REFUSE_HINT, Decision, decide
@@ -23,6 +23,9 @@ from knowledge.errors import Ambiguous, BadInput, GongkaiError, NotFound, TooLar
 from knowledge.retriever import Retrieval
 from knowledge.types import Chunk, Hit
 from tools.registry import Toolbox
+
+if TYPE_CHECKING:
+    from assistant.register_chat import RegisterDesk
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,7 @@ class Engine:
         clock: Callable[[], date] = date.today,
         llm: LLMResponder | None = None,
         quiz: QuizMaster | None = None,
+        register: RegisterDesk | None = None,
     ) -> None:
         self.retriever = retriever
         self.toolbox = toolbox
@@ -56,11 +60,16 @@ class Engine:
         self.clock = clock
         self.llm = llm
         self.quiz = quiz or QuizMaster()  # stateless: quiz state travels in the conversation history
+        self.register = register  # the 依申请公开 register in chat; set where the database is opened
 
     def respond(self, turn: Turn) -> Reply:
         self._check(turn)
         if self.quiz.pending(turn):  # the previous message asked a quiz question: this is the answer
             return self.quiz.grade_turn(turn)
+        if self.register is not None and turn.attachment is None:
+            handled = self.register.respond(turn)  # 登记：… / 我的待办 / 本周到期 / 3号申请补正了
+            if handled is not None:
+                return handled
         follow = resolve(turn.text, context(turn.history, self.toolbox.ctx.units), self.toolbox.ctx.units) \
             if turn.history and turn.attachment is None else None
         if follow is not None and follow.kind != "rewrite":

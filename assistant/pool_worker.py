@@ -49,9 +49,12 @@ def _engine_for(init: dict[str, Any]) -> Any:
         _engine = build_engine(init["settings"])
         if init.get("database_url"):
             from assistant.quiz import database_recorder
+            from assistant.register_chat import RegisterDesk
             from assistant.storage import open_database
 
-            _engine.quiz.recorder = database_recorder(open_database(init["database_url"], migrate=False))
+            db = open_database(init["database_url"], migrate=False)
+            _engine.quiz.recorder = database_recorder(db)
+            _engine.register = RegisterDesk(db)
     return _engine
 
 

@@ -221,7 +221,7 @@ def derive(facts: Facts, events: list[Event], *, today: date | None = None, cal:
     final = base.extended_due if extended else base.due
     dues: list[tuple[str, date]] = []
     if reply is None:
-        if corr_sent is None and corr_recv is None:
+        if corr_sent is None and corr_recv is None and (today is None or today <= base.correction_notice_due):
             dues.append(("correction_notice", base.correction_notice_due))
         if fee_due is not None:
             dues.append(("fee_payment", fee_due))
