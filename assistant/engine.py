@@ -94,7 +94,8 @@ class Engine:
     def answer_question(self, turn: Turn) -> Reply:
         decision, hits = self.decide(turn.text)
         carried = in_context(turn.text, context(turn.history, self.toolbox.ctx.units)) if turn.history else None
-        if carried and (decision.kind != "answer" or opens_like_follow_up(turn.text)):
+        # an unrelated short message ("今天中午吃什么") is refused on its own, never answered with the last topic
+        if carried and (decision.kind == "weak" or opens_like_follow_up(turn.text)):
             with_topic, topic_hits = self.decide(carried)  # "谁来汇总审核" after "标准目录什么时候要编完"
             if with_topic.may_answer:
                 return compose_answer(carried, topic_hits, verdict=with_topic.kind, ask=turn.text)

@@ -74,3 +74,8 @@ def test_a_message_that_stands_on_its_own_is_not_rewritten() -> None:
 def test_a_short_question_after_a_knowledge_answer_carries_its_topic(engine: Engine) -> None:
     _, reply = _talk(engine, "主要负责人一年至少听几次汇报", "由谁来听")
     assert reply.splitlines()[0].startswith("各级各部门主要负责人") and "六(一)" in reply
+
+
+def test_an_unrelated_short_message_is_not_answered_with_the_last_topic(engine: Engine) -> None:
+    _, reply = _talk(engine, "主要负责人一年至少听几次汇报", "周末加班吗")
+    assert "县人民政府办公室" in reply and "六(一)" not in reply
