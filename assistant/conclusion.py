@@ -29,6 +29,7 @@ _MODALS = (
     ("应该", "应该", "不应该"), ("要", "要", "不用"), ("允许", "允许", "不允许"),
 )
 _NEGATED_ASK = re.compile(r"(?<![是要])不(?![是对行了吗么呢？?。]|$)|没有|无需|不必|免")
+_EXCEPTION = re.compile(r"但|除非|除[^，。；]{1,20}外|例外")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 能不能, 可不可以, 有没有: a question, not a negation
 
 
@@ -57,9 +58,23 @@ def _yes_no(question: str, sentence: str) -> str | None:
     modal = next((m for m in _MODALS if m[0] in question), None)
     if modal is None:
         return None
+    if _EXCEPTION.search(sentence):  # "原则上不得…；但…应当…": no single yes or no, the quote says it
+        return None
     clause = best_clause(sentence, question)
-    negative = is_negative(clause) != _negated(question)
+    if not _about(clause, question):  # the clause is not about what was asked: no yes or no
+        return None
+    asked_not = bool(re.search(f"{re.escape(modal[1])}不|不用|不必|无需|免", _A_NOT_A.sub("", question)))  # 可以不公开吗
+    negative = is_negative(clause) != asked_not
     return f"{modal[2] if negative else modal[1]}。"
+
+
+def _about(clause: str, question: str) -> bool:
+    """The clause holds one of the question's content words (or a synonym of one)."""
+    from knowledge.synonyms import expand
+    from knowledge.tokenizer import default_tokenizer
+
+    words = default_tokenizer().content_words(_A_NOT_A.sub("", question))
+    return any(w in clause for w in [*words, *expand(words)] if len(w) >= 2)
 
 
 def _premise(question: str, sentence: str) -> str | None:
