@@ -151,3 +151,45 @@ def test_an_unmarked_supervision_report_is_not_published() -> None:
 def test_internal_work_notices_to_all_units_are_not_published(title: str, rule: str) -> None:
     result = classify_document(f"{title}\n各镇乡人民政府，县直各部门：\n　　请按要求办理。\n")
     assert (result.attribute, result.rule) == (NOT_PUBLIC, rule)
+
+
+# 此件公开发布 needs positive evidence: a category of 条例第十九至二十一条 named by a rule (texts invented here)
+NEUTRAL_NOTICE = ("洱源县某某局\n洱某发〔2021〕7号\n洱源县某某局关于调整会商系统登录方式的通知\n各股室、各站所：\n"
+                  "自12月1日起，会商系统改用新账号登录，请各单位于11月28日前到信息股领取账号。\n洱源县某某局\n2021年11月20日\n")
+
+
+def test_a_neutral_notice_with_no_category_is_on_request_for_a_person_to_judge() -> None:
+    result = classify_document(NEUTRAL_NOTICE)
+    assert result.attribute == ON_REQUEST and result.rule == ""
+    text = "".join(r.text for r in result.reasons)
+    assert "未找到主动公开的法定类别" in text and "建议人工判断" in text and "第二十七条" in text
+    assert any("第二十七条" in r.basis for r in result.reasons)
+
+
+def test_a_notice_to_all_townships_needs_a_category_to_be_published() -> None:
+    plain = "关于做好会议室预约登记的通知\n各镇乡人民政府，县级各部门：\n请按新的预约表登记。\n"
+    fire = "关于做好冬春森林防火工作的通知\n各镇乡人民政府，县级各部门：\n请落实防火责任，严控野外火源。\n"
+    assert classify_document(plain).attribute == ON_REQUEST
+    result = classify_document(fire)
+    assert (result.attribute, result.rule) == (PUBLIC, "broad_notice")
+    assert "第二十条第（十二）项" in result.reasons[0].basis
+
+
+def test_an_announcement_to_the_public_is_published() -> None:
+    draft = ("洱源县人民政府\n洱源县人民政府关于城区部分路段临时交通管制的通告\n"
+             "因管网改造施工，11月10日至11月20日茈碧湖镇玉湖路实行临时交通管制，请过往车辆绕行。\n洱源县人民政府\n2021年11月5日\n")
+    result = classify_document(draft)
+    assert (result.attribute, result.rule) == (PUBLIC, "announcement")
+
+
+def test_similarity_alone_never_publishes() -> None:
+    # a genre-less text that reads like the published examples: no positive rule, so never 公开发布
+    for draft in ("洱源县2021年第三季度空气质量状况\n县城环境空气质量优良天数比例为100%。\n",
+                  "关于邓川镇新州村排水沟渠修缮项目有关情况\n项目总投资18万元，已完工，欢迎群众监督。\n"):
+        result = classify_document(draft)
+        assert result.rule == "" and result.attribute not in (PUBLIC, REDACTED)
+
+
+def test_preparing_a_budget_is_internal_work_not_the_budget() -> None:
+    draft = "关于做好2023年部门预算编制工作的通知\n县级各部门：\n请于10月底前报送预算建议数。\n"
+    assert classify_document(draft).attribute == NOT_PUBLIC

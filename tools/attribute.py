@@ -3,8 +3,9 @@
 ``classify_document`` is pure. Steps:
 1. read the 公文 into its GB/T 9704 elements (tools/gongwen.py; a .docx with its layout);
 2. the first explicit rule that matches decides (tools/data/attribute_rules.yaml, in file order);
-   otherwise the statistical layer (tools/attribute_stats.py) chooses among the labels no rule excludes,
-   and when it is unsure it says 建议人工判断 and takes the non-publishing label;
+   此件公开发布 needs a POSITIVE rule naming a category of 条例第十九至二十一条. Otherwise the answer is
+   此件依申请公开 with 建议人工判断 (第二十七条), or 此件不公开 when the statistical layer
+   (tools/attribute_stats.py, ranking only the non-publishing labels) finds it clearly internal;
 3. the safety step (tools/attribute_safety.py) applies the invariants: never 此件公开发布 with a
    secret/internal/process signal or unexcused personal data of a natural person;
 4. a 附注 that already states a 公开属性 is checked against the suggestion.
@@ -89,23 +90,30 @@ def _public_detail(title: str, text: str) -> Reason | None:
     return None
 
 
-def _similarity(title: str, text: str, safety: Safety) -> tuple[str, float, list[Reason], list[str]]:
-    """The statistical layer: a vote among the allowed labels; unsure → 建议人工判断, non-publishing label."""
-    allowed = safety.allowed()
-    v = vote(title, text, allowed)
+def _no_category(title: str, text: str) -> tuple[str, float, list[Reason], list[str]]:
+    """No rule spoke: no active-disclosure category was found, so never a publishing label.
+
+    主动公开 needs positive evidence (条例第十九至二十一条); without it the draft is 此件依申请公开
+    (第二十七条: anyone may still apply), or 此件不公开 when it is clearly like the internal/process
+    examples (第十六条, discretionary). The similarity vote only ranks those two; a person decides.
+    """
+    v = vote(title, text, LABELS)  # all labels: 不公开 only when it beats the publishing neighbours too
     names = [f"《{n.title}》（{n.label}）" for n in v.neighbours[:3] if n.title]
-    reasons = [Reason(f"明确规则未能判断本件属性；按与已标注样例的相似度判断，最接近的样例多为“{v.label}”"
+    reasons = [Reason(f"明确规则未能判断本件属性；与已标注样例比较，最接近的样例多为“{v.label}”"
                       f"（如 {'、'.join(names)}）。这是相似度判断，不是法定规则，请重点人工审核。",
                       "相似样例比对（非法定依据）")]
-    label, confidence = v.label, v.confidence
-    unsure = v.share < UNSURE_SHARE or v.best_similarity < UNSURE_SIMILARITY
-    if unsure:
-        if label in _PUBLISHING:  # lean to the non-publishing label the neighbours offer, else 依申请公开
-            label = v.runner_up if v.runner_up in (ON_REQUEST, NOT_PUBLIC) else ON_REQUEST
-        confidence = min(confidence, 0.5)
-        reasons.append(Reason(f"相似样例意见不一致或差别较大，建议人工判断；稳妥起见暂按“{label}”处理，"
-                              "如确需主动公开，请在审核时改定。", "《政府信息公开条例》第十三条［已核对］"))
-    return label, confidence, reasons, names
+    internal = v.label == NOT_PUBLIC and v.share >= UNSURE_SHARE and v.best_similarity >= UNSURE_SIMILARITY
+    if internal:
+        reasons.append(Reason("文件内容与内部事务、过程性材料的样例相近，可以依第十六条不予公开（裁量性规定：可以不公开）；"
+                              "建议人工判断：如属于应主动公开的类别，请在审核时改定。",
+                              "《政府信息公开条例》第十六条［已核对］"))
+        return NOT_PUBLIC, min(v.confidence, 0.5), reasons, names
+    reasons.append(Reason("未找到主动公开的法定类别：文种、主送对象和内容都没有表明本件属于条例第十九、二十、二十一条"
+                             "所列应主动公开的信息，因此不建议主动公开；公民、法人或者其他组织仍可依第二十七条申请获取。"
+                             "建议人工判断：如属于规范性文件、政策文件、应公开的工作总结、征求意见或面向公众的公告等，"
+                             "请在审核时改为“此件公开发布”。",
+                             "《政府信息公开条例》第十九条至第二十一条、第二十七条［已核对］"))
+    return ON_REQUEST, 0.4, reasons, names
 
 
 def _stated_check(stated: str, label: str) -> Reason | None:
@@ -123,14 +131,14 @@ def _decide(doc: Gongwen, sc: rules.Scopes, text: str, findings: list[Finding]) 
     neighbours: list[str] = []
     if hit is not None:
         label, confidence, method = hit.rule.label, hit.rule.confidence, "rule"
-        reasons = [Reason(hit.reason, hit.rule.basis)]
+        reasons = [Reason(hit.reason, hit.basis)]
         if hit.rule.group == "public" and (detail := _public_detail(sc.title, text)) \
                 and detail.basis.split("［")[0] not in hit.rule.basis:
             reasons.append(detail)
     else:
         # the vote reads the 主体 only: 版头 and 版记 words (签发人, 抄送 …) say nothing about the content
         content = "\n".join(p for p in (doc.addressees, doc.body, doc.attachments, doc.annex) if p) or text
-        label, confidence, reasons, neighbours = _similarity(sc.title, content, safety)
+        label, confidence, reasons, neighbours = _no_category(sc.title, content)
         method = "similarity"
     return Classification(label, confidence, reasons, findings, "", method, hit.rule.id if hit else "", sc.title,
                           neighbours, sc.genre, doc.stated_attribute), safety

@@ -40,6 +40,7 @@ class Rule:
     keep_exceptions: bool = True  # False: no 惩戒公示 exception excuses personal data (处罚决定书)
     addressee_patterns: tuple[re.Pattern[str], ...] = ()  # the single 主送 must match one of these …
     unless_addressee: tuple[re.Pattern[str], ...] = ()  # … and none of these
+    needs_category: bool = False  # the subject must name a category of 条例第二十、二十一条 (a positive rule)
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,16 @@ class RuleHit:
     rule: Rule
     match: str
     addressee: str = ""
+    category: tuple[str, str] = ("", "")  # (the word that named it, its legal basis) for needs_category rules
 
     @property
     def reason(self) -> str:
-        return self.rule.reason.replace("{match}", self.match).replace("{addressee}", self.addressee)
+        return (self.rule.reason.replace("{match}", self.match).replace("{addressee}", self.addressee)
+                .replace("{category}", self.category[0]))
+
+    @property
+    def basis(self) -> str:
+        return f"{self.rule.basis}；{self.category[1]}" if self.category[1] else self.rule.basis
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,8 @@ def _rule(raw: dict[str, Any]) -> Rule:
                 requires_single_addressee=bool(raw.get("requires_single_addressee", False)),
                 genres=frozenset(raw.get("genres") or ()), not_genres=frozenset(raw.get("not_genres") or ()), title_patterns=_compile(raw.get("title_patterns")),
                 keep_exceptions=bool(raw.get("keep_exceptions", True)),
-                addressee_patterns=_compile(raw.get("addressee_patterns")), unless_addressee=_compile(raw.get("unless_addressee")))
+                addressee_patterns=_compile(raw.get("addressee_patterns")), unless_addressee=_compile(raw.get("unless_addressee")),
+                needs_category=bool(raw.get("needs_category", False)))
 
 
 @cache
@@ -161,10 +169,16 @@ class Scopes:
     genre: str
     addressee: str
     addressees: str  # the 主送 line, or the head when the reader found none
+    subject: str = ""  # title + 主送 + opening of the 正文: where a positive rule looks for a category
 
     def get(self, where: str) -> str:
         return {"title": self.title, "head": self.head, "markings": self.markings,
                 "addressees": self.addressees}.get(where, self.body)
+
+
+def _subject_of(title: str) -> str:
+    """The title without its issuer ("洱源县教育体育局关于……" → "……"): an organ's name is not a category."""
+    return title.split("关于", 1)[1] if "关于" in title else title
 
 
 def scopes(doc: Gongwen, text: str) -> Scopes:
@@ -173,7 +187,8 @@ def scopes(doc: Gongwen, text: str) -> Scopes:
     body_start = (doc.body or text)[:HEAD_CHARS]
     head = "\n".join(p for p in (doc.head, title, doc.addressees, body_start, *doc.notes) if p)
     return Scopes(title, head, "\n".join(p for p in (doc.head, *doc.notes) if p), title + "\n" + text,
-                  genre(doc), single_addressee(doc, text), doc.addressees or head)
+                  genre(doc), single_addressee(doc, text), doc.addressees or head,
+                  "\n".join(p for p in (_subject_of(title), doc.addressees, body_start) if p))
 
 
 def _matches(rule: Rule, sc: Scopes) -> RuleHit | None:
@@ -187,10 +202,13 @@ def _matches(rule: Rule, sc: Scopes) -> RuleHit | None:
     if rule.addressee_patterns and not (any(p.search(sc.addressee) for p in rule.addressee_patterns)
                                         and not any(p.search(sc.addressee) for p in rule.unless_addressee)):
         return None
+    found = category(sc.subject) if rule.needs_category else None
+    if rule.needs_category and found is None:
+        return None
     for pattern in rule.patterns:
         m = pattern.search(scope)
         if m:
-            return RuleHit(rule, m.group(), sc.addressee)
+            return RuleHit(rule, m.group(), sc.addressee, found or ("", ""))
     return None
 
 
@@ -215,6 +233,20 @@ def exception_hit(title: str, text: str) -> tuple[Exception_, str] | None:
             m = pattern.search(scope)
             if m:
                 return exc, exc.reason.replace("{match}", m.group())
+    return None
+
+
+def category(text: str) -> tuple[str, str] | None:
+    """(word, basis) of the first 条例第二十条 item or 第二十一条 field ``text`` names, or None.
+
+    This is what makes a rule *positive*: 主动公开 applies to information in these categories (第十九至
+    二十一条), so a 通知 to all 镇乡 or a 方案 is published only when its subject names one of them.
+    """
+    for item, words in rulebook().art20_items.items():
+        if word := next((w for w in words if w in text), ""):
+            return word, f"《政府信息公开条例》第二十条第（{item}）项［已核对］"
+    if word := next((f for f in rulebook().art21_fields if f in text), ""):
+        return word, "《政府信息公开条例》第二十一条［已核对］"
     return None
 
 
