@@ -13,6 +13,7 @@ from connectors.wecom.api import WeComApi
 from connectors.wecom.crypto import CallbackVerifier
 from connectors.wecom.inbound import InboundWriter
 from connectors.wecom.parse import InboundMessage
+from connectors.wecom.reminders import ReminderScheduler
 from connectors.wecom.sender import OutboxSender
 from connectors.wecom.worker import Responder, TurnWorker
 
@@ -43,6 +44,9 @@ class WeComService:
             give_way=self.give_way, poll_seconds=poll_seconds, lease_seconds=2 * cfg.lease_seconds,
         )
         self.inbound = InboundWriter(db)
+        self.reminders = ReminderScheduler(  # the register's due-date reminders, through the same outbox
+            db=db, admins=tuple(sorted(settings.auth.admin_ids())), on_queued=self.sender.wake,
+        )
         self._tasks: list[asyncio.Task[None]] = []
         self.callbacks_in_progress = 0  # changed on the event loop only
 
@@ -65,6 +69,7 @@ class WeComService:
         self._tasks = [
             asyncio.create_task(self.worker.run(), name="wecom-worker"),
             asyncio.create_task(self.sender.run(), name="wecom-sender"),
+            asyncio.create_task(self.reminders.run(), name="register-reminders"),
         ]
 
     async def stop(self) -> None:
