@@ -9,6 +9,7 @@ from assistant.answer import NOT_FOUND
 from assistant.quiz import Fact, fact_label, normalise
 from eval.facts import grade_facts
 from eval.items import Item, plain
+from eval.validate import KNOWLEDGE_QUESTION
 
 __all__ = ["ItemResult", "grade_facts"]  # grade_facts: the key-fact check the quiz is handed too
 
@@ -237,6 +238,8 @@ def args_match(expected: dict[str, Any], got: dict[str, Any]) -> bool:
 
 def grade_intent(item: Item, reply: dict[str, Any], route_args: dict[str, Any] | None) -> ItemResult:
     expected_tool = item.data.get("expected_tool")
+    if expected_tool == KNOWLEDGE_QUESTION:
+        expected_tool = None
     tool_ok = reply.get("tool") == expected_tool
     wanted = item.data.get("expected_args") or {}
     args_seen = route_args if route_args is not None else (reply.get("data") or {})

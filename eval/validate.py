@@ -9,6 +9,7 @@ from typing import Any
 ATTRIBUTES = ("此件公开发布", "此件删减后公开", "此件依申请公开", "此件不公开")
 ANSWER_TYPES = ("when", "how_long", "who", "which", "how_much", "how_to", "yes_no", "what_is", "list", "false_premise")
 OOS_CATEGORIES = ("chitchat", "unrelated", "task", "other_jurisdiction", "near_miss")
+KNOWLEDGE_QUESTION = "question"  # expected_tool for a knowledge question: the same as null (no tool)
 TOOLS = ("classify", "duties", "deadline", "period", "help", "quiz", "feedback", "clarify")
 
 
@@ -136,8 +137,8 @@ def _intent(raw: dict[str, Any]) -> str | None:
     if "expected_tool" not in raw:
         return "缺少 expected_tool（工具名，知识问答写 null）"
     tool = raw["expected_tool"]
-    if tool is not None and tool not in TOOLS:
-        return f"expected_tool 应为 {'、'.join(TOOLS)} 之一，或 null"
+    if tool is not None and tool not in TOOLS and tool != KNOWLEDGE_QUESTION:
+        return f"expected_tool 应为 {'、'.join(TOOLS)} 之一，知识问答写 null 或 question"
     if "expected_args" in raw and not isinstance(raw["expected_args"], dict):
         return "expected_args 应为映射，如 {received: 2026-09-28}"
     return _optional_date(raw, "today")

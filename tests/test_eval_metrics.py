@@ -134,3 +134,15 @@ def test_floors_of_a_split_that_did_not_run_are_skipped_not_failed(tmp_path: Pat
     summary = {"headline": {"pii.recall": 0.4}, "splits": {"dev": {"headline": {"qa.hit@5": 0.95}}}}
     problems, skipped = check(summary, floors)
     assert skipped == ["test"] and problems == ["删减召回率（个人信息题）（pii.recall）：40.0%，低于下限 50.0%"]
+
+
+def test_an_intent_item_may_name_a_knowledge_question_as_question() -> None:
+    from eval.grading import grade_intent
+    from eval.items import Item
+    from eval.validate import check_item
+
+    raw = {"id": "i-1", "message": "依申请公开多久答复", "expected_tool": "question"}
+    assert check_item("intent", raw) is None
+    item = Item(id="i-1", kind="intent", set_name="s", file="f", line=1, data=raw)
+    assert grade_intent(item, {"tool": None, "answer": "……"}, None).passed
+    assert not grade_intent(item, {"tool": "deadline", "answer": "……"}, None).passed
