@@ -242,8 +242,11 @@ def category(text: str) -> tuple[str, str] | None:
     This is what makes a rule *positive*: 主动公开 applies to information in these categories (第十九至
     二十一条), so a 通知 to all 镇乡 or a 方案 is published only when its subject names one of them.
     """
+    title = text.split("\n", 1)[0]
     for item, words in rulebook().art20_items.items():
-        if word := next((w for w in words if w in text), ""):
+        # "按照《……办法》" in a body cites a regulation; only a title makes the draft a 规范性文件 (item 一)
+        where = title if item == "一" else text
+        if word := next((w for w in words if w in where), ""):
             return word, f"《政府信息公开条例》第二十条第（{item}）项［已核对］"
     if word := next((f for f in rulebook().art21_fields if f in text), ""):
         return word, "《政府信息公开条例》第二十一条［已核对］"
