@@ -31,11 +31,11 @@ def sqlite_url(tmp_path) -> str:
 
 def test_heartbeat_keeps_the_connection_and_a_silent_client_is_dropped_and_reconnects(settings, tmp_path, engine):  # noqa: F811
     cfg = None
-    with WsStub(heartbeat_timeout=0.6) as stub:
+    with WsStub(heartbeat_timeout=1.5) as stub:
         cfg = bot_settings(settings, db_url=sqlite_url(tmp_path), ws_url=stub.url)
         with BotThread(cfg, engine, heartbeat_seconds=0.15) as bot:
             bot.wait_connected()
-            time.sleep(1.5)
+            time.sleep(2.0)
             assert stub.subscribes == 1 and stub.closed_for_heartbeat == 0
         with BotThread(cfg, engine, heartbeat_seconds=30) as bot:  # no ping in time: the server closes
             assert stub.wait(lambda s: s.closed_for_heartbeat >= 1 and s.subscribes >= 3 and s.live(), 10)
@@ -96,7 +96,10 @@ def test_at_most_three_messages_per_member_in_flight(settings, tmp_path, engine)
             bot.wait_connected()
             rids = [stub.deliver(text_body("jack", f"{QUESTION}{i}")) for i in range(4)]
             other = stub.deliver(text_body("kate", QUESTION))
-            time.sleep(0.6)
+            deadline = time.monotonic() + 10
+            while gated.calls < 4 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(0.5)
             assert gated.calls == 4  # jack's three and kate's one; jack's fourth waits
             gated.gate.set()
             assert all(finished(stub, rid) for rid in [*rids, other])
