@@ -23,6 +23,7 @@ from assistant.quiz import database_recorder
 from assistant.register_chat import RegisterDesk
 from assistant.settings import Settings
 from assistant.storage import open_database
+from connectors.web import apps as web_apps
 from connectors.web import login as web_login
 from connectors.web import router as web_router
 from connectors.wecom import router as wecom_router
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     install_auth(app, settings)  # outside the body limit: every route below but the public few needs a sign-in
-    for module in (health, docs, wecom_router, wecom_bot_router, web_router, web_login):
+    for module in (health, docs, wecom_router, wecom_bot_router, web_router, web_login, web_apps):
         app.include_router(module.router)
     for module in (ask, classify, duties, deadline, period, redact):
         app.include_router(module.router, dependencies=[Depends(rate_limit)])
