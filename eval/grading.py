@@ -85,8 +85,14 @@ def grade_qa(item: Item, reply: dict[str, Any]) -> ItemResult:
     return _result(item, passed, expected, answer, reply, detail)
 
 
-def span_match(found: list[dict[str, Any]], expected: list[dict[str, Any]]) -> tuple[int, int, int]:
-    """(true positives, predicted, expected): a finding matches a span with the same text or overlapping offsets."""
+def span_match(found: list[dict[str, Any]], expected: list[dict[str, Any]]) -> tuple[int, int, int, int]:
+    """(correct findings, findings, matched spans, spans): a finding matches a span with the same text or
+    overlapping offsets.
+
+    Precision counts findings and recall counts spans, separately: a value masked at each of its three
+    occurrences is three correct findings for one listed span, and one finding that covers two listed
+    spans matches both.
+    """
     def hit(f: dict[str, Any], e: dict[str, Any]) -> bool:
         if "start" in e and "end" in e and "start" in f and "end" in f:
             return int(f["start"]) < int(e["end"]) and int(e["start"]) < int(f["end"])
@@ -95,7 +101,7 @@ def span_match(found: list[dict[str, Any]], expected: list[dict[str, Any]]) -> t
 
     matched_expected = sum(1 for e in expected if any(hit(f, e) for f in found))
     correct_found = sum(1 for f in found if any(hit(f, e) for e in expected))
-    return min(matched_expected, correct_found), len(found), len(expected)
+    return correct_found, len(found), matched_expected, len(expected)
 
 
 def grade_classify(item: Item, data: dict[str, Any]) -> ItemResult:
@@ -104,9 +110,9 @@ def grade_classify(item: Item, data: dict[str, Any]) -> ItemResult:
     detail: dict[str, Any] = {"predicted": got, "label": item.data["expected"]}
     spans_ok = True
     if expected_spans is not None:
-        tp, n_found, n_expected = span_match(list(data.get("findings") or []), expected_spans)
-        detail |= {"tp": tp, "found": n_found, "expected_spans": n_expected}
-        spans_ok = tp == n_expected
+        tp_found, n_found, tp_expected, n_expected = span_match(list(data.get("findings") or []), expected_spans)
+        detail |= {"tp_found": tp_found, "found": n_found, "tp_expected": tp_expected, "expected_spans": n_expected}
+        spans_ok = tp_expected == n_expected
     passed = got == item.data["expected"] and spans_ok
     expected = {"attribute": item.data["expected"], "redact": expected_spans}
     got_view = {"attribute": got, "findings": [f.get("text") for f in data.get("findings") or []],
@@ -143,16 +149,19 @@ def grade_pii(item: Item, findings: list[dict[str, Any]]) -> ItemResult:
     masks = [f for f in findings if f.get("private", True)]
     reported = [f for f in findings if not f.get("private", True)]  # 信用代码: organisation data, never masked
     org = [e for e in expected if e.get("type") == "credit_code"]
-    tp, n_found, n_expected = span_match(masks, [e for e in expected if e.get("type") != "credit_code"])
-    org_tp = span_match(reported, org)[0] if org else 0
-    tp, n_found, n_expected = tp + org_tp, n_found + org_tp, n_expected + len(org)
+    tp_found, n_found, tp_expected, n_expected = span_match(masks, [e for e in expected if e.get("type") != "credit_code"])
+    if org:
+        org_found, _, org_expected, _ = span_match(reported, org)
+        tp_found, n_found = tp_found + org_found, n_found + org_found
+        tp_expected, n_expected = tp_expected + org_expected, n_expected + len(org)
     redacted = apply_masks(text, findings)
     keep = [str(k) for k in item.data.get("keep") or []]  # look-alikes (文号, 信用代码, office phones) must survive
     keep_intact = sum(1 for k in keep if redacted.count(k) >= text.count(k) > 0)
     leaks = sum(1 for f in findings if f.get("private", True) and f.get("text") and str(f["text"]) in redacted)
-    passed = tp == n_expected == n_found and keep_intact == len(keep) and leaks == 0
+    passed = tp_expected == n_expected and tp_found == n_found and keep_intact == len(keep) and leaks == 0
     got = [{"type": f.get("type"), "text": f.get("text"), "private": f.get("private", True)} for f in findings]
-    detail: dict[str, Any] = {"tp": tp, "found": n_found, "expected_spans": n_expected, "leaks": leaks}
+    detail: dict[str, Any] = {"tp_found": tp_found, "found": n_found, "tp_expected": tp_expected,
+                              "expected_spans": n_expected, "leaks": leaks}
     if keep:
         detail |= {"keep_total": len(keep), "keep_intact": keep_intact}
     return _result(item, passed, {"spans": expected, "keep": keep}, got, {}, detail)

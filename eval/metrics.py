@@ -96,12 +96,13 @@ def classification(results: list[ItemResult]) -> dict[str, Any]:
 def spans(results: list[ItemResult], kind: str) -> dict[str, Any]:
     """Precision/recall of personal-data spans: classify items with ``redact``, or pii items."""
     items = [r for r in results if r.kind == kind and "expected_spans" in r.detail]
-    tp = sum(int(r.detail["tp"]) for r in items)
+    tp_found = sum(int(r.detail["tp_found"]) for r in items)
     found = sum(int(r.detail["found"]) for r in items)
+    tp_expected = sum(int(r.detail["tp_expected"]) for r in items)
     expected = sum(int(r.detail["expected_spans"]) for r in items)
-    return {"n": len(items), "precision": ratio(tp, found) if found else (1.0 if items else None),
-            "recall": ratio(tp, expected) if expected else (1.0 if items else None),
-            "tp": tp, "found": found, "expected": expected,
+    return {"n": len(items), "precision": ratio(tp_found, found) if found else (1.0 if items else None),
+            "recall": ratio(tp_expected, expected) if expected else (1.0 if items else None),
+            "tp_found": tp_found, "found": found, "tp_expected": tp_expected, "expected": expected,
             "leaks": sum(int(r.detail.get("leaks", 0)) for r in items) if items else None}
 
 

@@ -41,8 +41,8 @@ def test_classification_confusion_and_public_leaks() -> None:
     results = [
         _r("classify", True, label="此件公开发布", predicted="此件公开发布"),
         _r("classify", False, label="此件不公开", predicted="此件公开发布"),
-        _r("classify", True, label="此件删减后公开", predicted="此件删减后公开", tp=2, found=3, expected_spans=2),
-        _r("classify", False, label="此件删减后公开", predicted="此件依申请公开", tp=1, found=1, expected_spans=2),
+        _r("classify", True, label="此件删减后公开", predicted="此件删减后公开", tp_found=2, found=3, tp_expected=2, expected_spans=2),
+        _r("classify", False, label="此件删减后公开", predicted="此件依申请公开", tp_found=1, found=1, tp_expected=1, expected_spans=2),
     ]
     s = summarise(results)
     cls = s["metrics"]["classify"]
@@ -84,8 +84,19 @@ def test_section_matching(got: str, expected: str, match: bool) -> None:
 
 def test_spans_match_by_text_or_overlap() -> None:
     found = [{"text": "532932198103130505", "start": 5, "end": 23}, {"text": "电话", "start": 30, "end": 32}]
-    assert span_match(found, [{"text": "532932198103130505"}]) == (1, 2, 1)
-    assert span_match(found, [{"start": 10, "end": 12}, {"text": "139"}]) == (1, 2, 2)
+    assert span_match(found, [{"text": "532932198103130505"}]) == (1, 2, 1, 1)
+    assert span_match(found, [{"start": 10, "end": 12}, {"text": "139"}]) == (1, 2, 1, 2)
+
+
+def test_a_value_masked_at_each_occurrence_is_not_a_false_positive() -> None:
+    found = [{"text": "张建华", "start": 0, "end": 3}, {"text": "张建华", "start": 20, "end": 23}]
+    correct, n_found, matched, n_expected = span_match(found, [{"text": "张建华"}])
+    assert (correct / n_found, matched / n_expected) == (1.0, 1.0)
+
+
+def test_one_finding_covering_two_spans_matches_both() -> None:
+    found = [{"text": "张三、李四"}]
+    assert span_match(found, [{"text": "张三"}, {"text": "李四"}]) == (1, 1, 2, 2)
 
 
 def test_args_match_normalises_text_and_dates() -> None:
