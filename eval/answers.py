@@ -3,7 +3,8 @@
 The one place these rules live (documented in eval/README.md, 三、指标怎么算):
 
 - refused: ``grading.is_refusal`` (the not-found answer, or nothing cited and no tool).
-- citation hit: an expected source (or a finer section inside it) is among the reply's cited sources.
+- citation hit: an expected source (or a finer section inside it) is among the reply's cited sources
+  (for a duties reply: the plan sections of the tasks it lists, anywhere in the list).
 - padded: the reply was not refused and cites a clause that is none of the expected sources (neither
   the same section, nor inside it, nor containing it). Only items that name a source are counted.
 - out of scope handled, by ``category``: ``task`` → nothing presented as the answer and the reply says
@@ -19,6 +20,7 @@ from typing import Any
 
 from eval.grading import ItemResult, _title, grade_qa, is_refusal, section_matches
 from eval.items import Item
+from knowledge.types import PLAN_TITLE
 
 # Tools that answer with content of their own (a duty list, a date); help and clarify only talk.
 _TALK_TOOLS = frozenset({None, "help", "clarify", "feedback"})
@@ -87,10 +89,28 @@ def oos_handled(item: Item, reply: dict[str, Any]) -> bool:
     return not presents_content(reply)
 
 
+def tool_sources(reply: dict[str, Any]) -> list[dict[str, Any]]:
+    """A duties reply cites the plan section of each task it lists (〔四(三)〕 in its text), not ``sources``."""
+    data = reply.get("data")
+    tasks = data.get("tasks") if isinstance(data, dict) else None
+    if reply.get("sources") or not isinstance(tasks, list):
+        return []
+    return [{"title": PLAN_TITLE, "section": str(t.get("section", ""))} for t in tasks if isinstance(t, dict)]
+
+
 def grade_answer(item: Item, reply: dict[str, Any]) -> ItemResult:
-    """A qa item: key facts and rank (``grading.grade_qa``), plus citation hit and padding."""
+    """A qa item: key facts and rank (``grading.grade_qa``), plus citation hit and padding.
+
+    A tool's list (duties) is not a ranking: the expected section anywhere in it counts as found (rank 1).
+    """
+    listed = tool_sources(reply)
+    if listed:
+        reply = reply | {"sources": listed}
     result = grade_qa(item, reply)
     result.detail["answer_type"] = item.data.get("answer_type")
+    if listed and item.sources and citation_hit(item, reply):
+        result.detail["rank"] = 1
+        result.passed = bool(result.detail.get("all_facts"))
     if item.sources:
         extra = padding(item, reply)
         result.detail |= {"citation_hit": citation_hit(item, reply),

@@ -59,6 +59,16 @@ def test_a_source_without_section_accepts_any_part_of_that_document() -> None:
     assert other.detail["rank"] is None and other.detail["padded"]
 
 
+def test_a_duties_list_cites_the_sections_of_its_tasks_wherever_they_are() -> None:
+    item = _item(question="我们局有哪些任务", key_facts=["县卫生健康局"], source={"title": PLAN, "section": "四(三)"})
+    tasks = [{"section": s, "title": "…", "role": "collective"} for s in ("一", "二", "三", "四(一)", "四(二)", "五(一)")]
+    reply = {"answer": "县卫生健康局的任务：……", "sources": [], "tool": "duties", "data": {"unit": "县卫生健康局", "tasks": tasks}}
+    assert not answers.grade_answer(item, reply).passed
+    reply["data"]["tasks"] = [*tasks, {"section": "四(三)", "title": "…", "role": "named"}]  # seventh in the list
+    result = answers.grade_answer(item, reply)
+    assert result.passed and result.detail["rank"] == 1 and result.detail["citation_hit"]
+
+
 def test_qa_metrics_count_padding_among_answered_items_only() -> None:
     results = [
         answers.grade_answer(QA, _reply("20个工作日", ("政府信息公开条例", "第三十三条"))),
