@@ -101,7 +101,12 @@ class LongConnectionBot:
         self._work.shutdown(wait=False, cancel_futures=True)
 
     async def _db(self, fn, *args):  # type: ignore[no-untyped-def]
+        """Short database work (recording, leases) on the pool that answers never occupy."""
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    async def _run(self, fn, *args):  # type: ignore[no-untyped-def]
+        """Answering and committing (masking is CPU work too) on the answer threads."""
+        return await asyncio.get_running_loop().run_in_executor(self._work, fn, *args)
 
     # --- inbound -----------------------------------------------------------------------------
     async def _on_frame(self, frame: dict, generation: int) -> None:  # type: ignore[type-arg]
@@ -159,13 +164,13 @@ class LongConnectionBot:
             with contextlib.suppress(ConnectionLost, TimeoutError, BotError):  # the placeholder may be lost
                 await self._frame(rid, generation, stream_id, bot_text("thinking"), finish=False,
                                   feedback_id=stream_id)
-            outcome = await asyncio.get_running_loop().run_in_executor(self._work, self.answerer.answer, msg)
+            outcome = await self._run(self.answerer.answer, msg)
             await self._private_first(msg, outcome)
             delivered = await self._final(rid, generation, stream_id, outcome.text)
             if not delivered and await self._push(msg.push_target, outcome.text) == "offline":
                 return  # still pending: the sweep delivers it when the connection is back
             await self._send_file(msg, outcome)
-            await self._db(self.answerer.commit, turn_id, msg, outcome)
+            await self._run(self.answerer.commit, turn_id, msg, outcome)
         log.info("bot turn done id=%d reply_chars=%d", turn_id, len(outcome.text))
 
     async def _frame(self, rid: str, generation: int | None, stream_id: str, content: str, *, finish: bool,
@@ -257,11 +262,11 @@ class LongConnectionBot:
     async def _recover(self, turn: StoredTurn) -> None:
         msg = turn.msg
         async with self._limits[msg.user_id]:
-            outcome = await asyncio.get_running_loop().run_in_executor(self._work, self.answerer.answer, msg)
+            outcome = await self._run(self.answerer.answer, msg)
             await self._private_first(msg, outcome)
             if await self._push(msg.push_target, outcome.text) != "offline":
                 await self._send_file(msg, outcome)
-                await self._db(self.answerer.commit, turn.id, msg, outcome)
+                await self._run(self.answerer.commit, turn.id, msg, outcome)
                 log.info("bot turn %d recovered and pushed", turn.id)
 
     def _download(self, file: dict[str, str]) -> tuple[str, bytes]:
