@@ -84,3 +84,17 @@ def test_reminders_across_spring_festival_two_workers_and_a_restart(settings, db
     assert not {g[0] for g in got} & {d.isoformat() for d in quiet}
     overdue = [m["content"] for m in stub.messages("admin")]
     assert all("已超过答复期限" in t for t in overdue) and "张三" not in "".join(m["content"] for m in stub.messages())
+
+
+def test_pure_rules_quiet_days_catch_up_and_nobody_to_tell() -> None:
+    from tools.register import Facts, derive
+    from tools.register_reminders import due_reminders
+
+    d = derive(Facts(1, date(2026, 2, 2), "in_person", "自然人", handler="wang"), [], today=date(2026, 2, 20))
+    assert due_reminders([(d, "")], date(2026, 2, 20), admins=("admin",)) == []  # 春节: quiet
+    # a worker that was down from 2/27 to 3/5 sends the missed −5 (2/28) and −2 (3/4) together, once
+    d = derive(Facts(1, date(2026, 2, 2), "in_person", "自然人", handler="wang"), [], today=date(2026, 3, 5))
+    (r,) = due_reminders([(d, "")], date(2026, 3, 5), admins=("admin",))
+    assert r.keys == ("1:reply:2026-03-06:5", "1:reply:2026-03-06:2") and "还有1个工作日" in r.text
+    nobody = derive(Facts(2, date(2026, 2, 2), "in_person", "自然人"), [], today=date(2026, 3, 5))
+    assert due_reminders([(nobody, "")], date(2026, 3, 5), admins=()) == []

@@ -60,6 +60,8 @@ def due_reminders(
         if d.replied is not None:
             continue
         handler = (d.handler,) if d.handler else admins
+        if not handler:  # nobody to tell: no key is recorded, so it is sent once someone is named
+            continue
         for kind, due in d.dues:
             if kind not in REMINDED_KINDS:
                 continue
