@@ -21,7 +21,7 @@ from tools.deadlines import rules
 from tools.register import Event
 
 ASK_MARK = "登记还缺"
-_REGISTER = re.compile(r"^\s*登记\s*[:：]?\s*(.+)$", re.S)
+_REGISTER = re.compile(r"^\s*登记(?:申请|一件申请)?\s*[:：]\s*(.+)$", re.S)  # the colon: "登记表怎么填" is a question
 _EVENT = re.compile(r"^\s*(?:第)?(\d{1,6})\s*号(?:申请|件)?\s*(.+)$", re.S)
 _CONTENT = re.compile(r"申请(?:公开|获取|提供)?\s*[:：“\"]?(.+?)[”\"]?\s*[。.]?\s*$", re.S)
 _NAME = re.compile(r"收到\s*(.{1,20}?)(?:的|提交的|寄来的)?\s*(?:申请|来信|来函)")

@@ -83,5 +83,8 @@ def test_todo_this_week_and_events(engine: Engine) -> None:
 def test_parsers_leave_other_questions_alone() -> None:
     assert parse_event("28号收到补正，哪天到期？", TODAY) is None
     assert parse_event("3号文件能公开吗", TODAY) is None
+    desk = RegisterDesk(None)  # type: ignore[arg-type]  # these never reach the database
+    assert desk.respond(Turn(text="登记表怎么填？", today=TODAY)) is None
+    assert desk.respond(Turn(text="依申请公开要在多少个工作日内答复？", today=TODAY)) is None
     reg = parse_registration("11月20日当面收到县建筑设计研究院申请公开规划批复", TODAY)
     assert reg.applicant_type == "科研机构" and reg.channel == "in_person" and reg.content == "规划批复"
