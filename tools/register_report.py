@@ -58,7 +58,7 @@ def annual_table(entries: list[Entry], year: int) -> dict[str, Any]:
         elif e.outcome in results:  # an answer outside table 三's categories is in no row: unbalanced
             _add(results[e.outcome], e)
             _add(total, e)
-    counts = lambda row: {k: len(v) for k, v in row.items()}  # noqa: E731
+    counts = lambda row: {k: len(v) for k, v in row.items() if k != TOTAL}  # noqa: E731  # {applicant_type: n}
     unbalanced = [t for t in new if len(new[t]) + len(carried[t]) != len(total[t]) + len(forward[t])]
     return {
         "year": year,
@@ -69,6 +69,8 @@ def annual_table(entries: list[Entry], year: int) -> dict[str, Any]:
         "carried_forward": counts(forward),
         "balanced": not unbalanced,
         "unbalanced_columns": unbalanced,
+        "totals": {"new": len(new[TOTAL]), "carried_over": len(carried[TOTAL]), "results": len(total[TOTAL]),
+                   "carried_forward": len(forward[TOTAL])},
         "review": _review_table(entries, year),
         "ids": {
             "new": new, "carried_over": carried, "carried_forward": forward,
@@ -91,10 +93,11 @@ def _review_table(entries: list[Entry], year: int) -> dict[str, dict[str, int]]:
 
 
 def rows(table: dict[str, Any]) -> list[tuple[str, dict[str, int], list[int]]]:
-    """The table's rows in order: (label, counts per column, ids of the 总计 cell)."""
+    """The table's rows in order: (label, counts per column with 总计, ids of the 总计 cell)."""
     ids = table["ids"]
-    out = [("一、本年新收政府信息公开申请数量", table["new"], ids["new"][TOTAL]),
-           ("二、上年结转政府信息公开申请数量", table["carried_over"], ids["carried_over"][TOTAL])]
+    t = lambda c: {**c, TOTAL: sum(c.values())}  # noqa: E731
+    out = [("一、本年新收政府信息公开申请数量", t(table["new"]), ids["new"][TOTAL]),
+           ("二、上年结转政府信息公开申请数量", t(table["carried_over"]), ids["carried_over"][TOTAL])]
     groups = data()["groups"]
     out.append(("三、本年度办理结果", {}, []))
     seen: set[str] = set()
@@ -104,9 +107,9 @@ def rows(table: dict[str, Any]) -> list[tuple[str, dict[str, int], list[int]]]:
             out.append((group["row"], {}, []))
         seen.add(o["group"])
         label = f"{o['n']}.{o['key']}" if o["n"] else group["row"]
-        out.append((label, table["results"][o["key"]], ids["results"].get(o["key"], {}).get(TOTAL, [])))
-    out.append(("（七）总计", table["results_total"], []))
-    out.append(("四、结转下年度继续办理", table["carried_forward"], ids["carried_forward"][TOTAL]))
+        out.append((label, t(table["results"][o["key"]]), ids["results"].get(o["key"], {}).get(TOTAL, [])))
+    out.append(("（七）总计", t(table["results_total"]), []))
+    out.append(("四、结转下年度继续办理", t(table["carried_forward"]), ids["carried_forward"][TOTAL]))
     return out
 
 
