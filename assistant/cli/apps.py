@@ -34,7 +34,8 @@ def _day(value: str | None, what: str) -> date:
 def _lines(app: dict[str, Any]) -> list[str]:
     lines = [f"#{app['id']} {app['received']}收到（{app['applicant_type']} {app['applicant']}）：{app['content'][:40]}",
              f"  状态：{app['status_label']}；补正告知截止 {app['correction_notice_due']}；"
-             f"答复截止 {app['due']}；延期后截止 {app['extended_due']}"]
+             f"答复截止 {app['due']}；延期后截止 {app['extended_due']}"
+             + ("（含按放假办法推算的日期，暂定）" if app["provisional"] else "")]
     lines += [f"  {e['date']} {e['label']}" + (f"：{e['outcome']}" if e["outcome"] else "") for e in app.get("events", [])]
     lines += [f"  注意：{w}" for w in app.get("warnings", [])]
     return lines
