@@ -39,3 +39,14 @@ def test_unreachable_socket_missing_settings_and_callback_mode(env, monkeypatch,
 
 def test_not_configured_is_only_information(env, capsys):  # noqa: F811
     assert "· 智能机器人：未配置" in _doctor(capsys)
+
+
+def test_gongkai_bot_refuses_missing_settings_and_callback_mode_in_one_line(env, monkeypatch, capsys):  # noqa: F811
+    from assistant.cli.main import main
+
+    assert main(["bot"]) == 2
+    err = capsys.readouterr().err
+    assert "ASSISTANT_WECOM_BOT__BOT_ID" in err and "Traceback" not in err
+    _bot_env(monkeypatch, mode="callback", token=TOKEN, encoding_aes_key=AES_KEY)
+    assert main(["bot"]) == 2
+    assert "/wecom/bot/callback" in capsys.readouterr().err
