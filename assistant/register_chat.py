@@ -25,6 +25,7 @@ _REGISTER = re.compile(r"^\s*登记(?:申请|一件申请)?\s*[:：]\s*(.+)$", r
 _EVENT = re.compile(r"^\s*(?:第)?(\d{1,6})\s*号(?:申请|件)?\s*(.+)$", re.S)
 _CONTENT = re.compile(r"申请(?:公开|获取|提供)?\s*[:：“\"]?(.+?)[”\"]?\s*[。.]?\s*$", re.S)
 _NAME = re.compile(r"收到\s*(.{1,20}?)(?:的|提交的|寄来的)?\s*(?:申请|来信|来函)")
+_NOTICE = re.compile(r"^\s*(?:生成|出具|起草)?\s*(?:第)?(\d{1,6})\s*号(?:申请)?的?\s*(.*?(?:告知书|通知|函)(?:[\s:：，,].*)?)$", re.S)
 _QUESTION = re.compile(r"哪天|什么时候|多少|几个|几天|吗|[？?]")
 _PERSON = re.compile(r"([\u4e00-\u9fa5]{1,4}(?:主任|局长|科长|部长|县长|负责人|书记))")
 ORG_TYPES = [("律师事务所", "法律服务机构"), ("律所", "法律服务机构"), ("公证处", "法律服务机构"),
@@ -129,6 +130,9 @@ class RegisterDesk:
                 sunday = today + timedelta(days=6 - today.weekday())
                 items = listing(self.db, today=today, due_within=(sunday - today).days)
                 return self._list(items, f"本周（至{sunday.isoformat()}）到期的申请", today)
+            notice = _NOTICE.match(text)
+            if notice is not None and not _QUESTION.search(text):
+                return self._notice(int(notice[1]), notice[2], today)
             parsed = parse_event(text, today)
             if parsed is not None:
                 return self._event(*parsed, today)
@@ -182,3 +186,31 @@ class RegisterDesk:
         text = (f"已记录 #{app_id}：{event.day.isoformat()} {label}。当前状态：{app['status_label']}；"
                 f"答复截止日 {app['due']}，延期后截止日 {app['extended_due']}；现在应在 {due} 前答复。")
         return Reply(text=text, tool="register", data=app)
+
+    def _notice(self, app_id: int, rest: str, today: date) -> Reply:
+        """"3号不予公开告知书 第十四条": the .docx travels in ``data["file"]`` (the WeCom worker sends it as a file)."""
+        import base64
+        import io
+
+        from assistant.register import notice_facts
+        from tools.notices import GROUP_OF, compose, notice_types, type_for_outcome, write_docx
+
+        facts = notice_facts(self.db, app_id)
+        kind = next((t for t in sorted(notice_types(), key=len, reverse=True) if t in rest), None)
+        tail = re.split(r"告知书|通知|函", rest, maxsplit=1)[-1].strip(" ：:，,。")
+        if kind is None:
+            if facts.outcome is None:
+                raise BadInput(f"请说明告知书类型，例如：{app_id}号不予公开告知书 第十四条；或先登记答复。")
+            kind = type_for_outcome(facts.outcome)
+        reason = tail or None
+        if reason is None and facts.outcome and kind in GROUP_OF and type_for_outcome(facts.outcome) == kind:
+            reason = facts.outcome
+        notice = compose(kind, facts, day=today, reason=reason)
+        buf = io.BytesIO()
+        write_docx(notice, buf)
+        name = f"告知书-{app_id}-{kind}.docx"
+        text = f"已生成 #{app_id} 的{kind}（{notice.number}），请核对页脚的起草提示后定稿。"
+        return Reply(text=text, tool="notice", data={
+            "notice": kind, "number": notice.number,
+            "file": {"filename": name, "docx_base64": base64.b64encode(buf.getvalue()).decode()},
+        })

@@ -88,3 +88,35 @@ def test_parsers_leave_other_questions_alone() -> None:
     assert desk.respond(Turn(text="依申请公开要在多少个工作日内答复？", today=TODAY)) is None
     reg = parse_registration("11月20日当面收到县建筑设计研究院申请公开规划批复", TODAY)
     assert reg.applicant_type == "科研机构" and reg.channel == "in_person" and reg.content == "规划批复"
+
+
+def test_notice_from_chat_is_a_docx_the_wecom_worker_sends_as_a_file(engine: Engine, tmp_path: Path) -> None:
+    import base64
+    import io
+
+    import docx
+
+    from connectors.wecom.worker import TurnWorker
+
+    say(engine, "登记：11月20日网上收到张某申请公开2025年县道养护合同")
+    reply = engine.respond(Turn(text="1号不予公开告知书 第十四条", user_id="zhangsan", today=TODAY))
+    assert reply.tool == "notice" and reply.data is not None
+    data = base64.b64decode(reply.data["file"]["docx_base64"])
+    body = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "第十四条" in body and "应当先申请行政复议" in body and "张某：" in body and "2026年11月20日" in body
+    assert "须写明理由" in say(engine, "1号不予公开告知书")
+
+    uploads: list[tuple[str, bytes, str]] = []
+
+    def upload(name: str, blob: bytes, ctype: str) -> str:
+        uploads.append((name, blob, ctype))
+        return "media-1"
+
+    worker = TurnWorker(db=engine.register.db, engine=engine, download=lambda m, c: b"", on_reply=lambda: None,  # type: ignore[union-attr]
+                        upload=upload)
+    try:
+        answer = worker._ask(Turn(text="1号不予公开告知书 第十四条", user_id="zhangsan", today=TODAY), user_text="x")
+    finally:
+        worker._stop_pool()
+    assert answer.extra == [{"msgtype": "file", "media_id": "media-1"}]
+    assert uploads[0][0] == "告知书-1-不予公开.docx" and uploads[0][1][:2] == b"PK"

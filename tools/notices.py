@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -162,7 +162,7 @@ def compose(
     )
 
 
-def write_docx(notice: Notice, path: Path) -> Path:
+def write_docx(notice: Notice, path: Path | BinaryIO) -> Path | BinaryIO:
     """Lay the notice out as a county 告知书 (.docx); the drafter's notes go in the footer."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -185,5 +185,5 @@ def write_docx(notice: Notice, path: Path) -> Path:
     footer.paragraphs[0].text = "【起草提示，定稿前删除】以下事项未经核实或需本机关确认："
     for note in notice.notes:
         footer.add_paragraph(f"· {note}")
-    doc.save(str(path))
+    doc.save(str(path) if isinstance(path, Path) else path)
     return path

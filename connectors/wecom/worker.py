@@ -8,6 +8,7 @@ processes share the database or one dies half-way (its lease expires and another
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -164,7 +165,19 @@ class TurnWorker(ClaimLoop[q.Job]):
             data = reply.data or {}
             return Answer(text=text("feedback_thanks"), user_text=user_text, markdown=False,
                           feedback=("text", str(data.get("text", turn.text))))
-        return Answer(text=format_reply(reply), user_text=user_text)
+        answer = Answer(text=format_reply(reply), user_text=user_text)
+        file = (reply.data or {}).get("file") if reply.tool == "notice" else None
+        if isinstance(file, dict) and self.upload is not None:  # a 告知书 from the register goes as a file message
+            answer.extra = self._upload_docx(str(file["filename"]), base64.b64decode(file["docx_base64"]))
+        return answer
+
+    def _upload_docx(self, filename: str, data: bytes) -> list[dict[str, str]]:
+        assert self.upload is not None
+        try:
+            return [{"msgtype": "file", "media_id": self.upload(filename, data, DOCX_TYPE)}]
+        except GongkaiError as exc:
+            log.warning("notice not uploaded: %s", exc.detail or type(exc).__name__)
+            return to_payloads(exc.user_message, markdown=False)
 
     def _history(self, conversation_id: str) -> tuple[Message, ...]:
         with self.db.session() as s:
