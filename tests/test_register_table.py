@@ -91,3 +91,23 @@ def test_balance_check_can_fail() -> None:
                      outcome="未知类型")]
     table = annual_table(entries, 2025)
     assert table["balanced"] is False and table["unbalanced_columns"] == ["自然人", "总计"]
+
+
+def test_the_hand_counts_calendar_is_the_published_one() -> None:
+    import chinese_calendar
+
+    from tests.register_cases import HOLIDAYS, MAKEUP
+
+    for year in (2025, 2026):
+        off: set[date] = set()
+        for item in HOLIDAYS[year]:
+            a, _, b = item.partition("..")
+            d, end = date.fromisoformat(f"{year}-{a}"), date.fromisoformat(f"{year}-{b or a}")
+            while d <= end:
+                off.add(d)
+                d = date.fromordinal(d.toordinal() + 1)
+        on = {date.fromisoformat(f"{year}-{m}") for m in MAKEUP[year]}
+        d = date(year, 1, 1)
+        while d.year == year:
+            assert chinese_calendar.is_workday(d) == (d in on or (d.weekday() < 5 and d not in off)), d
+            d = date.fromordinal(d.toordinal() + 1)
