@@ -38,6 +38,10 @@ class _Lexicon:
     list_cues_after: tuple[str, ...]
     list_cues_before: tuple[str, ...]
     modal_starts: frozenset[str]
+    label_words: frozenset[str]
+    name_verbs: tuple[str, ...]
+    left_context: tuple[str, ...]
+    verb_name_ends: frozenset[str]
 
 
 @cache
@@ -57,6 +61,10 @@ def _lexicon() -> _Lexicon:
         list_cues_after=tuple(sorted(raw["list_cues_after"], key=len, reverse=True)),
         list_cues_before=tuple(raw["list_cues_before"]),
         modal_starts=frozenset(raw["modal_starts"]),
+        label_words=frozenset(raw["labels"]),
+        name_verbs=tuple(raw["name_verbs"]),
+        left_context=tuple(raw["name_verbs"]) + tuple(raw["left_context"]) + tuple(raw["labels"]),
+        verb_name_ends=frozenset(raw["verb_name_ends"]),
     )
 
 
@@ -96,7 +104,14 @@ def _plausible(cand: str, lex: _Lexicon) -> bool:
         return False
     if any(h in cand or cand.endswith(h[0]) for h in lex.honorifics):
         return False  # 华同志 / 张建华同 are pieces of "张建华同志", never a name
+    if cand in lex.label_words or cand[:2] in lex.label_words:
+        return False  # 车主 / 户主 are labels, not the name after them
     return cand not in lex.not_names and cand[:2] not in lex.not_names and cand[-1] not in lex.bad_endings
+
+
+def after_context_word(text: str, start: int, lex: _Lexicon) -> bool:
+    """True when a decision verb or a role noun (任命, 授予, 村民, 父亲 …) ends right before ``start``."""
+    return text[max(0, start - 5): start].endswith(lex.left_context)
 
 
 # "段文明（身份证号：…": a name that ends right before an ID/phone label in running text.
@@ -113,7 +128,7 @@ def _name_before(text: str, anchor_start: int, lex: _Lexicon) -> Iterator[tuple[
     for length in (3, 2, 4):
         start = word_end - length
         left_ok = start == 0 or not _is_cjk(text[start - 1]) or text[start - 1] in lex.left_words \
-            or text[start - 1] in lex.bad_endings
+            or text[start - 1] in lex.bad_endings or after_context_word(text, start, lex)
         if start >= m.start(1) and left_ok and _pick_name(text[: word_end], start, lex) == text[start:word_end]:
             yield _finding(text[start:word_end], start)
             return
@@ -145,7 +160,7 @@ def _field_starts(text: str, lo: int, hi: int) -> Iterator[int]:
 def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
     for m in lex.labels.finditer(text):
         if m.start() > 0 and _is_cjk(text[m.start() - 1]) and text[m.start() - 1] not in lex.left_words \
-                and m.group(1) in _BARE_NOUNS:
+                and text[m.start() - 1] not in lex.bad_endings and m.group(1) in _BARE_NOUNS:
             continue  # 村民 in 全体村民代表, not a label
         if m.end() == m.end(1) and m.end() < len(text) and text[m.end()] in lex.left_words \
                 and header_word_at(text, m.end() + 1):
@@ -180,9 +195,10 @@ finding = _finding
 
 
 def running_text_names(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
-    from tools.pii_text_names import honorific_names, list_names, table_column_names  # the running-text rules
+    from tools.pii_text_names import honorific_names, list_names, table_column_names, verb_names
 
     yield from honorific_names(text, lex)
+    yield from verb_names(text, lex)
     yield from list_names(text, lex)
     yield from table_column_names(text, lex)
 

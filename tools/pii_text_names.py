@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tools.pii_context import TextContext
-from tools.pii_names import finding, plausible_name, spaced_name
+from tools.pii_names import after_context_word, finding, plausible_name, spaced_name
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
@@ -32,7 +32,20 @@ def _boundary_before(text: str, start: int, lex: Any) -> bool:
     if start == 0 or not _is_cjk(text[start - 1]):
         return True
     before = text[start - 1]
-    return before in lex.left_words or before in lex.bad_endings
+    return before in lex.left_words or before in lex.bad_endings or after_context_word(text, start, lex)
+
+
+def verb_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
+    """A name right after a decision about a person: 任命杨春华为…, 免去和志刚的…职务, 授予李春燕同志…."""
+    for verb in lex.name_verbs:
+        for m in re.finditer(re.escape(verb), text):
+            start = m.end()
+            compound = text[start: start + 2] in lex.compounds
+            for length in ((4, 3) if compound else (3, 2)):
+                end = start + length
+                if end < len(text) and text[end] in lex.verb_name_ends and plausible_name(text, start, length, lex):
+                    yield finding(text[start:end], start)
+                    break
 
 
 def _name_ending_at(text: str, end: int, lex: Any) -> tuple[str, int] | None:
@@ -81,6 +94,14 @@ def _list_token(text: str, start: int, end: int, lex: Any, *, last: bool) -> tup
     return None
 
 
+def _bare_name_list(text: str, parts: list[tuple[int, int]], names: list[tuple[str, int] | None]) -> bool:
+    """Three or more tokens that are each exactly a name, most of them three characters (段玉珍、杨学文、李秀芬):
+    a list of persons even without a cue word; two-character words rarely line up three times over."""
+    if len(parts) < 3 or any(n is None or n[0] != text[s:e] for n, (s, e) in zip(names, parts[:-1], strict=False)):
+        return False
+    return sum(1 for n in names if n is not None and len(n[0]) == 3) * 2 > len(names)
+
+
 def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
     for m in _LIST.finditer(text):
         parts = [(p.start() + m.start(), p.end() + m.start()) for p in re.finditer(r"[^、]+", m.group())]
@@ -93,7 +114,8 @@ def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         tail = text[last_name[1] + len(last_name[0]): m.end()] + after
         before = text[max(0, m.start() - 12): m.start() + (names[0][1] - m.start() if names[0] else 0)]
         cue = tail.startswith(lex.list_cues_after) or any(c in before for c in lex.list_cues_before) \
-            or re.match(r"^[\d一二三四五六七八九十]+(?:名|人|位)", tail)
+            or re.match(r"^[\d一二三四五六七八九十]+(?:名|人|位)", tail) \
+            or _bare_name_list(text, parts, names)
         if not cue:
             continue
         for n in names:
