@@ -171,9 +171,20 @@ def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon
             name = text[m.end(): m.end() + 3]  # 行人赵秀芝发生…: a verb follows; most names have three characters
         if name is None:
             continue
-        line = lines.bounds(m.start())[0]
+        line, line_end = lines.bounds(m.start())
+        if _header_row(text[line:line_end]):
+            continue  # "户主姓名\t与户主关系": a column header, not a label before a name
         if m.group(1) in lex.private_labels or line in anchor_lines:
             yield _finding(name, m.end())
+
+
+_HEADER_SPLIT = re.compile(r"\t|[|｜]| {2,}|\u3000{2,}")
+
+
+def _header_row(line: str) -> bool:
+    """A table header row: three or more cells, no digits, no "label：value" cell."""
+    cells = [c for c in _HEADER_SPLIT.split(line.strip(" |｜")) if c.strip()]
+    return len(cells) >= 3 and not re.search(r"[\d：:]", line)
 
 
 def _row_names(text: str, lines: _Lines, anchors: list[tuple[int, int]], lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:

@@ -19,8 +19,10 @@ from tools.pii_names import after_context_word, finding, plausible_name, spaced_
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
-_LIST = re.compile(r"[\u4e00-\u9fff]{2,8}(?:、[\u4e00-\u9fff]{2,8})+")
-_NAME_HEADERS = re.compile(r"^(?:姓名|户主|户主姓名|申请人|补助对象|救助对象|驾驶人|收款人|持卡人|当事人|被处罚人|开户名|户名|受助人|获奖者|学生姓名|家长姓名)$")
+# Names joined by 、, each perhaps with its unit in brackets (段志明（县交通运输局）、杨丽萍（…）).
+_NOTE = r"(?:[（(][^（()）\n、]{1,20}[）)])?"
+_LIST = re.compile(rf"[\u4e00-\u9fff]{{2,8}}{_NOTE}(?:、[\u4e00-\u9fff]{{2,8}}{_NOTE})+")
+_NAME_HEADERS = re.compile(r"^(?:姓名|户主|户主姓名|家庭成员|成员姓名|配偶姓名|监护人|联系人|法定代表人|申请人|补助对象|救助对象|驾驶人|收款人|持卡人|当事人|被处罚人|开户名|户名|受助人|获奖者|学生姓名|家长姓名)$")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -55,7 +57,7 @@ def _name_ending_at(text: str, end: int, lex: Any) -> tuple[str, int] | None:
         start = end - length
         if start < 0 or not plausible_name(text, start, length, lex) or not _boundary_before(text, start, lex):
             continue
-        if length > 2 and text[start] in lex.left_words:
+        if length > 2 and text[start] in lex.left_words and start > 0 and _is_cjk(text[start - 1]):
             continue  # 请和张三同志: 和 is a word here, not the surname
         best = (text[start:end], start)
     return best
@@ -82,11 +84,10 @@ def _list_token(text: str, start: int, end: int, lex: Any, *, last: bool) -> tup
     """The name at the end of one 、-separated token (县财政局李芳 → 李芳); the last may have a cue after it."""
     token = text[start:end]
     if last:
-        for cue in lex.list_cues_after:
-            i = token.find(cue, 2)
-            if i > 0:
-                token, end = token[:i], start + i
-                break
+        cue = re.compile("[一二三四五六七八九十两\\d]*(?:" + "|".join(map(re.escape, lex.list_cues_after)) + ")")
+        hit = cue.search(token, 2)  # the earliest cue: 李四海两位同志 → 李四海
+        if hit:
+            token, end = token[:hit.start()], start + hit.start()
     for length in (3, 2, 4):
         s = end - length
         if s >= start and plausible_name(text, s, length, lex) and (s == start or _boundary_before(text, s, lex)):
@@ -104,7 +105,7 @@ def _bare_name_list(text: str, parts: list[tuple[int, int]], names: list[tuple[s
 
 def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
     for m in _LIST.finditer(text):
-        parts = [(p.start() + m.start(), p.end() + m.start()) for p in re.finditer(r"[^、]+", m.group())]
+        parts = [(p.start() + m.start(), p.end() + m.start()) for p in re.finditer(r"(?:^|(?<=、))[^、（(]+", m.group())]
         names = [_list_token(text, s, e, lex, last=i == len(parts) - 1) for i, (s, e) in enumerate(parts)]
         if any(n is None for n in names):
             continue
@@ -114,7 +115,7 @@ def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         tail = text[last_name[1] + len(last_name[0]): m.end()] + after
         before = text[max(0, m.start() - 12): m.start() + (names[0][1] - m.start() if names[0] else 0)]
         cue = tail.startswith(lex.list_cues_after) or any(c in before for c in lex.list_cues_before) \
-            or re.match(r"^[\d一二三四五六七八九十]+(?:名|人|位)", tail) \
+            or re.match(r"^[\d一二三四五六七八九十两]+(?:名|人|位)", tail) \
             or _bare_name_list(text, parts, names)
         if not cue:
             continue
@@ -139,7 +140,7 @@ def table_column_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str
             if not cells:
                 continue
             column = ctx.column_of(start)
-            if column >= len(cells) or not _NAME_HEADERS.match(cells[column].strip()):
+            if column >= len(cells) or not _NAME_HEADERS.match(re.sub(r"[ \u3000]", "", cells[column])):
                 continue
             name = spaced_name(text, start, lex) if " " in value or "\u3000" in value else None
             if name is None and plausible_name(text, start, len(value), lex):
