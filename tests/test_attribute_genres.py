@@ -183,11 +183,20 @@ def test_an_announcement_to_the_public_is_published() -> None:
 
 
 def test_similarity_alone_never_publishes() -> None:
-    # a genre-less text that reads like the published examples: no positive rule, so never 公开发布
-    for draft in ("洱源县2021年第三季度空气质量状况\n县城环境空气质量优良天数比例为100%。\n",
+    # a genre-less text that reads like the published examples but names no category: never 公开发布
+    for draft in ("关于第三季度有关工作情况\n各项工作已按计划完成，欢迎群众监督。\n",
                   "关于邓川镇新州村排水沟渠修缮项目有关情况\n项目总投资18万元，已完工，欢迎群众监督。\n"):
         result = classify_document(draft)
         assert result.rule == "" and result.attribute not in (PUBLIC, REDACTED)
+
+
+def test_a_release_naming_a_category_is_published_with_its_basis() -> None:
+    # the same shape of text, but its title names a category (环境质量, 第二十条第（十三）项): a positive rule
+    result = classify_document("洱源县2021年第三季度空气质量状况\n县城环境空气质量优良天数比例为100%。\n")
+    assert (result.attribute, result.rule) == (PUBLIC, "category_release")
+    assert "第二十条第（十三）项" in " ".join(r.basis for r in result.reasons)
+    internal = classify_document("关于报送第三季度空气质量状况的请示\n县人民政府：\n妥否，请批示。\n")
+    assert internal.attribute == NOT_PUBLIC
 
 
 def test_preparing_a_budget_is_internal_work_not_the_budget() -> None:

@@ -81,13 +81,12 @@ class Classification:
 
 
 def _public_detail(title: str, text: str) -> Reason | None:
-    item = rules.art20_item(title + text[:600])
-    if item:
-        return Reason(f"内容涉及第二十条第（{item}）项所列的主动公开事项。", f"《政府信息公开条例》第二十条第（{item}）项［已核对］")
-    fields = [f for f in rules.rulebook().art21_fields if f in title + text[:600]]
-    if fields:
-        return Reason(f"内容涉及“{fields[0]}”，属于县级政府应结合本地实际主动公开的领域。", "《政府信息公开条例》第二十一条［已核对］")
-    return None
+    """The active-disclosure category the draft's title and opening name (data: ``categories``), as a reason."""
+    found = rules.category_entry(title + "\n" + text[:600])
+    if found is None:
+        return None
+    cat, word = found
+    return Reason(f"内容涉及“{word}”，属于“{cat.name}”这一应主动公开的类别。", cat.basis)
 
 
 def _no_category(title: str, text: str) -> tuple[str, float, list[Reason], list[str]]:

@@ -71,14 +71,24 @@ class Exception_:
 
 
 @dataclass(frozen=True)
+class Category:
+    """An active-disclosure category (条例第二十条 item, 第二十一条 field, or a 方案 requirement)."""
+
+    id: str
+    name: str
+    basis: str
+    words: tuple[str, ...]
+    title_only: bool = False
+
+
+@dataclass(frozen=True)
 class RuleBook:
     rules: tuple[Rule, ...]
     exceptions: tuple[Exception_, ...]
     commercial_secret: tuple[str, ...]
     redact_types: frozenset[str]
     redaction_basis: str
-    art20_items: dict[str, tuple[str, ...]]
-    art21_fields: tuple[str, ...]
+    categories: tuple[Category, ...]
     genres: tuple[tuple[str, re.Pattern[str]], ...]
 
 
@@ -109,8 +119,8 @@ def rulebook() -> RuleBook:
         commercial_secret=tuple(raw["commercial_secret"]),
         redact_types=frozenset(raw["redact_types"]),
         redaction_basis=raw["redaction_basis"],
-        art20_items={k: tuple(v) for k, v in raw["art20_items"].items()},
-        art21_fields=tuple(raw["art21_fields"]),
+        categories=tuple(Category(c["id"], c["name"], c["basis"], tuple(c["words"]), bool(c.get("title_only", False)))
+                         for c in raw["categories"]),
         genres=tuple((g["name"], re.compile(g["pattern"])) for g in raw["genres"]),
     )
 
@@ -129,12 +139,23 @@ _TRAILING_NOTE = re.compile(r"[（(][^）)]{1,16}[）)]$")
 _MASTHEAD_GENRE = re.compile(r"(简报|快报|专报|动态|纪要|通讯)$")
 
 
+_ISSUE_NUMBER = re.compile(r"^[〔\[]?\d{4}[〕\]]?第?\d+期$|^第\d+期$")
+
+
+def real_title(doc: Gongwen) -> str:
+    """The 标题, or "" when what the reader took for it is the 期号 ("〔2021〕第6期") of a 简报/纪要."""
+    return "" if _ISSUE_NUMBER.search(doc.title.replace(" ", "")) else doc.title
+
+
 def genre_line(doc: Gongwen) -> str:
-    """The line that names the 文种: a 简报/纪要 masthead when there is one, else the title."""
-    mast = doc.issuer_mark.splitlines()[0].replace(" ", "") if doc.issuer_mark else ""
-    if _MASTHEAD_GENRE.search(mast) or not doc.title:
-        return mast if _MASTHEAD_GENRE.search(mast) else doc.title
-    return doc.title
+    """The line that names the 文种: a 简报/纪要 masthead line when there is one, else the title, else the
+    last line of a two-line 版头 ("洱源县市场监督管理局" / "2021年第一季度食品安全监督抽检信息")."""
+    mast = [line.replace(" ", "") for line in doc.issuer_mark.splitlines() if line.strip()]
+    if line := next((m for m in mast if _MASTHEAD_GENRE.search(m)), ""):
+        return line
+    if title := real_title(doc):
+        return title
+    return mast[-1] if len(mast) > 1 else ""
 
 
 def genre(doc: Gongwen) -> str:
@@ -183,7 +204,7 @@ def _subject_of(title: str) -> str:
 
 def scopes(doc: Gongwen, text: str) -> Scopes:
     """The rule scopes of a read 公文."""
-    title = genre_line(doc) if not doc.title else doc.title
+    title = real_title(doc) or genre_line(doc)
     body_start = (doc.body or text)[:HEAD_CHARS]
     head = "\n".join(p for p in (doc.head, title, doc.addressees, body_start, *doc.notes) if p)
     return Scopes(title, head, "\n".join(p for p in (doc.head, *doc.notes) if p), title + "\n" + text,
@@ -236,26 +257,30 @@ def exception_hit(title: str, text: str) -> tuple[Exception_, str] | None:
     return None
 
 
-def category(text: str) -> tuple[str, str] | None:
-    """(word, basis) of the first 条例第二十条 item or 第二十一条 field ``text`` names, or None.
+def category_entry(text: str) -> tuple[Category, str] | None:
+    """The first category (data: ``categories`` in the rules file) ``text`` names, and the word that named it.
 
-    This is what makes a rule *positive*: 主动公开 applies to information in these categories (第十九至
-    二十一条), so a 通知 to all 镇乡 or a 方案 is published only when its subject names one of them.
+    This is what makes a rule *positive*: 主动公开 applies to information in these categories (条例第十九至
+    二十一条 and the 方案), so a 通知 to all 镇乡 or a 方案 is published only when its subject names one of them.
+    The first line of ``text`` is the title (where ``title_only`` words count).
     """
     title = text.split("\n", 1)[0]
-    for item, words in rulebook().art20_items.items():
-        # "按照《……办法》" in a body cites a regulation; only a title makes the draft a 规范性文件 (item 一)
-        where = title if item == "一" else text
-        if word := next((w for w in words if w in where), ""):
-            return word, f"《政府信息公开条例》第二十条第（{item}）项［已核对］"
-    if word := next((f for f in rulebook().art21_fields if f in text), ""):
-        return word, "《政府信息公开条例》第二十一条［已核对］"
+    for cat in rulebook().categories:
+        where = title if cat.title_only else text
+        if word := next((w for w in cat.words if w in where), ""):
+            return cat, word
     return None
 
 
+def category(text: str) -> tuple[str, str] | None:
+    """(word, basis) of the first category ``text`` names, or None (see ``category_entry``)."""
+    found = category_entry(text)
+    return (found[1], found[0].basis) if found else None
+
+
 def art20_item(text: str) -> str:
-    """The first art. 20 item (Chinese numeral) whose keywords occur in ``text``, or ""."""
-    for item, words in rulebook().art20_items.items():
-        if any(w in text for w in words):
-            return item
+    """The art. 20 item (Chinese numeral) of the first category ``text`` names when it is one, or ""."""
+    found = category_entry(text)
+    if found and (m := re.search(r"第二十条第（(.+?)）项", found[0].basis)):
+        return m.group(1)
     return ""
