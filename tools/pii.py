@@ -12,6 +12,7 @@ occurrence of a private finding's text is a finding too, so a redacted text neve
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterator
 
 from tools import pii_numbers as numbers
@@ -26,6 +27,7 @@ _Detector = Callable[[str, str, TextContext], Iterator[Finding]]
 _DETECTORS: tuple[_Detector, ...] = (
     numbers.credit_codes, numbers.emails, numbers.long_numbers, numbers.mobiles, numbers.landlines, numbers.plates,
 )
+_POSTCODE = re.compile(r"邮编|邮政编码")
 _PRIVATE_NEIGHBOURS = frozenset({"id_card", "mobile", "bank_card", "address", "plate", "email"})
 
 
@@ -96,11 +98,15 @@ def _repeat(text: str, spans: _Spans) -> None:
 
 def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding]:
     """A landline (or a government mailbox) is personal only on a line that also carries a person's name
-    and no office label; elsewhere it is the office's published contact."""
+    and no office label; elsewhere it is the office's published contact. So is an address on a line with
+    a 邮编 and no person's name, ID or mobile."""
     name_lines = {ctx.line_no(f.start) for f in findings if f.type == "name"}
+    person_lines = {ctx.line_no(f.start) for f in findings if f.private and f.type in ("name", "id_card", "mobile")}
     out = []
     for f in findings:
         office = f.type == "landline" or f.type == "email" and f.text.lower().endswith(".gov.cn")
+        if f.type == "address" and ctx.line_no(f.start) not in person_lines and _POSTCODE.search(ctx.line_text(f.start)):
+            office = True  # "邮政编码：671200，地址：…路15号" with no person on the line: a mailing address to publish
         if office and (ctx.line_no(f.start) not in name_lines or ctx.label_before(f.start, 12) == "public"):
             f = Finding(f.type, f.text, f.start, f.end, f.masked, private=False, flags=f.flags)
         out.append(f)

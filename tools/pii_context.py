@@ -61,6 +61,10 @@ class TextContext:
         end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
         return self.starts[i], end
 
+    def line_text(self, pos: int) -> str:
+        start, end = self.line_bounds(pos)
+        return self.text[start:end]
+
     def _line(self, i: int) -> str:
         end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
         return self.text[self.starts[i]: end]
