@@ -114,7 +114,7 @@ def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         assert last_name is not None
         tail = text[last_name[1] + len(last_name[0]): m.end()] + after
         before = text[max(0, m.start() - 12): m.start() + (names[0][1] - m.start() if names[0] else 0)]
-        cue = tail.startswith(lex.list_cues_after) or any(c in before for c in lex.list_cues_before) \
+        cue = tail.startswith(lex.list_cues_after) or any(c in before for c in lex.list_cues_before + lex.name_verbs) \
             or re.match(r"^[\d一二三四五六七八九十两]+(?:名|人|位)", tail) \
             or _bare_name_list(text, parts, names)
         if not cue:
