@@ -179,3 +179,12 @@ def test_roles_follow_the_admin_list_not_the_cookie(settings: Settings) -> None:
         assert c.get("/auth/me").json()["role"] == "admin" and c.get("/docs").status_code == 200
         c.cookies.set(SESSION_COOKIE, cookie_value(listed, "lisi", role="admin"))  # signed as admin, not listed
         assert c.get("/auth/me").json()["role"] == "member" and c.get("/docs").status_code == 403
+
+
+@pytest.mark.parametrize("target", ["https://evil.example.com", "//evil.example.com", "/\\evil.example.com",
+                                    "/\t/evil.example.com", "/\n/evil.example.com", "javascript:alert(1)", ""])
+def test_sign_in_never_sends_the_browser_off_site(target: str) -> None:
+    from connectors.web.login import safe_next
+
+    assert safe_next(target) == "/"
+    assert safe_next("/api/duties?unit=县卫健局") == "/api/duties?unit=县卫健局"

@@ -37,8 +37,11 @@ _STATE_SECONDS = 600
 
 
 def safe_next(value: str | None) -> str:
-    """Only a path on this site: no scheme, no host, no ``//evil`` or ``/\\evil``."""
-    if not value or not value.startswith("/") or value.startswith(("//", "/\\")) or any(c in value for c in "\r\n\\"):
+    """Only a path on this site: no scheme, no host, no ``//evil`` or ``/\\evil``, and no control characters
+    or spaces (browsers drop a tab or newline from a URL, which would turn ``/<tab>/evil`` into ``//evil``)."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return "/"
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F or c == "\\" for c in value):
         return "/"
     return value
 

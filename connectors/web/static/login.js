@@ -12,7 +12,7 @@ const ERRORS = {
 const params = new URLSearchParams(location.search);
 const rawNext = params.get("next") || "/";
 // Only a path on this site, never another site (//host or /\host).
-const next = /^\/(?![\/\\])/.test(rawNext) ? rawNext : "/";
+const next = /^\/(?![\/\\])/.test(rawNext) && !/[\x00-\x20\x7f\\]/.test(rawNext) ? rawNext : "/";
 const errorBox = document.getElementById("login-error");
 
 function showError(message) {
