@@ -5,10 +5,11 @@ Auth is always on; tests sign in through these instead of switching it off.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from assistant.auth.session import SESSION_COOKIE, Principal, session_secret, session_value
-from assistant.auth.store import create_token
+from assistant.auth.store import add_user, create_token, get_user
 from assistant.settings import Settings
 from assistant.storage import open_database
 
@@ -38,7 +39,18 @@ def cookie_value(settings: Settings, user: str = "tester", role: str = "member",
     return session_value(principal, secret=session_secret(settings), hours=settings.auth.session_hours)
 
 
+def admin_cookie_value(settings: Settings, user: str = "test-admin") -> str:
+    """An admin's session: roles are looked up on every request, so the admin is a real local account."""
+    db = open_database(settings.resolved_database_url)
+    try:
+        if get_user(db, user) is None:
+            add_user(db, name=user, password=secrets.token_urlsafe(16), is_admin=True)
+    finally:
+        db.dispose()
+    return cookie_value(settings, user, "admin", via="local")
+
+
 def browser_cookie(settings: Settings, url: str, role: str = "member", user: str = "tester") -> dict[str, Any]:
-    """For Playwright's ``context.add_cookies([...])``."""
-    return {"name": SESSION_COOKIE, "value": cookie_value(settings, user, role), "url": url,
-            "httpOnly": True, "sameSite": "Lax"}
+    """For Playwright's ``context.add_cookies([...])``: a WeCom member, or (``role="admin"``) a local admin."""
+    value = admin_cookie_value(settings) if role == "admin" else cookie_value(settings, user, role)
+    return {"name": SESSION_COOKIE, "value": value, "url": url, "httpOnly": True, "sameSite": "Lax"}
