@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from assistant.app import create_app
 from assistant.auth.guard import PUBLIC_PATHS, is_admin_path
+from assistant.auth.hosts import host_allowed
 from assistant.auth.session import SESSION_COOKIE, Principal, session_secret, session_value
 from assistant.settings import Settings
 from knowledge.errors import ConfigError
@@ -129,6 +130,21 @@ def test_wrong_host_is_refused(client: TestClient) -> None:
     for path in ("/health", "/api/ask", "/wecom/callback", "/login"):
         response = client.get(path, headers={"host": "evil.example.com"})
         assert response.status_code == 400, path
+        assert "Host" in response.json()["error"] and "拒绝" in response.json()["error"], path
+
+
+@pytest.mark.parametrize(("header", "allowed", "ok"), [
+    ("gongkai.example.gov.cn", ["gongkai.example.gov.cn"], True),
+    ("GONGKAI.example.gov.cn:443", ["gongkai.example.gov.cn"], True),
+    ("a.example.gov.cn", ["*.example.gov.cn"], True),
+    ("example.gov.cn.evil.com", ["*.example.gov.cn"], False),
+    ("[::1]:8000", ["::1"], True),
+    ("127.0.0.1:8000", ["gongkai.example.gov.cn"], False),
+    (None, ["gongkai.example.gov.cn"], False),
+    ("anything", ["*"], True),
+])
+def test_host_patterns(header: str | None, allowed: list[str], ok: bool) -> None:
+    assert host_allowed(header, allowed) is ok
 
 
 def test_prod_answers_only_to_the_public_host(settings: Settings) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from assistant.auth.guard import AuthGuard
 from assistant.auth.headers import SecurityHeaders, allowed_hosts
+from assistant.auth.hosts import HostCheck
 from assistant.auth.throttle import LoginThrottle
 from assistant.settings import Settings
 
@@ -17,4 +17,4 @@ def install_auth(app: FastAPI, settings: Settings) -> None:
     app.state.login_throttle = LoginThrottle(settings.auth.login_max_failures, settings.auth.login_window_seconds)
     app.add_middleware(AuthGuard, settings=settings)
     app.add_middleware(SecurityHeaders, settings=settings)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)  # added last = runs first
+    app.add_middleware(HostCheck, allowed_hosts=hosts)  # added last = runs first
