@@ -78,6 +78,8 @@ class Engine:
             log.info("follow-up rewritten chars=%d", len(follow.text))
             turn = replace(turn, text=follow.text)
         intent = route(turn, units=self.toolbox.ctx.units, today=turn.today or self.clock())
+        if intent is None and follow is not None and follow.mode:
+            return self._rewritten(turn, follow)
         if intent is None:
             return self.answer_question(turn)
         if intent.tool == "quiz":
@@ -131,6 +133,21 @@ class Engine:
             return Reply(text=text + "\n\n" + spec["related"] + "\n" + reply.text, sources=reply.sources,
                          data={**(reply.data or {}), **data})
         return Reply(text=text + REFUSE_HINT.replace("建议", "也可以"), data=data)
+
+    def _rewritten(self, turn: Turn, follow: FollowUp) -> Reply:
+        """A follow-up rewritten into a whole question: searched whole, answered from the clause about its detail."""
+        from assistant.followup_rewrite import order_hits
+
+        decision, hits = self.decide(turn.text)
+        if decision.kind in ("task", "other_place") or not decision.may_answer or not hits:
+            return self.answer_question(turn)
+        cited = self._clause(*follow.citation) if follow.mode == "ask" and follow.citation else []
+        if follow.mode == "condition":  # the condition's own rule may not rank high under the whole question
+            seen = {h.chunk.id for h in hits}
+            hits = hits + [h for h in self.retriever.retrieve(follow.focus, self.top_k).hits if h.chunk.id not in seen]
+        hits = order_hits(follow.mode, follow.focus, hits, cited)
+        ask = follow.focus if follow.mode != "swap" else None
+        return compose_answer(turn.text, hits, verdict=decision.kind, ask=ask)
 
     def _follow_up(self, follow: FollowUp, turn: Turn) -> Reply:
         from assistant.followup_answers import answer_follow_up

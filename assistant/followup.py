@@ -8,7 +8,9 @@ turns an elliptic message into something the engine can answer:
 - "依据呢？" / "具体哪条？" / "出处是什么" → ``basis``: the citations of the last answer;
 - "为什么？" after a classification → ``why``: its reasons; after an answer → its 依据;
 - "那第一项呢？" / "第三项" → ``item``: item N of the clause just cited;
-- "要是延期呢？" / "那如果是邮寄的呢" after a question → ``rewrite``: the last question with the new detail.
+- after a knowledge question, "那网站呢？" (a new topic), "要是延期呢？" (a condition), "那要多长时间？" (a new
+  ask) → ``rewrite`` into a whole question (assistant/followup_rewrite.py), answered from the clause about
+  the follow-up's own detail.
 
 Word lists live in ``router.yaml`` (``followup``).
 """
@@ -43,6 +45,8 @@ class FollowUp:
     text: str = ""
     n: int = 0
     citation: tuple[str, str] | None = None
+    mode: str = ""  # for a rewritten knowledge question: swap | condition | ask (assistant/followup_rewrite.py)
+    focus: str = ""  # the follow-up's own detail
 
 
 def _has(text: str, items: list[str]) -> bool:
@@ -106,14 +110,6 @@ def _elliptic(text: str, w: dict[str, list[str]]) -> bool:
     return len(t) <= int(w["max_chars"][0]) and (t.endswith("呢") or t.startswith(tuple(w["openers"])))
 
 
-def _core(text: str, w: dict[str, list[str]]) -> str:
-    """The new detail of an elliptic message: "那如果是邮寄的呢？" → "如果是邮寄的"."""
-    t = text.strip().rstrip("?？。!！").removesuffix("呢")
-    for opener in sorted(w["strip"], key=len, reverse=True):
-        t = t.removeprefix(opener)
-    return t.strip("，, ")
-
-
 def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
     """What an elliptic message means in this context, or None when it stands on its own."""
     w = words()["followup"]
@@ -137,8 +133,10 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
     if self_unit:
         return FollowUp("rewrite", f"{ctx.own_unit or ctx.unit}有哪些任务")
     if ctx.question and ctx.intent == "question":
-        core = _core(t, w)
-        return FollowUp("rewrite", f"{ctx.question.rstrip('?？。')}，{core}") if core else None
+        from assistant.followup_rewrite import rewrite
+
+        rw = rewrite(ctx.question, t)
+        return FollowUp("rewrite", rw.text, mode=rw.mode, focus=rw.focus, citation=ctx.citation) if rw else None
     return None
 
 

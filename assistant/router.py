@@ -224,7 +224,7 @@ def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) 
     named = units.find_in_text(text)
     if named and _has(text, w["ask"]):
         return Intent("duties", {"unit": named[0].name})
-    if _has(text, w["self"]) and _has(text, w["ask"]):
+    if _has(text, w["self"]) and _has(text, w["ask"]) or own_tasks_asked(text):
         unit = _remembered_unit(history, units)
         return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
     unknown = re.search(w["unknown_unit"], text)
@@ -237,6 +237,18 @@ def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) 
         if len(task) >= 2 and not _CLAUSE_BREAK.search(task):
             return Intent("duties", {"task": task})
     return None
+
+
+def own_tasks_asked(text: str) -> bool:
+    """"我们要做啥" / "方案里咱们干啥" / "本单位的活有哪些": a pronoun for one's unit, a task word, only fillers."""
+    w = words()["duties"]
+    rest = re.sub(r"[\s?？。!！，,.]", "", text)
+    if not _has(rest, w["own"]) or not _has(rest, w["own_tasks"]):
+        return False
+    for group in ("own", "own_tasks", "own_fillers"):
+        for word in sorted(w[group], key=len, reverse=True):
+            rest = rest.replace(word, "")
+    return rest == ""
 
 
 def _remembered_unit(history: tuple[Message, ...], units: UnitRegistry) -> str | None:

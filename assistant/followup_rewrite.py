@@ -1,0 +1,131 @@
+"""Rewriting an elliptic follow-up to a knowledge question into a whole question. Pure.
+
+Three kinds of ellipsis after a knowledge question (word lists in ``router.yaml``, ``followup``):
+
+- ``swap``: "那网站呢？" after "政务新媒体多久要更新一次" → the earlier question with its topic replaced:
+  "网站多久要更新一次". The topic is the part before the first ask word (多久, 什么时候, 标准 …); its head is
+  the longest domain term in it (knowledge/sources/domain_terms.txt, synonyms), else its last word. A new
+  topic that is itself a domain term replaces the head ("主动公开的信息…" + "依申请公开" → "依申请公开的信息…");
+  one that is not replaces the modifier and keeps the head ("部门年报…" + "县政府本级的" → "县政府本级年报…").
+- ``condition``: "要是延期呢？" → the earlier question plus the condition; the answer leads with the clause
+  that speaks of the condition.
+- ``ask``: "那要多长时间？" after "申请人材料不全怎么办" → the earlier question plus the new ask; the answer
+  comes from the clause the last answer cited when it holds what is asked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.router import words
+from knowledge.types import Chunk, Hit
+
+_END = "?？。!！ "
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    mode: Literal["swap", "condition", "ask"]
+    text: str  # the whole question to search and answer
+    focus: str  # the follow-up's own detail (the new topic, the condition, the new ask)
+
+
+def _terms() -> list[str]:
+    from knowledge.tokenizer import _read_list
+
+    return _read_list("domain_terms.txt")
+
+
+def _longest_term(text: str, terms: list[str]) -> str | None:
+    found = [t for t in terms if t in text]
+    return max(found, key=len) if found else None
+
+
+def split_topic(question: str) -> tuple[str, str]:
+    """("政务新媒体", "多久要更新一次") from "政务新媒体多久要更新一次"; ("", question) without an ask word."""
+    q = question.strip().rstrip(_END)
+    hits = [i for m in words()["followup"]["ask_words"] if (i := q.find(m)) > 0]
+    if not hits:
+        return "", q
+    topic = q[: min(hits)].rstrip("的，, ")
+    return topic, q[len(topic):]
+
+
+def swap_topic(question: str, new: str) -> str | None:
+    """The earlier question about ``new`` instead of its own topic, or None when no topic can be found."""
+    topic, ask = split_topic(question)
+    new = new.strip().removesuffix("的").strip()
+    if not topic or not new or new in topic:
+        return None
+    terms = _terms()
+    head = _longest_term(topic, terms)
+    if head is None:
+        from knowledge.tokenizer import default_tokenizer
+
+        content = default_tokenizer().content_words(topic)
+        head = content[-1] if content and topic.endswith(content[-1]) else None
+    if head is None or head == topic or _longest_term(new, terms):
+        replaced = topic.replace(head, new, 1) if head and head != topic else new
+    else:
+        modifier = topic.replace(head, "", 1).strip("的")
+        replaced = topic.replace(modifier, new, 1) if modifier and modifier in topic else new
+    return replaced + ask
+
+
+def rewrite(question: str, message: str) -> Rewrite | None:
+    """The whole question an elliptic ``message`` asks after the knowledge ``question``, or None."""
+    w = words()["followup"]
+    t = message.strip().rstrip(_END).removesuffix("呢").strip("，, ")
+    for opener in sorted(w["topic_openers"], key=len, reverse=True):
+        t = t.removeprefix(opener)
+    t = t.strip("，, ")
+    if not t:
+        return None
+    base = question.strip().rstrip(_END)
+    conditional = t.startswith(tuple(w["conditions"]))
+    core = t
+    for opener in sorted(w["conditions"], key=len, reverse=True):
+        core = core.removeprefix(opener)
+    core = core.strip("，, ") or t
+    if conditional:
+        return Rewrite("condition", f"{base}，{t}", core)
+    if any(a in t for a in w["quantity_words"]) or t.startswith(tuple(w["ask_words"])):
+        return Rewrite("ask", f"{base}，{t}", t)
+    swapped = swap_topic(base, t)
+    return Rewrite("swap", swapped, t) if swapped else Rewrite("condition", f"{base}，{t}", t)
+
+
+def _bigrams(text: str) -> set[str]:
+    runs = re.findall(r"[\u4e00-\u9fff]+", text)
+    return {r[i : i + 2] for r in runs for i in range(len(r) - 1)}
+
+
+def focus_overlap(focus: str, text: str) -> int:
+    """How many character pairs of the follow-up's detail the clause shares (synonyms count too)."""
+    from knowledge.tokenizer import expand_query
+
+    return len(_bigrams(expand_query(focus)) & _bigrams(text))
+
+
+def order_hits(mode: str, focus: str, hits: list[Hit], cited: list[Chunk]) -> list[Hit]:
+    """The hits with the clause the answer should lead with first.
+
+    ``condition`` / ``swap``: clauses sharing most of the condition's (the new topic's) words first (stable otherwise). ``ask``: a clause
+    the last answer cited that holds a number (a period, an amount) first, added when the search missed it.
+    """
+    if mode in ("condition", "swap"):
+        return sorted(hits, key=lambda h: -focus_overlap(focus, h.chunk.text))
+    if mode == "ask" and cited:
+        keys = {(c.title, c.section) for c in cited}
+        counted = [c for c in cited if re.search(r"\d", c.text)]
+        best = max(counted, key=lambda c: focus_overlap(focus, c.text), default=None) if counted else None
+        if best is None:
+            return hits
+        top = hits[0].score if hits else 1.0
+        lead = next((h for h in hits if h.chunk.id == best.id), None) or Hit(chunk=best, score=top)
+        rest = [h for h in hits if h is not lead]
+        rest.sort(key=lambda h: (h.chunk.title, h.chunk.section) not in keys)
+        return [lead, *rest]
+    return hits

@@ -1,0 +1,79 @@
+"""Elliptic follow-ups rewritten into whole questions: own-unit tasks in everyday words, a swapped topic
+("那网站呢"), an added condition ("如果需要延长呢"), a quantity after a procedure ("那得多少天")."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine import Engine
+from assistant.factory import build_engine
+from assistant.followup_rewrite import rewrite, split_topic, swap_topic
+from assistant.router import own_tasks_asked
+from assistant.settings import Settings
+from assistant.turn import Message, Turn
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    # the shipped default retrieval (USE vectors + BM25): what a user gets
+    return build_engine(Settings(data_dir=tmp_path_factory.mktemp("rewrite")))
+
+
+def _talk(engine: Engine, *texts: str) -> str:
+    history: tuple[Message, ...] = ()
+    reply = ""
+    for text in texts:
+        reply = engine.respond(Turn(text=text, history=history)).text
+        history += (Message("user", text), Message("assistant", reply))
+    return reply
+
+
+@pytest.mark.parametrize("text", ["咱们要干啥", "我们干啥？", "方案里我们的活有哪些", "本单位要做些啥", "咱们单位的职责"])
+def test_own_unit_tasks_in_everyday_words(text: str) -> None:
+    assert own_tasks_asked(text)
+
+
+@pytest.mark.parametrize("text", ["我们要公开哪些民生信息", "咱们的政务新媒体多久更新", "我们干啥要公开年报", "要做啥"])
+def test_a_question_that_merely_says_we_is_not_a_tasks_request(text: str) -> None:
+    assert not own_tasks_asked(text)
+
+
+def test_our_tasks_after_saying_which_bureau(engine: Engine) -> None:
+    reply = _talk(engine, "我是县审计局的", "咱们要干啥")
+    assert reply.startswith("县审计局") and "任务" in reply.split("\n")[0]
+
+
+def test_the_topic_is_the_part_before_the_ask() -> None:
+    assert split_topic("政务新媒体多久要更新一次") == ("政务新媒体", "多久要更新一次")
+    assert split_topic("按件收费的标准是多少") == ("按件收费", "的标准是多少")
+
+
+def test_a_new_topic_replaces_the_old_one() -> None:
+    assert swap_topic("政务新媒体多久要更新一次", "网站") == "网站多久要更新一次"
+    assert swap_topic("主动公开的信息多少个工作日内要公开", "依申请公开") == "依申请公开的信息多少个工作日内要公开"
+    # a modifier ("县政府本级的") keeps the head word of the old topic (年报)
+    assert swap_topic("部门年报什么时候报", "县政府本级的") == "县政府本级年报什么时候报"
+
+
+def test_kinds_of_ellipsis() -> None:
+    assert rewrite("依申请公开一般多少天答复", "如果需要延长呢").mode == "condition"  # type: ignore[union-attr]
+    assert rewrite("申请内容不明确怎么处理", "那得多少天？").mode == "ask"  # type: ignore[union-attr]
+    assert rewrite("政务新媒体多久要更新一次", "那网站呢？").mode == "swap"  # type: ignore[union-attr]
+
+
+def test_that_website_question_is_not_answered_with_new_media_again(engine: Engine) -> None:
+    reply = _talk(engine, "政务新媒体多久要更新一次", "那网站呢？")
+    first = reply.split("\n")[0]
+    assert "网站" in first and "14" not in first
+
+
+def test_an_added_condition_leads_the_answer(engine: Engine) -> None:
+    reply = _talk(engine, "依申请公开一般多少天答复", "如果需要延长呢")
+    first = reply.split("\n")[0]
+    assert ("延长" in first or "延期" in first) and "40个工作日" in first
+
+
+def test_the_period_of_the_procedure_just_explained(engine: Engine) -> None:
+    reply = _talk(engine, "申请内容不明确怎么处理", "那得多少天？")
+    assert reply.startswith("申请内容不明确") or "7个工作日" in reply.split("\n")[0]
+    assert "7个工作日" in reply.split("\n")[0] and "第三十条" in reply
