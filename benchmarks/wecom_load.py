@@ -106,7 +106,7 @@ def _env(tmp: Path, stub: RemoteStub, db_url: str) -> dict[str, str]:
         ASSISTANT_DATABASE_URL=db_url, ASSISTANT_WECOM__CORP_ID=CORP_ID, ASSISTANT_WECOM__AGENT_ID=str(AGENT_ID),
         ASSISTANT_WECOM__SECRET=SECRET, ASSISTANT_WECOM__TOKEN=TOKEN, ASSISTANT_WECOM__ENCODING_AES_KEY=AES_KEY,
         ASSISTANT_WECOM__API_BASE_URL=stub.base_url, ASSISTANT_WECOM__RETRY_BASE_SECONDS="0.2",
-        ASSISTANT_API_RATE_PER_MINUTE="0",
+        ASSISTANT_API_RATE_PER_MINUTE="0", ASSISTANT_MEMBER_RATE_PER_MINUTE="0",
     )
     return env
 
@@ -216,18 +216,30 @@ HEAVY_DRAFT = ("关于2020年洱源县农村危房改造补助对象的公示。
                "张三，身份证号532930199001011232，联系电话13987654321，住址洱源县茈碧湖镇。" * 3000)[:199_000]
 
 
-async def _heavy_client(url: str, run: Run, stop: asyncio.Event) -> None:
+async def _heavy_client(url: str, run: Run, stop: asyncio.Event, token: str) -> None:
     """One client classifying a 199k-character draft again and again until the callbacks are done."""
-    async with httpx.AsyncClient(timeout=300) as client:
+    async with httpx.AsyncClient(timeout=300, headers={"Authorization": f"Bearer {token}"}) as client:
         while not stop.is_set():
             started = time.perf_counter()
             response = await client.post(url + "/api/classify", json={"text": HEAVY_DRAFT})
             run.heavy.append((response.status_code, time.perf_counter() - started))
 
 
-async def _with_heavy(url: str, args: argparse.Namespace, run: Run, driver: Any) -> None:
+def _api_token(db_url: str) -> str:
+    """A member's API token for the heavy clients (/api/* needs sign-in)."""
+    from assistant.auth.store import create_token
+    from assistant.storage import open_database
+
+    db = open_database(db_url, migrate=False)
+    try:
+        return create_token(db, name="wecom-load", role="member")[1]
+    finally:
+        db.dispose()
+
+
+async def _with_heavy(url: str, args: argparse.Namespace, run: Run, driver: Any, token: str) -> None:
     stop = asyncio.Event()
-    heavy = [asyncio.create_task(_heavy_client(url, run, stop)) for _ in range(args.heavy)]
+    heavy = [asyncio.create_task(_heavy_client(url, run, stop, token)) for _ in range(args.heavy)]
     if heavy:
         await asyncio.sleep(1.0)  # the heavy work is running before the first callback
     try:
@@ -319,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
             _warm_up(url, stub)
             started = time.monotonic()
             driver = _drive_bursts(url, args, run) if args.burst else _drive(url, args, run)
-            asyncio.run(_with_heavy(url, args, run, driver))
+            token = _api_token(db_url) if args.heavy else ""
+            asyncio.run(_with_heavy(url, args, run, driver, token))
             sending = time.monotonic() - started
             result = _outcome(db_url, stub, run, wait_limit=args.time_limit)
             state = stub.state()
