@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,61 +15,31 @@ from assistant import __version__
 from assistant.api import ask, classify, deadline, docs, duties, health, period, redact
 from assistant.api.limits import BodyLimit, RateLimiter, rate_limit
 from assistant.auth.install import install_auth
-from assistant.factory import build_engine
-from assistant.pool import PooledEngine, pool_for
-from assistant.quiz import database_recorder
-from assistant.register_chat import RegisterDesk
 from assistant.settings import Settings
-from assistant.storage import open_database
 from connectors.web import apps as web_apps
 from connectors.web import login as web_login
 from connectors.web import router as web_router
 from connectors.wecom import router as wecom_router
-from connectors.wecom.service import WeComService
 from connectors.wecom_bot import router as wecom_bot_router
-from connectors.wecom_bot.run import build_channel
 from knowledge.errors import GongkaiError
 
 log = logging.getLogger(__name__)
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> FastAPI:
     """``run_worker=False``: acknowledge WeCom callbacks only; ``gongkai worker`` answers them."""
-    settings = settings or Settings()
+    from assistant.process import Gongkai
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        settings.ensure_dirs()
-        app.state.settings = settings
-        app.state.engine = build_engine(settings)
-        app.state.db = open_database(settings.resolved_database_url)
-        app.state.engine.quiz.recorder = database_recorder(app.state.db)  # /测验 scores for gongkai quiz --report
-        app.state.engine.register = RegisterDesk(app.state.db)  # 登记/待办/事件 in chat
-        app.state.pool = pool_for(settings)
-        if settings.pool.warm:  # in the background: the service answers /health and callbacks meanwhile
-            threading.Thread(target=app.state.pool.warm, name="heavy-warm", daemon=True).start()
-        app.state.wecom = None
-        if settings.wecom.configured:
-            app.state.wecom = WeComService(settings=settings, db=app.state.db, engine=PooledEngine(app.state.pool))
-            if run_worker:
-                await app.state.wecom.start()
-        else:
-            log.warning("未配置企业微信（缺少 %s）：/wecom/callback 返回 503，本地网页和 HTTP 接口照常可用。",
-                        "、".join(settings.wecom.missing()))
-        app.state.wecom_bot = build_channel(settings, app.state.db, app.state.engine, long_connection=run_worker)
-        if app.state.wecom_bot is not None:
-            await app.state.wecom_bot.start()
-        gc.freeze()  # start-up objects leave the collector's full scans (~90 ms each): no such pauses on the ack path
-        try:
-            yield
-        finally:
-            if app.state.wecom_bot is not None:
-                await app.state.wecom_bot.stop()
-            if app.state.wecom is not None:
-                await app.state.wecom.stop()
-            app.state.pool.close()
-            app.state.db.dispose()
+    return Gongkai(settings).app(run_worker=run_worker)
 
+
+def build_app(settings: Settings, lifespan: Lifespan) -> FastAPI:
+    """Routes, middleware (body limit, sign-in) and error handlers; ``lifespan`` comes from the process.
+
+    The seams: ``install_auth`` is where sign-in installs its middleware and dependencies; every /api
+    router gets the rate limit as a dependency here.
+    """
     # docs_url/redoc_url off: FastAPI's pages load Swagger UI from a CDN; assistant.api.docs serves local copies
     app = FastAPI(title="政务公开助手 gongkai", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.rate_limits = {"ip": RateLimiter(settings.api_rate_per_minute),

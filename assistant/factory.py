@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.engine import Engine
 from assistant.llm import LLMResponder
@@ -67,15 +67,20 @@ def build_retriever(settings: Settings, on_first_build: Callable[[int], None] | 
     return LazyRetriever(settings, on_first_build)
 
 
-def build_quiz() -> QuizMaster:
-    """The /测验 quiz, graded by the eval runner's own key-fact check (one grader for both)."""
+def build_quiz(db: Any = None) -> QuizMaster:
+    """The /测验 quiz, graded by the eval runner's own key-fact check (one grader for both); with a
+    database (``assistant.storage.Database``), finished quizzes are stored for ``gongkai quiz --report``."""
+    from assistant.quiz import database_recorder
     from eval.grading import grade_facts  # the composition root is where eval's grader meets the engine
 
-    return QuizMaster(grader=grade_facts)
+    return QuizMaster(grader=grade_facts, recorder=database_recorder(db) if db is not None else None)
 
 
-def build_engine(settings: Settings, *, on_first_build: Callable[[int], None] | None = None) -> Engine:
-    """The engine; ``on_first_build`` hears the estimated seconds before the index is first built."""
+def build_engine(settings: Settings, *, on_first_build: Callable[[int], None] | None = None, db: Any = None) -> Engine:
+    """The engine; ``on_first_build`` hears the estimated seconds before the index is first built;
+    with ``db``, quiz scores are stored and the 依申请公开 register answers in chat."""
+    from assistant.register_chat import RegisterDesk
+
     toolbox = Toolbox(build_tool_context())
     return Engine(
         retriever=build_retriever(settings, on_first_build),
@@ -83,5 +88,6 @@ def build_engine(settings: Settings, *, on_first_build: Callable[[int], None] | 
         top_k=settings.top_k,
         max_chars=settings.max_text_chars,
         llm=LLMResponder(settings.llm, toolbox) if settings.llm.enabled else None,
-        quiz=build_quiz(),
+        quiz=build_quiz(db),
+        register=RegisterDesk(db) if db is not None else None,
     )

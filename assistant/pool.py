@@ -130,6 +130,8 @@ class HeavyPool:
         self._free: list[_Slot] = list(self._slots)
         self._cond = threading.Condition()
         self._admitted = 0  # running + waiting
+        self._bulk = 0  # running tasks other than answers
+        self._bulk_cap = max(1, len(self._slots) - 1)
         self._closed = False
         # the threads that wait on the workers' pipes (GIL released), apart from asyncio's default pool
         self._waiters = ThreadPoolExecutor(len(self._slots) + limits.queue, thread_name_prefix="heavy-wait")
@@ -158,17 +160,21 @@ class HeavyPool:
             self._admitted += 1
 
     def _call(self, task: str, args: tuple[Any, ...], timeout: float | None) -> Any:
+        bulk = task != "respond"
         try:
             with self._cond:
-                while not self._free:
+                # one worker is kept for answers: ten long uploads must not hold up every WeCom reply
+                while not self._free or (bulk and self._bulk >= self._bulk_cap):
                     self._cond.wait()
                 slot = self._free.pop()
+                self._bulk += bulk
             try:
                 return slot.call(task, args, timeout or self.limits.timeout_seconds)
             finally:
                 with self._cond:
                     self._free.append(slot)
-                    self._cond.notify()
+                    self._bulk -= bulk
+                    self._cond.notify_all()
         finally:
             with self._cond:
                 self._admitted -= 1

@@ -46,15 +46,12 @@ def _engine_for(init: dict[str, Any]) -> Any:
     if _engine is None:
         from assistant.factory import build_engine
 
-        _engine = build_engine(init["settings"])
+        db = None
         if init.get("database_url"):
-            from assistant.quiz import database_recorder
-            from assistant.register_chat import RegisterDesk
             from assistant.storage import open_database
 
             db = open_database(init["database_url"], migrate=False)
-            _engine.quiz.recorder = database_recorder(db)
-            _engine.register = RegisterDesk(db)
+        _engine = build_engine(init["settings"], db=db)
     return _engine
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from assistant.api.deps import PoolDep
+from assistant.api.limits import member_of
 from assistant.turn import Message, Turn
 
 router = APIRouter()
@@ -24,7 +26,10 @@ class AskRequest(BaseModel):
 
 
 @router.post("/api/ask", summary="提问，回答附出处（与 gongkai ask --json 相同）")
-async def ask(body: AskRequest, pool: PoolDep) -> dict[str, Any]:
+async def ask(body: AskRequest, pool: PoolDep, request: Request) -> dict[str, Any]:
     history = tuple(Message(m.role, m.text) for m in body.history)
-    reply = await pool.run("respond", Turn(text=body.question, user_id="api", history=history))
+    user = member_of(request) or "api"
+    reply = await pool.run("respond", Turn(text=body.question, user_id=user, history=history))
+    if reply.tool == "feedback":  # /反馈 on the web page is stored like in WeCom and gongkai chat
+        await asyncio.to_thread(request.app.state.process.record_feedback, reply, user_id=f"web:{user}")
     return dict(reply.as_dict())

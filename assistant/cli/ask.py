@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from assistant.cli.common import emit_json, first_build_notice, load_settings, plain
 from assistant.turn import Message, Reply, Turn
 from knowledge.errors import BadInput, GongkaiError
+
+if TYPE_CHECKING:
+    from assistant.process import Gongkai
 
 _EXIT_WORDS = {"退出", "exit", "quit", "q", "再见"}
 _MAX_HISTORY = 20
@@ -20,14 +25,18 @@ def _print_reply(reply: Reply) -> None:
 @click.argument("question", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（answer、sources、tool、data）")
 def ask(question: tuple[str, ...], as_json: bool) -> None:
-    from assistant.factory import build_engine
+    from assistant.process import Gongkai
 
     text = " ".join(question).strip()
     if not text:
         raise BadInput("问题为空，请输入要问的内容，例如：gongkai ask \"依申请公开多少个工作日内答复？\"")
     # --json is for scripts: they get the JSON alone; people get the progress line while the index builds
-    engine = build_engine(load_settings(), on_first_build=None if as_json else first_build_notice)
-    reply = engine.respond(Turn(text=text, user_id="cli"))
+    process = Gongkai(load_settings(), on_first_build=None if as_json else first_build_notice)
+    try:
+        reply = process.engine.respond(Turn(text=text, user_id="cli"))
+        process.record_feedback(reply, user_id="cli")
+    finally:
+        process.close()
     if as_json:
         emit_json(reply.as_dict())
     else:
@@ -36,9 +45,17 @@ def ask(question: tuple[str, ...], as_json: bool) -> None:
 
 @click.command(help="交互式问答，保留对话上下文；输入“退出”或按 Ctrl-D 结束。")
 def chat() -> None:
-    from assistant.factory import build_engine
+    from assistant.process import Gongkai
 
-    engine = build_engine(load_settings(), on_first_build=first_build_notice)
+    process = Gongkai(load_settings(), on_first_build=first_build_notice)
+    try:
+        _chat(process)
+    finally:
+        process.close()
+
+
+def _chat(process: Gongkai) -> None:
+    engine = process.engine
     history: list[Message] = []
     click.echo("政务公开助手：请输入问题（输入“退出”结束）。")
     while True:
@@ -54,6 +71,7 @@ def chat() -> None:
             return
         try:
             reply = engine.respond(Turn(text=line, user_id="cli", conversation_id="cli-chat", history=tuple(history)))
+            process.record_feedback(reply, user_id="cli")  # /反馈 is stored here as in WeCom and on the page
         except GongkaiError as exc:  # one bad message must not end the conversation
             click.echo(exc.user_message, err=True)
             continue

@@ -87,10 +87,8 @@ def run_bot(settings: Settings) -> str:
 
 async def _serve(settings: Settings, db: Database) -> str:
     from assistant.factory import build_engine
-    from assistant.quiz import database_recorder
 
-    engine = await asyncio.to_thread(build_engine, settings)
-    engine.quiz.recorder = database_recorder(db)
+    engine = await asyncio.to_thread(lambda: build_engine(settings, db=db))
     bot = LongConnectionBot(settings=settings, db=db, engine=engine)
     loop = asyncio.get_running_loop()
     stopping: list[asyncio.Task[None]] = []
