@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -39,6 +40,7 @@ class Api(Protocol):
 
 
 PAUSED = "已暂停"
+FIRST_SEND_DEDUPE_SECONDS = 60  # the same answer twice within a minute is shown once (it is right above)
 
 
 class OutboxSender(ClaimLoop[q.OutMessage]):
@@ -49,6 +51,7 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
         self.give_way = give_way
         self.db, self.api, self.cfg = db, api, cfg
         self.paused_until: datetime | None = None
+        self._claimed_at: dict[int, float] = {}  # row id -> when this sender's lease on it began
         self.pause_reason = ""
         super().__init__(threads=threads, thread_name="wecom-send", poll_seconds=poll_seconds)
 
@@ -71,10 +74,19 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
     def _claim(self) -> list[q.OutMessage]:
         if self._stopping or self.paused:
             return []
+        claimed_at = time.monotonic()
         with self.db.session() as s:
             rows = q.claim_outbox(s, limit=100, lease_seconds=self.cfg.lease_seconds)
         self._inflight.update(r.id for r in rows)
+        self._claimed_at.update((r.id, claimed_at) for r in rows)
         return rows
+
+    def _lease_left(self, row: q.OutMessage) -> bool:
+        """Time for one more send (its timeout included) before the lease ends and another sender may
+        take the row: past that point this sender must not send it (the other one will, deduped)."""
+        claimed_at = self._claimed_at.get(row.id, 0.0)
+        margin = self.cfg.timeout_seconds + min(5.0, self.cfg.lease_seconds / 4)
+        return time.monotonic() < claimed_at + self.cfg.lease_seconds - margin
 
     def _deliver(self, rows: list[q.OutMessage]) -> None:
         try:
@@ -82,6 +94,8 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
         finally:
             done = {r.id for r in rows} if not self._stopping else set()
             self._inflight.difference_update(done)
+            for r in rows:
+                self._claimed_at.pop(r.id, None)
 
     def _deliver_in_order(self, rows: list[q.OutMessage]) -> None:
         user = rows[0].to_user
@@ -89,12 +103,17 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
             sent = q.sent_since(s, to_user=user, since=utcnow() - WINDOW)
         for row in rows:
             self.give_way()
+            if not self._lease_left(row):
+                log.info("lease of reply id=%d nearly over: left to the next claim", row.id)
+                return
             if self._stopping or self.paused or not self._may_send(row, sent):
                 if self.paused:
                     self._wait_out_pause(row)
                 return
-            outcome = self.api.send(row.to_user, row.payload, dedupe=row.maybe_sent,
-                                    dedupe_seconds=self.cfg.dedupe_seconds)
+            # Even a first send asks WeCom to drop the same text to the same member within a minute: a
+            # sender that stalled past its lease and the one that took the row over cannot both show it.
+            window = self.cfg.dedupe_seconds if row.maybe_sent else FIRST_SEND_DEDUPE_SECONDS
+            outcome = self.api.send(row.to_user, row.payload, dedupe=True, dedupe_seconds=window)
             if outcome.ok:
                 with self.db.session() as s:  # if this fails the row stays in flight: resent only deduped
                     q.mark_sent(s, outbox_id=row.id)
