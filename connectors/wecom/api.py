@@ -90,9 +90,10 @@ class WeComApi:
              dedupe_seconds: int = 14400) -> SendOutcome:
         """Deliver one text/markdown message; never raises.
 
-        ``dedupe=True`` asks WeCom to drop the message if the same content reached the member within
-        ``dedupe_seconds`` (at most 4 hours): the full window once an earlier attempt may have been
-        delivered with only its answer lost, a short one for first sends (the sender's choice).
+        ``dedupe=True`` (once an earlier attempt may have been delivered with only its answer lost)
+        asks WeCom to drop the message if the same content reached the member within
+        ``dedupe_seconds`` (WeCom allows at most 4 hours). First sends don't, so a member who asks the
+        same question twice gets two answers.
         """
         if not valid_userid(user_id):  # never a list ("a|b") or "@all": one reply, one member
             return SendOutcome(False, False, "invalid touser")

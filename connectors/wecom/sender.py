@@ -40,7 +40,6 @@ class Api(Protocol):
 
 
 PAUSED = "已暂停"
-FIRST_SEND_DEDUPE_SECONDS = 60  # the same answer twice within a minute is shown once (it is right above)
 
 
 class OutboxSender(ClaimLoop[q.OutMessage]):
@@ -110,10 +109,9 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
                 if self.paused:
                     self._wait_out_pause(row)
                 return
-            # Even a first send asks WeCom to drop the same text to the same member within a minute: a
-            # sender that stalled past its lease and the one that took the row over cannot both show it.
-            window = self.cfg.dedupe_seconds if row.maybe_sent else FIRST_SEND_DEDUPE_SECONDS
-            outcome = self.api.send(row.to_user, row.payload, dedupe=True, dedupe_seconds=window)
+            # First sends are not deduped: a member who asks the same thing twice gets two answers.
+            outcome = self.api.send(row.to_user, row.payload, dedupe=row.maybe_sent,
+                                    dedupe_seconds=self.cfg.dedupe_seconds)
             if outcome.ok:
                 with self.db.session() as s:  # if this fails the row stays in flight: resent only deduped
                     q.mark_sent(s, outbox_id=row.id)
