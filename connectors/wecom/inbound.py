@@ -4,7 +4,7 @@
   simultaneous deliveries cost a few short transactions instead of 20 that queue for SQLite's lock.
 - One dedicated writer thread: no thread-pool hop shared with other work, no lock convoy among callbacks.
 - The INSERT … ON CONFLICT DO NOTHING RETURNING is built once per dialect (Core, bound parameters), not
-  rebuilt and re-coerced by the ORM for every request. Same row as ``queue.record_inbound``.
+  rebuilt and re-coerced by the ORM for every request. The only writer of inbound rows.
 - Keys are written in sorted order so two replicas writing overlapping batches cannot deadlock.
 - SQLite shared with a ``gongkai worker`` process: SQLite's busy handler backs off up to 100 ms per try
   and a busy worker can win the lock for a second or more; the ack connection instead waits at most a
