@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.wecom_bot.crypto import decrypt_media
+from connectors.wecom_bot.crypto import BotCrypto, Forbidden, decrypt_media
 from connectors.wecom_bot.media import file_name, sniff_suffix
 from connectors.wecom_bot.protocol import MAX_CONTENT_BYTES, BadBody, parse_body, strip_mentions, utf8_cap
 from tests.wecom_bot_http import aes_encrypt
@@ -57,3 +57,10 @@ def test_file_type_comes_from_the_header_or_the_content():
     assert sniff_suffix("公示内容".encode()) == ".txt"
     assert sniff_suffix(b"PK\x03\x04not a zip") == ""
     assert sniff_suffix(bytes(range(256))) == ""
+
+
+@pytest.mark.parametrize("timestamp", ["9" * 400, "１７００００００００", "abc", ""])
+def test_callback_timestamps_that_are_not_a_time_are_refused_not_crashed_on(timestamp):
+    crypto = BotCrypto(token="tok", encoding_aes_key="a" * 43, clock=lambda: 1_700_000_000.0)
+    with pytest.raises(Forbidden):
+        crypto.verify_url("sig", timestamp, "nonce", "echo")

@@ -50,6 +50,21 @@ def signature(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
     return hashlib.sha1("".join(sorted([token, timestamp, nonce, encrypt])).encode()).hexdigest()
 
 
+def check_signed(token: str, now: float, msg_signature: str, timestamp: str, nonce: str, encrypt: str) -> None:
+    """Freshness, then the constant-time signature check; both callback channels (自建应用, 智能机器人) use it."""
+    try:
+        if not timestamp.isascii() or len(timestamp) > 12:  # a 400-digit "timestamp" overflows float
+            raise ValueError(timestamp[:20])
+        skew = abs(now - int(timestamp))
+    except ValueError as exc:
+        raise Forbidden("bad timestamp") from exc
+    if skew > MAX_SKEW_SECONDS:
+        raise Forbidden("stale timestamp")
+    expected = signature(token, timestamp, nonce, encrypt)
+    if not hmac.compare_digest(expected.encode(), msg_signature.encode("utf-8", "replace")):
+        raise Forbidden("bad signature")
+
+
 class ReplayCache:
     """Signatures seen in the last ``ttl`` seconds (bounded; older requests fail the freshness check)."""
 
@@ -86,17 +101,7 @@ class CallbackVerifier:
         self.replays = ReplayCache()
 
     def _check(self, msg_signature: str, timestamp: str, nonce: str, encrypt: str) -> None:
-        try:
-            if not timestamp.isascii() or len(timestamp) > 12:  # a 400-digit "timestamp" overflows float
-                raise ValueError(timestamp[:20])
-            skew = abs(self._clock() - int(timestamp))
-        except ValueError as exc:
-            raise Forbidden("bad timestamp") from exc
-        if skew > MAX_SKEW_SECONDS:
-            raise Forbidden("stale timestamp")
-        expected = signature(self._token, timestamp, nonce, encrypt)
-        if not hmac.compare_digest(expected.encode(), msg_signature.encode("utf-8", "replace")):
-            raise Forbidden("bad signature")
+        check_signed(self._token, self._clock(), msg_signature, timestamp, nonce, encrypt)
 
     def verify_url(self, msg_signature: str, timestamp: str, nonce: str, echostr: str) -> str:
         """GET verification: the decrypted echostr, to be returned as the plain body."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import json
 import os
 import struct
@@ -22,7 +21,7 @@ from typing import Any
 from wechatpy.crypto.cryptography import WeChatCipher
 from wechatpy.enterprise.crypto import PrpCrypto
 
-from connectors.wecom.crypto import MAX_SKEW_SECONDS, Forbidden, Malformed, ReplayCache, Replayed, signature
+from connectors.wecom.crypto import Forbidden, Malformed, ReplayCache, Replayed, check_signed, signature
 
 RECEIVE_ID = ""  # "企业内部智能机器人场景中，ReceiveId为\"\"" [V 101033]
 _ERRORS = (KeyError, TypeError, IndexError, binascii.Error, ValueError, struct.error, UnicodeError, Exception)
@@ -65,15 +64,7 @@ class BotCrypto:
         self.replays = ReplayCache()
 
     def _check(self, msg_signature: str, timestamp: str, nonce: str, encrypt: str) -> None:
-        try:
-            skew = abs(self._clock() - int(timestamp))
-        except ValueError as exc:
-            raise Forbidden("bad timestamp") from exc
-        if skew > MAX_SKEW_SECONDS:
-            raise Forbidden("stale timestamp")
-        expected = signature(self._token, timestamp, nonce, encrypt)
-        if not hmac.compare_digest(expected.encode(), msg_signature.encode("utf-8", "replace")):
-            raise Forbidden("bad signature")
+        check_signed(self._token, self._clock(), msg_signature, timestamp, nonce, encrypt)
 
     def _decrypt(self, encrypt: str) -> str:
         try:
