@@ -175,13 +175,16 @@ def ensure_builtin(store: ChunkStore, *, force: bool = False) -> bool:
         return False
     plan, digest, bank = plan_chunks(), digest_chunks(), bank_chunks()
     version = fingerprint(plan + digest + bank)
-    store.set_meta("builtin_sources", sources)
     if not force and store.get_meta("builtin_version") == version:
+        store.set_meta("builtin_sources", sources)
         return False
     store.replace(Document(PLAN_DOC_ID, "plan.txt", version, PLAN_TITLE, "plan"), plan)
     store.replace(Document(DIGEST_DOC_ID, "regulations.yaml", version, REGULATION_TITLE, "regulation"), digest)
     store.replace(Document(BANK_DOC_ID, "question_bank.yaml", version, "问答库", "question"), bank)
     store.set_meta("builtin_version", version)
+    # marked last: another process starting at the same moment (a pool worker, a second replica) that sees
+    # the mark must find all three documents, not a store with the plan and digest but no question bank
+    store.set_meta("builtin_sources", sources)
     return True
 
 
