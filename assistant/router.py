@@ -1,15 +1,22 @@
 """Recognise, in free Chinese text, when to call a tool and with which arguments.
 
-Order: an attachment -> classify; slash commands (/期限 /职责 /属性 /帮助 /测验 /反馈); help words;
-a pasted 公文 or "这个文件能不能公开：…" -> classify; a concrete date (a report year for 年报) plus a
-question about another statutory period (主动公开/征求意见/缴费/复议/起诉/年报) -> period; a concrete date
-plus a deadline question -> deadline; a unit (or 我们局 remembered from earlier turns) plus a duties question, or "谁负责…" ->
-duties. Everything else is a knowledge question (None). Word lists live in ``router.yaml``.
+Order: an attachment -> classify; slash commands (/期限 /职责 /属性 /帮助 /测验 /反馈); help words; a
+message made only of quiz / help words and fillers ("考考我", "你都会啥") or "反馈：…"; a request to judge a
+document with the text pasted before or after it, or a long 公文 -> classify; a concrete date (a report
+year for 年报) plus a question about another statutory period -> period; a concrete date of a received
+application plus a question for a day or a period (its answer type, or a deadline word) -> deadline; a
+unit (or 我们局 remembered from earlier turns) plus task words and nothing else but fillers, or "谁负责…"
+-> duties. Everything else is a knowledge question (None). Word lists live in ``router.yaml``.
+
+The decisions rest on what is left of a message once a tool's words are removed (``residue``), not on
+whole-message phrase lists: "住建局的活有哪些" leaves nothing and lists tasks, "卫健局的信息要在哪个网站
+公开" keeps content words and is a question about the rules.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -18,11 +25,12 @@ from typing import Any
 
 import yaml
 
-from assistant.dates import find_dates
+from assistant.answer_type import answer_type
+from assistant.dates import cn_number, find_dates
 from assistant.help import help_text
 from assistant.turn import Message, Turn
 from knowledge.loaders import extract_text
-from knowledge.units import UnitRegistry
+from knowledge.units import Unit, UnitRegistry
 
 ASK_UNIT = "请问是哪个单位？例如：县卫健局、凤羽镇。"
 ASK_TEXT = "请把公文全文粘贴在消息里（或发送 .docx/.txt 文件），我来给出公开属性建议。"
@@ -30,6 +38,7 @@ ASK_DATE = "请告诉我收到申请的日期和提交方式，例如：/期限 
 _SLASH = re.compile(r"^[/／]\s*(\S+?)(?:[\s:：]+|$)(.*)$", re.S)  # "/反馈 …" or "/反馈：…"
 _FIRST_LINE_END = re.compile(r"[:：\n]")
 _CLAUSE_BREAK = re.compile(r"[，,；;。]")
+_NOISE = re.compile(r"[\s\d?？。!！，,.、:：;；~～…\-]")
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,8 @@ def route(turn: Turn, *, units: UnitRegistry, today: date) -> Intent | None:
     if text.lower().strip("!！。. ") in words()["help_words"]:
         return Intent("help", reply=help_text())
     return (
-        classify_intent(text)
+        meta_intent(text)
+        or classify_intent(text)
         or period_intent(text, today)
         or deadline_intent(text, turn.history, today)
         or duties_intent(text, turn.history, units)
@@ -95,24 +105,84 @@ def _command(tool: str, rest: str, turn: Turn, units: UnitRegistry, today: date)
     return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
 
 
+# ---- help / quiz / feedback in everyday words ---------------------------------------------------
+
+
+def residue(text: str, *groups: list[str]) -> str:
+    """What is left of ``text`` once the words of ``groups`` (longest first), digits, spaces and punctuation
+    are removed: a message made only of a tool's words and fillers leaves (almost) nothing."""
+    rest = _NOISE.sub("", text)
+    for word in sorted({w for g in groups for w in g}, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return rest
+
+
+def meta_intent(text: str) -> Intent | None:
+    """"考考我" / "来10道题练练" -> quiz; "你都会啥" / "怎么使用" -> help; "反馈：…" -> feedback.
+
+    A message is about the assistant when, once its quiz (or help) words and fillers are removed, at most
+    ``max_residue`` characters remain: "怎么使用政务公开平台" keeps its content words and stays a question.
+    """
+    w = words()["meta"]
+    fb = re.match(w["feedback"], text.strip(), re.S)
+    if fb:
+        return Intent("feedback", {"text": fb["text"].strip()})
+    if len(text) > w["max_chars"]:
+        return None
+    if _has(text, w["quiz"]) and len(residue(text, w["quiz"], w["fillers"])) <= w["max_residue"]:
+        n = re.search(w["quiz_count"], text)
+        return Intent("quiz", {"text": "", **({"n": _count(n[1])} if n else {})})
+    if _has(text, w["help"]) and len(residue(text, w["help"], w["fillers"])) <= w["max_residue"]:
+        return Intent("help", reply=help_text())
+    return None
+
+
+def _count(number: str) -> int:
+    return int(number) if number.isdigit() else cn_number(number)
+
+
 # ---- classify --------------------------------------------------------------------------------
 
 
 def classify_intent(text: str) -> Intent | None:
-    """A request to judge a pasted document, or a long text that looks like a 公文."""
+    """A request to judge a document's disclosure, or a long text that looks like a 公文.
+
+    The ask ("能不能挂网", "公开属性怎么定", "帮我判断") may come before the pasted text (after a colon, a
+    line break or a space) or after it ("…特此通知。这个能公开吗"). Without a pasted text, a request that
+    points at a document ("这份", "我发你的") or is phrased as a request ("帮我…") asks for the text; a
+    question about a kind of document ("会议纪要可以公开吗") is a knowledge question.
+    """
     w = words()["classify"]
-    head = _FIRST_LINE_END.split(text, maxsplit=1)
-    if _has(head[0], w["ask"]):
-        body = head[1].strip() if len(head) > 1 else ""
-        if len(body) >= 20:
-            return Intent("classify", {"text": body})
-        if _has(text, w["refers"]):
+    asks = [m for m in _ask_matches(text, w) if m.start() < w["ask_within"] or m.end() > len(text) - w["ask_within"]]
+    if asks:
+        start = min(m.start() for m in asks)
+        end = max(m.end() for m in asks)
+        pasted = re.match(w["paste_mark"], text[end:])  # "帮我判断一下：…": what follows is the text
+        after = text[end:].lstrip(w["ask_tail"])
+        before = re.split(w["refers_pattern"], text[:start])[0].strip()
+        if len(after) >= w["min_body"] and (pasted or _document_like(after, w)):
+            return Intent("classify", {"text": after})
+        if len(before) >= w["min_body_before"] and _document_like(before, w):
+            return Intent("classify", {"text": before})
+        if re.search(w["refers_pattern"], text) or re.match(w["request"], text):
             return Intent("clarify", reply=ASK_TEXT)
         return None
     markers = sum(m in text for m in w["markers"]) + bool(re.search(r"\d{4}年\d{1,2}月\d{1,2}日", text))
     if len(text) > w["min_chars"] and markers >= w["min_markers"]:
         return Intent("classify", {"text": text})
+    if len(text) > w["min_chars_titled"] and re.search(w["title"], text[:80]) and markers >= 1:
+        return Intent("classify", {"text": text})
     return None
+
+
+def _ask_matches(text: str, w: dict[str, Any]) -> list[re.Match[str]]:
+    patterns = [*w["ask_patterns"], *(re.escape(a) for a in w["ask"])]
+    return [m for p in patterns for m in re.finditer(p, text)]
+
+
+def _document_like(body: str, w: dict[str, Any]) -> bool:
+    """A pasted text rather than the rest of a question: a 公文 title or marker, or simply long."""
+    return bool(re.search(w["title"], body)) or _has(body, w["markers"]) or len(body) >= w["long_body"]
 
 
 # ---- deadline --------------------------------------------------------------------------------
@@ -132,7 +202,9 @@ def deadline_intent(
         notes = [f"接上文，收到日按{earlier.args['received']}计算。"]
         args: dict[str, Any] = {**earlier.args, **_deadline_options(text, earlier.args, notes)}
         return Intent("deadline", args, notes=tuple(notes))
-    asked = _has(text, w["ask"]) and (_has(text, w["receipt"]) or _has(text, w["strong"]))
+    # the message asks for a day or a period (its answer type, or a deadline word) about a received application
+    when = _has(text, w["ask"]) or answer_type(text) in ("when", "how_long")
+    asked = when and (_has(text, w["receipt"]) or _has(text, w["strong"]))
     if require_question and not asked:
         return None
     bad = next((d.text for d in dates if d.day is None), None)
@@ -214,7 +286,13 @@ def _report_year(text: str, today: date, w: dict[str, Any]) -> int | None:
 
 
 def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) -> Intent | None:
-    """Tasks of a named (or remembered) unit, or who is responsible for a task."""
+    """Tasks of a named (or remembered) unit, or who is responsible for a task.
+
+    A unit's tasks are asked when the message holds a task word and, once the unit's name, the task words
+    and fillers are removed, at most ``max_residue`` characters are left ("住建局的活有哪些", "帮我查下农业
+    农村局的任务"); a message that keeps content words ("卫健局的信息要在哪个网站公开", "县政府办负责年报
+    汇总吗") is a knowledge question about the unit, not a request for its list.
+    """
     w = words()["duties"]
     intro = re.match(w["introduce"], text)
     introduced = units.find_in_text(intro["unit"]) if intro else []
@@ -222,9 +300,9 @@ def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) 
         own = introduced[0].name
         return Intent("clarify", {"unit": own}, reply=w["introduce_reply"].format(unit=own))
     named = units.find_in_text(text)
-    if named and _has(text, w["ask"]):
-        return Intent("duties", {"unit": named[0].name})
-    if _has(text, w["self"]) and _has(text, w["ask"]) or own_tasks_asked(text):
+    if named and _lists_tasks(_without_units(text, named), w):
+        return Intent("duties", {"unit": named[-1].name if _introduces(text, w) else named[0].name})
+    if _has(text, w["self"]) and _lists_tasks(text, w) or own_tasks_asked(text):
         unit = _remembered_unit(history, units)
         return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
     unknown = re.search(w["unknown_unit"], text)
@@ -232,11 +310,36 @@ def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) 
         return Intent("duties", {"unit": unknown["unit"]})
     for pattern in w["who"]:
         m = re.search(pattern, text)
-        task = m["task"].strip() if m else ""
+        task = re.sub(w["task_verbs"], "", m["task"].strip()) if m else ""
         # "几个部门联合发的文，解读归谁管" describes a situation: a knowledge question, not a task name
         if len(task) >= 2 and not _CLAUSE_BREAK.search(task):
             return Intent("duties", {"task": task})
     return None
+
+
+def _lists_tasks(text: str, w: dict[str, Any]) -> bool:
+    """A task word, and nothing but task words, pronouns and fillers around it."""
+    if not _has(text, w["task_words"]):
+        return False
+    return len(residue(text, w["task_words"], w["self"], w["own"], w["own_fillers"], w["fillers"])) <= w["max_residue"]
+
+
+def _introduces(text: str, w: dict[str, Any]) -> bool:
+    return bool(re.match(w["introduce_prefix"], text))
+
+
+def _without_units(text: str, named: list[Unit]) -> str:
+    """The message with every mention of the named units removed (full names, aliases, 县-less forms;
+    a mistyped name, which matched no alias, as the word ending in 局/办/镇/乡 that holds it)."""
+    forms = {f for u in named for term in (u.name, *u.aliases) for f in (term, term.removeprefix("县"))}
+    rest = unicodedata.normalize("NFKC", text)
+    before = rest
+    for form in sorted(forms, key=len, reverse=True):
+        if len(form) >= 2:
+            rest = rest.replace(form, "")
+    if rest == before:
+        rest = re.sub(r"[\u4e00-\u9fff]{1,6}?[局办镇乡](?:政府)?", "", rest, count=1)
+    return rest
 
 
 def own_tasks_asked(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""Router table: every labelled chat message of eval/sets/dev/intent.yaml, plus multi-turn memory."""
+"""Router table: every labelled chat message of eval/sets/dev/intent.yaml and intent_fresh.yaml, plus multi-turn memory."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from assistant.turn import Attachment, Message, Turn
 from knowledge.errors import BadInput
 from knowledge.units import load_units
 
-SET = Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev" / "intent.yaml"
-ITEMS: list[dict[str, Any]] = yaml.safe_load(SET.read_text(encoding="utf-8"))["items"]
+SETS = Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev"
+ITEMS: list[dict[str, Any]] = [
+    item for name in ("intent.yaml", "intent_fresh.yaml")
+    for item in yaml.safe_load((SETS / name).read_text(encoding="utf-8"))["items"]
+]
 
 
 def _route(message: str, today: date, history: tuple[Message, ...] = ()) -> Intent | None:
@@ -200,3 +203,25 @@ def test_introduction_of_an_unknown_place_is_not_a_unit() -> None:
 def test_slash_command_may_be_followed_by_a_colon(message: str, tool: str, args: dict[str, str]) -> None:
     intent = _route(message, date(2026, 11, 27))
     assert intent is not None and intent.tool == tool and intent.args == args
+
+
+def test_messages_about_the_assistant_need_nothing_but_its_words_and_fillers() -> None:
+    today = date(2026, 11, 27)
+    assert _route("来三道题考考我", today) == Intent("quiz", {"text": "", "n": 3})
+    help_intent = _route("你能干啥", today)
+    assert help_intent is not None and help_intent.tool == "help"
+    assert _route("怎么使用政务公开平台发布信息", today) is None  # content words left: a question
+    assert _route("提个意见：期限那条说得不清楚", today) == Intent("feedback", {"text": "期限那条说得不清楚"})
+
+
+def test_a_unit_question_with_content_words_is_not_a_task_list() -> None:
+    today = date(2026, 11, 27)
+    assert _route("县政府办负责年报汇总吗", today) is None
+    assert _route("邓川镇政府具体负责哪些事情", today) == Intent("duties", {"unit": "邓川镇人民政府"})
+
+
+def test_pasted_text_before_the_ask_is_classified() -> None:
+    text = "关于做好全县森林防火工作的通知 各镇乡人民政府：请于12月1日前完成隐患排查。特此通知。这个能公开吗"
+    intent = _route(text, date(2026, 11, 27))
+    assert intent is not None and intent.tool == "classify"
+    assert intent.args["text"].startswith("关于做好全县森林防火工作的通知")
