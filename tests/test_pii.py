@@ -165,6 +165,15 @@ NAMES = [
     ("杨春华、李文斌、赵丽等3名同志被评为优秀共产党员。", ["杨春华", "李文斌", "赵丽"]),
     ("姓名\t性别\n杨 梅\t女\n李国华\t男", ["杨 梅", "李国华"]),
     ("同志们：请登录网站查询，并加盖“已公示”字样。", []),
+    # lists with no cue word between the names: spaces, tabs, 、 after one cue and colon, or under a cue line
+    ("拟表彰对象：罗文清 杨 芳 段玉祥", ["罗文清", "杨 芳", "段玉祥"]),
+    ("二等奖（1名）：施建平", ["施建平"]),
+    ("拟聘用以下人员：\n赵明轩\t李雨桐\n和思远", ["赵明轩", "李雨桐", "和思远"]),
+    ("经办人 张丽萍    复核人 王 军", ["张丽萍", "王 军"]),
+    ("承办人：杨伟、段晓东。", ["杨伟", "段晓东"]),
+    ("拟确定王丽娟、赵文华为候选人。", ["王丽娟", "赵文华"]),
+    ("会议地点：县政府三楼会议室；参会单位：县财政局 县民政局", []),
+    ("联系人：县林草局防火办，电话0872-5123319。", []),
 ]
 
 
@@ -187,3 +196,23 @@ def test_office_contacts_stay_but_a_persons_mobile_is_masked() -> None:
     masked = mask_text(text)
     assert "0872-5123456" in masked and "13908720001" in masked and "eyzfb@163.com" in masked
     assert "13988726655" not in masked
+
+
+ADDRESSES = [
+    ("住址：洱源县三营镇永乐村委会大营自然村。", "三营镇永乐村委会大营自然村", "大营自然村"),
+    ("家住凤羽镇江登村委会江登村六社，", "凤羽镇江登村委会江登村六社", "江登村六"),
+    ("现住址：茈碧湖镇城北社区文笔路8栋1单元402", "茈碧湖镇城北社区文笔路8栋1单元402", "402"),
+    ("姓名\t家庭住址\n杨学文\t牛街乡福和村委会上村12\n", "牛街乡福和村委会上村12", "上村12"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "hidden"), ADDRESSES)
+def test_home_addresses_end_at_a_village_group_or_bare_door_number(text: str, value: str, hidden: str) -> None:
+    found = [f.text for f in find_pii(text) if f.type == "address"]
+    assert any(value in f for f in found), found
+    assert hidden not in mask_text(text)
+
+
+def test_an_office_submission_mailbox_stays() -> None:
+    text = "请于5月20日前上报，报送邮箱：eyxlcj@163.com。"
+    assert mask_text(text) == text

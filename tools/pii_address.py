@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tools.pii_context import TextContext
+
 # One or more numbered detail parts, e.g. 3组 / 十二组 / 12号 / 2栋3单元502室 / 附5号.
 _PART = (r"(?:附|第)?(?:\d{1,5}(?:-\d{1,5})?(?:号院|号楼|村民小组|组|社|号|栋|幢|单元|楼|层|室)"
          r"|[一二三四五六七八九十]{1,3}(?:村民小组|组|社))")
-_DETAIL = re.compile(rf"(?:{_PART}){{1,5}}")
+# a 门牌 typed without its 室 (2单元302) ends the detail too
+_DETAIL = re.compile(rf"(?:{_PART}){{1,5}}(?:(?:(?<=单元)|(?<=[栋幢层]))\d{{1,5}}(?![\d号室]))?")
 _DETAIL_END = ("组", "社", "号", "栋", "幢", "单元", "室", "号院", "号楼", "村民小组")
 _CJK_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,24}$")
 _VILLAGE = re.compile(r"村委会|村民委员会|居委会|居民委员会|社区|村")
@@ -48,10 +51,55 @@ def _keep_end(address: str) -> int:
     return after
 
 
+# A person's address by its label or column, also when it ends at a 自然村/村/组/社 or a 门牌 without 号
+# (住址：…三营镇永乐村委会大营自然村; 家庭住址 column: 牛街乡福和村委会下村16). It must name a 镇/乡/街道 and
+# a village or community below it; the value stops at punctuation, a space or the line end.
+_HOME_LABEL = re.compile(r"(?:家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|住址|家住|现住|居住在|住在|住)[：:\s]*")
+_HOME_VALUE = re.compile(
+    r"(?:云南省)?(?:大理(?:白族自治)?州)?(?:洱源县)?[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道)"
+    r"[\u4e00-\u9fff]{1,6}?(?:村委会|村民委员会|社区居委会|居委会|社区|村)"
+)
+_HOME_TAIL = re.compile(r"[^\W_的和与及等在从于向将已是系因为对]{0,24}")
+_HOME_STOP = re.compile(r"局|政府|委员会机关|办公室|公司|中心|关于|学校|医院|卫生院|发生|从事|开展|进行")
+_HOME_HEADERS = ("住址", "地址", "户籍地", "居住地")
+
+
+def _home_value(text: str, start: int) -> tuple[str, int, int, str] | None:
+    m = _HOME_VALUE.match(text, start)
+    if m is None:
+        return None
+    tail = _HOME_TAIL.match(text, m.end())
+    end = tail.end() if tail else m.end()
+    value = text[start:end]
+    if _HOME_STOP.search(value):
+        return None
+    keep = _keep_end(value)
+    return value, start, end, value[:keep] + _mask_rest(value[keep:])
+
+
+def _home_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
+    for label in _HOME_LABEL.finditer(text):
+        if label.group().startswith("住") and label.start() > 0 and text[label.start() - 1] in "居家现入":
+            continue  # 居住/家住/现住 are matched as themselves
+        if (found := _home_value(text, label.end())) is not None:
+            yield found
+    if "\t" not in text and "|" not in text:
+        return
+    ctx = TextContext(text)
+    for cell in re.finditer(r"(?:^|(?<=[\t|｜]))[ \u3000]*([^\t|｜\n]+)", text, re.M):
+        start = cell.start(1)
+        cells = ctx.header_cells(start)
+        column = ctx.column_of(start)
+        if cells and column < len(cells) and any(h in cells[column] for h in _HOME_HEADERS) \
+                and (found := _home_value(text, start)) is not None:
+            yield found
+
+
 def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
-    """Yield (text, start, end, masked) for detailed addresses in ``text``."""
+    """Yield (text, start, end, masked) for detailed addresses in ``text`` (labelled ones first: they are longer)."""
+    yield from _home_addresses(text)
     for m in _DETAIL.finditer(text):
-        if m.start() == 0 or not m.group().endswith(_DETAIL_END):
+        if m.start() == 0 or not m.group().rstrip("0123456789").endswith(_DETAIL_END):
             continue
         before = _CJK_BEFORE.search(text, max(0, m.start() - 24), m.start())
         if before is None:

@@ -206,12 +206,14 @@ finding = _finding
 
 
 def running_text_names(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
+    from tools.pii_name_lists import listed_names
     from tools.pii_text_names import honorific_names, list_names, table_column_names, verb_names
 
     yield from honorific_names(text, lex)
     yield from verb_names(text, lex)
     yield from list_names(text, lex)
     yield from table_column_names(text, lex)
+    yield from listed_names(text, lex)
 
 
 def find_names(text: str, anchors: list[tuple[int, int]]) -> Iterator[tuple[str, int, int, str]]:

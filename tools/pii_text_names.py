@@ -22,7 +22,7 @@ _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
 # Names joined by 、, each perhaps with its unit in brackets (段志明（县交通运输局）、杨丽萍（…）).
 _NOTE = r"(?:[（(][^（()）\n、]{1,20}[）)])?"
 _LIST = re.compile(rf"[\u4e00-\u9fff]{{2,8}}{_NOTE}(?:、[\u4e00-\u9fff]{{2,8}}{_NOTE})+")
-_NAME_HEADERS = re.compile(r"^(?:姓名|户主|户主姓名|家庭成员|成员姓名|配偶姓名|监护人|联系人|法定代表人|申请人|补助对象|救助对象|驾驶人|收款人|持卡人|当事人|被处罚人|开户名|户名|受助人|获奖者|学生姓名|家长姓名)$")
+_NAME_HEADERS = re.compile(r"^(?:姓名|户主|户主姓名|家庭成员|成员姓名|成员|配偶姓名|监护人|联系人|法定代表人|申请人|补助对象|救助对象|驾驶人|收款人|持卡人|当事人|被处罚人|开户名|户名|受助人|获奖者|学生姓名|家长姓名)$")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -92,6 +92,11 @@ def _list_token(text: str, start: int, end: int, lex: Any, *, last: bool) -> tup
         s = end - length
         if s >= start and plausible_name(text, s, length, lex) and (s == start or _boundary_before(text, s, lex)):
             return text[s:end], s
+    if last:  # 李志红、张晓东为…候选人: the last name runs on into the sentence; it ends before 为/的/等 …
+        for length in (3, 2):
+            e = start + length
+            if e < len(text) and text[e] in lex.verb_name_ends and plausible_name(text, start, length, lex):
+                return text[start:e], start
     return None
 
 

@@ -1,0 +1,87 @@
+"""Names listed with no cue word between them, for tools/pii_names.py.
+
+公示名单, 获奖名单 and Word tables put names side by side, separated by spaces, tabs, 、 or full-width
+spaces, with the cue only once, before a colon ("拟推荐对象：杨建国 李秀英 赵 丽", "三等奖（3名）：李建明
+施玉兰", "承办人：杨永刚、段春明") or on the line above ("拟表彰以下同志为…：" then lines of names). A run
+is reported only when EVERY token in it reads as a surname-led name (tools/pii_names.plausible_name),
+so a sentence after a colon never yields a stray name. A lone surname character followed by one
+character ("赵 丽") is one name typed with a space, as Word tables do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tools.pii_names import finding, plausible_name
+
+_SEP = re.compile(r"[ \t\u3000、，,；;]+")
+_TOKEN = re.compile(r"[^ \t\u3000、，,；;]+")
+# the text before a colon that introduces the list: short, on one line, no sentence break inside
+_INTRO = re.compile(r"([^。；;\n：:]{1,40})[：:][ \t\u3000]*")
+_LIST_CUES = ("推荐", "名单", "人选", "拟表彰", "拟聘", "拟录用", "拟确定", "候选人", "获奖", "表彰", "以下同志",
+              "以下人员", "入选", "评为")
+_END = re.compile(r"[。！？!?]|$")
+
+
+def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """(start, end) of the tokens in text[lo:hi]; a surname character and one more character split by a
+    single space are one token ("赵 丽")."""
+    raw = [(m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(raw):
+        s, e = raw[i]
+        if (e - s == 1 and i + 1 < len(raw) and raw[i + 1][1] - raw[i + 1][0] == 1
+                and raw[i + 1][0] - e == 1 and text[e] in " \u3000"):
+            out.append((s, raw[i + 1][1]))
+            i += 2
+            continue
+        out.append((s, e))
+        i += 1
+    return out
+
+
+def _is_name(text: str, start: int, end: int, lex: Any) -> bool:
+    value = text[start:end]
+    if len(value) == 3 and value[1] in " \u3000":
+        return plausible_name(value[0] + value[2], 0, 2, lex)
+    return 2 <= len(value) <= 4 and plausible_name(text, start, len(value), lex)
+
+
+def _run(text: str, lo: int, hi: int, lex: Any, *, minimum: int) -> list[tuple[int, int]] | None:
+    """The tokens of text[lo:hi] when there are at least ``minimum`` and every one is a name."""
+    tokens = _tokens(text, lo, hi)
+    if len(tokens) < minimum or not all(_is_name(text, s, e, lex) for s, e in tokens):
+        return None
+    return tokens
+
+
+def _cued(intro: str, lex: Any) -> bool:
+    return any(c in intro for c in _LIST_CUES + lex.list_cues_before) or intro.rstrip().endswith(
+        tuple(lex.label_words))
+
+
+def listed_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
+    """Names in a cued list on one line, and whole lines of names under a cue line ending with a colon."""
+    pos, open_list = 0, False
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        stripped = line.strip(" \t\u3000")
+        if not stripped:
+            open_list = False
+            continue
+        intro = _INTRO.search(text, start, end)
+        tokens = None
+        if intro and _cued(intro.group(1), lex):
+            stop = _END.search(text, intro.end(), end)
+            tokens = _run(text, intro.end(), stop.start() if stop and stop.start() <= end else end, lex, minimum=1)
+            open_list = intro.end() >= len(text[:end].rstrip(" \t\u3000"))  # the cue line ends with its colon
+        elif open_list:
+            tokens = _run(text, start, end, lex, minimum=1)
+            open_list = tokens is not None
+        if tokens:
+            for s, e in tokens:
+                yield finding(text[s:e], s)
