@@ -59,7 +59,9 @@ def test_outbox_lists_failed_replies(settings, monkeypatch, capsys) -> None:
     db = open_database(settings.resolved_database_url)
     with db.session() as s:
         failed, _pending = q.enqueue_replies(s, to_user="zhangsan", payloads=[{"content": "a"}, {"content": "b"}])
-        q.mark_failed(s, outbox_id=failed, error="errcode 81013", payload='{"content": "a"}')
+    with db.session() as s:
+        lease = q.claim_outbox(s, limit=1)[0].lease
+        q.mark_failed(s, outbox_id=failed, lease=lease, error="errcode 81013", payload='{"content": "a"}')
     db.dispose()
     assert main(["outbox", "--failed"]) == 0
     out = capsys.readouterr().out

@@ -80,7 +80,10 @@ def test_later_replies_to_a_user_wait_for_an_earlier_one(db_url):  # noqa: F811
     db = open_database(db_url)
     with db.session() as s:
         first, second = q.enqueue_replies(s, to_user="amy", payloads=[{"content": "一"}, {"content": "二"}])
-        q.mark_retry(s, outbox_id=first, error="HTTP error", at=utcnow() + timedelta(minutes=5))
+    with db.session() as s:
+        lease = q.claim_outbox(s, limit=1)[0].lease
+        q.mark_retry(s, outbox_id=first, lease=lease, error="HTTP error", at=utcnow() + timedelta(minutes=5),
+                     maybe_sent=False)
     with db.session() as s:
         assert q.claim_outbox(s) == []  # "二" must not overtake "一"
     db.dispose()

@@ -76,6 +76,7 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     in_flight: Mapped[bool] = mapped_column(Boolean, default=False)  # claimed, outcome not yet recorded
     maybe_sent: Mapped[bool] = mapped_column(Boolean, default=False)  # may have reached WeCom: dedupe on resend
+    lease: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the holding claim's fencing token
     queued_at: Mapped[datetime | None] = mapped_column(nullable=True)  # the delivery budget runs from here
 
     __table_args__ = (

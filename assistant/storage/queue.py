@@ -4,16 +4,21 @@ Rows are claimed atomically: ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL
 transaction starts with ``BEGIN IMMEDIATE`` (see db.py) and the UPDATE re-checks the row is still due.
 A claim is a lease: ``next_attempt_at`` moves ``lease_seconds`` ahead, so a row whose process died is
 claimed again after the lease and nothing is lost on restart.
+
+An outbox claim also writes a fresh fencing token (``lease``). The holder's writes name it and apply
+only while the row still carries it: a sender that stalled past its lease, and lost the row to another
+sender, finds its token gone and stops (see ``begin_send``).
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from assistant.storage.db import utcnow
@@ -42,6 +47,7 @@ class OutMessage:
     last_error: str = ""
     maybe_sent: bool = False  # an earlier send may have reached WeCom: resend only with its duplicate check
     queued_at: datetime | None = None
+    lease: str = ""  # this claim's fencing token
 
 
 def claim_jobs(session: Session, *, limit: int = 10, lease_seconds: float = 120.0) -> list[Job]:
@@ -80,13 +86,27 @@ def claim_outbox(session: Session, *, limit: int = 50, lease_seconds: float = 60
     """Claim due rows, oldest first; a reply waits while an earlier reply to the same user is pending.
 
     ``attempts`` counts send attempts (see mark_*), not claims: a rate-limit deferral is not a failure.
-    A row still ``in_flight`` was claimed by a sender that never recorded an outcome (killed, or its
-    database connection dropped after the send): it may have been delivered, so it becomes ``maybe_sent``.
+    The rows carry a new fencing token; ``maybe_sent`` was stamped by ``begin_send`` before any earlier
+    send, so a row whose sender died or stalled after that point is only ever resent deduplicated.
     """
-    values = {"in_flight": True, "maybe_sent": or_(Outbox.maybe_sent, Outbox.in_flight)}
+    lease = secrets.token_hex(16)
+    values = {"in_flight": True, "lease": lease}
     rows = _claim(session, Outbox, limit=limit, lease_seconds=lease_seconds, ordered=True, count=False, values=values)
     return [OutMessage(r.id, r.to_user, r.kind, json.loads(r.payload), r.attempts, r.last_error or "",
-                       bool(r.maybe_sent), r.queued_at or r.created_at) for r in rows]
+                       bool(r.maybe_sent), r.queued_at or r.created_at, lease) for r in rows]
+
+
+def begin_send(session: Session, *, outbox_id: int, lease: str, lease_seconds: float) -> bool:
+    """Before each send: True if the row is still this claim's (then its lease is renewed from now and it
+    is stamped ``maybe_sent``, so whoever sends it after this point asks WeCom to deduplicate).
+
+    False once another sender has claimed it (this one stalled past its lease): do not send it."""
+    result = session.execute(
+        update(Outbox)
+        .where(Outbox.id == outbox_id, Outbox.lease == lease, Outbox.status == "pending")
+        .values(maybe_sent=True, next_attempt_at=utcnow() + timedelta(seconds=lease_seconds))
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _claim(
@@ -124,12 +144,13 @@ def _claim(
     return sorted(claimed, key=lambda r: r.id)
 
 
-def release_outbox(session: Session, *, ids: list[int]) -> None:
-    """Give claimed, still pending rows back (graceful shutdown) so the next start sends them at once."""
-    if ids:
+def release_outbox(session: Session, *, held: list[tuple[int, str]]) -> None:
+    """Give claimed (id, lease) rows back (graceful shutdown) so the next start sends them at once;
+    rows another sender has claimed since are left alone."""
+    for outbox_id, lease in held:
         session.execute(
-            update(Outbox).where(Outbox.id.in_(ids), Outbox.status == "pending")
-            .values(next_attempt_at=utcnow(), in_flight=False)
+            update(Outbox).where(Outbox.id == outbox_id, Outbox.lease == lease, Outbox.status == "pending")
+            .values(next_attempt_at=utcnow(), in_flight=False, lease=None)
         )
 
 
@@ -141,40 +162,54 @@ def release_jobs(session: Session, *, ids: list[int]) -> None:
 
 
 def mark_sent(session: Session, *, outbox_id: int) -> None:
-    """Delivered: the text is dropped (the masked copy lives in the conversation's messages)."""
+    """Delivered: the text is dropped (the masked copy lives in the conversation's messages).
+
+    Not fenced: a delivery is a fact whoever holds the row now (its resend, if any, is deduplicated)."""
     session.execute(
         update(Outbox)
         .where(Outbox.id == outbox_id)
         .values(status="sent", sent_at=utcnow(), last_error=None, attempts=Outbox.attempts + 1, payload=SENT_PAYLOAD,
-                in_flight=False)
+                in_flight=False, lease=None)
     )
 
 
-def mark_retry(session: Session, *, outbox_id: int, error: str, at: datetime, maybe_sent: bool = False) -> None:
-    """A failed attempt; ``maybe_sent`` (a timeout, a 5xx) sticks: every later send asks WeCom to dedupe."""
-    session.execute(
+def _held(outbox_id: int, lease: str) -> Any:
+    return and_(Outbox.id == outbox_id, Outbox.lease == lease, Outbox.status == "pending")
+
+
+def mark_retry(
+    session: Session, *, outbox_id: int, lease: str, error: str, at: datetime, maybe_sent: bool,
+) -> bool:
+    """A failed attempt, if this claim still holds the row. ``maybe_sent`` replaces the stamp of
+    ``begin_send``: True when the send or an earlier one may have arrived (a timeout, a 5xx), False
+    when WeCom answered with an error code and nothing before it could have arrived."""
+    result = session.execute(
         update(Outbox)
-        .where(Outbox.id == outbox_id)
+        .where(_held(outbox_id, lease))
         .values(last_error=error[:500], next_attempt_at=at, attempts=Outbox.attempts + 1, in_flight=False,
-                maybe_sent=or_(Outbox.maybe_sent, literal(maybe_sent)))
+                maybe_sent=maybe_sent, lease=None)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def defer(session: Session, *, outbox_id: int, at: datetime, error: str | None = None) -> None:
+def defer(session: Session, *, outbox_id: int, lease: str, at: datetime, error: str | None = None) -> bool:
     """Not a failure: the row just waits (rate limit, delivery paused by a configuration error)."""
-    values: dict[str, Any] = {"next_attempt_at": at, "in_flight": False}
+    values: dict[str, Any] = {"next_attempt_at": at, "in_flight": False, "lease": None}
     if error is not None:
         values["last_error"] = error[:500]
-    session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
+    result = session.execute(update(Outbox).where(_held(outbox_id, lease)).values(**values))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def mark_failed(session: Session, *, outbox_id: int, error: str, payload: str) -> None:
+def mark_failed(session: Session, *, outbox_id: int, lease: str, error: str, payload: str) -> bool:
     """Given up: ``payload`` is the masked text (kept so ``gongkai outbox --retry`` can send it again)."""
-    session.execute(
+    result = session.execute(
         update(Outbox)
-        .where(Outbox.id == outbox_id)
-        .values(status="failed", last_error=error[:500], attempts=Outbox.attempts + 1, in_flight=False, payload=payload)
+        .where(_held(outbox_id, lease))
+        .values(status="failed", last_error=error[:500], attempts=Outbox.attempts + 1, in_flight=False, payload=payload,
+                lease=None)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def requeue_failed(session: Session, *, ids: list[int] | None = None) -> int:
@@ -183,19 +218,20 @@ def requeue_failed(session: Session, *, ids: list[int] | None = None) -> int:
     stmt = update(Outbox).where(Outbox.status == "failed")
     if ids:
         stmt = stmt.where(Outbox.id.in_(ids))
-    result = session.execute(stmt.values(status="pending", next_attempt_at=now, queued_at=now, in_flight=False))
+    result = session.execute(stmt.values(status="pending", next_attempt_at=now, queued_at=now, in_flight=False,
+                                         lease=None))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 def defer_user(session: Session, *, to_user: str, until: datetime) -> None:
     """Push every pending reply to ``to_user`` to ``until`` (rate limit, retry), keeping their order.
 
-    The sender stops at the first row that waits; the later claimed rows were not sent, so they are
-    no longer in flight."""
+    The sender stops at the first row that waits (and calls this only while it still held that row);
+    the later claimed rows were not sent, so they are no longer in flight or held."""
     session.execute(
         update(Outbox)
         .where(Outbox.to_user == to_user, Outbox.status == "pending", Outbox.kind == "reply")
-        .values(next_attempt_at=until, in_flight=False)
+        .values(next_attempt_at=until, in_flight=False, lease=None)
     )
 
 

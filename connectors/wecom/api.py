@@ -86,14 +86,16 @@ class WeComApi:
             self._refresh(token)
             return call(self._token())
 
-    def send(self, user_id: str, payload: dict[str, str], *, dedupe: bool = False,
+    def send(self, user_id: str, payload: dict[str, str], *, plain_until: float = 0.0,
              dedupe_seconds: int = 14400) -> SendOutcome:
         """Deliver one text/markdown message; never raises.
 
-        ``dedupe=True`` (once an earlier attempt may have been delivered with only its answer lost)
-        asks WeCom to drop the message if the same content reached the member within
-        ``dedupe_seconds`` (WeCom allows at most 4 hours). First sends don't, so a member who asks the
-        same question twice gets two answers.
+        A POST that starts before ``plain_until`` (a ``time.monotonic()`` value) goes as a first send,
+        without WeCom's duplicate check, so a member who asks the same question twice gets two
+        answers. Any later POST (or any, with the default 0) sets ``enable_duplicate_check``: WeCom
+        drops it if the same content reached the member within ``dedupe_seconds`` (at most 4 hours).
+        The decision is taken right before each POST, after any wait for the token, so time lost in
+        this call counts against the caller's window.
         """
         if not valid_userid(user_id):  # never a list ("a|b") or "@all": one reply, one member
             return SendOutcome(False, False, "invalid touser")
@@ -102,11 +104,12 @@ class WeComApi:
             msg: dict[str, Any] = {"msgtype": "file", "file": {"media_id": payload["media_id"]}, "safe": 0}
         else:
             msg = {msgtype: {"content": payload["content"]}, "msgtype": msgtype}
-        if dedupe:
-            msg.update(enable_duplicate_check=1, duplicate_check_interval=max(1, min(14400, dedupe_seconds)))
+        interval = max(1, min(14400, dedupe_seconds))
 
         def _call(token: str) -> Any:
             data = {"touser": user_id, "agentid": self.agent_id, **msg}
+            if time.monotonic() >= plain_until:
+                data.update(enable_duplicate_check=1, duplicate_check_interval=interval)
             return self.client.post("message/send", data=data, params={"access_token": token})
 
         try:

@@ -4,10 +4,17 @@ Replies to one user go in order (a later reply waits while an earlier one is ret
 served in parallel on a small thread pool because wechatpy is synchronous.
 
 Exactly once: a row is retried until it is sent or its delivery budget (time since it was queued,
-default 24 h) runs out, whatever mix of faults came in between. A send that may have reached WeCom
-(a timeout, a 5xx, a sender killed or cut from its database before recording the outcome: see
-``queue.claim_outbox``) is only ever repeated with WeCom's duplicate check. Configuration errors
-(60020 …) pause delivery for everyone and alert the administrator in the log; nothing is dropped.
+default 24 h) runs out, whatever mix of faults came in between. Configuration errors (60020 …) pause
+delivery for everyone and alert the administrator in the log; nothing is dropped.
+
+A send that may have reached WeCom is only ever repeated with WeCom's duplicate check, even when the
+sender that made it stalls (a busy machine, a slow token refresh) past its lease and another sender
+takes the row. Before each send the sender stamps the row in the database under its claim's fencing
+token (``queue.begin_send``): the stamp fails once the row was claimed by someone else (then it is
+not sent), and otherwise renews the lease and marks the row ``maybe_sent`` (so any later sender
+dedupes). Only a POST that starts early in that renewed lease goes as a plain first send
+(``plain_until``); a POST delayed past it is deduplicated too, so the one that arrives second at
+WeCom always carries the duplicate check.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ log = logging.getLogger(__name__)
 
 
 class Api(Protocol):
-    def send(self, user_id: str, payload: dict[str, str], *, dedupe: bool = False,
+    def send(self, user_id: str, payload: dict[str, str], *, plain_until: float = 0.0,
              dedupe_seconds: int = 14400) -> SendOutcome: ...
 
 
@@ -50,7 +57,7 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
         self.give_way = give_way
         self.db, self.api, self.cfg = db, api, cfg
         self.paused_until: datetime | None = None
-        self._claimed_at: dict[int, float] = {}  # row id -> when this sender's lease on it began
+        self._leases: dict[int, str] = {}  # row id -> the fencing token of this sender's claim on it
         self.pause_reason = ""
         super().__init__(threads=threads, thread_name="wecom-send", poll_seconds=poll_seconds)
 
@@ -63,8 +70,9 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
     def close(self) -> None:
         """Blocking: let sends in progress finish, then hand unsent claimed rows back at once."""
         self._stop_pool()
+        held = [(i, self._leases[i]) for i in sorted(self._inflight) if i in self._leases]
         with self.db.session() as s:
-            q.release_outbox(s, ids=sorted(self._inflight))
+            q.release_outbox(s, held=held)
 
     @property
     def paused(self) -> bool:
@@ -73,19 +81,16 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
     def _claim(self) -> list[q.OutMessage]:
         if self._stopping or self.paused:
             return []
-        claimed_at = time.monotonic()
         with self.db.session() as s:
             rows = q.claim_outbox(s, limit=100, lease_seconds=self.cfg.lease_seconds)
         self._inflight.update(r.id for r in rows)
-        self._claimed_at.update((r.id, claimed_at) for r in rows)
+        self._leases.update((r.id, r.lease) for r in rows)
         return rows
 
-    def _lease_left(self, row: q.OutMessage) -> bool:
-        """Time for one more send (its timeout included) before the lease ends and another sender may
-        take the row: past that point this sender must not send it (the other one will, deduped)."""
-        claimed_at = self._claimed_at.get(row.id, 0.0)
-        margin = self.cfg.timeout_seconds + min(5.0, self.cfg.lease_seconds / 4)
-        return time.monotonic() < claimed_at + self.cfg.lease_seconds - margin
+    def _plain_seconds(self) -> float:
+        """How long after the stamp a POST may still go without the duplicate check: half the lease,
+        less one timeout for the request to reach WeCom; the other half is slack for a stall."""
+        return max(0.0, self.cfg.lease_seconds / 2 - self.cfg.timeout_seconds)
 
     def _deliver(self, rows: list[q.OutMessage]) -> None:
         try:
@@ -93,8 +98,8 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
         finally:
             done = {r.id for r in rows} if not self._stopping else set()
             self._inflight.difference_update(done)
-            for r in rows:
-                self._claimed_at.pop(r.id, None)
+            for i in done:
+                self._leases.pop(i, None)
 
     def _deliver_in_order(self, rows: list[q.OutMessage]) -> None:
         user = rows[0].to_user
@@ -102,18 +107,22 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
             sent = q.sent_since(s, to_user=user, since=utcnow() - WINDOW)
         for row in rows:
             self.give_way()
-            if not self._lease_left(row):
-                log.info("lease of reply id=%d nearly over: left to the next claim", row.id)
-                return
             if self._stopping or self.paused or not self._may_send(row, sent):
                 if self.paused:
                     self._wait_out_pause(row)
                 return
-            # First sends are not deduped: a member who asks the same thing twice gets two answers.
-            outcome = self.api.send(row.to_user, row.payload, dedupe=row.maybe_sent,
+            stamped_at = time.monotonic()  # before the stamp: the renewed lease ends later than this + lease
+            with self.db.session() as s:
+                held = q.begin_send(s, outbox_id=row.id, lease=row.lease, lease_seconds=self.cfg.lease_seconds)
+            if not held:
+                log.info("reply id=%d was taken over by another sender: not sent here", row.id)
+                return
+            # A first send is not deduped (two identical questions get two answers) if it starts in time.
+            plain_until = 0.0 if row.maybe_sent else stamped_at + self._plain_seconds()
+            outcome = self.api.send(row.to_user, row.payload, plain_until=plain_until,
                                     dedupe_seconds=self.cfg.dedupe_seconds)
             if outcome.ok:
-                with self.db.session() as s:  # if this fails the row stays in flight: resent only deduped
+                with self.db.session() as s:  # if this fails the row stays stamped: resent only deduped
                     q.mark_sent(s, outbox_id=row.id)
                 sent.append(utcnow())
                 self._inflight.discard(row.id)
@@ -135,13 +144,14 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
         if not outcome.retryable or expired:
             log.warning("reply id=%d given up after %d attempts: %s", row.id, attempt, outcome.error)
             with self.db.session() as s:
-                q.mark_failed(s, outbox_id=row.id, error=outcome.error, payload=_masked(row.payload))
+                q.mark_failed(s, outbox_id=row.id, lease=row.lease, error=outcome.error, payload=_masked(row.payload))
             return True
         base = self.cfg.retry_base_seconds * (5 if outcome.rate_limited else 1)
         at = utcnow() + timedelta(seconds=backoff(attempt, base=base))
         with self.db.session() as s:
-            q.mark_retry(s, outbox_id=row.id, error=outcome.error, at=at, maybe_sent=outcome.maybe_sent)
-            q.defer_user(s, to_user=row.to_user, until=at)  # later replies keep their order
+            if q.mark_retry(s, outbox_id=row.id, lease=row.lease, error=outcome.error, at=at,
+                            maybe_sent=row.maybe_sent or outcome.maybe_sent):
+                q.defer_user(s, to_user=row.to_user, until=at)  # later replies keep their order
         return False
 
     def _pause(self, error: str) -> None:
@@ -162,8 +172,8 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
         """The row and the user's later replies wait for the pause; no attempt is counted."""
         until = self.paused_until or utcnow()
         with self.db.session() as s:
-            q.defer(s, outbox_id=row.id, at=until, error=f"{PAUSED}: {self.pause_reason}")
-            q.defer_user(s, to_user=row.to_user, until=until)
+            if q.defer(s, outbox_id=row.id, lease=row.lease, at=until, error=f"{PAUSED}: {self.pause_reason}"):
+                q.defer_user(s, to_user=row.to_user, until=until)
 
     def _may_send(self, row: q.OutMessage, sent: list[datetime]) -> bool:
         """Rate limit; the last slot of a window is kept for the one-time "please wait" notice."""
@@ -175,7 +185,7 @@ class OutboxSender(ClaimLoop[q.OutMessage]):
         with self.db.session() as s:
             q.defer_user(s, to_user=row.to_user, until=slot)
             if row.kind == "notice":
-                q.defer(s, outbox_id=row.id, at=slot)
+                q.defer(s, outbox_id=row.id, lease=row.lease, at=slot)
             elif not q.notice_since(s, to_user=row.to_user, since=now - WINDOW):
                 q.enqueue_replies(
                     s, to_user=row.to_user, payloads=to_payloads(text("rate_notice"), markdown=False), kind="notice"
