@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from assistant.answer_type import answer_type
-from assistant.dates import cn_number, find_dates
+from assistant.dates import FoundDate, cn_number, find_dates
 from assistant.help import help_text
 from assistant.turn import Message, Turn
 from knowledge.loaders import extract_text
@@ -132,7 +132,8 @@ def meta_intent(text: str) -> Intent | None:
     if _has(text, w["quiz"]) and len(residue(text, w["quiz"], w["fillers"])) <= w["max_residue"]:
         n = re.search(w["quiz_count"], text)
         return Intent("quiz", {"text": "", **({"n": _count(n[1])} if n else {})})
-    if _has(text, w["help"]) and len(residue(text, w["help"], w["fillers"])) <= w["max_residue"]:
+    helps = w["help"] + (w["help_you"] if _has(text, ["你", "您"]) else [])  # "你能帮我干什么", not "我们干啥"
+    if _has(text, helps) and len(residue(text, helps, w["fillers"])) <= w["max_residue"]:
         return Intent("help", reply=help_text())
     return None
 
@@ -204,18 +205,26 @@ def deadline_intent(
         return Intent("deadline", args, notes=tuple(notes))
     # the message asks for a day or a period (its answer type, or a deadline word) about a received application
     when = _has(text, w["ask"]) or answer_type(text) in ("when", "how_long")
-    asked = when and (_has(text, w["receipt"]) or _has(text, w["strong"]))
+    asked = when and (_has(text, w["receipt"]) or _has(text, w["strong"])) and not re.search(w["counting_rule"], text)
     if require_question and not asked:
         return None
     bad = next((d.text for d in dates if d.day is None), None)
     if bad is not None:
         return Intent("clarify", reply=f"日期不存在：{bad}，请核对后再问。")
     notes = [d.assumption for d in dates[:2] if d.assumption]
-    args = {"received": str(dates[0].day)}
-    if len(dates) > 1 and _has(text, w["correction"]):
-        args["corrected"] = str(dates[1].day)
+    received = _date_before(text, dates, w["arrival"]) or dates[0]
+    args = {"received": str(received.day)}
+    others = [d for d in dates if d is not received]
+    if others and _has(text, w["correction"]):
+        args["corrected"] = str((_date_before(text, others, w["correction_done"]) or others[0]).day)
     args.update(_deadline_options(text, args, notes))
     return Intent("deadline", args, notes=tuple(dict.fromkeys(notes)))
+
+
+def _date_before(text: str, dates: list[FoundDate], words_after: str) -> FoundDate | None:
+    """The date that the given words follow most closely ("11月2日寄出、11月5日我们签收" -> 11月5日)."""
+    gaps = [(m.start(), d) for d in dates if (m := re.search(words_after, text[d.end : d.end + 8]))]
+    return min(gaps, key=lambda g: g[0])[1] if gaps else None
 
 
 def _deadline_options(text: str, args: dict[str, Any], notes: list[str]) -> dict[str, Any]:

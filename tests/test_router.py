@@ -16,7 +16,7 @@ from knowledge.units import load_units
 
 SETS = Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev"
 ITEMS: list[dict[str, Any]] = [
-    item for name in ("intent.yaml", "intent_fresh.yaml")
+    item for name in ("intent.yaml", "intent_fresh.yaml", "intent_fresh2.yaml")
     for item in yaml.safe_load((SETS / name).read_text(encoding="utf-8"))["items"]
 ]
 
