@@ -211,8 +211,10 @@ def _split(text: str) -> list[str]:
 
 
 def _label(hit: Hit) -> str:
-    section = hit.chunk.section
-    return f"《{hit.chunk.title}》{section}" if section else f"《{hit.chunk.title}》"
+    """《title》section; an ingested document whose title does not say its year gets it: （2021年）."""
+    title, section, year = hit.chunk.title, hit.chunk.section, hit.chunk.metadata.get("year", "")
+    dated = f"《{title}》（{year}年）" if year and year not in title else f"《{title}》"
+    return dated + section
 
 
 def _citation(hit: Hit) -> str:

@@ -18,27 +18,39 @@ from tools.context import ToolContext
 from tools.registry import Toolbox
 
 if TYPE_CHECKING:
+    from assistant.storage import Database
     from knowledge.retriever import HybridRetriever, Retrieval
+    from knowledge.store import ChunkStore
 
 
 class LazyRetriever:
-    """Opens the index on the first search (commands that never search start fast) and reopens it when
-    the chunk store changed underneath (``gongkai ingest`` while the server runs)."""
+    """Opens the index on the first search (commands that never search start fast) and follows the chunk
+    store: one cheap read of its generation per search; a document removed or superseded (in any process,
+    any replica) stops answering at once, new documents reopen the index."""
 
-    def __init__(self, settings: Settings, on_first_build: Callable[[int], None] | None = None) -> None:
+    def __init__(self, settings: Settings, on_first_build: Callable[[int], None] | None = None,
+                 db: Database | None = None) -> None:
         self.settings = settings
         self.on_first_build = on_first_build
+        self._db = db
+        self._store: ChunkStore | None = None
         self._retriever: HybridRetriever | None = None
         self._lock = threading.Lock()
 
+    @property
+    def store(self) -> ChunkStore:
+        if self._store is None:
+            self._store = build_store(self.settings, self._db)
+        return self._store
+
     def open(self) -> HybridRetriever:
-        from knowledge.index import IndexOptions, current_generation, open_retriever
+        from knowledge.index import IndexOptions, open_retriever
 
         with self._lock:
-            stale = self._retriever is not None and self._retriever.generation != current_generation(
-                self.settings.data_dir
-            )
-            if self._retriever is None or stale:
+            store = self.store
+            if self._retriever is not None and self._retriever.generation != store.generation:
+                self._follow(store, self._retriever)
+            if self._retriever is None:
                 self.settings.ensure_dirs()
                 options = IndexOptions(
                     data_dir=self.settings.data_dir,
@@ -48,8 +60,20 @@ class LazyRetriever:
                     mode=self.settings.retrieval_mode,
                     on_first_build=self.on_first_build,
                 )
-                self._retriever = open_retriever(options)
+                self._retriever = open_retriever(options, store)
             return self._retriever
+
+    def _follow(self, store: ChunkStore, retriever: HybridRetriever) -> None:
+        """Records changed: when no document was added or rewritten, the new records are all it takes."""
+        generation = store.generation
+        documents = store.documents()
+        indexed = retriever.doc_ids()
+        known = {d.doc_id: d.content_hash for d in retriever.catalog.docs.values()} if retriever.catalog else {}
+        if all(d.doc_id in indexed and known.get(d.doc_id) == d.content_hash for d in documents):
+            retriever.set_documents(documents)
+            retriever.generation = generation
+        else:
+            self._retriever = None
 
     def search(self, query: str, k: int) -> list[Hit]:
         return self.open().search(query, k)
@@ -58,13 +82,25 @@ class LazyRetriever:
         return self.open().retrieve(query, k)
 
 
+def build_store(settings: Settings, db: Database | None = None) -> ChunkStore:
+    """The chunk store in the configured database (opened and migrated here when no ``db`` is given)."""
+    from assistant.storage import open_database
+    from knowledge.store import ChunkStore
+
+    if db is None:
+        settings.ensure_dirs()
+        db = open_database(settings.resolved_database_url)
+    return ChunkStore(db.engine)
+
+
 def build_tool_context() -> ToolContext:
     return ToolContext(plan=load_plan(), units=load_units(), today=date.today)
 
 
-def build_retriever(settings: Settings, on_first_build: Callable[[int], None] | None = None) -> LazyRetriever:
-    """The hybrid retriever over the chunk store under ``settings.data_dir`` (opened on first use)."""
-    return LazyRetriever(settings, on_first_build)
+def build_retriever(settings: Settings, on_first_build: Callable[[int], None] | None = None,
+                    db: Database | None = None) -> LazyRetriever:
+    """The hybrid retriever over the chunk store in the configured database (opened on first use)."""
+    return LazyRetriever(settings, on_first_build, db)
 
 
 def build_quiz(db: Any = None) -> QuizMaster:
@@ -83,7 +119,7 @@ def build_engine(settings: Settings, *, on_first_build: Callable[[int], None] | 
 
     toolbox = Toolbox(build_tool_context())
     return Engine(
-        retriever=build_retriever(settings, on_first_build),
+        retriever=build_retriever(settings, on_first_build, db),
         toolbox=toolbox,
         top_k=settings.top_k,
         max_chars=settings.max_text_chars,

@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 from assistant.answer import compose_answer
+from assistant.factory import build_store
+from assistant.settings import Settings
 from eval.grading import grade_facts
 from knowledge.index import IndexOptions, open_retriever
 from knowledge.retriever import HybridRetriever
@@ -138,7 +140,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for mode in ("bm25", "dense", "hybrid"):
             options = IndexOptions(data_dir=Path(tmp), embedder=args.embedder, embedding_model=args.model, mode=mode)
-            retriever = open_retriever(options)
+            retriever = open_retriever(options, build_store(Settings(data_dir=Path(tmp))))
             s = evaluate(retriever, qa, oos)
             print(f"{mode:8} {s.hit1:6.3f} {s.hit5:6.3f} {s.mrr:6.3f} {s.facts:6.3f} {s.refusal:12.3f} {s.false_refusal:17.3f}")
             if args.misses and s.misses:

@@ -4,16 +4,36 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.chunking import chunk_document, content_hash
+from knowledge.doc_kinds import guess, kinds
 from knowledge.errors import BadInput, TooLarge
-from knowledge.index import ChunkStore, Document
 from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, extract_text
+from knowledge.store import ChunkStore, Document
 
 log = logging.getLogger(__name__)
 _TITLE_MAX = 60
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What the person ingesting says about a document; anything left empty is guessed from its title and text."""
+
+    title: str = ""
+    kind: str = ""
+    year: int | None = None
+    issuer: str = ""
+    doc_number: str = ""
+
+    def check(self) -> None:
+        """Raises BadInput for a kind or year no document can have."""
+        if self.kind and self.kind not in kinds():
+            choices = "、".join(f"{k}（{v}）" for k, v in kinds().items() if k != "question")
+            raise BadInput(f"文档类型「{self.kind[:40]}」无效，可选：{choices}。")
+        if self.year is not None and not 1949 <= self.year <= 2100:
+            raise BadInput(f"年份「{self.year}」无效，请给四位年份，例如 2021。")
 
 
 @dataclass(frozen=True)
@@ -22,6 +42,7 @@ class IngestResult:
     title: str
     status: str  # "added" or "replaced"
     chunk_count: int
+    document: Document
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
@@ -61,20 +82,36 @@ def guess_title(name: str, text: str) -> str:
     return Path(name).stem.strip("《》 ") or name
 
 
-def ingest_bytes(store: ChunkStore, name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
+def describe(name: str, text: str, given: DocInfo, *, doc_id: str, digest: str) -> Document:
+    """The document record: what was given, the rest guessed (kind from the title, year from title or 文号)."""
+    given.check()
+    title = given.title.strip()[:_TITLE_MAX * 2] or guess_title(name, text)
+    guessed = guess(title, text)
+    return Document(doc_id, name, digest, title, given.kind or guessed.kind,
+                    issuer=given.issuer.strip() or guessed.issuer, year=given.year or guessed.year,
+                    doc_number=given.doc_number.strip() or guessed.doc_number)
+
+
+def ingest_bytes(store: ChunkStore, name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 info: DocInfo | None = None) -> IngestResult:
     """Ingest one file's content; the same content or a new version of the same file replaces the old one."""
     text = extract_text(name, data, max_bytes=max_bytes)
     digest = content_hash(data)
     doc_id = "file:" + digest[:16]
-    title = guess_title(name, text)
-    chunks = chunk_document(text, doc_id=doc_id, title=title, extra={"file": name, "content_hash": digest})
+    document = describe(name, text, info or DocInfo(), doc_id=doc_id, digest=digest)
+    extra = {"file": name, "content_hash": digest, "doc_kind": document.kind}
+    if document.year is not None:
+        extra["year"] = str(document.year)
+    chunks = chunk_document(text, doc_id=doc_id, title=document.title, extra=extra)
     if not chunks:
         raise BadInput(f"文件「{name}」中没有可导入的段落。")
-    earlier = [d.doc_id for d in store.find(content_hash=digest, name=name) if not d.doc_id.startswith("builtin:")]
-    store.replace(Document(doc_id, name, digest, title, "ingested"), chunks, remove=earlier)
-    log.info("ingested doc=%s chunks=%d replaced=%d", doc_id, len(chunks), len(earlier))
-    return IngestResult(name=name, title=title, status="replaced" if earlier else "added", chunk_count=len(chunks))
+    earlier = [d.doc_id for d in store.find(content_hash=digest, name=name) if not d.builtin]
+    store.replace(document, chunks, remove=earlier)
+    log.info("ingested doc=%s kind=%s chunks=%d replaced=%d", doc_id, document.kind, len(chunks), len(earlier))
+    return IngestResult(name=name, title=document.title, status="replaced" if earlier else "added",
+                        chunk_count=len(chunks), document=replace(document, chunk_count=len(chunks)))
 
 
-def ingest_path(store: ChunkStore, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
-    return ingest_bytes(store, path.name, read_file(path, max_bytes), max_bytes=max_bytes)
+def ingest_path(store: ChunkStore, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                info: DocInfo | None = None) -> IngestResult:
+    return ingest_bytes(store, path.name, read_file(path, max_bytes), max_bytes=max_bytes, info=info)

@@ -20,7 +20,9 @@ import yaml
 
 from knowledge.bank import is_question
 from knowledge.bm25_index import Bm25Index
+from knowledge.precedence import WINDOW, Catalog, Scope, demote
 from knowledge.relevance import Signals, Thresholds, Verdict, judge
+from knowledge.store import Document
 from knowledge.tokenizer import Tokenizer, anchors, expand_query
 from knowledge.types import Chunk, Hit
 from knowledge.vector_store import VectorStore
@@ -102,6 +104,15 @@ class HybridRetriever:
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._question_by_id = {c.id: i for i, c in enumerate(self.questions)}
         self.generation: str | None = None  # the chunk store's generation this index was built from
+        self.catalog: Catalog | None = None  # None: every chunk may answer (an index built without records)
+
+    def set_documents(self, documents: Sequence[Document]) -> None:
+        """The document records as they are now: a removed, withdrawn or superseded document stops answering
+        at once, before (or without) rebuilding the index."""
+        self.catalog = Catalog(documents)
+
+    def doc_ids(self) -> frozenset[str]:
+        return frozenset(c.doc_id for c in (*self.chunks, *self.questions))
 
     def search(self, query: str, k: int) -> list[Hit]:
         """The k best chunks for the question, or [] when the corpus does not cover it."""
@@ -113,33 +124,46 @@ class HybridRetriever:
         if not query.strip() or not self.chunks:
             empty = Signals(0.0, 0.0, 0.0, 0.0, None, False)
             return Retrieval([], empty, "refuse")
-        ranked = self._rank(query)
+        scope = Scope.of(query)
+        ranked = self._rank(query, scope)
         signals = self._signals(query, ranked)
         verdict = judge(signals, self.config.relevance, dense_only=self.mode == "dense")
         if verdict == "refuse":
             log.info("no relevant chunk: coverage=%.2f bm25=%.2f bank=%.2f", signals.coverage,
                      signals.bm25_top, signals.bank_overlap)
-        return Retrieval(self._fuse(ranked)[:k], signals, verdict)
+        return Retrieval(self._fuse(ranked, scope)[:k], signals, verdict)
 
     def signals(self, query: str) -> Signals:
-        return self._signals(query, self._rank(query))
+        return self._signals(query, self._rank(query, Scope.of(query)))
 
-    def _rank(self, query: str) -> _Ranked:
+    def _rank(self, query: str, scope: Scope) -> _Ranked:
         n = self.config.candidates
         out = _Ranked(asked=set(self.tokenizer.tokens(query)))
         tokens = self.tokenizer.tokens(expand_query(query))
+        shown, shown_q = self._visible(self.chunks, scope), self._visible(self.questions, scope)
         if self.mode in ("hybrid", "bm25"):
-            out.bm25 = self.bm25.top(tokens, n)
-            out.bank_bm25 = self.bank_bm25.top(tokens, n)
+            out.bm25 = [x for x in self.bm25.top(tokens, n + len(self.chunks) - len(shown)) if x[0] in shown][:n]
+            out.bank_bm25 = [x for x in self.bank_bm25.top(tokens, n + len(self.questions) - len(shown_q))
+                             if x[0] in shown_q][:n]
         if self.mode in ("hybrid", "dense") and self.vectors is not None:
             # one query for both kinds: short bank questions sit closer to a question than any clause does
             for cid, sim in self.vectors.search(query, len(self.chunks) + len(self.questions)):
-                if cid in self._by_id:
+                if cid in self._by_id and self._by_id[cid] in shown:
                     out.dense.append((self._by_id[cid], sim))
-                elif cid in self._question_by_id:
+                elif cid in self._question_by_id and self._question_by_id[cid] in shown_q:
                     out.bank_dense.append((self._question_by_id[cid], sim))
             out.dense, out.bank_dense = out.dense[:n], out.bank_dense[:n]
         return out
+
+    def _visible(self, chunks: Sequence[Chunk], scope: Scope) -> range | set[int]:
+        """Positions of the chunks this question may see (removed, withdrawn and superseded documents hidden)."""
+        catalog = self.catalog
+        if catalog is None:
+            return range(len(chunks))
+        allowed = {doc_id: catalog.visible(doc_id, scope) for doc_id in {c.doc_id for c in chunks}}
+        if all(allowed.values()):
+            return range(len(chunks))
+        return {i for i, c in enumerate(chunks) if allowed[c.doc_id]}
 
     def _signals(self, query: str, ranked: _Ranked) -> Signals:
         words = self.tokenizer.content_words(query)
@@ -180,7 +204,7 @@ class HybridRetriever:
 
         return any(term.lower() in text for term in expand(word))
 
-    def _fuse(self, ranked: _Ranked) -> list[Hit]:
+    def _fuse(self, ranked: _Ranked, scope: Scope) -> list[Hit]:
         cfg = self.config
         fused: dict[int, float] = {}
         matched: dict[int, tuple[float, Chunk]] = {}  # clause -> its best-credited bank question
@@ -200,19 +224,25 @@ class HybridRetriever:
                     matched[i] = (gain, question)
         bm25, dense = dict(ranked.bm25), dict(ranked.dense)
         order = sorted(fused, key=lambda i: (-fused[i], -bm25.get(i, 0.0)))
-        order = self._local_first(order, bm25)
+        order = self._precedence(order, bm25, scope)
         return [
             Hit(chunk=self.chunks[i], score=round(fused[i], 6), bm25_score=bm25.get(i, 0.0),
                 dense_score=dense.get(i, 0.0), question=matched[i][1] if i in matched else None)
             for i in order
         ]
 
-    def _local_first(self, order: list[int], bm25: dict[int, float]) -> list[int]:
-        """A document the office ingested that matches the words as well as any top clause leads: it is the
-        local rule, and it has no question-bank entries to credit it."""
+    def _precedence(self, order: list[int], bm25: dict[int, float], scope: Scope) -> list[int]:
+        """Scope and precedence (knowledge.precedence): outranked clauses (a local rule the question does not
+        name, another year's plan) step behind the clauses that outrank them; then an ingested document that
+        matches the words as well as any top clause leads, since it has no question-bank entries to credit it."""
+        catalog = self.catalog
+        if catalog is None:
+            return order
+        low = {i for i in order[:WINDOW] if catalog.outranked(self.chunks[i].doc_id, scope)}
+        order = demote(order, low, bm25) if low else order
         top = order[:3]
         best = max((bm25.get(i, 0.0) for i in top), default=0.0)
-        local = next((i for i in top if self.chunks[i].metadata.get("kind") == "ingested"
+        local = next((i for i in top if catalog.may_lead(self.chunks[i].doc_id, scope)
                       and bm25.get(i, 0.0) >= 0.9 * best > 0), None)
         return order if local is None else [local, *(i for i in order if i != local)]
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 PLAN_TITLE = "洱源县2020年政务公开工作方案"
 REGULATION_TITLE = "政府信息公开条例"
+REGULATION_YEAR = 2019  # the 条例 as revised by 国务院令第711号 (2019-04-03)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,12 @@ import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from knowledge.store import ChunkStore
 
 PG_ADMIN_URL = os.environ.get("GONGKAI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -47,3 +51,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'gongkai.db'}"
     return str(request.getfixturevalue("pg_url"))
+
+
+def store_at(url: str) -> ChunkStore:
+    """The chunk store in a migrated database at ``url`` (what the app's process object hands the index)."""
+    from assistant.storage import open_database
+    from knowledge.store import ChunkStore
+
+    return ChunkStore(open_database(url).engine)
+
+
+def sqlite_store(folder: Path) -> ChunkStore:
+    folder.mkdir(parents=True, exist_ok=True)
+    return store_at(f"sqlite:///{folder / 'gongkai.db'}")

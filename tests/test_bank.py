@@ -15,13 +15,15 @@ from knowledge.digest import load_digest
 from knowledge.errors import ConfigError
 from knowledge.index import IndexOptions, open_retriever
 from knowledge.retriever import HybridRetriever
+from tests.dbs import sqlite_store
 
 EVAL = Path(__file__).resolve().parents[1] / "eval" / "sets" / "dev"
 
 
 @pytest.fixture(scope="module")
 def bm25(tmp_path_factory: pytest.TempPathFactory) -> HybridRetriever:
-    return open_retriever(IndexOptions(data_dir=tmp_path_factory.mktemp("bank"), embedder="none", mode="bm25"))
+    folder = tmp_path_factory.mktemp("bank")
+    return open_retriever(IndexOptions(data_dir=folder, embedder="none", mode="bm25"), sqlite_store(folder))
 
 
 def test_every_plan_paragraph_and_digest_rule_has_bank_entries() -> None:

@@ -9,10 +9,11 @@ import pytest
 from assistant.settings import Settings
 from benchmarks.retrieval_modes import evaluate, load_questions
 from knowledge.errors import ConfigError
-from knowledge.index import ChunkStore, IndexOptions, open_retriever, store_path
+from knowledge.index import IndexOptions, open_retriever
 from knowledge.ingest import ingest_bytes
 from knowledge.retriever import HybridRetriever
 from knowledge.types import Chunk
+from tests.dbs import sqlite_store, store_at
 
 QA, OOS = load_questions()
 MY_OOS = ["今天午饭吃什么好", "帮我订一张去昆明的火车票", "洱海边骑行路线推荐一下", "周末去哪里钓鱼好"]
@@ -20,12 +21,14 @@ MY_OOS = ["今天午饭吃什么好", "帮我订一张去昆明的火车票", "�
 
 @pytest.fixture(scope="module")
 def bm25(tmp_path_factory: pytest.TempPathFactory) -> HybridRetriever:
-    return open_retriever(IndexOptions(data_dir=tmp_path_factory.mktemp("bm25"), embedder="none", mode="bm25"))
+    folder = tmp_path_factory.mktemp("bm25")
+    return open_retriever(IndexOptions(data_dir=folder, embedder="none", mode="bm25"), sqlite_store(folder))
 
 
 @pytest.fixture(scope="module")
 def hybrid(tmp_path_factory: pytest.TempPathFactory) -> HybridRetriever:
-    return open_retriever(IndexOptions(data_dir=tmp_path_factory.mktemp("hybrid"), embedder="use", mode="hybrid"))
+    folder = tmp_path_factory.mktemp("hybrid")
+    return open_retriever(IndexOptions(data_dir=folder, embedder="use", mode="hybrid"), sqlite_store(folder))
 
 
 def test_eval_sets_are_big_enough_to_mean_something() -> None:
@@ -79,7 +82,7 @@ def test_langchain_retriever_returns_documents_with_metadata(bm25: HybridRetriev
 
 
 def test_ingest_is_idempotent_and_replaces_new_versions(tmp_path: Path) -> None:
-    store = ChunkStore(store_path(tmp_path))
+    store = sqlite_store(tmp_path)
     v1 = "本局信息公开细则\n第一条 本局政务公开由办公室负责。\n第二条 申请材料由窗口统一签收登记。".encode()
     first = ingest_bytes(store, "细则.txt", v1)
     count = len(store.chunks())
@@ -95,10 +98,10 @@ def test_ingest_is_idempotent_and_replaces_new_versions(tmp_path: Path) -> None:
 
 def test_ingested_documents_become_searchable(tmp_path: Path) -> None:
     options = IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25")
-    store = ChunkStore(store_path(tmp_path))
-    open_retriever(options)  # built-in corpus first
+    store = sqlite_store(tmp_path)
+    open_retriever(options, store)  # built-in corpus first
     ingest_bytes(store, "档案.txt", "县档案馆政府信息查阅点规定\n第五条 县档案馆设立政府信息查阅点，每周三下午开放。".encode())
-    hits = open_retriever(options).search("档案馆的政府信息查阅点什么时候开放", 5)
+    hits = open_retriever(options, store).search("档案馆的政府信息查阅点什么时候开放", 5)
     assert hits and hits[0].chunk.title == "县档案馆政府信息查阅点规定"
     assert hits[0].chunk.section == "第五条"
 
@@ -110,7 +113,7 @@ def test_sentence_transformers_path_with_a_local_model_folder(tmp_path: Path, mo
     options = IndexOptions(
         data_dir=tmp_path, embedder="sentence-transformers", embedding_model=str(gt.get_model_path()), mode="dense"
     )
-    retriever = open_retriever(options)
+    retriever = open_retriever(options, sqlite_store(tmp_path))
     assert retriever.vectors is not None
     assert len(retriever.vectors.embedder.embed_query("open government information")) == 384
     nearest = retriever.vectors.search("政府信息公开", 3)
@@ -121,7 +124,7 @@ def test_uncached_hub_model_is_a_clear_config_error(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     options = IndexOptions(data_dir=tmp_path, embedder="sentence-transformers", embedding_model="BAAI/no-such-model-zh")
     with pytest.raises(ConfigError) as caught:
-        open_retriever(options)
+        open_retriever(options, sqlite_store(tmp_path))
     assert "BAAI/no-such-model-zh" in caught.value.user_message
     assert "不会联网下载" in caught.value.user_message
 
@@ -156,7 +159,7 @@ def test_a_running_engine_sees_documents_ingested_meanwhile(settings: Settings) 
     question = "县档案馆的政府信息查阅点每周几开放"
     before = retriever.search(question, 5)
     assert all("每周三" not in h.chunk.text for h in before)
-    store = ChunkStore(store_path(settings.data_dir))
+    store = store_at(settings.resolved_database_url)
     ingest_bytes(store, "档案.txt", "县档案馆政府信息查阅点规定\n第五条 县档案馆设立政府信息查阅点，每周三下午开放。".encode())
     after = retriever.search(question, 5)
     assert after and "每周三下午开放" in after[0].chunk.text

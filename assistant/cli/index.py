@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistant.cli.common import load_settings
+from assistant.cli.common import emit_json, load_settings
 from knowledge.errors import BadInput, GongkaiError
 from knowledge.index import IndexOptions
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
+    from knowledge.store import ChunkStore
 
 
 def _options(settings: Settings) -> IndexOptions:
@@ -26,47 +29,92 @@ def _options(settings: Settings) -> IndexOptions:
     )
 
 
-@click.command(help="导入文档（.txt/.md/.docx/.pdf，可给文件夹），按标题和条款切分后加入知识库。")
+@contextmanager
+def open_store(settings: Settings) -> Iterator[ChunkStore]:
+    """The chunk store in the configured database, for one command."""
+    from assistant.storage import open_database
+    from knowledge.store import ChunkStore
+
+    settings.ensure_dirs()
+    db = open_database(settings.resolved_database_url)
+    try:
+        yield ChunkStore(db.engine)
+    finally:
+        db.dispose()
+
+
+def _kind_help() -> str:
+    from knowledge.doc_kinds import kinds
+
+    return "文档类型（不给则按标题推断）：" + "、".join(f"{k}={v}" for k, v in kinds().items() if k != "question")
+
+
+@click.command(help="导入文档（.txt/.md/.docx/.pdf，可给文件夹），按标题和条款切分后加入知识库；"
+               "类型、年份、文号、发文机关按标题和正文推断，也可用选项给出。")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def ingest(paths: tuple[Path, ...]) -> None:
-    from knowledge.index import ChunkStore, ensure_builtin, open_retriever, store_path
-    from knowledge.ingest import collect_files, ingest_path
+@click.option("--kind", default="", help=_kind_help())
+@click.option("--year", type=int, default=None, help="年份，例如 2021（不给则从标题或文号推断）")
+@click.option("--issuer", default="", help="发文机关，例如 茈碧湖镇人民政府")
+@click.option("--doc-number", default="", help="文号，例如 洱政办发〔2021〕12号")
+@click.option("--title", default="", help="标题（不给则取正文第一行或文件名）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（documents、errors）")
+def ingest(paths: tuple[Path, ...], kind: str, year: int | None, issuer: str, doc_number: str, title: str,
+           as_json: bool) -> None:
+    from knowledge.documents import summary
+    from knowledge.index import ensure_builtin, open_retriever
+    from knowledge.ingest import DocInfo, collect_files, ingest_path
 
     if not paths:
         raise BadInput("请给出要导入的文件，例如：gongkai ingest 通知.docx 办法.pdf")
     settings = load_settings()
-    settings.ensure_dirs()
-    store = ChunkStore(store_path(settings.data_dir))
-    ensure_builtin(store)
     files = collect_files(list(paths))
     if not files:
         raise BadInput("给出的文件夹中没有可导入的文件（支持 .txt、.md、.docx、.pdf）。")
-    failed = 0
-    for path in files:
-        try:
-            result = ingest_path(store, path, max_bytes=settings.max_file_bytes)
-        except GongkaiError as exc:
-            failed += 1
-            click.echo(f"✗ {exc.user_message}", err=True)
-            continue
-        verb = "已替换" if result.status == "replaced" else "已导入"
-        click.echo(f"✓ {verb}：{result.name}（《{result.title}》，{result.chunk_count}段）")
-    open_retriever(_options(settings))  # embed the new chunks now, not on the first question
-    click.echo(f"完成：成功{len(files) - failed}个，失败{failed}个。")
-    if failed:
-        raise BadInput(f"有{failed}个文件导入失败，见上面的说明。")
+    info = DocInfo(title=title, kind=kind.strip(), year=year, issuer=issuer, doc_number=doc_number)
+    info.check()  # a bad option fails every file alike: say it once
+    documents: list[dict[str, Any]] = []
+    errors: list[dict[str, str]] = []
+    with open_store(settings) as store:
+        ensure_builtin(store)
+        for path in files:
+            try:
+                result = ingest_path(store, path, max_bytes=settings.max_file_bytes, info=info)
+            except GongkaiError as exc:
+                errors.append({"file": str(path), "error": exc.user_message})
+                if not as_json:
+                    click.echo(f"✗ {exc.user_message}", err=True)
+                continue
+            documents.append(summary(result.document))
+            if not as_json:
+                click.echo(f"✓ {'已替换' if result.status == 'replaced' else '已导入'}：{result.name}"
+                           f"（{_describe(result.document)}，{result.chunk_count}段，编号 {result.document.doc_id}）")
+        if documents:
+            open_retriever(_options(settings), store)  # embed the new chunks now, not on the first question
+    if as_json:
+        emit_json({"documents": documents, "errors": errors})
+    else:
+        click.echo(f"完成：成功{len(documents)}个，失败{len(errors)}个。")
+    if errors:
+        raise BadInput(f"有{len(errors)}个文件导入失败" + ("。" if as_json else "，见上面的说明。"))
+
+
+def _describe(doc: Any) -> str:
+    from knowledge.doc_kinds import kind_label
+
+    year = f"，{doc.year}年" if doc.year else ""
+    return f"《{doc.title}》，{kind_label(doc.kind)}{year}"
 
 
 @click.command(help="建立或重建检索索引（内置方案和条例摘要，以及已导入的文档）。")
 @click.option("--rebuild", is_flag=True, help="丢弃现有索引，全部重新建立")
 def index(rebuild: bool) -> None:
-    from knowledge.index import ChunkStore, open_retriever, store_path
+    from knowledge.index import open_retriever
 
     settings = load_settings()
-    settings.ensure_dirs()
     started = time.perf_counter()
-    retriever = open_retriever(_options(settings), rebuild=rebuild)
-    documents = ChunkStore(store_path(settings.data_dir)).documents()
+    with open_store(settings) as store:
+        retriever = open_retriever(_options(settings), store, rebuild=rebuild)
+        documents = store.documents()
     seconds = time.perf_counter() - started
     vectors = "无（只用关键词检索）" if retriever.vectors is None else settings.embedder
     click.echo(f"索引{'已重建' if rebuild else '已就绪'}：{len(documents)}个文档，{len(retriever.chunks)}段；"

@@ -16,6 +16,7 @@ from assistant.cli import (
     chinese,
     classify,
     deadline,
+    docs,
     doctor,
     duties,
     evals,
@@ -38,7 +39,7 @@ def cli() -> None:
     configure_logging("WARNING")
 
 
-for _module in (apps, ask, auth, bot, classify, deadline, doctor, duties, evals, index, notice, period, quiz,
+for _module in (apps, ask, auth, bot, classify, deadline, docs, doctor, duties, evals, index, notice, period, quiz,
                 redact, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
