@@ -16,7 +16,6 @@ from assistant.settings import Settings
 from knowledge.doc_kinds import guess_doc_number, guess_issuer, guess_kind, guess_year
 from tests.dbs import db_url, pg_url, store_at  # noqa: F401  (fixtures)
 
-
 LOCAL_RULE = ["茈碧湖镇政务新媒体管理制度",
               "第一条 为规范本镇政务新媒体管理，制定本制度。",
               "第三条 本镇政务新媒体每周至少更新一次信息，由镇党政办公室负责审核后发布。"]
@@ -57,7 +56,7 @@ def test_year_doc_number_and_issuer_are_guessed() -> None:
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:  # noqa: F811
     for name in [n for n in __import__("os").environ if n.startswith("ASSISTANT_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
@@ -129,7 +128,7 @@ def test_bad_ids_and_options_are_one_chinese_line_and_exit_2(env: str, argv: lis
 
 
 def test_a_running_retriever_follows_removal_and_supersession_without_rebuilding(
-        settings: Settings, tmp_path: Path, db_url: str) -> None:
+        settings: Settings, tmp_path: Path, db_url: str) -> None:  # noqa: F811
     from assistant.factory import build_retriever
     from knowledge.documents import remove, supersede
     from knowledge.ingest import ingest_bytes
