@@ -174,6 +174,11 @@ NAMES = [
     ("拟确定王丽娟、赵文华为候选人。", ["王丽娟", "赵文华"]),
     ("会议地点：县政府三楼会议室；参会单位：县财政局 县民政局", []),
     ("联系人：县林草局防火办，电话0872-5123319。", []),
+    ("获奖学生：二年级 罗子涵；四年级 杨一诺", ["罗子涵", "杨一诺"]),
+    ("参加培训的人员有：\n施建国\t县财政局\n赵 琳\t右所镇", ["施建国", "赵 琳"]),
+    ("拟推荐参评村：凤翔村 江登村 铁甲村", []),
+    ("会议同意吸收段海涛、李 娜为预备党员。", ["段海涛", "李 娜"]),
+    ("农户\t所在地\n杨保山\t乔后镇永乐村委会上营自然村", ["杨保山"]),
 ]
 
 
@@ -216,3 +221,16 @@ def test_home_addresses_end_at_a_village_group_or_bare_door_number(text: str, va
 def test_an_office_submission_mailbox_stays() -> None:
     text = "请于5月20日前上报，报送邮箱：eyxlcj@163.com。"
     assert mask_text(text) == text
+
+
+def test_an_office_contacts_landline_stays_unless_marked_as_home() -> None:
+    office = "请报县民政局（联系人：杨丽梅，电话：0872-5122018）。"
+    assert "0872-5122018" in mask_text(office) and "杨丽梅" not in mask_text(office)
+    home = "联系人：杨丽梅，联系电话：0872-5122018（住宅）。"
+    assert "0872-5122018" not in mask_text(home)
+
+
+def test_a_repeat_overlapping_another_finding_is_masked_with_it() -> None:
+    text = "杨 梅杨 梅0杨 梅532930196804123314"
+    redacted = redact(text, find_pii(text))
+    assert "杨 梅" not in redacted and len(redacted) == len(text)

@@ -28,6 +28,9 @@ _DETECTORS: tuple[_Detector, ...] = (
     numbers.credit_codes, numbers.emails, numbers.long_numbers, numbers.mobiles, numbers.landlines, numbers.plates,
 )
 _POSTCODE = re.compile(r"邮编|邮政编码")
+_HOME_PHONE = re.compile(r"\s*[（(](?:住宅|家庭|家|私人|个人)")
+# "联系人：杨丽梅，电话：0872-5122018": the landline given beside an office's contact person is the office's
+_STAFF_PHONE = re.compile(r"(?:联系人|经办人|承办人|填表人|填报人)[：:\s]*[\u4e00-\u9fff ]{2,4}[，,；;\s]*(?:联系|办公)?(?:电话|座机)?[：:\s]*$")
 _PRIVATE_NEIGHBOURS = frozenset({"id_card", "mobile", "bank_card", "address", "plate", "email"})
 
 
@@ -46,6 +49,24 @@ class _Spans:
         self.starts.insert(i, f.start)
         self.items.insert(i, f)
         return True
+
+    def merge(self, f: Finding, text: str) -> None:
+        """Join ``f`` with the private findings it overlaps into one finding whose mask hides what either hid,
+        so neither value stays readable ("杨 梅杨 梅": a repeat of 杨 梅 overlapping a name 梅杨)."""
+        i = bisect.bisect_left(self.starts, f.start)
+        lo = i - 1 if i > 0 and self.items[i - 1].end > f.start else i
+        hi = i
+        while hi < len(self.items) and self.items[hi].start < f.end:
+            hi += 1
+        group = self.items[lo:hi] + [f]
+        if any(not g.private for g in group):
+            return  # an office's contact or a 信用代码 is never widened into a mask
+        start, end = min(g.start for g in group), max(g.end for g in group)
+        hidden = {g.start + k for g in group for k, ch in enumerate(g.masked) if ch != text[g.start + k]}
+        masked = "".join("*" if start + k in hidden else ch for k, ch in enumerate(text[start:end]))
+        del self.starts[lo:hi], self.items[lo:hi]
+        self.starts.insert(lo, start)
+        self.items.insert(lo, Finding(group[0].type, text[start:end], start, end, masked, True, group[0].flags))
 
     def make_private(self, start: int, text: str) -> None:
         i = bisect.bisect_left(self.starts, start)
@@ -91,8 +112,11 @@ def _repeat(text: str, spans: _Spans) -> None:
             continue
         pos = text.find(f.text)
         while pos >= 0:
-            if pos != f.start and not spans.add(Finding(f.type, f.text, pos, pos + len(f.text), f.masked, flags=f.flags)):
+            repeat = Finding(f.type, f.text, pos, pos + len(f.text), f.masked, flags=f.flags)
+            if pos != f.start and not spans.add(repeat):
                 spans.make_private(pos, f.text)  # the same value published once and private once: private wins
+                if not any(g.start == pos and g.text == f.text for g in spans.items):
+                    spans.merge(repeat, text)  # it overlaps another finding: mask both together
             pos = text.find(f.text, pos + 1)
 
 
@@ -107,7 +131,9 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
         office = f.type == "landline" or f.type == "email" and f.text.lower().endswith(".gov.cn")
         if f.type == "address" and ctx.line_no(f.start) not in person_lines and _POSTCODE.search(ctx.line_text(f.start)):
             office = True  # "邮政编码：671200，地址：…路15号" with no person on the line: a mailing address to publish
-        if office and (ctx.line_no(f.start) not in name_lines or ctx.label_before(f.start, 12) == "public"):
+        staff = f.type == "landline" and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None \
+            and not _HOME_PHONE.match(ctx.text, f.end)
+        if office and (ctx.line_no(f.start) not in name_lines or ctx.label_before(f.start, 12) == "public" or staff):
             f = Finding(f.type, f.text, f.start, f.end, f.masked, private=False, flags=f.flags)
         out.append(f)
     return out

@@ -30,7 +30,8 @@ _OFFICE_AFTER = re.compile(
 )
 _OFFICE_LABEL = re.compile(r"(?:办公地址|注册地址|办公地点|单位地址|通讯地址|寄至|邮寄至|送至|报送至|寄送至)[：:]?\s*$")
 # "邮寄至洱源县司法局（洱源县茈碧湖镇文化路8号）": the address in brackets right after an office's name is the office's.
-_ORG_BEFORE = re.compile(r"(?:局|委员会|政府|中心|办公室|办事处|公司|医院|卫生院|学校|法院|检察院|派出所|大队|站|馆)[（(]$")
+_ORG_BEFORE = re.compile(
+    r"(?:局|委员会|政府|中心|办公室|办事处|公司|医院|卫生院|学校|法院|检察院|派出所|大队|站|馆)[（(](?:地址|住所|办公地址)?[：:]?$")
 _DETAIL_WORDS = set("组社号栋幢单元楼层室户院附第-")
 # An institution named inside the place part (三营镇中心学校1号教学楼): a building of it, not a home.
 _ORG_IN_PREFIX = re.compile(r"学校|中学|小学|幼儿园|医院|卫生院|政府|公司|中心|委员会机关|大楼|园区|市场|车站|工业园")
@@ -59,9 +60,9 @@ _HOME_VALUE = re.compile(
     r"(?:云南省)?(?:大理(?:白族自治)?州)?(?:洱源县)?[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道)"
     r"[\u4e00-\u9fff]{1,6}?(?:村委会|村民委员会|社区居委会|居委会|社区|村)"
 )
-_HOME_TAIL = re.compile(r"[^\W_的和与及等在从于向将已是系因为对]{0,24}")
+_HOME_TAIL = re.compile(r"(?:[^\W_的和与及等在从于向将已是系因为对]|[-－](?=\d))*")
 _HOME_STOP = re.compile(r"局|政府|委员会机关|办公室|公司|中心|关于|学校|医院|卫生院|发生|从事|开展|进行")
-_HOME_HEADERS = ("住址", "地址", "户籍地", "居住地")
+_HOME_HEADERS = ("住址", "地址", "户籍地", "居住地", "所在地", "住所")
 
 
 def _home_value(text: str, start: int) -> tuple[str, int, int, str] | None:
@@ -69,10 +70,10 @@ def _home_value(text: str, start: int) -> tuple[str, int, int, str] | None:
     if m is None:
         return None
     tail = _HOME_TAIL.match(text, m.end())
-    end = tail.end() if tail else m.end()
+    end = min(tail.end() if tail else m.end(), m.end() + 24)
     value = text[start:end]
-    if _HOME_STOP.search(value):
-        return None
+    if end == m.end() or _HOME_STOP.search(value):
+        return None  # down to the 村/社区 only: not a detailed address (凤羽镇凤翔村 stays)
     keep = _keep_end(value)
     return value, start, end, value[:keep] + _mask_rest(value[keep:])
 
@@ -117,7 +118,7 @@ def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
         if keep == 0 and not re.search(r"路|街|巷|大道", prefix):
             continue
         if (_OFFICE_AFTER.match(text[m.end(): m.end() + 12]) or _OFFICE_LABEL.search(text, max(0, start - 8), start)
-                or _ORG_BEFORE.search(text, max(0, start - 6), start)
+                or _ORG_BEFORE.search(text, max(0, start - 10), start)
                 or _ORG_IN_PREFIX.search(prefix)):
             continue  # an office's address is published on purpose, not personal data
         masked = value[:keep] + _mask_rest(value[keep:])

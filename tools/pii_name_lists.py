@@ -3,8 +3,9 @@
 公示名单, 获奖名单 and Word tables put names side by side, separated by spaces, tabs, 、 or full-width
 spaces, with the cue only once, before a colon ("拟推荐对象：杨建国 李秀英 赵 丽", "三等奖（3名）：李建明
 施玉兰", "承办人：杨永刚、段春明") or on the line above ("拟表彰以下同志为…：" then lines of names). A run
-is reported only when EVERY token in it reads as a surname-led name (tools/pii_names.plausible_name),
-so a sentence after a colon never yields a stray name. A lone surname character followed by one
+is reported only when every token in it reads as a surname-led name (tools/pii_names.plausible_name)
+or as a unit, place or grade beside the names (县财政局, 凤羽镇, 三年级), so a sentence after a colon
+never yields a stray name. A lone surname character followed by one
 character ("赵 丽") is one name typed with a space, as Word tables do.
 """
 
@@ -16,7 +17,6 @@ from typing import Any
 
 from tools.pii_names import finding, plausible_name
 
-_SEP = re.compile(r"[ \t\u3000、，,；;]+")
 _TOKEN = re.compile(r"[^ \t\u3000、，,；;]+")
 # the text before a colon that introduces the list: short, on one line, no sentence break inside
 _INTRO = re.compile(r"([^。；;\n：:]{1,40})[：:][ \t\u3000]*")
@@ -50,12 +50,21 @@ def _is_name(text: str, start: int, end: int, lex: Any) -> bool:
     return 2 <= len(value) <= 4 and plausible_name(text, start, len(value), lex)
 
 
-def _run(text: str, lo: int, hi: int, lex: Any, *, minimum: int) -> list[tuple[int, int]] | None:
-    """The tokens of text[lo:hi] when there are at least ``minimum`` and every one is a name."""
+def _qualifier(value: str, lex: Any) -> bool:
+    """A unit, place or grade standing beside the names (县财政局, 凤羽镇, 三年级, 第1名), never a person."""
+    return value[-1] in lex.bad_endings or value[-1] in "级班名" or any(ch.isdigit() for ch in value)
+
+
+def _run(text: str, lo: int, hi: int, lex: Any, *, first_is_name: bool) -> list[tuple[int, int]] | None:
+    """The name tokens of text[lo:hi] when every other token is a unit/place/grade beside them (and, for a
+    line under a cue line, the line starts with a name)."""
     tokens = _tokens(text, lo, hi)
-    if len(tokens) < minimum or not all(_is_name(text, s, e, lex) for s, e in tokens):
+    names = [(s, e) for s, e in tokens if _is_name(text, s, e, lex)]
+    if not names or any((s, e) not in names and not _qualifier(text[s:e], lex) for s, e in tokens):
         return None
-    return tokens
+    if first_is_name and names[0] != tokens[0]:
+        return None
+    return names
 
 
 def _cued(intro: str, lex: Any) -> bool:
@@ -77,10 +86,11 @@ def listed_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         tokens = None
         if intro and _cued(intro.group(1), lex):
             stop = _END.search(text, intro.end(), end)
-            tokens = _run(text, intro.end(), stop.start() if stop and stop.start() <= end else end, lex, minimum=1)
+            tokens = _run(text, intro.end(), stop.start() if stop and stop.start() <= end else end, lex,
+                          first_is_name=False)
             open_list = intro.end() >= len(text[:end].rstrip(" \t\u3000"))  # the cue line ends with its colon
         elif open_list:
-            tokens = _run(text, start, end, lex, minimum=1)
+            tokens = _run(text, start, end, lex, first_is_name=True)
             open_list = tokens is not None
         if tokens:
             for s, e in tokens:

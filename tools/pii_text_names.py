@@ -21,8 +21,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
 # Names joined by 、, each perhaps with its unit in brackets (段志明（县交通运输局）、杨丽萍（…）).
 _NOTE = r"(?:[（(][^（()）\n、]{1,20}[）)])?"
-_LIST = re.compile(rf"[\u4e00-\u9fff]{{2,8}}{_NOTE}(?:、[\u4e00-\u9fff]{{2,8}}{_NOTE})+")
-_NAME_HEADERS = re.compile(r"^(?:姓名|户主|户主姓名|家庭成员|成员姓名|成员|配偶姓名|监护人|联系人|法定代表人|申请人|补助对象|救助对象|驾驶人|收款人|持卡人|当事人|被处罚人|开户名|户名|受助人|获奖者|学生姓名|家长姓名)$")
+_ITEM = r"(?:[\u4e00-\u9fff]{1,6} [\u4e00-\u9fff]{1,7}|[\u4e00-\u9fff]{2,8})"  # 王 敏: typed with a space
+_LIST = re.compile(rf"{_ITEM}{_NOTE}(?:、{_ITEM}{_NOTE})+")
+# a column of persons: 姓名 / 户主 / 农户 / 贷款户 / 申请人 / 补助对象 / 家庭成员 … (not 户数, 户籍, 单位)
+_NAME_HEADERS = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}(?:姓名|户主|对象|成员)|[\u4e00-\u9fff]{0,3}(?:农户|贷款户|困难户|脱贫户|人)|开户名|户名|获奖者)$")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -88,6 +90,12 @@ def _list_token(text: str, start: int, end: int, lex: Any, *, last: bool) -> tup
         hit = cue.search(token, 2)  # the earliest cue: 李四海两位同志 → 李四海
         if hit:
             token, end = token[:hit.start()], start + hit.start()
+    if " " in token:  # 吸收…、王 敏为…: a two-character name typed with a space
+        s = start + token.index(" ") - 1
+        if s >= start and (s + 3 == end or last) and (s == start or _boundary_before(text, s, lex)) \
+                and spaced_name(text, s, lex):
+            return text[s:s + 3], s
+        return None
     for length in (3, 2, 4):
         s = end - length
         if s >= start and plausible_name(text, s, length, lex) and (s == start or _boundary_before(text, s, lex)):
