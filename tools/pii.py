@@ -31,6 +31,8 @@ _POSTCODE = re.compile(r"邮编|邮政编码")
 _HOME_PHONE = re.compile(r"\s*[（(](?:住宅|家庭|家|私人|个人)")
 # "联系人：杨丽梅，电话：0872-5122018": the landline given beside an office's contact person is the office's
 _STAFF_PHONE = re.compile(r"(?:联系人|经办人|承办人|填表人|填报人)[：:\s]*[\u4e00-\u9fff ]{2,4}[，,；;\s]*(?:联系|办公)?(?:电话|座机)?[：:\s]*$")
+_PERSON_TYPES = frozenset({"name", "id_card", "mobile", "bank_card", "plate", "landline"})
+_HOME_LABEL = re.compile(r"(?:住址|家住|现住|居住|住在|户籍|住)[^，。；\n]{0,10}$")
 _PRIVATE_NEIGHBOURS = frozenset({"id_card", "mobile", "bank_card", "address", "plate", "email"})
 
 
@@ -97,12 +99,26 @@ def find_pii(text: str) -> list[Finding]:
     anchors = [(f.start, f.end) for f in spans.items if f.type in _PRIVATE_NEIGHBOURS and f.private]
     for value, start, end, masked in find_names(text, anchors):
         spans.add(Finding("name", value, start, end, masked))
+    _drop_place_groups(ctx, spans)
     _repeat(text, spans)
     settled = _settle_landlines(ctx, spans.items)
     private = {f.text for f in settled if f.private}
     # one value, one decision: published once and personal once means personal (privacy first)
     return [f if f.private or f.text not in private else Finding(f.type, f.text, f.start, f.end, f.masked, True, f.flags)
             for f in settled]
+
+
+def _drop_place_groups(ctx: TextContext, spans: _Spans) -> None:
+    """A 村委会+组/社 with no 门牌 and no person beside it is a place (凤羽镇凤翔村委会3组道路硬化项目), not a home:
+    it is an address only after a home label or on a line that carries a person's name, ID, phone or card."""
+    person_lines = {ctx.line_no(f.start) for f in spans.items if f.private and f.type in _PERSON_TYPES}
+    keep = []
+    for f in spans.items:
+        if (f.type == "address" and f.text.endswith(("组", "社")) and ctx.line_no(f.start) not in person_lines
+                and not _HOME_LABEL.search(ctx.text, max(0, f.start - 12), f.start)):
+            continue
+        keep.append(f)
+    spans.items, spans.starts = keep, [f.start for f in keep]
 
 
 def _repeat(text: str, spans: _Spans) -> None:
