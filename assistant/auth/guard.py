@@ -15,8 +15,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assistant.auth.session import SESSION_COOKIE, Principal, read_session, role_for, session_secret
-from assistant.auth.store import get_user, token_principal
+from assistant.auth.session import (
+    SESSION_COOKIE,
+    Principal,
+    SignedSession,
+    read_session,
+    role_for,
+    session_secret,
+)
+from assistant.auth.store import UserInfo, get_user, session_revoked, token_principal
 from assistant.settings import Settings
 from knowledge.errors import Forbidden
 
@@ -105,10 +112,19 @@ class AuthGuard:
             return None, bool(cookie)
         return await self._current(scope, session), True
 
-    async def _current(self, scope: Scope, session: Principal) -> Principal | None:
-        """The role as of now, not as of sign-in: a removed account or an admin taken off the list loses it at once."""
+    async def _current(self, scope: Scope, signed: SignedSession) -> Principal | None:
+        """Refused once signed out (in any process); the role as of now, not as of sign-in: a removed
+        account or an admin taken off the list loses it at once."""
+        session, db = signed.principal, scope["app"].state.db
+
+        def look_up() -> tuple[bool, UserInfo | None]:
+            revoked = session_revoked(db, signed.sid)
+            return revoked, (get_user(db, session.user) if session.via == "local" and not revoked else None)
+
+        revoked, info = await anyio.to_thread.run_sync(look_up)
+        if revoked:
+            return None
         if session.via == "local":
-            info = await anyio.to_thread.run_sync(get_user, scope["app"].state.db, session.user)
             if info is None:
                 return None
             return Principal(session.user, role_for(self.settings, info.name, is_admin=info.is_admin), "local")

@@ -99,16 +99,29 @@ def unsign(value: str | None, *, secret: bytes, purpose: str, now: float | None 
     return data if data["exp"] > (now or time.time()) else None
 
 
+@dataclass(frozen=True)
+class SignedSession:
+    """What a valid session cookie says: who, its id (for sign-out) and when it expires (epoch seconds)."""
+
+    principal: Principal
+    sid: str
+    expires: int
+
+
 def session_value(principal: Principal, *, secret: bytes, hours: float, now: float | None = None) -> str:
-    data = {"u": principal.user, "r": principal.role, "v": principal.via}
+    data = {"u": principal.user, "r": principal.role, "v": principal.via, "s": secrets.token_urlsafe(16)}
     return sign(data, secret=secret, purpose="session", ttl_seconds=hours * 3600, now=now)
 
 
-def read_session(value: str | None, *, secret: bytes, now: float | None = None) -> Principal | None:
+def read_session(value: str | None, *, secret: bytes, now: float | None = None) -> SignedSession | None:
+    """The session in a cookie ``session_value`` made, unless forged, altered or expired (revocation is
+    the store's: ``store.session_revoked``)."""
     data = unsign(value, secret=secret, purpose="session", now=now)
     if data is None:
         return None
-    user, role, via = data.get("u"), data.get("r"), data.get("v")
+    user, role, via, sid = data.get("u"), data.get("r"), data.get("v"), data.get("s")
     if not isinstance(user, str) or not user or role not in ROLES or via not in _VIA:
         return None
-    return Principal(user=user, role=str(role), via=str(via))
+    if not isinstance(sid, str) or not 16 <= len(sid) <= 64:
+        return None
+    return SignedSession(Principal(user=user, role=str(role), via=str(via)), sid, int(data["exp"]))

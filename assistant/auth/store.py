@@ -6,14 +6,14 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from assistant.auth.passwords import check_strength, dummy_hash, hash_password, verify_password
 from assistant.auth.session import ROLES, Principal
 from assistant.storage.db import Database, utcnow
-from assistant.storage.models import ApiToken, LocalUser
+from assistant.storage.models import ApiToken, LocalUser, RevokedSession
 from knowledge.errors import BadInput, NotFound
 
 TOKEN_PREFIX = "gk_"
@@ -139,3 +139,18 @@ def token_principal(db: Database, token: str) -> Principal | None:
         if row is None or row.revoked_at is not None:
             return None
         return Principal(user=f"token:{row.name}", role=row.role, via="token")
+
+
+# --- signed-out sessions -------------------------------------------------------------------------
+def revoke_session(db: Database, *, sid: str, expires: int) -> None:
+    """Sign-out: the cookie with this session id is refused by every process until it would expire."""
+    expires_at = datetime.fromtimestamp(expires, UTC).replace(tzinfo=None)
+    with db.session() as s:
+        s.execute(delete(RevokedSession).where(RevokedSession.expires_at < utcnow()))  # expired cookies fail anyway
+        if s.get(RevokedSession, _digest(sid)) is None:
+            s.add(RevokedSession(sid_hash=_digest(sid), expires_at=expires_at))
+
+
+def session_revoked(db: Database, sid: str) -> bool:
+    with db.session() as s:
+        return s.get(RevokedSession, _digest(sid)) is not None

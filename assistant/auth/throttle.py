@@ -1,55 +1,55 @@
-"""Failed-login counting per account and per client IP, in the process's memory."""
+"""Failed-login counting per account and per client IP, in the database (shared by every process)."""
 
 from __future__ import annotations
 
+import hashlib
 import math
-import threading
-import time
-from collections import OrderedDict, deque
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete, func, select
+
+from assistant.storage.db import Database, utcnow
+from assistant.storage.models import LoginFailure
 from knowledge.errors import Throttled
 
-_MAX_KEYS = 20_000  # random account names cannot grow this without bound
+
+def _key(kind: str, value: str) -> str:
+    # hashed: the table holds no account names or addresses, only what is needed to count
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
 class LoginThrottle:
-    """``max_failures`` wrong passwords per account (4× per IP) within ``window`` seconds lock further tries."""
+    """``max_failures`` wrong passwords per account (4× per IP) within ``window`` seconds lock further tries.
+
+    The attempts are rows in the database, so a second process or replica sees the same count."""
 
     def __init__(self, max_failures: int, window: float) -> None:
         self.max_failures, self.window = max_failures, window
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
 
     def _limits(self, account: str, ip: str) -> list[tuple[str, int]]:
-        return [(f"a:{account}", self.max_failures), (f"i:{ip}", self.max_failures * 4)]
+        return [(_key("a", account), self.max_failures), (_key("i", ip), self.max_failures * 4)]
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.get(key) or deque()
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
-
-    def check(self, account: str, ip: str, *, now: float | None = None) -> None:
+    def check(self, db: Database, account: str, ip: str, *, now: datetime | None = None) -> None:
         """Raise ``Throttled`` while the account or the IP is locked."""
-        now = now or time.monotonic()
-        with self._lock:
+        now = now or utcnow()
+        since = now - timedelta(seconds=self.window)
+        with db.session() as s:
             for key, limit in self._limits(account, ip):
-                times = self._recent(key, now)
-                if len(times) >= limit:
-                    minutes = max(1, math.ceil((times[0] + self.window - now) / 60))
-                    raise Throttled(f"密码错误次数过多，请 {minutes} 分钟后再试。")
+                count, first = s.execute(
+                    select(func.count(), func.min(LoginFailure.at))
+                    .where(LoginFailure.key_hash == key, LoginFailure.at > since)
+                ).one()
+                if count >= limit and first is not None:
+                    left = (first + timedelta(seconds=self.window) - now).total_seconds()
+                    raise Throttled(f"密码错误次数过多，请 {max(1, math.ceil(left / 60))} 分钟后再试。")
 
-    def failed(self, account: str, ip: str, *, now: float | None = None) -> None:
-        now = now or time.monotonic()
-        with self._lock:
-            for key, _limit in self._limits(account, ip):
-                times = self._recent(key, now)
-                times.append(now)
-                self._failures[key] = times
-                self._failures.move_to_end(key)
-            while len(self._failures) > _MAX_KEYS:
-                self._failures.popitem(last=False)
+    def failed(self, db: Database, account: str, ip: str, *, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        with db.session() as s:
+            s.add_all(LoginFailure(key_hash=key, at=now) for key, _limit in self._limits(account, ip))
+            # attempts older than the window count for nothing: random account names cannot grow the table
+            s.execute(delete(LoginFailure).where(LoginFailure.at <= now - timedelta(seconds=self.window)))
 
-    def succeeded(self, account: str) -> None:
-        with self._lock:
-            self._failures.pop(f"a:{account}", None)
+    def succeeded(self, db: Database, account: str) -> None:
+        with db.session() as s:
+            s.execute(delete(LoginFailure).where(LoginFailure.key_hash == _key("a", account)))

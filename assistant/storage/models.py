@@ -174,6 +174,27 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
+class RevokedSession(Base):
+    """A session signed out before its cookie expired: refused by every process until then."""
+
+    __tablename__ = "revoked_sessions"
+
+    sid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LoginFailure(Base):
+    """One wrong password; ``key_hash`` is the SHA-256 of ``a:<account>`` or ``i:<ip>``."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (Index("ix_login_failures_key_at", "key_hash", "at"),)
+
+
 class Application(Base):
     """One 依申请公开 application: only registered facts; every date is derived (tools.register)."""
 

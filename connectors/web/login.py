@@ -18,13 +18,14 @@ from assistant.auth.headers import uses_https
 from assistant.auth.session import (
     SESSION_COOKIE,
     Principal,
+    read_session,
     role_for,
     session_secret,
     session_value,
     sign,
     unsign,
 )
-from assistant.auth.store import check_password, has_users
+from assistant.auth.store import check_password, has_users, revoke_session
 from assistant.settings import Settings
 from connectors.web.router import STATIC_DIR
 from connectors.wecom.oauth import WeComOAuth, authorize_url, in_wecom_client
@@ -135,12 +136,13 @@ def local_login(body: LoginRequest, request: Request) -> Response:
     check_same_origin(request.headers, settings)  # login CSRF: only the login page may post here
     account, ip = body.username.strip()[:64], request.client.host if request.client else ""
     throttle = request.app.state.login_throttle
-    throttle.check(account, ip)
-    info = check_password(request.app.state.db, name=account, password=body.password)
+    db = request.app.state.db
+    throttle.check(db, account, ip)
+    info = check_password(db, name=account, password=body.password)
     if info is None:
-        throttle.failed(account, ip)
+        throttle.failed(db, account, ip)
         raise Unauthorized("用户名或密码错误。")  # same answer either way, to prevent user enumeration
-    throttle.succeeded(account)
+    throttle.succeeded(db, account)
     principal = Principal(user=info.name, role=role_for(settings, info.name, is_admin=info.is_admin), via="local")
     response = JSONResponse({"next": safe_next(body.next), "user": info.name, "role": principal.role})
     start_session(response, settings, principal)
@@ -156,7 +158,10 @@ def me(request: Request) -> dict[str, Any]:
 
 
 @router.post("/auth/logout")
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    signed = read_session(request.cookies.get(SESSION_COOKIE), secret=session_secret(_settings(request)))
+    if signed is not None:  # server-side: a copy of the cookie replayed after sign-out is refused too
+        revoke_session(request.app.state.db, sid=signed.sid, expires=signed.expires)
     response = JSONResponse({"next": "/login"})
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
