@@ -5,8 +5,8 @@ refuses that cookie from every process (kept until the cookie would have expired
 ``login_failures``: one row per wrong password, keyed by the SHA-256 of ``a:<account>`` or
 ``i:<ip>``, so the lock-out counts attempts across all processes and replicas.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
