@@ -30,6 +30,14 @@ MARKERS = (
     lambda d: "内部资料\n" + d,
     lambda d: d.replace("\n", "（讨论稿）\n", 1) if not d.startswith("洱源县人民政府办公室文件") else d.replace("通知\n", "通知（征求意见稿）\n", 1),
     lambda d: d + "（本件不得对外提供）\n",
+    # 密级 written other ways, a 请示's closing, personnel deliberation, 党组会 records, internal assessment
+    lambda d: "（秘密）\n" + d,
+    lambda d: "秘密·1年\n" + d,
+    lambda d: d + "　　妥否，请批示。\n",
+    lambda d: d + "　　会议对拟任人选进行了酝酿，同意按程序报县委组织部。\n",
+    lambda d: "局党组第5次党组会议议定事项\n" + d,
+    lambda d: "（内部）\n" + d,
+    lambda d: "2025年度干部绩效考核结果通报\n" + d,
 )
 
 
