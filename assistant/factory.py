@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -26,16 +25,26 @@ if TYPE_CHECKING:
 class LazyRetriever:
     """Opens the index on the first search (commands that never search start fast) and follows the chunk
     store: one cheap read of its generation per search; a document removed or superseded (in any process,
-    any replica) stops answering at once, new documents reopen the index."""
+    any replica) stops answering at once; new documents are indexed in the background and swapped in,
+    while questions keep their answers from the index as it was."""
 
     def __init__(self, settings: Settings, on_first_build: Callable[[int], None] | None = None,
                  db: Database | None = None) -> None:
+        from knowledge.index import IndexOptions
+        from knowledge.live_index import LiveIndex
+
         self.settings = settings
-        self.on_first_build = on_first_build
         self._db = db
         self._store: ChunkStore | None = None
-        self._retriever: HybridRetriever | None = None
-        self._lock = threading.Lock()
+        self.live = LiveIndex(IndexOptions(
+            data_dir=settings.data_dir,
+            embedder=settings.embedder,
+            embedding_model=settings.embedding_model,
+            embedding_threads=settings.embedding_threads,
+            chroma_url=settings.chroma_url,
+            mode=settings.retrieval_mode,
+            on_first_build=on_first_build,
+        ), lambda: self.store)
 
     @property
     def store(self) -> ChunkStore:
@@ -44,36 +53,8 @@ class LazyRetriever:
         return self._store
 
     def open(self) -> HybridRetriever:
-        from knowledge.index import IndexOptions, open_retriever
-
-        with self._lock:
-            store = self.store
-            if self._retriever is not None and self._retriever.generation != store.generation:
-                self._follow(store, self._retriever)
-            if self._retriever is None:
-                self.settings.ensure_dirs()
-                options = IndexOptions(
-                    data_dir=self.settings.data_dir,
-                    embedder=self.settings.embedder,
-                    embedding_model=self.settings.embedding_model,
-                    chroma_url=self.settings.chroma_url,
-                    mode=self.settings.retrieval_mode,
-                    on_first_build=self.on_first_build,
-                )
-                self._retriever = open_retriever(options, store)
-            return self._retriever
-
-    def _follow(self, store: ChunkStore, retriever: HybridRetriever) -> None:
-        """Records changed: when no document was added or rewritten, the new records are all it takes."""
-        generation = store.generation
-        documents = store.documents()
-        indexed = retriever.doc_ids()
-        known = {d.doc_id: d.content_hash for d in retriever.catalog.docs.values()} if retriever.catalog else {}
-        if all(d.doc_id in indexed and known.get(d.doc_id) == d.content_hash for d in documents):
-            retriever.set_documents(documents)
-            retriever.generation = generation
-        else:
-            self._retriever = None
+        self.settings.ensure_dirs()
+        return self.live.current()
 
     def search(self, query: str, k: int) -> list[Hit]:
         return self.open().search(query, k)

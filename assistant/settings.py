@@ -150,6 +150,9 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         "", description="embedder=sentence-transformers 时的模型名称或本地目录，例如 /models/bge-small-zh-v1.5"
     )
+    embedding_threads: int = Field(
+        1, ge=1, le=64, description="向量模型的计算线程数；本机（2 核、多人共用）实测 1 线程首次建索引最快，见 README「速度」"
+    )
     retrieval_mode: Literal["hybrid", "bm25", "dense"] = Field(
         "hybrid", description="检索方式：hybrid（关键词+向量融合）、bm25、dense"
     )

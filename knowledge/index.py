@@ -1,8 +1,8 @@
 """The searchable index built from the chunk store (``knowledge.store``, in the configured database).
 
 The store is the source of truth: documents keyed by content hash, their chunks in order. At start
-the BM25 index is rebuilt from the chunk table (the corpus is small) and the Chroma collection of the
-configured embedder is synced to it. The built-in corpus (plan + digest) is written into the store
+the BM25 index is loaded from its segments (``knowledge.keyword_index``: only chunks not seen before are
+tokenised) and the Chroma collection of the configured embedder is synced to it. The built-in corpus (plan + digest) is written into the store
 on first use and re-written whenever the packaged data changes, so ``gongkai ask`` works right
 after installation.
 """
@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from knowledge.store import ChunkStore, Document
 
@@ -67,6 +67,7 @@ class IndexOptions:
     embedding_model: str = ""
     chroma_url: str = ""
     mode: str = "hybrid"
+    embedding_threads: int = 1
     # told the estimated seconds before the first build in an empty data directory (the CLI prints a line)
     on_first_build: Callable[[int], None] | None = field(default=None, compare=False)
 
@@ -86,32 +87,7 @@ def estimate_build_seconds(chunks: int, *, vectors: bool) -> int:
 
 
 def open_retriever(options: IndexOptions, store: ChunkStore, *, rebuild: bool = False) -> HybridRetriever:
-    """Write the built-in corpus into the store if needed, rebuild BM25, sync vectors, return the retriever."""
-    from knowledge.embeddings import embedder_name, make_embedder
-    from knowledge.retriever import HybridRetriever
-    from knowledge.tokenizer import default_tokenizer, unit_terms
-    from knowledge.vector_store import VectorStore
+    """Write the built-in corpus into the store if needed, load or update BM25, sync vectors, return the retriever."""
+    from knowledge.live_index import IndexSession
 
-    first = ensure_builtin(store, force=rebuild) and not rebuild
-    generation = store.generation  # read before the chunks: a write meanwhile makes the next question look again
-    documents = store.documents()
-    chunks = store.chunks()
-    if first and options.on_first_build is not None:
-        options.on_first_build(estimate_build_seconds(len(chunks), vectors=options.embedder != "none"
-                                                      and options.mode != "bm25"))
-    embedder = make_embedder(options.embedder, options.embedding_model, cache_dir=options.data_dir / "cache")
-    vectors = None
-    if embedder is not None and options.mode != "bm25":
-        if hasattr(embedder, "preload"):
-            embedder.preload()
-        name = embedder_name(embedder)
-        vectors = VectorStore(embedder, name, path=options.data_dir / "chroma", url=options.chroma_url)
-        if rebuild:
-            vectors.clear()
-        vectors.sync(chunks)
-    mode: Any = options.mode
-    retriever = HybridRetriever(chunks, default_tokenizer(), vectors=vectors, mode=mode,
-                                known_places=frozenset(unit_terms()))
-    retriever.generation = generation
-    retriever.set_documents(documents)
-    return retriever
+    return IndexSession(options, store, rebuild=rebuild).build()

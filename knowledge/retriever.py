@@ -19,7 +19,7 @@ from typing import Any, Literal
 import yaml
 
 from knowledge.bank import is_question
-from knowledge.bm25_index import Bm25Index
+from knowledge.keyword_index import KeywordIndexer
 from knowledge.precedence import WINDOW, Catalog, Scope, demote
 from knowledge.relevance import Signals, Thresholds, Verdict, judge
 from knowledge.store import Document
@@ -88,6 +88,8 @@ class HybridRetriever:
         mode: Mode = "hybrid",
         config: RetrievalConfig | None = None,
         known_places: frozenset[str] = frozenset(),
+        indexer: KeywordIndexer | None = None,
+        generation: str | None = None,
     ) -> None:
         self.chunks = [c for c in chunks if not is_question(c)]
         self.questions = [c for c in chunks if is_question(c)]
@@ -98,12 +100,14 @@ class HybridRetriever:
         self._texts = [_index_text(c).lower() for c in self.chunks]
         self._corpus_text = "\n".join(self._texts)
         self.known_places = known_places
-        self.bm25 = Bm25Index([tokenizer.tokens(_index_text(c)) for c in self.chunks])
-        self._question_tokens = [set(tokenizer.tokens(q.text)) for q in self.questions]
-        self.bank_bm25 = Bm25Index([list(t) for t in self._question_tokens])
+        # with a persistent indexer, only chunks it has not seen before are tokenised
+        indexer = indexer or KeywordIndexer(tokenizer)
+        self.bm25 = indexer.index("clauses", self.chunks, _index_text, generation=generation)
+        self.bank_bm25 = indexer.index("bank", self.questions, _question_text, generation=generation)
+        self._question_tokens = self.bank_bm25.row_terms()
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._question_by_id = {c.id: i for i, c in enumerate(self.questions)}
-        self.generation: str | None = None  # the chunk store's generation this index was built from
+        self.generation = generation  # the chunk store's generation this index was built from
         self.catalog: Catalog | None = None  # None: every chunk may answer (an index built without records)
 
     def set_documents(self, documents: Sequence[Document]) -> None:
@@ -280,6 +284,10 @@ class _Ranked:
     bank_bm25: list[tuple[int, float]] = field(default_factory=list)
     bank_dense: list[tuple[int, float]] = field(default_factory=list)
     asked: set[str] = field(default_factory=set)  # the query's tokens
+
+
+def _question_text(chunk: Chunk) -> str:
+    return chunk.text
 
 
 def _index_text(chunk: Chunk) -> str:

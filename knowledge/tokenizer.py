@@ -13,6 +13,7 @@ character bigrams, and the retrieval numbers in the README were measured with it
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_TOKENS_VERSION = "words+bigrams/1"  # bump when tokens() changes what it returns
 _QUANTITY = re.compile(r"[哪几多]?[一二三四五六七八九十百两几多\d]+[个项种类次条件天年月]")
 
 
@@ -71,6 +73,16 @@ class Tokenizer:
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         self._user_words = [w for w in user_words if w and len(w) <= 30]
         self._jieba: Any = None
+
+    def fingerprint(self) -> str:
+        """Changes whenever the tokens of a text could: the dictionary, the user words, the stopwords."""
+        from importlib.metadata import version
+
+        digest = hashlib.sha256(f"{_TOKENS_VERSION} jieba {version('jieba')}".encode())
+        digest.update(resources.files("knowledge").joinpath("sources", "jieba_dict.txt").read_bytes())
+        for words in (self._user_words, sorted(stopwords())):
+            digest.update("\x00".join(words).encode() + b"\x01")
+        return digest.hexdigest()
 
     def warm(self) -> None:
         if self._jieba is not None:

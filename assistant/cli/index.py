@@ -24,6 +24,7 @@ def _options(settings: Settings) -> IndexOptions:
         data_dir=settings.data_dir,
         embedder=settings.embedder,
         embedding_model=settings.embedding_model,
+        embedding_threads=settings.embedding_threads,
         chroma_url=settings.chroma_url,
         mode=settings.retrieval_mode,
     )

@@ -1,0 +1,158 @@
+"""The index a running process answers from: opened once, rebuilt in the background when the store changes.
+
+``IndexSession`` holds what survives a rebuild (the store, the tokenizer's segments, the embedder with
+its loaded model, the Chroma collection), so a rebuild after another process ingested one file costs
+that file's chunks, not the corpus. ``LiveIndex`` serves the current retriever and, when the store's
+generation moves, builds the next one on a thread and swaps it in with one assignment; questions keep
+being answered from the old index meanwhile (the question that noticed the change waits at most
+``_GRACE_S`` for a quick rebuild). The serving index gets the new document records at once (removed,
+withdrawn and superseded documents stop answering before the rebuild, and without one when no
+document was added or rewritten), so a removed document is never quoted, before or after the swap.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from knowledge.index import IndexOptions, ensure_builtin, estimate_build_seconds
+from knowledge.keyword_index import KeywordIndexer
+from knowledge.store import ChunkStore, Document
+
+if TYPE_CHECKING:
+    from knowledge.retriever import HybridRetriever
+    from knowledge.vector_store import VectorStore
+
+log = logging.getLogger(__name__)
+_GRACE_S = 0.1  # well under the 200 ms a question may wait during an ingest
+_RETRY_S = 5.0  # after a failed rebuild, keep serving the old index this long before trying again
+
+
+class IndexSession:
+    """The store and the long-lived parts of the index of one process."""
+
+    def __init__(self, options: IndexOptions, store: ChunkStore, *, rebuild: bool = False) -> None:
+        from knowledge.embeddings import embedder_name, make_embedder
+        from knowledge.tokenizer import default_tokenizer
+        from knowledge.vector_store import VectorStore
+
+        self.options = options
+        self.store = store
+        self._first = ensure_builtin(store, force=rebuild) and not rebuild
+        root = options.data_dir / "index" / "bm25"
+        if rebuild:
+            for path in root.glob("*/*"):
+                path.unlink(missing_ok=True)
+        self.indexer = KeywordIndexer(default_tokenizer(), root)
+        embedder = make_embedder(options.embedder, options.embedding_model, cache_dir=options.data_dir / "cache",
+                                 threads=options.embedding_threads)
+        self.vectors: VectorStore | None = None
+        if embedder is not None and options.mode != "bm25":
+            if hasattr(embedder, "preload"):
+                embedder.preload()
+            self.vectors = VectorStore(embedder, embedder_name(embedder), path=options.data_dir / "chroma",
+                                       url=options.chroma_url)
+            if rebuild:
+                self.vectors.clear()
+
+    def build(self) -> HybridRetriever:
+        """A retriever over the store as it is now; tokenises and embeds only chunks not seen before."""
+        from knowledge.retriever import HybridRetriever
+        from knowledge.tokenizer import unit_terms
+
+        generation = self.store.generation  # read before the chunks: a write meanwhile is seen next time
+        documents = self.store.documents()
+        chunks = self.store.chunks()
+        if self._first and self.options.on_first_build is not None:
+            self._first = False
+            self.options.on_first_build(estimate_build_seconds(len(chunks), vectors=self.vectors is not None))
+        if self.vectors is not None:
+            self.vectors.sync(chunks)
+        mode: Any = self.options.mode
+        retriever = HybridRetriever(chunks, self.indexer.tokenizer, vectors=self.vectors, mode=mode,
+                                    known_places=frozenset(unit_terms()), indexer=self.indexer,
+                                    generation=generation)
+        retriever.set_documents(documents)
+        return retriever
+
+
+def records_only(retriever: HybridRetriever, documents: Sequence[Document]) -> bool:
+    """No document was added or rewritten since the index was built: the new records are all it takes."""
+    indexed = retriever.doc_ids()
+    known = {d.doc_id: d.content_hash for d in retriever.catalog.docs.values()} if retriever.catalog else {}
+    return all(d.doc_id in indexed and known.get(d.doc_id) == d.content_hash for d in documents)
+
+
+class LiveIndex:
+    """The current retriever of a long-running process, refreshed in the background."""
+
+    def __init__(self, options: IndexOptions, store: Callable[[], ChunkStore]) -> None:
+        self.options = options
+        self._store = store  # opened on first use (the database may not be migrated before)
+        self._session: IndexSession | None = None
+        self._current: HybridRetriever | None = None
+        self._lock = threading.Lock()
+        self._builder: threading.Thread | None = None
+        self._failed_at = 0.0
+        self._seen: str | None = None  # the generation whose documents the serving index was last told
+        self.swaps = 0
+
+    def current(self) -> HybridRetriever:
+        """The retriever to answer from now; the first call opens the index (nothing to serve before)."""
+        retriever = self._current
+        if retriever is None or self._session is None:
+            with self._lock:
+                if self._current is None:
+                    self._session = IndexSession(self.options, self._store())
+                    self._current = self._session.build()
+                return self._current
+        generation = self._session.store.generation
+        if generation != retriever.generation and time.monotonic() - self._failed_at > _RETRY_S:
+            builder = self._refresh(generation)
+            if builder is not None:
+                builder.join(_GRACE_S)
+                return self._current or retriever
+        return retriever
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Block until no rebuild is running (tests and benchmarks; requests never call it)."""
+        builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
+
+    def _refresh(self, generation: str | None) -> threading.Thread | None:
+        """Start a rebuild unless one runs; returns the thread this call started."""
+        assert self._session is not None
+        with self._lock:
+            serving = self._current
+            if serving is not None and self._seen != generation:
+                self._seen = generation
+                documents = self._session.store.documents()
+                covered = records_only(serving, documents)
+                serving.set_documents(documents)  # removed or superseded documents stop answering now
+                if covered:
+                    serving.generation = generation
+                    return None
+            if self._builder is not None and self._builder.is_alive():
+                return None
+            self._builder = threading.Thread(target=self._rebuild, name="index-rebuild", daemon=True)
+            self._builder.start()
+            return self._builder
+
+    def _rebuild(self) -> None:
+        assert self._session is not None
+        started = time.perf_counter()
+        try:
+            retriever = self._session.build()
+        except Exception:  # keep answering from the old index; try again later
+            log.exception("index rebuild failed; still serving the previous index")
+            self._failed_at = time.monotonic()
+            return
+        with self._lock:
+            self._current = retriever  # the swap: one reference, read without the lock
+            self.swaps += 1
+        log.info("index swapped in %.2fs: generation=%s chunks=%d", time.perf_counter() - started,
+                 retriever.generation, len(retriever.chunks))
