@@ -1,0 +1,261 @@
+"""Cost of the knowledge base as it grows: invented plans at 1×, 10×, 100× and 200× today's corpus.
+
+Run: ``python -m benchmarks.ingest_scale [--scales 1,10,100,200] [--embedder none,use] [--cache DIR]``.
+For each scale and embedder, in fresh processes against a data directory that already holds the corpus:
+
+- start: opening the index until the first question can be answered (after the imports, which do not
+  grow with the corpus; the whole process's time from launch is reported beside it);
+- warm answers: p50/p95 of ``Engine.respond`` over the dev questions (a second pass, after a first);
+- one-file ingest: what ``gongkai ingest`` does (store the file, bring the index up to date), timed in a
+  real second process after its imports (the whole process's wall time is reported beside it), adding
+  one 33-paragraph plan while a server process answers questions on a thread; the longest of those answers that started
+  between the ingest's start and the moment the new plan is found in the server; how long that took;
+- peak RSS of the server process and of the ingest process.
+
+The corpus is ``benchmarks/synthetic_plans.py`` (deterministic), ingested once into ``--cache`` and
+reused: the first build there (tokenising and, with an embedder, embedding every chunk) is a one-time
+cost, reported separately as ``first build``. The extra plan is removed after each run, so a rerun
+measures the same corpus. Targets at 200× on the 2-core machine: start <= 3 s, ingest <= 3 s, no
+question waits > 200 ms during the ingest, warm p95 <= 50 ms, peak RSS <= 600 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+BUILTIN_CHUNKS = 157  # today's corpus: plan, digest and question bank
+PER_PLAN = 33
+EXTRA_SEED = 10**6
+CORPUS_VERSION = "synthetic-plans/1"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+def _env(data_dir: Path, embedder: str) -> dict[str, str]:
+    mode = "bm25" if embedder == "none" else "hybrid"
+    return {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_EMBEDDER": embedder,
+            "ASSISTANT_RETRIEVAL_MODE": mode, "ASSISTANT_LOG_LEVEL": "WARNING"}
+
+
+def _child(role: str, data_dir: Path, embedder: str, *extra: str) -> dict[str, Any]:
+    command = [sys.executable, "-m", "benchmarks.ingest_scale", "--role", role, "--data-dir", str(data_dir),
+               "--embedder", embedder, *extra]
+    env = {**_env(data_dir, embedder), "BENCH_LAUNCHED": str(time.time())}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{role} failed:\n{done.stderr[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def prepare(data_dir: Path, scale: int, embedder: str) -> float | None:
+    """Fill the data dir with the corpus of this scale (once); returns the first build's seconds when it ran."""
+    marker = data_dir / "benchmark-corpus.txt"
+    if marker.exists() and marker.read_text() == f"{CORPUS_VERSION} {scale}":
+        return None
+    from benchmarks.synthetic_plans import plan
+    from knowledge.index import ChunkStore, ensure_builtin, store_path
+    from knowledge.ingest import ingest_bytes
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = ChunkStore(store_path(data_dir))
+    ensure_builtin(store)
+    plans = max(0, round((scale - 1) * BUILTIN_CHUNKS / PER_PLAN))
+    for seed in range(plans):
+        name, text = plan(seed)
+        ingest_bytes(store, name, text.encode())
+    first = _child("start", data_dir, embedder, "--no-questions")["start_s"]
+    marker.write_text(f"{CORPUS_VERSION} {scale}")
+    return float(first)
+
+
+def _engine() -> Any:
+    from assistant.factory import build_engine
+    from assistant.settings import Settings
+
+    return build_engine(Settings())
+
+
+def _questions() -> list[str]:
+    from benchmarks.retrieval_modes import load_questions
+
+    qa, oos = load_questions()
+    return [q.text for q in qa] + oos
+
+
+def _respond_ms(engine: Any, text: str) -> float:
+    from assistant.turn import Turn
+
+    started = time.perf_counter()
+    engine.respond(Turn(text=text))
+    return (time.perf_counter() - started) * 1000
+
+
+def role_start(no_questions: bool) -> dict[str, Any]:
+    started = time.perf_counter()
+    engine = _engine()
+    opening = time.perf_counter()
+    retriever = engine.retriever.open()
+    ready = time.perf_counter()
+    out: dict[str, Any] = {"start_s": ready - opening, "process_s": ready - started + _since_exec(),
+                           "chunks": len(retriever.chunks)}
+    if not no_questions:
+        questions = _questions()
+        for text in questions:
+            _respond_ms(engine, text)
+        times = [_respond_ms(engine, text) for text in questions]
+        out.update(n=len(times), p50_ms=statistics.median(times), p95_ms=percentile(times, 95), max_ms=max(times))
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def _since_exec() -> float:
+    """Seconds from the interpreter's start to the first line of main (imports of this script)."""
+    return time.time() - float(os.environ.get("BENCH_LAUNCHED", time.time()))
+
+
+def role_ingest(path: Path) -> dict[str, Any]:
+    """What ``gongkai ingest PATH`` does, timed after the imports: store the file, bring the index up to date."""
+    from assistant.cli.index import _options
+    from assistant.settings import Settings
+    from knowledge.index import ChunkStore, ensure_builtin, open_retriever, store_path
+    from knowledge.ingest import ingest_path
+
+    settings = Settings()
+    started = time.perf_counter()
+    store = ChunkStore(store_path(settings.data_dir))
+    ensure_builtin(store)
+    ingest_path(store, path)
+    stored = time.perf_counter()
+    open_retriever(_options(settings))
+    return {"store_s": stored - started, "index_s": time.perf_counter() - stored,
+            "work_s": time.perf_counter() - started}
+
+
+def role_serve(data_dir: Path) -> dict[str, Any]:
+    """Answer questions on a thread while ``gongkai ingest`` adds a plan in another process."""
+    from benchmarks.synthetic_plans import plan
+    from knowledge.chunking import content_hash
+
+    engine = _engine()
+    engine.retriever.open()
+    questions = _questions()
+    for text in questions[:20]:
+        _respond_ms(engine, text)
+    name, text = plan(EXTRA_SEED)
+    path = data_dir.parent / f"extra-{data_dir.name}" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    doc_id = "file:" + content_hash(text.encode())[:16]
+    probe = text.splitlines()[4][:60]  # a paragraph only this plan has
+    waits: list[tuple[float, float]] = []  # (started, ms)
+    stop = threading.Event()
+
+    def ask() -> None:
+        n = 0
+        while not stop.is_set():
+            started = time.perf_counter()
+            waits.append((started, _respond_ms(engine, questions[n % len(questions)])))
+            n += 1
+            time.sleep(0.01)
+
+    asker = threading.Thread(target=ask, daemon=True)
+    asker.start()
+    time.sleep(0.5)
+    began = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "benchmarks.ingest_scale", "--role", "ingest",
+                              "--file", str(path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert child.stdout is not None
+    work = json.loads(child.stdout.read().strip().splitlines()[-1])
+    _, status, usage = os.wait4(child.pid, 0)
+    ingest_s = time.perf_counter() - began
+    if status:
+        raise SystemExit("the ingest process failed")
+    visible = None
+    while visible is None and time.perf_counter() - began < 300:
+        if any(h.chunk.doc_id == doc_id for h in engine.retriever.search(probe, 3)):
+            visible = time.perf_counter() - began
+        else:
+            time.sleep(0.02)
+    time.sleep(0.5)
+    stop.set()
+    asker.join()
+    during = [ms for started, ms in waits if began <= started <= began + (visible or 300)]
+    return {"ingest_s": work["work_s"], "ingest_index_s": work["index_s"], "ingest_process_s": ingest_s,
+            "ingest_rss_mb": usage.ru_maxrss / 1024, "visible_s": visible,
+            "questions_during": len(during), "max_wait_ms": max(during, default=0.0),
+            "p95_during_ms": percentile(during, 95) if during else 0.0, "doc_id": doc_id,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def remove_extra(data_dir: Path, doc_id: str, embedder: str) -> None:
+    """Put the corpus back as it was, and let the index catch up, so the next run measures the same thing."""
+    from knowledge.index import ChunkStore, store_path
+
+    ChunkStore(store_path(data_dir)).remove([doc_id])
+    _child("start", data_dir, embedder, "--no-questions")
+
+
+def run(scale: int, embedder: str, cache: Path) -> dict[str, Any]:
+    data_dir = cache / f"{embedder}-{scale}x"
+    first = prepare(data_dir, scale, embedder)
+    start = _child("start", data_dir, embedder)
+    serve = _child("serve", data_dir, embedder)
+    remove_extra(data_dir, serve["doc_id"], embedder)
+    return {"scale": scale, "embedder": embedder, "first_build_s": first, **start,
+            **{f"serve_{k}": v for k, v in serve.items()}}
+
+
+def report(r: dict[str, Any]) -> str:
+    first = f"first build {r['first_build_s']:.1f} s (one-time)  " if r["first_build_s"] is not None else ""
+    visible = f"{r['serve_visible_s']:.1f} s" if r["serve_visible_s"] is not None else "never"
+    return (f"{r['scale']:>4}x  embedder={r['embedder']:4} chunks={r['chunks']:>6}  {first}"
+            f"start {r['start_s']:.2f} s (process {r['process_s']:.1f} s)  warm p50 {r['p50_ms']:.1f} ms p95 {r['p95_ms']:.1f} ms  "
+            f"RSS {r['peak_rss_mb']:.0f} MB | ingest {r['serve_ingest_s']:.2f} s (index {r['serve_ingest_index_s']:.2f} s, "
+            f"process {r['serve_ingest_process_s']:.1f} s, RSS {r['serve_ingest_rss_mb']:.0f} MB), "
+            f"new plan answered after {visible}, longest concurrent wait {r['serve_max_wait_ms']:.0f} ms "
+            f"(p95 {r['serve_p95_during_ms']:.0f} ms, n={r['serve_questions_during']}), "
+            f"server RSS {r['serve_peak_rss_mb']:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", default="1,10,100,200")
+    parser.add_argument("--embedder", default="none,use")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "gongkai-ingest-scale")
+    parser.add_argument("--role", choices=["start", "serve", "ingest"], help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--no-questions", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.role == "start":
+        print(json.dumps(role_start(args.no_questions)))
+        return
+    if args.role == "ingest":
+        print(json.dumps(role_ingest(args.file)))
+        return
+    if args.role == "serve":
+        print(json.dumps(role_serve(args.data_dir)))
+        return
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} (shared with other work)")
+    for embedder in args.embedder.split(","):
+        for scale in (int(s) for s in args.scales.split(",")):
+            result = run(scale, embedder, args.cache)
+            print(report(result), flush=True)
+            print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()

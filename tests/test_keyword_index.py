@@ -1,0 +1,88 @@
+"""The persisted BM25 index: a second start loads it, an ingest tokenises only its own chunks, and the
+segmented scores equal those of bm25s built afresh over the same chunks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import pytest
+
+from knowledge.bm25_index import Bm25Index, Segment
+from knowledge.corpus import builtin_clauses
+from knowledge.index import ChunkStore, IndexOptions, open_retriever, store_path
+from knowledge.ingest import ingest_bytes
+from knowledge.tokenizer import Tokenizer, default_tokenizer
+
+QUESTIONS = ["政务新媒体多长时间必须更新一次", "依申请公开的答复期限是多少个工作日", "县卫生健康局负责哪些公开任务",
+             "财政预决算信息公开", "档案馆查阅点什么时候开放"]
+ARCHIVE = "县档案馆政府信息查阅点规定\n第五条 县档案馆设立政府信息查阅点，每周三下午开放。\n第六条 查阅点提供目录检索服务。"
+
+
+@pytest.fixture
+def tokenised(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the tokenizer turns into index tokens, in order (queries included)."""
+    seen: list[str] = []
+    original = Tokenizer.tokens
+
+    def spy(self: Tokenizer, text: str) -> list[str]:
+        seen.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(Tokenizer, "tokens", spy)
+    return seen
+
+
+def test_a_second_start_loads_the_index_and_an_ingest_tokenises_only_its_chunks(
+    tmp_path: Path, tokenised: list[str]
+) -> None:
+    options = IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25")
+    first = open_retriever(options)
+    assert len(tokenised) >= len(first.chunks) + len(first.questions) > 100  # the first start tokenises all
+
+    tokenised.clear()
+    second = open_retriever(options)
+    assert tokenised == []  # loaded, not re-tokenised
+    for question in QUESTIONS:
+        assert [h.chunk.id for h in second.search(question, 5)] == [h.chunk.id for h in first.search(question, 5)]
+
+    added = ingest_bytes(ChunkStore(store_path(tmp_path)), "档案.txt", ARCHIVE.encode())
+    tokenised.clear()
+    third = open_retriever(options)
+    assert len(tokenised) == added.chunk_count  # the new file's chunks, nothing else
+    assert all("档案馆" in text for text in tokenised)
+    assert third.search("档案馆的政府信息查阅点什么时候开放", 3)[0].chunk.section == "第五条"
+
+
+def test_a_damaged_index_file_is_rebuilt_not_fatal(tmp_path: Path) -> None:
+    options = IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25")
+    expected = [h.chunk.id for h in open_retriever(options).search(QUESTIONS[0], 5)]
+    for segment in (tmp_path / "index" / "bm25").rglob("seg-*.npz"):
+        segment.write_bytes(b"not an index")
+    assert [h.chunk.id for h in open_retriever(options).search(QUESTIONS[0], 5)] == expected
+
+
+def _reference_scores(tokens: list[list[str]], query: list[str]) -> np.ndarray:
+    model = bm25s.BM25(k1=1.2, b=0.75)
+    model.index([t or [""] for t in tokens], show_progress=False)
+    known = [t for t in dict.fromkeys(query) if t in model.vocab_dict and t]
+    return np.asarray(model.get_scores(known)) if known else np.zeros(len(tokens))
+
+
+def test_segments_with_removed_rows_score_like_bm25s_built_afresh() -> None:
+    tokenizer = default_tokenizer()
+    tokens = [tokenizer.tokens(c.text) for c in builtin_clauses()]
+    keys = [f"c{i}" for i in range(len(tokens))]
+    third = len(tokens) // 3
+    segments = [Segment.build(keys[:third], tokens[:third]), Segment.build(keys[third:], tokens[third:])]
+    kept = [n for n in range(len(tokens)) if n % 4 != 1]  # a quarter of the rows removed from both segments
+    index = Bm25Index.assemble(segments, [keys[n] for n in kept])
+    merged = Bm25Index.assemble([index.merged()], [keys[n] for n in kept])
+    assert merged.segments[0].keys == tuple(keys[n] for n in kept)
+    for question in QUESTIONS:
+        query = tokenizer.tokens(question)
+        reference = _reference_scores([tokens[n] for n in kept], query)
+        assert reference.max() > 0
+        np.testing.assert_allclose(index.scores(query), reference, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(merged.scores(query), reference, rtol=1e-5, atol=1e-6)
