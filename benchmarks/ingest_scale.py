@@ -30,13 +30,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 BUILTIN_CHUNKS = 157  # today's corpus: plan, digest and question bank
 PER_PLAN = 33
 EXTRA_SEED = 10**6
-CORPUS_VERSION = "synthetic-plans/1"
+CORPUS_VERSION = "synthetic-plans/2"  # /2: the store in the configured database
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -66,19 +68,29 @@ def prepare(data_dir: Path, scale: int, embedder: str) -> float | None:
     if marker.exists() and marker.read_text() == f"{CORPUS_VERSION} {scale}":
         return None
     from benchmarks.synthetic_plans import plan
-    from knowledge.index import ChunkStore, ensure_builtin, store_path
+    from knowledge.index import ensure_builtin
     from knowledge.ingest import ingest_bytes
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    store = ChunkStore(store_path(data_dir))
-    ensure_builtin(store)
-    plans = max(0, round((scale - 1) * BUILTIN_CHUNKS / PER_PLAN))
-    for seed in range(plans):
-        name, text = plan(seed)
-        ingest_bytes(store, name, text.encode())
+    with _store(data_dir) as store:
+        ensure_builtin(store)
+        plans = max(0, round((scale - 1) * BUILTIN_CHUNKS / PER_PLAN))
+        for seed in range(plans):
+            name, text = plan(seed)
+            ingest_bytes(store, name, text.encode())
     first = _child("start", data_dir, embedder, "--no-questions")["start_s"]
     marker.write_text(f"{CORPUS_VERSION} {scale}")
     return float(first)
+
+
+@contextmanager
+def _store(data_dir: Path) -> Iterator[Any]:
+    """The chunk store of the benchmark's data dir (SQLite in it, as the default settings have it)."""
+    from assistant.cli.index import open_store
+    from assistant.settings import Settings
+
+    with open_store(Settings(data_dir=data_dir)) as store:
+        yield store
 
 
 def _engine() -> Any:
@@ -128,18 +140,18 @@ def _since_exec() -> float:
 
 def role_ingest(path: Path) -> dict[str, Any]:
     """What ``gongkai ingest PATH`` does, timed after the imports: store the file, bring the index up to date."""
-    from assistant.cli.index import _options
+    from assistant.cli.index import _options, open_store
     from assistant.settings import Settings
-    from knowledge.index import ChunkStore, ensure_builtin, open_retriever, store_path
+    from knowledge.index import ensure_builtin, open_retriever
     from knowledge.ingest import ingest_path
 
     settings = Settings()
     started = time.perf_counter()
-    store = ChunkStore(store_path(settings.data_dir))
-    ensure_builtin(store)
-    ingest_path(store, path)
-    stored = time.perf_counter()
-    open_retriever(_options(settings))
+    with open_store(settings) as store:
+        ensure_builtin(store)
+        ingest_path(store, path)
+        stored = time.perf_counter()
+        open_retriever(_options(settings), store)
     return {"store_s": stored - started, "index_s": time.perf_counter() - stored,
             "work_s": time.perf_counter() - started}
 
@@ -202,9 +214,8 @@ def role_serve(data_dir: Path) -> dict[str, Any]:
 
 def remove_extra(data_dir: Path, doc_id: str, embedder: str) -> None:
     """Put the corpus back as it was, and let the index catch up, so the next run measures the same thing."""
-    from knowledge.index import ChunkStore, store_path
-
-    ChunkStore(store_path(data_dir)).remove([doc_id])
+    with _store(data_dir) as store:
+        store.remove([doc_id])
     _child("start", data_dir, embedder, "--no-questions")
 
 

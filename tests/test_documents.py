@@ -140,6 +140,8 @@ def test_a_running_retriever_follows_removal_and_supersession_without_rebuilding
     retriever.search(question, 5)
     old = ingest_bytes(other, "查阅点.txt", "县档案馆政府信息查阅点规定\n第五条 县档案馆设立政府信息查阅点，每周三下午开放。".encode())
     new = ingest_bytes(other, "查阅点2.txt", "县档案馆2022年政府信息查阅点规定\n第五条 县档案馆政府信息查阅点每周五上午开放。".encode())
+    retriever.search(question, 5)  # notices the new documents: the next index is built in the background
+    retriever.live.wait()
     assert any("每周三" in h.chunk.text for h in retriever.search(question, 5))
     index = retriever.open()
 

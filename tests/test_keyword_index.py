@@ -11,9 +11,10 @@ import pytest
 
 from knowledge.bm25_index import Bm25Index, Segment
 from knowledge.corpus import builtin_clauses
-from knowledge.index import ChunkStore, IndexOptions, open_retriever, store_path
+from knowledge.index import IndexOptions, open_retriever
 from knowledge.ingest import ingest_bytes
 from knowledge.tokenizer import Tokenizer, default_tokenizer
+from tests.dbs import sqlite_store
 
 QUESTIONS = ["政务新媒体多长时间必须更新一次", "依申请公开的答复期限是多少个工作日", "县卫生健康局负责哪些公开任务",
              "财政预决算信息公开", "档案馆查阅点什么时候开放"]
@@ -38,18 +39,19 @@ def test_a_second_start_loads_the_index_and_an_ingest_tokenises_only_its_chunks(
     tmp_path: Path, tokenised: list[str]
 ) -> None:
     options = IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25")
-    first = open_retriever(options)
+    store = sqlite_store(tmp_path)
+    first = open_retriever(options, store)
     assert len(tokenised) >= len(first.chunks) + len(first.questions) > 100  # the first start tokenises all
 
     tokenised.clear()
-    second = open_retriever(options)
+    second = open_retriever(options, store)
     assert tokenised == []  # loaded, not re-tokenised
     for question in QUESTIONS:
         assert [h.chunk.id for h in second.search(question, 5)] == [h.chunk.id for h in first.search(question, 5)]
 
-    added = ingest_bytes(ChunkStore(store_path(tmp_path)), "档案.txt", ARCHIVE.encode())
+    added = ingest_bytes(store, "档案.txt", ARCHIVE.encode())
     tokenised.clear()
-    third = open_retriever(options)
+    third = open_retriever(options, store)
     assert len(tokenised) == added.chunk_count  # the new file's chunks, nothing else
     assert all("档案馆" in text for text in tokenised)
     assert third.search("档案馆的政府信息查阅点什么时候开放", 3)[0].chunk.section == "第五条"
@@ -57,10 +59,11 @@ def test_a_second_start_loads_the_index_and_an_ingest_tokenises_only_its_chunks(
 
 def test_a_damaged_index_file_is_rebuilt_not_fatal(tmp_path: Path) -> None:
     options = IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25")
-    expected = [h.chunk.id for h in open_retriever(options).search(QUESTIONS[0], 5)]
+    store = sqlite_store(tmp_path)
+    expected = [h.chunk.id for h in open_retriever(options, store).search(QUESTIONS[0], 5)]
     for segment in (tmp_path / "index" / "bm25").rglob("seg-*.npz"):
         segment.write_bytes(b"not an index")
-    assert [h.chunk.id for h in open_retriever(options).search(QUESTIONS[0], 5)] == expected
+    assert [h.chunk.id for h in open_retriever(options, store).search(QUESTIONS[0], 5)] == expected
 
 
 def _reference_scores(tokens: list[list[str]], query: list[str]) -> np.ndarray:

@@ -15,12 +15,14 @@ import pytest
 
 from assistant.factory import build_retriever
 from assistant.settings import Settings
-from knowledge.index import ChunkStore, store_path
 from knowledge.ingest import ingest_bytes
 from knowledge.live_index import IndexSession
+from tests.dbs import store_at
 
 ARCHIVE = "县档案馆政府信息查阅点规定\n第五条 县档案馆设立政府信息查阅点，每周三下午开放。"
 ARCHIVE_QUESTION = "县档案馆的政府信息查阅点每周几开放"
+NOTICE_BOARD = "镇政务公开栏管理办法\n第三条 镇政务公开栏每月五日前更新一次。"
+NOTICE_QUESTION = "镇政务公开栏多久更新一次"
 PLAN_QUESTION = "政务新媒体多长时间必须更新一次"
 SLOW_REBUILD_S = 3.0
 
@@ -80,7 +82,8 @@ def test_an_ingest_in_another_process_reaches_a_running_index_without_blocking_q
     asker.start()
     path = tmp_path / "查阅点规定.txt"
     path.write_text(ARCHIVE, encoding="utf-8")
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_EMBEDDER": "none"}
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_EMBEDDER": "none",
+           "ASSISTANT_DATABASE_URL": settings.resolved_database_url}
     done = subprocess.run([sys.executable, "-m", "assistant.cli.main", "ingest", str(path)], env=env,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
@@ -99,15 +102,18 @@ def test_a_removed_document_leaves_the_answers_before_and_after_the_swap(
 ) -> None:
     retriever = build_retriever(settings)
     retriever.open()
-    store = ChunkStore(store_path(settings.data_dir))
+    store = store_at(settings.resolved_database_url)
     ingest_bytes(store, "查阅点规定.txt", ARCHIVE.encode())
     _wait_for(lambda: _mentions(retriever, ARCHIVE_QUESTION, "每周三下午开放"))
     [archive] = [d.doc_id for d in store.documents() if d.name == "查阅点规定.txt"]
 
     store.remove([archive])
-    assert not _mentions(retriever, ARCHIVE_QUESTION, "每周三")  # at once, while the rebuild runs
-    assert retriever.live.swaps == 1 and retriever.search(PLAN_QUESTION, 5)  # the old index still answers
-    retriever.live.wait()
+    assert not _mentions(retriever, ARCHIVE_QUESTION, "每周三")  # at once, with no rebuild
+    assert retriever.live.swaps == 1 and retriever.search(PLAN_QUESTION, 5)
+    ingest_bytes(store, "公开栏.txt", NOTICE_BOARD.encode())  # an addition: rebuilt in the background
+    assert not _mentions(retriever, ARCHIVE_QUESTION, "每周三")  # while it is rebuilt
+    _wait_for(lambda: _mentions(retriever, NOTICE_QUESTION, "每月五日"))
     assert retriever.live.swaps == 2 and len(slow_rebuilds) == 2
-    assert not _mentions(retriever, ARCHIVE_QUESTION, "每周三")
+    assert not _mentions(retriever, ARCHIVE_QUESTION, "每周三")  # and after the swap
     assert all(h.chunk.doc_id != archive for h in retriever.open().retrieve(ARCHIVE_QUESTION, 50).hits)
+    assert archive not in retriever.open().doc_ids()
