@@ -17,6 +17,7 @@ from assistant.api.limits import BodyLimit, RateLimiter, rate_limit
 from assistant.auth.install import install_auth
 from assistant.settings import Settings
 from connectors.web import apps as web_apps
+from connectors.web import documents as web_documents
 from connectors.web import login as web_login
 from connectors.web import router as web_router
 from connectors.wecom import router as wecom_router
@@ -47,7 +48,7 @@ def build_app(settings: Settings, lifespan: Lifespan) -> FastAPI:
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     install_auth(app, settings)  # outside the body limit: every route below but the public few needs a sign-in
-    for module in (health, docs, wecom_router, wecom_bot_router, web_router, web_login, web_apps):
+    for module in (health, docs, wecom_router, wecom_bot_router, web_router, web_login, web_apps, web_documents):
         app.include_router(module.router)
     for module in (ask, classify, duties, deadline, period, redact):
         app.include_router(module.router, dependencies=[Depends(rate_limit)])

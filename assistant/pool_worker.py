@@ -15,6 +15,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 _engine: Any = None
+_db: Any = None
 
 
 def _data_bytes() -> int:
@@ -41,18 +42,35 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
+def _db_for(init: dict[str, Any]) -> Any:
+    global _db
+    if _db is None and init.get("database_url"):
+        from assistant.storage import open_database
+
+        _db = open_database(init["database_url"], migrate=False)
+    return _db
+
+
 def _engine_for(init: dict[str, Any]) -> Any:
     global _engine
     if _engine is None:
         from assistant.factory import build_engine
 
-        db = None
-        if init.get("database_url"):
-            from assistant.storage import open_database
-
-            db = open_database(init["database_url"], migrate=False)
-        _engine = build_engine(init["settings"], db=db)
+        _engine = build_engine(init["settings"], db=_db_for(init))
     return _engine
+
+
+def _ingest(init: dict[str, Any], filename: str, data: bytes, max_bytes: int, info: Any) -> dict[str, Any]:
+    """Read, chunk and store an uploaded document (extraction of a crafted file costs a worker, not the server)."""
+    from knowledge.documents import summary
+    from knowledge.index import ensure_builtin
+    from knowledge.ingest import ingest_bytes
+    from knowledge.store import ChunkStore
+
+    store = ChunkStore(_db_for(init).engine)
+    ensure_builtin(store)
+    result = ingest_bytes(store, filename, data, max_bytes=max_bytes, info=info)
+    return summary(result.document) | {"replaced": result.status == "replaced", "chunks": result.chunk_count}
 
 
 def _classify(text: str, title: str | None, doc: Any = None) -> bytes:
@@ -91,6 +109,7 @@ def _tasks(init: dict[str, Any]) -> dict[str, Callable[..., Any]]:
         "classify_file": _classify_file,
         "respond": lambda turn: _engine_for(init).respond(turn),
         "redact": _redact,
+        "ingest": lambda *args: _ingest(init, *args),
         "ping": lambda: os.getpid(),
     }
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from assistant.pool import HeavyPool
     from assistant.storage import Database
     from assistant.turn import Reply
+    from knowledge.store import ChunkStore
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,13 @@ class Gongkai:
                 self.settings.ensure_dirs()
                 self._db = open_database(self.settings.resolved_database_url)  # bad URL: ConfigError
             return self._db
+
+    @property
+    def store(self) -> ChunkStore:
+        """The knowledge base's documents and chunks, in the same database."""
+        from knowledge.store import ChunkStore
+
+        return ChunkStore(self.db.engine)
 
     @property
     def engine(self) -> Engine:

@@ -7,6 +7,7 @@ from typing import Any
 
 from knowledge.doc_kinds import CURRENT, SUPERSEDED, kind_label, status_label
 from knowledge.errors import BadInput, NotFound
+from knowledge.index import ensure_builtin
 from knowledge.store import ChunkStore, Document
 
 
@@ -26,10 +27,12 @@ def detail(doc: Document) -> dict[str, Any]:
 
 def listed(store: ChunkStore) -> list[Document]:
     """The documents a person manages: everything but the built-in question bank (it is not a document)."""
+    ensure_builtin(store)  # a fresh database lists (and can supersede) the built-in plan too
     return [d for d in store.documents() if d.kind != "question"]
 
 
 def lookup(store: ChunkStore, doc_id: str) -> Document:
+    ensure_builtin(store)
     doc = store.get(doc_id.strip())
     if doc is None or doc.kind == "question":
         raise NotFound(f"没有编号为「{doc_id.strip()[:80]}」的文档。可用 gongkai docs list 查看文档编号。")

@@ -145,6 +145,7 @@ class HybridRetriever:
         out = _Ranked(asked=set(self.tokenizer.tokens(query)))
         tokens = self.tokenizer.tokens(expand_query(query))
         shown, shown_q = self._visible(self.chunks, scope), self._visible(self.questions, scope)
+        out.shown = shown
         if self.mode in ("hybrid", "bm25"):
             out.bm25 = [x for x in self.bm25.top(tokens, n + len(self.chunks) - len(shown)) if x[0] in shown][:n]
             out.bank_bm25 = [x for x in self.bank_bm25.top(tokens, n + len(self.questions) - len(shown_q))
@@ -222,7 +223,7 @@ class HybridRetriever:
             for rank, (i, _score) in enumerate(ranked_list):
                 credit(i, rank, weight)
         for ranked_list, weight in ((ranked.bank_bm25, cfg.bank_bm25_weight), (ranked.bank_dense, cfg.bank_dense_weight)):
-            for rank, (i, question) in enumerate(self._targets(ranked_list, ranked.asked)):
+            for rank, (i, question) in enumerate(self._targets(ranked_list, ranked.asked, ranked.shown)):
                 gain = credit(i, rank, weight)
                 if gain > matched.get(i, (0.0, question))[0]:
                     matched[i] = (gain, question)
@@ -250,7 +251,8 @@ class HybridRetriever:
                       and bm25.get(i, 0.0) >= 0.9 * best > 0), None)
         return order if local is None else [local, *(i for i in order if i != local)]
 
-    def _targets(self, ranked: list[tuple[int, float]], asked: set[str]) -> list[tuple[int, Chunk]]:
+    def _targets(self, ranked: list[tuple[int, float]], asked: set[str],
+                 shown: range | set[int]) -> list[tuple[int, Chunk]]:
         """Bank matches as (clause position, question chunk), one per clause, best first. Only a bank
         question that says much of what the user said credits its clause: a loose match would push the
         built-in clauses above an ingested document that has no bank entries."""
@@ -263,7 +265,7 @@ class HybridRetriever:
             if not asked or 2 * len(asked & bank) / (len(asked) + len(bank)) < floor:
                 continue
             i = self._by_id.get(question.metadata.get("target", ""))
-            if i is not None and i not in seen:
+            if i is not None and i not in seen and i in shown:
                 seen.add(i)
                 out.append((i, question))
         return out
@@ -284,6 +286,7 @@ class _Ranked:
     bank_bm25: list[tuple[int, float]] = field(default_factory=list)
     bank_dense: list[tuple[int, float]] = field(default_factory=list)
     asked: set[str] = field(default_factory=set)  # the query's tokens
+    shown: range | set[int] = range(0)  # positions of the clauses this question may see
 
 
 def _question_text(chunk: Chunk) -> str:
