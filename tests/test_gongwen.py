@@ -240,3 +240,9 @@ def test_a_marking_at_the_foot_is_still_a_marking() -> None:
 def test_header_variants(text: str, expected: dict[str, object]) -> None:
     doc = read_text(text)
     assert {key: getattr(doc, key) for key in expected} == expected, doc.roles
+
+
+def test_an_organ_line_above_a_title_is_the_issuer_not_the_title() -> None:
+    doc = read_text("洱源县统计局\n2026年前三季度洱源县国民经济运行情况\n前三季度全县实现地区生产总值86.2亿元。\n")
+    assert doc.title == "2026年前三季度洱源县国民经济运行情况"
+    assert doc.issuer_mark == "洱源县统计局"

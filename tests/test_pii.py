@@ -237,3 +237,12 @@ def test_a_repeat_overlapping_another_finding_is_masked_with_it() -> None:
     text = "杨 梅杨 梅0杨 梅532930196804123314"
     redacted = redact(text, find_pii(text))
     assert "杨 梅" not in redacted and len(redacted) == len(text)
+
+
+def test_a_feedback_mailbox_and_a_companys_premises_stay_but_a_sole_traders_do_not() -> None:
+    notice = "公众可通过以下方式反馈意见：\n一、电子邮箱：eyfgjjgg@163.com。\n二、信函寄至县发展和改革局。"
+    assert "eyfgjjgg@163.com" in mask_text(notice)
+    company = "当事人：洱源县某某商贸有限公司，经营场所：茈碧湖镇玉湖路88号。"
+    assert "玉湖路88号" in mask_text(company)
+    trader = "被处罚人：洱源县某某农资经营部，统一社会信用代码：92532930MA6K1BC48X，经营场所：茈碧湖镇玉湖路52号。"
+    assert "玉湖路52号" not in mask_text(trader)

@@ -118,9 +118,17 @@ def _head_role(text: str, nxt: str, hint: str) -> list[tuple[str, str]] | None:
     if found and len(left) <= 40 and _ORGAN.search(left.replace(" ", "")) and any(r == "doc_number" for r, _ in found):
         return [("issuer_mark", left), *found]  # 函 format: the organ's name and its 文号 on one line
     if len(text) <= 40 and _ORGAN.search(text.replace(" ", "")) and not text.endswith(_TERMINAL) and (
-            NUMBER.search(nxt) or _MASTHEAD.match(nxt.replace(" ", "")) or (nxt and _ORGAN.search(nxt) and len(nxt) <= 40)):
-        return [("issuer_mark", text)]  # an organ name standing above its 文号 (函 format, joint issuers)
+            NUMBER.search(nxt) or _MASTHEAD.match(nxt.replace(" ", "")) or (nxt and _ORGAN.search(nxt) and len(nxt) <= 40)
+            or _title_under_organ(text, nxt)):
+        return [("issuer_mark", text)]  # an organ name standing above its 文号 or its title (函 format, joint issuers)
     return None
+
+
+def _title_under_organ(organ: str, nxt: str) -> bool:
+    """"洱源县统计局" above "2021年前三季度洱源县国民经济运行情况": a short organ line with no punctuation over a
+    longer title-like line (no sentence punctuation, not a 主送 line) is the 发文机关标志, not the title."""
+    return (len(organ) <= 25 and not re.search(r"[，,。；;：:、]", organ) and len(nxt) > len(organ)
+            and _title_like(nxt) and not re.search(r"[，,。；;：:]", nxt))
 
 
 def _title_like(text: str) -> bool:

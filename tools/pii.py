@@ -136,17 +136,33 @@ def _repeat(text: str, spans: _Spans) -> None:
             pos = text.find(f.text, pos + 1)
 
 
+_PREMISES = re.compile(r"(?:经营场所|经营地址|营业场所|营业地址|生产地址|生产经营场所)[：:]?\s*(?:云南省)?(?:大理州)?(?:洱源县)?$")
+_SOLE_TRADER = re.compile(r"(?<![0-9A-Z])92\d{6}[0-9A-Z]{10}|个体工商户|个体户|经营者")
+# words that introduce the ways the public may reach an office ("公众可通过以下方式反馈意见：一、电子邮箱：…")
+_CHANNEL = re.compile(r"反馈|意见|建议|报送|投稿|征求|受理|咨询|投诉|举报|报名|以下方式|联系方式")
+
+
+def _channel(ctx: TextContext, pos: int) -> bool:
+    """True when ``pos``'s line or one of the two lines above it names a way to reach an office."""
+    row = ctx.line_no(pos)
+    return any(_CHANNEL.search(ctx.line_text(ctx.starts[i])) for i in range(max(0, row - 2), row + 1))
+
+
 def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding]:
-    """A landline (or a government mailbox) is personal only on a line that also carries a person's name
-    and no office label; elsewhere it is the office's published contact. So is an address on a line with
+    """A landline (or a government mailbox, or a mailbox given as a way to send an office feedback) is
+    personal only on a line that also carries a person's name and no office label; elsewhere it is the office's published contact. So is an address on a line with
     a 邮编 and no person's name, ID or mobile."""
     name_lines = {ctx.line_no(f.start) for f in findings if f.type == "name"}
     person_lines = {ctx.line_no(f.start) for f in findings if f.private and f.type in ("name", "id_card", "mobile")}
     out = []
     for f in findings:
-        office = f.type == "landline" or f.type == "email" and f.text.lower().endswith(".gov.cn")
+        office = f.type == "landline" or f.type == "email" and (
+            f.text.lower().endswith(".gov.cn") or ctx.line_no(f.start) not in person_lines and _channel(ctx, f.start))
         if f.type == "address" and ctx.line_no(f.start) not in person_lines and _POSTCODE.search(ctx.line_text(f.start)):
             office = True  # "邮政编码：671200，地址：…路15号" with no person on the line: a mailing address to publish
+        if f.type == "address" and ctx.line_no(f.start) not in person_lines and _PREMISES.search(
+                ctx.text, max(0, f.start - 14), f.start) and not _SOLE_TRADER.search(ctx.line_text(f.start)):
+            office = True  # a company's 经营场所 is not personal data; a 个体工商户's (code 92…) is its operator's
         staff = f.type == "landline" and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None \
             and not _HOME_PHONE.match(ctx.text, f.end)
         if office and (ctx.line_no(f.start) not in name_lines or ctx.label_before(f.start, 12) == "public" or staff):
