@@ -84,7 +84,13 @@ def asserted_numbers(question: str) -> list[str]:
 
 
 def cue(kind: str, text: str) -> bool:
-    """The text holds a plan cue (``plan_cues``) or a regulation cue (``regulation_cues``)."""
+    """The text holds a plan cue (``plan_cues``, or the county's own name) or a regulation cue (``regulation_cues``)."""
+    if kind == "plan_cues":
+        from knowledge.county import load_county
+
+        county = load_county()
+        if any(name in text for name in (county.name, *county.aliases)):
+            return True
     return any(re.search(p, text) for p in words()[kind])
 
 

@@ -2,7 +2,7 @@
 
 ``decide(question, retrieval)`` is pure: the question text and one search's verdict in, a ``Decision``
 out. Tasks ("帮我起草个通知") and other jurisdictions ("剑川县的规定") are recognised before the
-retrieval verdict counts, so they are answered honestly (what the assistant can do instead; only 洱源's
+retrieval verdict counts, so they are answered honestly (what the assistant can do instead; only this county's
 plan and the national rules are held) instead of with a clause that happens to match. The engine puts
 ``decision.kind`` on ``Reply.data["decision"]``; an LLM mode should run only for ``answer`` and ``weak``.
 """

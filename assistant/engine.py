@@ -123,14 +123,16 @@ class Engine:
 
     def _other_place(self, question: str, decision: Decision, hits: list[Hit]) -> Reply:
         from assistant.router import words
+        from knowledge.county import load_county
 
-        spec = words()["other_place"]
-        text = spec["reply"].format(place=decision.place)
+        spec, county = words()["other_place"], load_county().name
+        text = spec["reply"].format(place=decision.place, county=county)
         data: dict[str, object] = {"decision": "other_place", "verdict": decision.verdict, "place": decision.place}
         found = self.retriever.retrieve(question.replace(decision.place or "", ""), self.top_k)
         if found.verdict in ("answer", "weak") and found.hits:
             reply = compose_answer(question, found.hits, verdict=found.verdict)
-            return Reply(text=text + "\n\n" + spec["related"] + "\n" + reply.text, sources=reply.sources,
+            return Reply(text=text + "\n\n" + spec["related"].format(county=county) + "\n" + reply.text,
+                         sources=reply.sources,
                          data={**(reply.data or {}), **data})
         return Reply(text=text + REFUSE_HINT.replace("建议", "也可以"), data=data)
 

@@ -10,7 +10,9 @@ from assistant.engine import Engine
 from assistant.llm import LLMResponder
 from assistant.quiz import QuizMaster
 from assistant.settings import Settings
+from knowledge.county import use_county_dir
 from knowledge.plan import load_plan
+from knowledge.shelf import Shelf
 from knowledge.types import Hit
 from knowledge.units import load_units
 from tools.context import ToolContext
@@ -74,8 +76,28 @@ def build_store(settings: Settings, db: Database | None = None) -> ChunkStore:
     return ChunkStore(db.engine)
 
 
-def build_tool_context() -> ToolContext:
-    return ToolContext(plan=load_plan(), units=load_units(), today=date.today)
+def use_county(settings: Settings) -> None:
+    """Point this process at the settings' county data folder (before anything reads units or plans)."""
+    use_county_dir(settings.county_path)
+
+
+def build_tool_context(
+    settings: Settings | None = None, store: Callable[[], ChunkStore] | None = None
+) -> ToolContext:
+    """With settings: the plans and units the chunk store holds (ingested plans included, re-read when any
+    process changes them; ``store`` shares an opened store, else one is opened on first use); without:
+    the county data set's built-in plan alone."""
+    if settings is None:
+        return ToolContext(plan=load_plan(), units=load_units(), today=date.today)
+    use_county(settings)
+    opened: list[ChunkStore] = []
+
+    def lazy_store() -> ChunkStore:
+        if not opened:
+            opened.append(build_store(settings))
+        return opened[0]
+
+    return ToolContext(shelf=Shelf(store or lazy_store), today=date.today)
 
 
 def build_retriever(settings: Settings, on_first_build: Callable[[int], None] | None = None,
@@ -98,9 +120,10 @@ def build_engine(settings: Settings, *, on_first_build: Callable[[int], None] | 
     with ``db``, quiz scores are stored and the 依申请公开 register answers in chat."""
     from assistant.register_chat import RegisterDesk
 
-    toolbox = Toolbox(build_tool_context())
+    retriever = build_retriever(settings, on_first_build, db)
+    toolbox = Toolbox(build_tool_context(settings, lambda: retriever.store))
     return Engine(
-        retriever=build_retriever(settings, on_first_build, db),
+        retriever=retriever,
         toolbox=toolbox,
         top_k=settings.top_k,
         max_chars=settings.max_text_chars,

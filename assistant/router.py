@@ -295,13 +295,43 @@ def _report_year(text: str, today: date, w: dict[str, Any]) -> int | None:
 
 
 def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) -> Intent | None:
-    """Tasks of a named (or remembered) unit, or who is responsible for a task.
+    """Tasks of a named (or remembered) unit (in one year's plan, or compared with another year's), or who
+    is responsible for a task.
 
     A unit's tasks are asked when the message holds a task word and, once the unit's name, the task words
     and fillers are removed, at most ``max_residue`` characters are left ("住建局的活有哪些", "帮我查下农业
     农村局的任务"); a message that keeps content words ("卫健局的信息要在哪个网站公开", "县政府办负责年报
-    汇总吗") is a knowledge question about the unit, not a request for its list.
+    汇总吗") is a knowledge question about the unit, not a request for its list. Which plan ("2021年方案里",
+    "今年比去年") is read first and taken out of the message (:func:`plan_choice`).
     """
+    choice, rest = plan_choice(text)
+    found = _duties_intent(rest, history, units, comparing="compare" in choice or "compare_previous" in choice)
+    if found is not None and found.tool == "duties" and "unit" in found.args:
+        return Intent("duties", {**found.args, **choice})
+    return found
+
+
+def plan_choice(text: str) -> tuple[dict[str, Any], str]:
+    """The year's plan asked for and the year to compare with, as duties tool arguments ({} for neither),
+    and the message without those words."""
+    w = words()["duties"]
+    choice: dict[str, Any] = {}
+    year = re.search(w["plan_year"], text)
+    other = re.search(w["other_year"], text)
+    if other:
+        choice["compare"] = int(other[1])
+        year = year or re.search(r"(20\d{2})\s*年", text[: other.start()])
+    elif _has(text, w["last_year"]) and _has(text, w["compare_words"]):
+        choice["compare_previous"] = True
+    if year:
+        choice["year"] = int(year[1])
+    rest = re.sub(w["plan_phrase"], "", text) if choice else text
+    return choice, rest
+
+
+def _duties_intent(
+    text: str, history: tuple[Message, ...], units: UnitRegistry, *, comparing: bool
+) -> Intent | None:
     w = words()["duties"]
     intro = re.match(w["introduce"], text)
     introduced = units.find_in_text(intro["unit"]) if intro else []
@@ -311,7 +341,7 @@ def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) 
     named = units.find_in_text(text)
     if named and _lists_tasks(_without_units(text, named), w):
         return Intent("duties", {"unit": named[-1].name if _introduces(text, w) else named[0].name})
-    if _has(text, w["self"]) and _lists_tasks(text, w) or own_tasks_asked(text):
+    if (_has(text, w["self"]) or comparing) and _lists_tasks(text, w) or own_tasks_asked(text):
         unit = _remembered_unit(history, units)
         return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
     unknown = re.search(w["unknown_unit"], text)

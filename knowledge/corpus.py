@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
 from knowledge.chunking import chunk_document
-from knowledge.types import PLAN_TITLE, Chunk
+from knowledge.county import COUNTY_FILE, UNITS_FILE, load_county
+from knowledge.types import Chunk
 
 log = logging.getLogger(__name__)
 
@@ -18,12 +18,20 @@ DIGEST_DOC_ID = "builtin:digest"
 
 
 def plan_text() -> str:
-    return resources.files("knowledge").joinpath("sources", "plan.txt").read_text(encoding="utf-8")
+    """The county data set's built-in plan ("" when it has none: its plans are all ingested)."""
+    return load_county().builtin_plan_text() or ""
+
+
+def plan_title() -> str:
+    from knowledge.plan import load_plan
+
+    return load_plan().title if plan_text() else ""
 
 
 def plan_chunks() -> list[Chunk]:
     """The plan's paragraphs; each keeps its 责任单位 clause in the text."""
-    return chunk_document(plan_text(), doc_id=PLAN_DOC_ID, title=PLAN_TITLE, kind="plan")
+    text = plan_text()
+    return chunk_document(text, doc_id=PLAN_DOC_ID, title=plan_title(), kind="plan") if text else []
 
 
 def digest_chunks() -> list[Chunk]:
@@ -55,8 +63,10 @@ def builtin_chunks() -> list[Chunk]:
 def source_fingerprint() -> str:
     """Hash of the files the built-in chunks come from: cheap to compute (no parsing) at every start."""
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in (here / "sources" / "plan.txt", here / "sources" / "regulations.yaml",
+    county = load_county()
+    digest = hashlib.sha256(str(county.directory.resolve()).encode())
+    for path in (county.directory / COUNTY_FILE, county.directory / UNITS_FILE,
+                 county.directory / (county.plan_file or COUNTY_FILE), here / "sources" / "regulations.yaml",
                  here / "sources" / "question_bank.yaml", here / "digest.py", here / "bank.py",
                  here / "chunking.py", here / "corpus.py"):
         digest.update(path.name.encode())

@@ -34,10 +34,11 @@ def ensure_builtin(store: ChunkStore, *, force: bool = False) -> bool:
         digest_chunks,
         fingerprint,
         plan_chunks,
+        plan_title,
         source_fingerprint,
     )
     from knowledge.doc_kinds import guess_year
-    from knowledge.types import PLAN_TITLE, REGULATION_TITLE, REGULATION_YEAR
+    from knowledge.types import REGULATION_TITLE, REGULATION_YEAR
 
     sources = source_fingerprint()
     if not force and store.get_meta("builtin_sources") == sources:
@@ -47,7 +48,11 @@ def ensure_builtin(store: ChunkStore, *, force: bool = False) -> bool:
     if not force and store.get_meta("builtin_version") == version:
         store.set_meta("builtin_sources", sources)
         return False
-    store.replace(Document(PLAN_DOC_ID, "plan.txt", version, PLAN_TITLE, "plan", year=guess_year(PLAN_TITLE)), plan)
+    if plan:
+        title = plan_title()
+        store.replace(Document(PLAN_DOC_ID, "plan.txt", version, title, "plan", year=guess_year(title)), plan)
+    else:  # a county data set without a built-in plan (gongkai init): all its plans are ingested
+        store.remove([PLAN_DOC_ID])
     store.replace(Document(DIGEST_DOC_ID, "regulations.yaml", version, REGULATION_TITLE, "regulation",
                            issuer="国务院", year=REGULATION_YEAR), digest)
     store.replace(Document(BANK_DOC_ID, "question_bank.yaml", version, "问答库", "question"), bank)

@@ -11,6 +11,8 @@ from knowledge.chunking import chunk_document, content_hash
 from knowledge.doc_kinds import guess, kinds
 from knowledge.errors import BadInput, TooLarge
 from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, extract_text
+from knowledge.plan import looks_like_plan, parse_plan
+from knowledge.plans import PLAN_KINDS, plan_year
 from knowledge.store import ChunkStore, Document
 
 log = logging.getLogger(__name__)
@@ -98,7 +100,9 @@ def ingest_bytes(store: ChunkStore, name: str, data: bytes, *, max_bytes: int = 
     text = extract_text(name, data, max_bytes=max_bytes)
     digest = content_hash(data)
     doc_id = "file:" + digest[:16]
-    document = describe(name, text, info or DocInfo(), doc_id=doc_id, digest=digest)
+    given = info or DocInfo()
+    document = describe(name, text, given, doc_id=doc_id, digest=digest)
+    document, plan_text = as_plan(document, text, given)
     extra = {"file": name, "content_hash": digest, "doc_kind": document.kind}
     if document.year is not None:
         extra["year"] = str(document.year)
@@ -106,10 +110,25 @@ def ingest_bytes(store: ChunkStore, name: str, data: bytes, *, max_bytes: int = 
     if not chunks:
         raise BadInput(f"文件「{name}」中没有可导入的段落。")
     earlier = [d.doc_id for d in store.find(content_hash=digest, name=name) if not d.builtin]
-    store.replace(document, chunks, remove=earlier)
+    store.replace(document, chunks, remove=earlier, plan_text=plan_text)
     log.info("ingested doc=%s kind=%s chunks=%d replaced=%d", doc_id, document.kind, len(chunks), len(earlier))
     return IngestResult(name=name, title=document.title, status="replaced" if earlier else "added",
                         chunk_count=len(chunks), document=replace(document, chunk_count=len(chunks)))
+
+
+def as_plan(document: Document, text: str, given: DocInfo) -> tuple[Document, str | None]:
+    """A document with a plan's structure (parts, 责任单位 clauses) is a plan: cited by its own title line,
+    for the year that title names, kind 工作方案/工作要点 (unless the person ingesting said otherwise). Its
+    text is kept (returned second) so every process can parse it; None for any other document."""
+    if given.kind and given.kind not in PLAN_KINDS:
+        return document, None
+    parsed = parse_plan(text, title=document.title)
+    if not looks_like_plan(parsed):
+        return document, None
+    title = given.title.strip() or parsed.title
+    kind = document.kind if document.kind in PLAN_KINDS else "points" if "要点" in title else "plan"
+    year = given.year or plan_year(title, parsed.header) or document.year
+    return replace(document, title=title, kind=kind, year=year), text
 
 
 def ingest_path(store: ChunkStore, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,

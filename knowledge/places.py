@@ -1,6 +1,6 @@
-"""Other jurisdictions named in a question: 大理市, 剑川县, 浙江省 … (not this county, not the national level).
+"""Other jurisdictions named in a question: 某某市, 剑川县, 浙江省 … (not this county, not the national level).
 
-Pure over data: this county's names (knowledge/sources/jurisdiction.yaml), its towns (the unit registry)
+Pure over data: this county's names (county.yaml of the county data set), its towns (the unit registry)
 and the endings that make a word a place name. jieba words are read left to right; an ending glued to
 a word (浙江省) or standing after one or two single characters jieba could not join (剑/川/县) makes a
 place name, unless what precedes it is a pronoun or quantifier (我们县, 全县, 外县).
@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from knowledge.county import load_county
 from knowledge.tokenizer import Tokenizer, stopwords
 
 
@@ -32,9 +33,10 @@ class Jurisdiction:
 def load_jurisdiction(extra_own: tuple[str, ...] = ()) -> Jurisdiction:
     text = resources.files("knowledge").joinpath("sources", "jurisdiction.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
-    own = {data["county"], *data.get("aliases", []), *extra_own}
+    county = load_county()
+    own = {county.name, *county.aliases, *extra_own}
     return Jurisdiction(
-        county=str(data["county"]),
+        county=county.name,
         own=frozenset(str(x) for x in own),
         national=tuple(str(x) for x in data.get("national", [])),
         suffixes=tuple(sorted((str(x) for x in data["suffixes"]), key=len, reverse=True)),
@@ -62,7 +64,7 @@ def foreign_places(text: str, tokenizer: Tokenizer, j: Jurisdiction) -> list[str
         lead = next((s for s in j.suffixes if len(s) == 1 and word.startswith(s) and len(word) > 1), None)
         if end is not None and len(word) > len(end):  # 浙江省, 北京市: the ending is part of the word
             stem = word[: -len(end)]
-        elif end is not None or lead is not None:  # 剑/川/县, 大理/市, 鹤/庆/县政府办: the stem comes before
+        elif end is not None or lead is not None:  # 剑/川/县, 昆明/市, 鹤/庆/县政府办: the stem comes before
             end = end or lead or ""
             stem = _stem_before(words, n, stop)
         else:

@@ -21,21 +21,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from typing import Any
 
-from knowledge.types import PLAN_TITLE
+from knowledge.county import PlanTerms, load_county
 
-COLLECTIVE_TERMS = ("县级各部门", "县级各有关部门", "各镇乡人民政府", "各有关镇乡")
-DEPARTMENT_COLLECTIVES = ("县级各部门", "县级各有关部门")
-TOWNSHIP_COLLECTIVES = ("各镇乡人民政府", "各有关镇乡")
-_LEAD_PREFIX = "县级牵头部门"
 _NUMERALS = "一二三四五六七八九十"
-
 _PART_RE = re.compile(rf"^([{_NUMERALS}]+)、(.+)$")
 _SUB_RE = re.compile(rf"^[(（]([{_NUMERALS}]+)[)）](.+)$")
-_CLAUSE_RE = re.compile(r"[(（]责任单位[:：](.+?)[)）]\s*$")
-# a party written like a government unit: 县…局 / 县…办 / 县…办公室 / 州…分局
-_UNIT_RE = re.compile(r"^[县州].+(局|办|办公室|分局)$")
+# the document's own title line: short, no sentence, ends like a plan (……工作方案 / ……工作要点（试行）)
+_TITLE_RE = re.compile(r"^[^。，,；;]{4,60}(?:方案|要点)(?:[(（][^)）]{1,6}[)）])?$")
+_HEADING_MAX = 40
+
+
+def __getattr__(name: str) -> Any:
+    """The active county's collective terms, under the names the rest of the code and the tests use."""
+    terms = load_county().terms
+    if name == "COLLECTIVE_TERMS":
+        return terms.collectives
+    if name == "DEPARTMENT_COLLECTIVES":
+        return terms.department_collectives
+    if name == "TOWNSHIP_COLLECTIVES":
+        return terms.township_collectives
+    raise AttributeError(name)
+
+
+@cache
+def _grammar(terms: PlanTerms) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The clause at the end of a paragraph, a label opening a group inside it, and a unit's shape."""
+    labels = "|".join(re.escape(label) for label in terms.labels)
+    clause = re.compile(rf"[(（]({labels})[:：](.+?)[)）][。.；;]?\s*$")
+    label = re.compile(rf"^({labels})[:：]?")
+    return clause, label, terms.unit_pattern()
 
 
 @dataclass(frozen=True)
@@ -127,19 +143,27 @@ class Plan:
         return self.paragraph_for_section(label).title
 
 
-def split_clause(raw: str, *, index: int = 0, section: str = "") -> ResponsibilityClause:
-    """Split the inside of a "(责任单位:…)" clause into named, lead, collective and other parties."""
+def split_clause(
+    raw: str, *, index: int = 0, section: str = "", label: str = "", terms: PlanTerms | None = None
+) -> ResponsibilityClause:
+    """Split the inside of a "(责任单位:…)" clause (after its first label) into named, lead, collective
+    and other parties. Groups are separated by ；, each may open with its own label (县级牵头部门:,
+    配合单位:); a group without a label takes the clause's first ``label`` (default: a unit label)."""
+    terms = terms or load_county().terms
+    _, label_re, _ = _grammar(terms)
     named: list[str] = []
     lead: list[str] = []
     collective: list[str] = []
     others: list[str] = []
     for group in re.split(r"[;；]", raw):
         group = group.strip()
-        is_lead = group.startswith(_LEAD_PREFIX)
-        if is_lead:
-            group = re.sub(rf"^{_LEAD_PREFIX}[:：]", "", group)
+        opened = label_re.match(group)
+        group_label = opened[1] if opened else label
+        if opened:
+            group = group[opened.end() :]
+        units = lead if group_label in terms.lead_labels else named
         for item in filter(None, (p.strip() for p in re.split(r"[,，、]", group))):
-            _classify_item(item, lead if is_lead else named, collective, others)
+            _classify_item(item, terms, units, collective, others)
     return ResponsibilityClause(
         index=index,
         section=section,
@@ -151,30 +175,55 @@ def split_clause(raw: str, *, index: int = 0, section: str = "") -> Responsibili
     )
 
 
-def _classify_item(item: str, units: list[str], collective: list[str], others: list[str]) -> None:
-    if item in COLLECTIVE_TERMS:
+def _classify_item(
+    item: str, terms: PlanTerms, units: list[str], collective: list[str], others: list[str]
+) -> None:
+    unit_re = _grammar(terms)[2]
+    if item in terms.collectives:
         collective.append(item)
         return
     # "县应急局等县级各有关部门": a named unit followed by a collective term
     head, sep, tail = item.partition("等")
-    if sep and tail in COLLECTIVE_TERMS and _UNIT_RE.match(head):
+    if sep and tail in terms.collectives and unit_re.match(head):
         units.append(head)
         collective.append(tail)
-    elif _UNIT_RE.match(item):
+    elif unit_re.match(item):
         units.append(item)
     else:
         others.append(item)
 
 
-def parse_plan(text: str) -> Plan:
-    """Parse the plan's published text (one paragraph per line)."""
+def find_title(lines: list[str]) -> int | None:
+    """Index of the document's own title line (……工作方案 / ……工作要点), or None."""
+    return next((i for i, line in enumerate(lines) if _TITLE_RE.match(line) and not _PART_RE.match(line)), None)
+
+
+def parse_plan(text: str, *, title: str | None = None, terms: PlanTerms | None = None) -> Plan:
+    """Parse a plan's text (one paragraph per line): header, title, intro, parts, clauses.
+
+    Args:
+        text: the whole text; the title line is ``title`` when given and present, else the first
+            line shaped like a plan title; lines before it are the header (主送, 印发 sentence, date).
+        title: the document's title, used when the text has no title line of its own.
+        terms: the clause vocabulary (default: the active county's).
+    """
+    terms = terms or load_county().terms
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    title_at = lines.index(PLAN_TITLE)
-    header, body = tuple(lines[:title_at]), lines[title_at + 1 :]
+    title_at = lines.index(title) if title and title in lines else find_title(lines)
+    header: tuple[str, ...] = ()
+    if title_at is None:
+        body, found = lines, title or (lines[0] if lines else "")
+    else:
+        header, body, found = tuple(lines[:title_at]), lines[title_at + 1 :], lines[title_at]
     intro = body[0] if body and not _PART_RE.match(body[0]) else ""
-    parts, raw_paras = _walk(body[1:] if intro else body)
-    paragraphs, clauses = _attach(raw_paras)
-    return Plan(PLAN_TITLE, header, intro, parts, paragraphs, clauses)
+    parts, raw_paras = _walk(body[1:] if intro else body, terms)
+    paragraphs, clauses = _attach(raw_paras, terms)
+    return Plan(found, header, intro, parts, paragraphs, clauses)
+
+
+def looks_like_plan(plan: Plan) -> bool:
+    """A parsed text has a plan's structure: at least two parts and two 责任单位 clauses."""
+    return len(plan.parts) >= 2 and len(plan.clauses) >= 2
 
 
 @dataclass
@@ -184,9 +233,11 @@ class _RawPara:
     subsection_title: str
     text: str
     clause_raw: str | None
+    clause_label: str = ""
 
 
-def _walk(lines: list[str]) -> tuple[tuple[Part, ...], list[_RawPara]]:
+def _walk(lines: list[str], terms: PlanTerms) -> tuple[tuple[Part, ...], list[_RawPara]]:
+    clause_re = _grammar(terms)[0]
     parts: list[Part] = []
     subs: list[Subsection] = []
     paras: list[_RawPara] = []
@@ -198,24 +249,40 @@ def _walk(lines: list[str]) -> tuple[tuple[Part, ...], list[_RawPara]]:
                 parts.append(Part(part_num, part_title, tuple(subs)))
             part_num, part_title, sub_title, subs = part_m[1], part_m[2], "", []
             section = part_num
-        elif sub_m and _is_heading(line) and part_num:
-            sub_title = sub_m[2]
-            section = f"{part_num}({sub_m[1]})"
-            subs.append(Subsection(section, sub_m[1], sub_title))
-        elif part_num:
-            clause_m = _CLAUSE_RE.search(line)
+            continue
+        if sub_m and part_num:
+            heading, body = _split_heading(sub_m[2])
+            if heading:
+                sub_title, section = heading, f"{part_num}({sub_m[1]})"
+                subs.append(Subsection(section, sub_m[1], sub_title))
+                if not body:
+                    continue
+                line = body
+        if part_num:
+            clause_m = clause_re.search(line)
             text = line[: clause_m.start()].rstrip() if clause_m else line
-            paras.append(_RawPara(section, part_title, sub_title, text, clause_m[1] if clause_m else None))
+            paras.append(_RawPara(section, part_title, sub_title, text, clause_m[2] if clause_m else None,
+                                  clause_m[1] if clause_m else ""))
     if part_num:
         parts.append(Part(part_num, part_title, tuple(subs)))
     return tuple(parts), paras
 
 
+def _split_heading(rest: str) -> tuple[str, str]:
+    """A subsection line's heading and the body written after it on the same line ("（一）推进决策公开。各单位要……")."""
+    if _is_heading(rest):
+        return rest, ""
+    heading, _, body = rest.partition("。")
+    return (heading, body.strip()) if body.strip() and len(heading) <= _HEADING_MAX else ("", "")
+
+
 def _is_heading(line: str) -> bool:
-    return len(line) <= 40 and "。" not in line
+    return len(line) <= _HEADING_MAX and "。" not in line
 
 
-def _attach(raw: list[_RawPara]) -> tuple[tuple[Paragraph, ...], tuple[ResponsibilityClause, ...]]:
+def _attach(
+    raw: list[_RawPara], terms: PlanTerms
+) -> tuple[tuple[Paragraph, ...], tuple[ResponsibilityClause, ...]]:
     clauses: list[ResponsibilityClause] = []
     governing: list[tuple[ResponsibilityClause | None, str]] = [(None, "none")] * len(raw)
     pending: list[int] = []
@@ -227,7 +294,8 @@ def _attach(raw: list[_RawPara]) -> tuple[tuple[Paragraph, ...], tuple[Responsib
         if para.clause_raw is None:
             pending.append(i)
             continue
-        last = split_clause(para.clause_raw, index=len(clauses) + 1, section=para.section)
+        last = split_clause(para.clause_raw, index=len(clauses) + 1, section=para.section,
+                            label=para.clause_label, terms=terms)
         clauses.append(last)
         governing[i] = (last, "own")
         for j in pending:
@@ -253,11 +321,15 @@ def _close_section(
 
 
 def plan_text() -> str:
-    """The packaged plan text (knowledge/sources/plan.txt)."""
-    return resources.files("knowledge").joinpath("sources", "plan.txt").read_text(encoding="utf-8")
+    """The text of the active county's built-in plan ("" when its data set has none)."""
+    return load_county().builtin_plan_text() or ""
+
+
+def load_plan() -> Plan:
+    """The active county's built-in plan, parsed once per process."""
+    return _parse_builtin(load_county().directory)
 
 
 @cache
-def load_plan() -> Plan:
-    """The parsed packaged plan, parsed once per process."""
+def _parse_builtin(directory: object) -> Plan:
     return parse_plan(plan_text())

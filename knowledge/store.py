@@ -70,6 +70,22 @@ kb_chunks = Table(
     Column("metadata", Text, nullable=False),
 )
 
+# the text of a document read as a plan (knowledge/plans.py re-parses it in every process)
+kb_plan_texts = Table(
+    "kb_plan_texts", metadata,
+    Column("doc_id", String(64), ForeignKey("kb_documents.doc_id", ondelete="CASCADE"), primary_key=True),
+    Column("text", Text, nullable=False),
+)
+# the admin's decisions on units that held plans name but the unit list lacks (knowledge/proposals.py)
+kb_unit_decisions = Table(
+    "kb_unit_decisions", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("decision", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("aliases", Text, nullable=False),
+    Column("decided_at", Float, nullable=False),
+)
+
 _DOC_COLUMNS = ("doc_id", "name", "content_hash", "title", "kind", "chunk_count", "issuer", "year",
                 "doc_number", "status", "superseded_by", "added_at")
 
@@ -159,8 +175,10 @@ class ChunkStore:
             _lock(conn)
             _put_meta(conn, key, value)
 
-    def replace(self, document: Document, chunks: Sequence[Chunk], *, remove: Sequence[str] = ()) -> None:
-        """Write a document and its chunks, deleting ``remove`` (and any older copy) in the same transaction.
+    def replace(self, document: Document, chunks: Sequence[Chunk], *, remove: Sequence[str] = (),
+                plan_text: str | None = None) -> None:
+        """Write a document and its chunks (and, for a plan, its text), deleting ``remove`` (and any older
+        copy) in the same transaction: no process sees the chunks of a plan without the plan.
 
         A document rewritten under its own id (the built-in corpus after an upgrade) keeps its status.
         """
@@ -169,6 +187,7 @@ class ChunkStore:
             kept = conn.execute(select(kb_documents.c.status, kb_documents.c.superseded_by)
                                 .where(kb_documents.c.doc_id == document.doc_id)).first()
             ids = sorted({*remove, document.doc_id})
+            conn.execute(delete(kb_plan_texts).where(kb_plan_texts.c.doc_id.in_(ids)))
             conn.execute(delete(kb_chunks).where(kb_chunks.c.doc_id.in_(ids)))
             conn.execute(delete(kb_documents).where(kb_documents.c.doc_id.in_(ids)))
             row = {k: getattr(document, k) for k in _DOC_COLUMNS}
@@ -183,10 +202,13 @@ class ChunkStore:
                      "metadata": json.dumps(c.metadata, ensure_ascii=False)}
                     for n, c in enumerate(chunks)
                 ])
+            if plan_text is not None:
+                conn.execute(insert(kb_plan_texts).values(doc_id=document.doc_id, text=plan_text))
 
     def remove(self, doc_ids: Sequence[str]) -> None:
         with self.engine.begin() as conn:
             _bump_generation(conn)
+            conn.execute(delete(kb_plan_texts).where(kb_plan_texts.c.doc_id.in_(list(doc_ids))))
             conn.execute(delete(kb_chunks).where(kb_chunks.c.doc_id.in_(list(doc_ids))))
             conn.execute(update(kb_documents).where(kb_documents.c.superseded_by.in_(list(doc_ids)))
                          .values(superseded_by=None))
@@ -198,6 +220,30 @@ class ChunkStore:
             _bump_generation(conn)
             conn.execute(update(kb_documents).where(kb_documents.c.doc_id == doc_id)
                          .values(status=status, superseded_by=superseded_by))
+
+
+    # --- plans and the units they propose ------------------------------------------------------------
+    def plan_texts(self) -> dict[str, str]:
+        """The text of every document read as a plan, by doc_id."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(kb_plan_texts.c.doc_id, kb_plan_texts.c.text)).all()
+        return {r[0]: r[1] for r in rows}
+
+    def unit_decisions(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """The admin's decisions on proposed units: (name, accepted|rejected, kind, aliases), oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(kb_unit_decisions.c.name, kb_unit_decisions.c.decision, kb_unit_decisions.c.kind,
+                                       kb_unit_decisions.c.aliases).order_by(kb_unit_decisions.c.decided_at)).all()
+        return [(r[0], r[1], r[2], tuple(json.loads(r[3]))) for r in rows]
+
+    def decide_unit(self, name: str, *, decision: str, kind: str, aliases: Sequence[str] = ()) -> None:
+        """Record (or change) the decision on a proposed unit; every process's registry follows."""
+        with self.engine.begin() as conn:
+            _bump_generation(conn)
+            conn.execute(delete(kb_unit_decisions).where(kb_unit_decisions.c.name == name))
+            conn.execute(insert(kb_unit_decisions).values(
+                name=name, decision=decision, kind=kind, aliases=json.dumps(list(aliases), ensure_ascii=False),
+                decided_at=time.time()))
 
 
 def _lock(conn: Any) -> None:

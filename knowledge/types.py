@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-PLAN_TITLE = "洱源县2020年政务公开工作方案"
 REGULATION_TITLE = "政府信息公开条例"
 REGULATION_YEAR = 2019  # the 条例 as revised by 国务院令第711号 (2019-04-03)
+
+
+def __getattr__(name: str) -> Any:
+    """``PLAN_TITLE``: the title of the county data set's built-in plan (from its data, not from code)."""
+    if name == "PLAN_TITLE":
+        from knowledge.corpus import plan_title
+
+        return plan_title()
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)

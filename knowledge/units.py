@@ -14,11 +14,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from knowledge.county import UNITS_FILE, county_dir, load_county
 from knowledge.errors import Ambiguous, BadInput, ConfigError, NotFound
 
 KINDS = ("department", "township", "enterprise")
@@ -54,21 +55,24 @@ class Unit:
 
 
 def normalise(text: str) -> str:
-    """Width-fold, drop spaces and punctuation, and write 洱源县/大理州 the way the plan does (县/州)."""
+    """Width-fold, drop spaces and punctuation, and write the county's and prefecture's full names the
+    way the plan does (county.yaml: 某某县 → 县, 某某州 → 州)."""
     text = _STRIP.sub("", unicodedata.normalize("NFKC", text))
-    for prefix, short in (("洱源县", "县"), ("大理白族自治州", "州"), ("大理州", "州")):
+    for prefix, short in load_county().prefix_map:
         if text.startswith(prefix):
             return short + text[len(prefix) :]
     return text
 
 
 def _variants(term: str, unit: Unit) -> set[str]:
+    county = load_county()
+    own, upper = county.county_prefix, county.prefecture_prefix
     key = normalise(term)
     keys = {key}
-    if key.startswith("县") and len(key) > 2:
-        keys.add(key[1:])
-    elif unit.kind != "township" and not key.startswith(("县", "州")):
-        keys.add("县" + key)
+    if own and key.startswith(own) and len(key) > len(own) + 1:
+        keys.add(key[len(own) :])
+    elif own and unit.kind != "township" and not key.startswith(tuple(p for p in (own, upper) if p)):
+        keys.add(own + key)
     return keys
 
 
@@ -102,13 +106,24 @@ class UnitRegistry:
                     bucket = self._keys.setdefault(key, [])
                     if unit not in bucket:
                         bucket.append(unit)
-        self._absent = {k for name in absent for k in _variants(name, Unit(name, "department"))}
+        self.absent = tuple(absent)
+        self._absent = {k for name in self.absent for k in _variants(name, Unit(name, "department"))}
         self._by_first: dict[str, list[str]] = {}
         for key in sorted(self._keys, key=len, reverse=True):
             self._by_first.setdefault(key[0], []).append(key)
 
     def __len__(self) -> int:
         return len(self.units)
+
+    def with_units(self, extra: Sequence[Unit]) -> UnitRegistry:
+        """This registry plus ``extra`` units (those whose canonical name it already has are skipped)."""
+        added = [u for u in extra if u.name not in self._by_name]
+        return self if not added else UnitRegistry([*self.units, *added], absent=self.absent)
+
+    def exact(self, name: str) -> Unit | None:
+        """The one unit whose name or alias is exactly ``name`` (after normalising), or None."""
+        found = self._keys.get(normalise(name), [])
+        return found[0] if len(found) == 1 else None
 
     def get(self, name: str) -> Unit | None:
         """The unit with this exact canonical name, or None."""
@@ -285,8 +300,16 @@ def registry_from_data(data: Any) -> UnitRegistry:
     return UnitRegistry(units, absent=[str(a) for a in data.get("absent") or ()])
 
 
+def load_units(directory: Path | None = None) -> UnitRegistry:
+    """The unit registry of a county data folder (default: the active one), loaded once per process."""
+    return _load_units(directory or county_dir())
+
+
 @cache
-def load_units() -> UnitRegistry:
-    """The packaged unit registry (knowledge/sources/units.yaml), loaded once per process."""
-    text = resources.files("knowledge").joinpath("sources", "units.yaml").read_text(encoding="utf-8")
-    return registry_from_data(yaml.safe_load(text))
+def _load_units(directory: Path) -> UnitRegistry:
+    path = directory / UNITS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError("县情数据目录中缺少单位清单 units.yaml，请先运行 gongkai init。", detail=str(path)) from exc
+    return registry_from_data(yaml.safe_load(text) or {"units": []})

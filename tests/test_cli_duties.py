@@ -27,7 +27,8 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--json", "卫健局")
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert set(data) == {"unit", "tasks"} and data["unit"] == "县卫生健康局"
+    assert set(data) == {"unit", "tasks", "plan"} and data["unit"] == "县卫生健康局"
+    assert data["plan"] == {"id": "builtin:plan", "title": "洱源县2020年政务公开工作方案", "year": 2020}
     assert {"section": "三", "role": "lead"}.items() <= data["tasks"][2].items()
     assert all(set(t) == {"section", "title", "role", "text"} for t in data["tasks"])
     assert {t["role"] for t in data["tasks"]} == {"lead", "named", "collective"}

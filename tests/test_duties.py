@@ -136,20 +136,21 @@ def test_reverse_question_without_a_match(plan: Plan, units: UnitRegistry) -> No
 def test_tool_schema_is_pinned(plan: Plan, units: UnitRegistry) -> None:
     tool = duties.make_tool(ToolContext(plan, units))
     assert tool.name == "duties"
-    assert set(tool.args) == {"unit", "task"}
-    assert tool.description.startswith("List a unit's tasks in the county's 2020 政务公开 plan")
-    assert "role is lead (县级牵头部门), named" in tool.description
+    assert set(tool.args) == {"unit", "task", "year", "compare", "compare_previous"}
+    assert tool.description.startswith("List a unit's tasks in the county's 政务公开 plan")
+    assert "role is lead (县级牵头部门/牵头单位), named" in tool.description
 
 
 def test_tool_contract_and_rendering(plan: Plan, units: UnitRegistry) -> None:
     box = Toolbox(ToolContext(plan, units))
     result = box.run("duties", {"unit": "卫健局"})
-    assert set(result.data) == {"unit", "tasks"}
+    assert set(result.data) == {"unit", "tasks", "plan"}
+    assert result.data["plan"] == {"id": "builtin:plan", "title": "洱源县2020年政务公开工作方案", "year": 2020}
     assert all(set(t) == {"section", "title", "role", "text"} for t in result.data["tasks"])
     assert result.text.startswith("县卫生健康局在《洱源县2020年政务公开工作方案》中的任务共20项")
     assert "〔四(三)〕主动公开常态化疫情防控信息（点名负责）" in result.text
     reverse = box.run("duties", {"task": "门户网站信息公开平台"})
-    assert set(reverse.data) == {"query", "matches"}
+    assert set(reverse.data) == {"query", "matches", "plan"}
     assert "县人民政府办公室" in reverse.text and "五(一)" in reverse.text
 
 

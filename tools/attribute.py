@@ -33,6 +33,7 @@ from tools.attribute_safety import (
     Reason,
     Safety,
     assess,
+    plan_basis,
     settle,
 )
 from tools.attribute_stats import vote
@@ -46,7 +47,6 @@ __all__ = ["LABELS", "NOT_PUBLIC", "ON_REQUEST", "PUBLIC", "REDACTED", "Classifi
 REMINDER = "提醒：以上只是建议。公文的公开属性最终由审核、签发环节确定，本工具不作决定。"
 UNSURE_SHARE = 0.6   # a winning label with less of the neighbours' similarity than this is "unsure"
 UNSURE_SIMILARITY = 0.12  # … and so is a vote whose nearest example is this far away
-PLAN_ONE = "《洱源县2020年政务公开工作方案》一"
 _PUBLISHING = (PUBLIC, REDACTED)
 
 
@@ -120,8 +120,9 @@ def _stated_check(stated: str, label: str) -> Reason | None:
     if not stated:
         return None
     if stated == label:
-        return Reason(f"附注已标注“{stated}”，与本建议一致。", PLAN_ONE)
-    return Reason(f"注意：附注标注为“{stated}”，与本建议“{label}”不一致，请在审核、签发时核对并改正其中之一。", PLAN_ONE)
+        return Reason(f"附注已标注“{stated}”，与本建议一致。", plan_basis("一"))
+    return Reason(f"注意：附注标注为“{stated}”，与本建议“{label}”不一致，请在审核、签发时核对并改正其中之一。",
+                  plan_basis("一"))
 
 
 def _decide(doc: Gongwen, sc: rules.Scopes, text: str, findings: list[Finding]) -> tuple[Classification, Safety]:

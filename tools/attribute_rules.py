@@ -149,7 +149,7 @@ def real_title(doc: Gongwen) -> str:
 
 def genre_line(doc: Gongwen) -> str:
     """The line that names the 文种: a 简报/纪要 masthead line when there is one, else the title, else the
-    last line of a two-line 版头 ("洱源县市场监督管理局" / "2021年第一季度食品安全监督抽检信息")."""
+    last line of a two-line 版头 ("某某县市场监督管理局" / "2021年第一季度食品安全监督抽检信息")."""
     mast = [line.replace(" ", "") for line in doc.issuer_mark.splitlines() if line.strip()]
     if line := next((m for m in mast if _MASTHEAD_GENRE.search(m)), ""):
         return line
@@ -198,7 +198,7 @@ class Scopes:
 
 
 def _subject_of(title: str) -> str:
-    """The title without its issuer ("洱源县教育体育局关于……" → "……"): an organ's name is not a category."""
+    """The title without its issuer ("某某县教育体育局关于……" → "……"): an organ's name is not a category."""
     return title.split("关于", 1)[1] if "关于" in title else title
 
 

@@ -10,7 +10,10 @@ attachment rule). A unit's role in a task is, in order of precedence:
 
 JSON contracts (the tool returns them as plain dicts):
 
-- by unit: ``{"unit": canonical name, "tasks": [{"section", "title", "role", "text"}]}``
+- by unit: ``{"unit": canonical name, "tasks": [{"section", "title", "role", "text"}], "plan": {"id",
+  "title", "year"}}`` (``plan``: the plan that answered; absent when a fixed plan is passed in)
+- comparison: ``{"unit", "plan", "compared_with", "added": [task], "removed": [task], "unchanged":
+  [task + "previous_section"]}``: the unit's task groups in ``plan`` against those in ``compared_with``
 - by task (reverse question): ``{"query": str, "matches": [{"section", "title", "units": [...],
   "lead": [...], "collective": [...], "others": [...], "text"}]}`` where ``units`` lists the units
   named or leading in the clause (canonical names), ``collective`` the collective terms as written,
@@ -31,10 +34,11 @@ import yaml
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
+from knowledge.county import load_county
 from knowledge.errors import BadInput, NotFound
-from knowledge.plan import DEPARTMENT_COLLECTIVES, TOWNSHIP_COLLECTIVES, Paragraph, Plan, ResponsibilityClause
+from knowledge.plan import Paragraph, Plan, ResponsibilityClause, load_plan
+from knowledge.plans import PlanCatalogue, PlanEntry
 from knowledge.synonyms import Synonyms, load_synonyms
-from knowledge.types import PLAN_TITLE
 from knowledge.units import Unit, UnitRegistry
 from tools.context import ToolContext
 
@@ -76,9 +80,13 @@ class Task:
 class DutiesResult:
     unit: Unit
     tasks: tuple[Task, ...]
+    plan: PlanEntry | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"unit": self.unit.name, "tasks": [t.as_dict() for t in self.tasks]}
+        data: dict[str, Any] = {"unit": self.unit.name, "tasks": [t.as_dict() for t in self.tasks]}
+        if self.plan is not None:
+            data["plan"] = self.plan.ref()
+        return data
 
 
 @dataclass(frozen=True)
@@ -132,16 +140,32 @@ def _title(first: Paragraph, shared_section: bool) -> str:
     return clause if len(clause) <= _TITLE_MAX else first.title
 
 
-def role_of(clause: ResponsibilityClause, unit: Unit) -> str | None:
+def _names(names: tuple[str, ...], unit: Unit, units: UnitRegistry | None) -> bool:
+    """The clause writes the unit's canonical name, or (another year's plan) one of its aliases."""
+    return unit.name in names or units is not None and any(units.exact(n) == unit for n in names)
+
+
+def role_of(clause: ResponsibilityClause, unit: Unit, units: UnitRegistry | None = None) -> str | None:
     """The unit's role in a clause (lead > named > collective), or None when it is not covered."""
-    if unit.name in clause.lead:
+    if _names(clause.lead, unit, units):
         return "lead"
-    if unit.name in clause.named:
+    if _names(clause.named, unit, units):
         return "named"
-    terms = DEPARTMENT_COLLECTIVES if unit.is_department else TOWNSHIP_COLLECTIVES if unit.is_township else ()
+    county = load_county().terms
+    terms = (county.department_collectives if unit.is_department
+             else county.township_collectives if unit.is_township else ())
     if any(term in clause.collective for term in terms):
         return "collective"
     return None
+
+
+def tasks_of(plan: Plan, units: UnitRegistry, unit: Unit) -> tuple[Task, ...]:
+    tasks = []
+    for group in task_groups(plan):
+        role = role_of(group.clause, unit, units)
+        if role:
+            tasks.append(Task(group.section, group.title, role, group.text))
+    return tuple(tasks)
 
 
 def unit_duties(plan: Plan, units: UnitRegistry, unit_name: str) -> DutiesResult:
@@ -151,12 +175,18 @@ def unit_duties(plan: Plan, units: UnitRegistry, unit_name: str) -> DutiesResult
         BadInput: empty name. Ambiguous: too generic a name. NotFound: not a unit of the plan.
     """
     unit = units.resolve(unit_name)
-    tasks = []
-    for group in task_groups(plan):
-        role = role_of(group.clause, unit)
-        if role:
-            tasks.append(Task(group.section, group.title, role, group.text))
-    return DutiesResult(unit, tuple(tasks))
+    return DutiesResult(unit, tasks_of(plan, units, unit))
+
+
+def plan_duties(plans: PlanCatalogue, units: UnitRegistry, unit_name: str, year: int | None = None) -> DutiesResult:
+    """The unit's tasks in the newest current plan, or in that ``year``'s plan; names the plan used.
+
+    Raises:
+        BadInput / Ambiguous / NotFound as :func:`unit_duties`; NotFound when no plan of that year is held.
+    """
+    entry = plans.pick(year)
+    unit = units.resolve(unit_name)
+    return DutiesResult(unit, tasks_of(entry.plan, units, unit), entry)
 
 
 @dataclass(frozen=True)
@@ -232,26 +262,46 @@ class DutiesArgs(BaseModel):
         default=None, description="单位名称，可用全称、简称或带错字，如 县卫健局、卫健局、凤羽镇、凤羽"
     )
     task: str | None = Field(default=None, description="任务内容（反查谁负责），如 门户网站信息公开平台")
+    year: int | None = Field(default=None, description="方案年份，如 2021；不填为现行（最新）方案")
+    compare: int | None = Field(default=None, description="与哪一年的方案比较单位的任务，如 2020")
+    compare_previous: bool = Field(default=False, description="与上一年的方案比较（今年比去年多了哪些任务）")
 
 
 def make_tool(ctx: ToolContext) -> StructuredTool:
-    def duties(unit: str | None = None, task: str | None = None) -> dict[str, Any]:
-        """List a unit's tasks in the county's 2020 政务公开 plan, or find who is responsible for a task.
+    def duties(
+        unit: str | None = None,
+        task: str | None = None,
+        year: int | None = None,
+        compare: int | None = None,
+        compare_previous: bool = False,
+    ) -> dict[str, Any]:
+        """List a unit's tasks in the county's 政务公开 plan (the current one, or another year's), compare
+        two years' tasks of a unit, or find who is responsible for a task.
 
         Give exactly one of:
             unit: a unit name as people type it (全称/简称/错字): 县卫健局, 财政局, 凤羽镇.
             task: what the task is about, for "谁负责…" questions: 门户网站信息公开平台.
+        Optionally:
+            year: the plan's year (default: the newest current plan).
+            compare / compare_previous: with unit, compare with that year's plan / the year before.
 
         Returns:
-            For unit: {"unit": canonical name, "tasks": [{"section", "title", "role", "text"}]},
-            role is lead (县级牵头部门), named (named in a 责任单位 clause) or collective (covered by
-            县级各部门/各镇乡人民政府 …). For task: {"query", "matches": [{"section", "title", "units",
-            "lead", "collective", "others", "text"}]}, best match first.
+            For unit: {"unit": canonical name, "tasks": [{"section", "title", "role", "text"}], "plan":
+            {"id", "title", "year"}}, role is lead (县级牵头部门/牵头单位), named (named in a 责任单位 clause) or
+            collective (covered by 县级各部门/各镇乡人民政府 …). For a comparison: {"unit", "plan",
+            "compared_with", "added", "removed", "unchanged"}. For task: {"query", "matches":
+            [{"section", "title", "units", "lead", "collective", "others", "text"}], "plan"}.
         """
+        plans, units = ctx.plans(), ctx.units
         if unit and unit.strip():
-            return unit_duties(ctx.plan, ctx.units, unit).as_dict()
+            if compare is not None or compare_previous:
+                from tools.duties_compare import compare_duties
+
+                return compare_duties(plans, units, unit, year=year, against=compare).as_dict()
+            return plan_duties(plans, units, unit, year).as_dict()
         if task and task.strip():
-            return responsible_for(ctx.plan, ctx.units, task).as_dict()
+            entry = plans.pick(year)
+            return {**responsible_for(entry.plan, units, task).as_dict(), "plan": entry.ref()}
         raise BadInput("请提供单位名称（如：县卫健局）或任务内容（如：门户网站信息公开平台）。")
 
     description = inspect.cleandoc(duties.__doc__ or "")
@@ -265,14 +315,24 @@ def _summary(text: str, limit: int = 60) -> str:
     return first if len(first) <= limit else first[:limit] + "……"
 
 
+def plan_title(data: dict[str, Any]) -> str:
+    """The title of the plan a result came from (the built-in plan's when the result does not say)."""
+    plan = data.get("plan")
+    return str(plan["title"]) if isinstance(plan, dict) else load_plan().title
+
+
 def render(data: dict[str, Any]) -> str:
-    """Chinese chat text for either contract of :func:`make_tool`."""
+    """Chinese chat text for every contract of :func:`make_tool`."""
     if "matches" in data:
         return _render_matches(data)
+    if "added" in data:
+        from tools.duties_compare import render_comparison
+
+        return render_comparison(data)
     tasks = data.get("tasks", [])
     counts = {role: sum(t["role"] == role for t in tasks) for role in ROLES}
     split = "、".join(f"{_ROLE_NAMES[r]}{n}项" for r, n in counts.items() if n)
-    head = f"{data['unit']}在《{PLAN_TITLE}》中的任务共{len(tasks)}项" + (f"（{split}）" if split else "")
+    head = f"{data['unit']}在《{plan_title(data)}》中的任务共{len(tasks)}项" + (f"（{split}）" if split else "")
     if not tasks:
         return head + "。"
     specific = [t for t in tasks if t["role"] != "collective"]
@@ -284,7 +344,9 @@ def render(data: dict[str, Any]) -> str:
     if general:
         if specific:
             lines.append("")
-        term = "各镇乡人民政府" if str(data["unit"]).endswith("人民政府") else "县级各部门"
+        terms = load_county().terms
+        township = str(data["unit"]).endswith("人民政府") and terms.township_collectives
+        term = (terms.township_collectives if township else terms.department_collectives or ("统称",))[0]
         lines.append(f"作为“{term}”等统称承担的共性任务{len(general)}项：")
         lines += [f"- 〔{t['section']}〕{t['title']}" for t in general]
     return "\n".join(lines)
@@ -295,7 +357,7 @@ def _render_matches(data: dict[str, Any]) -> str:
     for i, match in enumerate(data["matches"], 1):
         named = [u for u in match["units"] if u not in match["lead"]]
         parties = [*named, *match["collective"], *match["others"]]
-        lines.append(f"{i}. {match['title']}〔《{PLAN_TITLE}》{match['section']}〕")
+        lines.append(f"{i}. {match['title']}〔《{plan_title(data)}》{match['section']}〕")
         if match["lead"]:
             lines.append(f"   牵头：{'、'.join(match['lead'])}")
         lines.append(f"   责任单位：{'、'.join(parties)}")

@@ -7,7 +7,6 @@ import io
 from typing import Any
 
 from knowledge.errors import BadInput
-from knowledge.types import PLAN_TITLE
 
 FORMATS = ("csv", "xlsx", "md")
 HEADER = ("序号", "方案条目", "任务", "责任类型", "任务内容", "完成情况")
@@ -31,7 +30,9 @@ def rows(data: dict[str, Any]) -> list[list[str]]:
 
 
 def sheet_title(data: dict[str, Any]) -> str:
-    return f"{data['unit']}任务清单（依据《{PLAN_TITLE}》）"
+    from tools.duties import plan_title
+
+    return f"{data['unit']}任务清单（依据《{plan_title(data)}》）"
 
 
 def to_csv(data: dict[str, Any]) -> bytes:

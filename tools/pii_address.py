@@ -29,7 +29,7 @@ _OFFICE_AFTER = re.compile(
     r"^[\u4e00-\u9fff（(]{0,10}?(?:政府|人民政府|服务中心|大厅|办公室|办公|公司|委员会|卫生院|医院|学校|中学|小学|局|中心|大楼|礼堂|会议室)"
 )
 _OFFICE_LABEL = re.compile(r"(?:办公地址|注册地址|办公地点|单位地址|通讯地址|寄至|邮寄至|送至|报送至|寄送至)[：:]?\s*$")
-# "邮寄至洱源县司法局（洱源县茈碧湖镇文化路8号）": the address in brackets right after an office's name is the office's.
+# "邮寄至某某县司法局（某某县某某镇文化路8号）": the address in brackets right after an office's name is the office's.
 _ORG_BEFORE = re.compile(
     r"(?:局|委员会|政府|中心|办公室|办事处|公司|医院|卫生院|学校|法院|检察院|派出所|大队|站|馆)[（(](?:地址|住所|办公地址)?[：:]?$")
 _DETAIL_WORDS = set("组社号栋幢单元楼层室户院附第-")

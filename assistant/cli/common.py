@@ -15,8 +15,11 @@ if TYPE_CHECKING:
 def load_settings() -> Settings:
     """The settings (pydantic-settings takes ~0.2 s to import: only commands that need them pay)."""
     from assistant.settings import Settings
+    from knowledge.county import use_county_dir
 
-    return Settings()
+    settings = Settings()
+    use_county_dir(settings.county_path)  # before any command reads units or plans
+    return settings
 
 
 def emit_json(data: Any) -> None:

@@ -21,11 +21,13 @@ from assistant.cli import (
     duties,
     evals,
     index,
+    init,
     notice,
     period,
     quiz,
     redact,
     serve,
+    units,
 )
 from assistant.logs import configure_logging
 from knowledge.errors import GongkaiError
@@ -39,8 +41,8 @@ def cli() -> None:
     configure_logging("WARNING")
 
 
-for _module in (apps, ask, auth, bot, classify, deadline, docs, doctor, duties, evals, index, notice, period, quiz,
-                redact, serve):
+for _module in (apps, ask, auth, bot, classify, deadline, docs, doctor, duties, evals, index, init, notice, period,
+                quiz, redact, serve, units):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
