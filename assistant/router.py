@@ -325,7 +325,9 @@ def plan_choice(text: str) -> tuple[dict[str, Any], str]:
         choice["compare_previous"] = True
     if year:
         choice["year"] = int(year[1])
-    rest = re.sub(w["plan_phrase"], "", text) if choice else text
+    rest = re.sub(w["plan_phrase"], "", text)
+    if "compare" in choice or "compare_previous" in choice:
+        rest = re.sub(w["compare_phrase"], "", rest)
     return choice, rest
 
 

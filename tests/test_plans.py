@@ -119,6 +119,7 @@ def test_an_ingested_2021_plan_answers_until_it_is_removed(
 ) -> None:
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
+    settings.ensure_dirs()
     headers = bearer(settings)
     server, base = _serve(settings.data_dir)  # started before anything is ingested or removed
     try:
