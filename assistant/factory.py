@@ -68,12 +68,15 @@ class LazyRetriever:
 def build_store(settings: Settings, db: Database | None = None) -> ChunkStore:
     """The chunk store in the configured database (opened and migrated here when no ``db`` is given)."""
     from assistant.storage import open_database
+    from knowledge.legacy_store import import_legacy
     from knowledge.store import ChunkStore
 
     if db is None:
         settings.ensure_dirs()
         db = open_database(settings.resolved_database_url)
-    return ChunkStore(db.engine)
+    store = ChunkStore(db.engine)
+    import_legacy(store, settings.data_dir)  # once: documents ingested under 0.1 move into the database
+    return store
 
 
 def use_county(settings: Settings) -> None:

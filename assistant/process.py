@@ -60,9 +60,9 @@ class Gongkai:
     @property
     def store(self) -> ChunkStore:
         """The knowledge base's documents and chunks, in the same database."""
-        from knowledge.store import ChunkStore
+        from assistant.factory import build_store
 
-        return ChunkStore(self.db.engine)
+        return build_store(self.settings, self.db)
 
     @property
     def engine(self) -> Engine:

@@ -192,3 +192,39 @@ def test_a_superseded_plan_is_quoted_only_when_its_year_is_asked(env: str, tmp_p
     then = _json(capsys, ["ask", "--json", "2020年方案里政务新媒体两次更新间隔必须小于多少天？"])
     assert isinstance(then, dict)
     assert "14天" in then["answer"] and then["sources"][0]["title"] == "洱源县2020年政务公开工作方案"
+
+
+def test_documents_ingested_under_0_1_move_into_the_database(env: str, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """0.1 kept chunks in data/index/chunks.sqlite3 (this schema); an upgrade keeps what was ingested there."""
+    import sqlite3
+
+    legacy = tmp_path / "data" / "index" / "chunks.sqlite3"
+    legacy.parent.mkdir(parents=True)
+    db = sqlite3.connect(legacy)
+    db.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE documents (doc_id TEXT PRIMARY KEY, name TEXT NOT NULL, content_hash TEXT NOT NULL,
+            title TEXT NOT NULL, kind TEXT NOT NULL, chunk_count INTEGER NOT NULL, added_at REAL NOT NULL);
+        CREATE TABLE chunks (id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ord INTEGER NOT NULL, title TEXT NOT NULL,
+            section TEXT NOT NULL, text TEXT NOT NULL, section_path TEXT NOT NULL, metadata TEXT NOT NULL);
+        INSERT INTO documents VALUES ('builtin:plan', 'plan.txt', 'x', '洱源县2020年政务公开工作方案', 'plan', 1, 1.0);
+        INSERT INTO chunks VALUES ('builtin:plan#0', 'builtin:plan', 0, '洱源县2020年政务公开工作方案', '一', '旧内置条文', '[]', '{}');
+        INSERT INTO documents VALUES ('file:0123456789abcdef', '档案.txt', 'h', '县档案馆政府信息查阅点规定', 'ingested', 1, 2.0);
+        INSERT INTO chunks VALUES ('file:0123456789abcdef#0', 'file:0123456789abcdef', 0, '县档案馆政府信息查阅点规定',
+            '第五条', '县档案馆设立政府信息查阅点，每周三下午开放。', '["第五条"]', '{"kind": "ingested"}');
+    """)
+    db.commit()
+    db.close()
+    listed = _json(capsys, ["docs", "list", "--json"])
+    assert isinstance(listed, list)
+    moved = [d for d in listed if d["id"] == "file:0123456789abcdef"]
+    assert moved == [{"id": "file:0123456789abcdef", "title": "县档案馆政府信息查阅点规定", "kind": "local_rule",
+                      "year": None, "status": "current"}]
+    assert sum(d["id"] == "builtin:plan" for d in listed) == 1
+    answer = _json(capsys, ["ask", "--json", "县档案馆的政府信息查阅点每周几开放？"])
+    assert isinstance(answer, dict) and "每周三下午开放" in answer["answer"]
+    assert main(["docs", "remove", "file:0123456789abcdef"]) == 0
+    capsys.readouterr()
+    again = _json(capsys, ["docs", "list", "--json"])
+    assert "file:0123456789abcdef" not in {d["id"] for d in again}  # type: ignore[union-attr]  # moved once, not again

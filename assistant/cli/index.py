@@ -33,13 +33,13 @@ def _options(settings: Settings) -> IndexOptions:
 @contextmanager
 def open_store(settings: Settings) -> Iterator[ChunkStore]:
     """The chunk store in the configured database, for one command."""
+    from assistant.factory import build_store
     from assistant.storage import open_database
-    from knowledge.store import ChunkStore
 
     settings.ensure_dirs()
     db = open_database(settings.resolved_database_url)
     try:
-        yield ChunkStore(db.engine)
+        yield build_store(settings, db)
     finally:
         db.dispose()
 
