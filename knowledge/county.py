@@ -75,6 +75,14 @@ class County:
         pairs += [(n, self.prefecture_prefix) for n in (self.prefecture, *self.prefecture_aliases)]
         return tuple(sorted(((n, p) for n, p in pairs if n and n != p), key=lambda x: -len(x[0])))
 
+    def place_prefix(self) -> str:
+        """A regex fragment for the prefecture's and the county's full names written before a place
+        ("某某州某某县…镇"), each optional; short names without a level word are left out."""
+        upper = [n for n in (self.prefecture, *self.prefecture_aliases) if n.endswith(("州", "市", "地区", "盟"))]
+        own = [n for n in (self.name, *self.aliases) if n.endswith(("县", "市", "区", "旗"))]
+        parts = ("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) for names in (upper, own))
+        return "".join(f"(?:{alternatives})?" for alternatives in parts if alternatives)
+
     def builtin_plan_text(self) -> str | None:
         """The text of the data set's own plan, or None when it has none."""
         if not self.plan_file:

@@ -69,7 +69,7 @@ def guess_doc_number(text: str) -> str:
 
 
 def guess_year(title: str, doc_number: str = "") -> int | None:
-    """The year a title names (洱源县2021年…方案), else the year of its 文号."""
+    """The year a title names (某某县2021年…方案), else the year of its 文号."""
     match = _YEAR.search(title)
     if match:
         return int(match.group(1))

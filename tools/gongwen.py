@@ -125,7 +125,7 @@ def _head_role(text: str, nxt: str, hint: str) -> list[tuple[str, str]] | None:
 
 
 def _title_under_organ(organ: str, nxt: str) -> bool:
-    """"洱源县统计局" above "2021年前三季度洱源县国民经济运行情况": a short organ line with no punctuation over a
+    """"某某县统计局" above "2021年前三季度某某县国民经济运行情况": a short organ line with no punctuation over a
     longer title-like line (no sentence punctuation, not a 主送 line) is the 发文机关标志, not the title."""
     return (len(organ) <= 25 and not re.search(r"[，,。；;：:、]", organ) and len(nxt) > len(organ)
             and _title_like(nxt) and not re.search(r"[，,。；;：:]", nxt))

@@ -14,7 +14,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 
+from knowledge.county import load_county
 from tools import pii_numbers as numbers
 from tools.pii_address import find_addresses
 from tools.pii_context import TextContext
@@ -136,7 +138,15 @@ def _repeat(text: str, spans: _Spans) -> None:
             pos = text.find(f.text, pos + 1)
 
 
-_PREMISES = re.compile(r"(?:经营场所|经营地址|营业场所|营业地址|生产地址|生产经营场所)[：:]?\s*(?:云南省)?(?:大理州)?(?:洱源县)?$")
+
+
+@cache
+def _premises_re() -> re.Pattern[str]:
+    """A company's premises label, with the prefecture's and county's names from the county data set."""
+    return re.compile(r"(?:经营场所|经营地址|营业场所|营业地址|生产地址|生产经营场所)[：:]?\s*(?:云南省)?"
+                      + load_county().place_prefix() + "$")
+
+
 _SOLE_TRADER = re.compile(r"(?<![0-9A-Z])92\d{6}[0-9A-Z]{10}|个体工商户|个体户|经营者")
 # words that introduce the ways the public may reach an office ("公众可通过以下方式反馈意见：一、电子邮箱：…")
 _CHANNEL = re.compile(r"反馈|意见|建议|报送|投稿|征求|受理|咨询|投诉|举报|报名|以下方式|联系方式")
@@ -160,7 +170,7 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
             f.text.lower().endswith(".gov.cn") or ctx.line_no(f.start) not in person_lines and _channel(ctx, f.start))
         if f.type == "address" and ctx.line_no(f.start) not in person_lines and _POSTCODE.search(ctx.line_text(f.start)):
             office = True  # "邮政编码：671200，地址：…路15号" with no person on the line: a mailing address to publish
-        if f.type == "address" and ctx.line_no(f.start) not in person_lines and _PREMISES.search(
+        if f.type == "address" and ctx.line_no(f.start) not in person_lines and _premises_re().search(
                 ctx.text, max(0, f.start - 14), f.start) and not _SOLE_TRADER.search(ctx.line_text(f.start)):
             office = True  # a company's 经营场所 is not personal data; a 个体工商户's (code 92…) is its operator's
         staff = f.type == "landline" and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None \

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
+from knowledge.county import load_county
 from tools.pii_context import TextContext
 
 # One or more numbered detail parts, e.g. 3组 / 十二组 / 12号 / 2栋3单元502室 / 附5号.
@@ -56,17 +58,24 @@ def _keep_end(address: str) -> int:
 # (住址：…三营镇永乐村委会大营自然村; 家庭住址 column: 牛街乡福和村委会下村16). It must name a 镇/乡/街道 and
 # a village or community below it; the value stops at punctuation, a space or the line end.
 _HOME_LABEL = re.compile(r"(?:家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|住址|家住|现住|居住在|住在|住)[：:\s]*")
-_HOME_VALUE = re.compile(
-    r"(?:云南省)?(?:大理(?:白族自治)?州)?(?:洱源县)?[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道)"
-    r"[\u4e00-\u9fff]{1,6}?(?:村委会|村民委员会|社区居委会|居委会|社区|村)"
-)
+
+
+@cache
+def _home_value_re() -> re.Pattern[str]:
+    """A home address's place part; the prefecture's and county's names come from the county data set."""
+    return re.compile(
+        r"(?:云南省)?" + load_county().place_prefix() + r"[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道)"
+        r"[\u4e00-\u9fff]{1,6}?(?:村委会|村民委员会|社区居委会|居委会|社区|村)"
+    )
+
+
 _HOME_TAIL = re.compile(r"(?:[^\W_的和与及等在从于向将已是系因为对]|[-－](?=\d))*")
 _HOME_STOP = re.compile(r"局|政府|委员会机关|办公室|公司|中心|关于|学校|医院|卫生院|发生|从事|开展|进行")
 _HOME_HEADERS = ("住址", "地址", "户籍地", "居住地", "所在地", "住所")
 
 
 def _home_value(text: str, start: int) -> tuple[str, int, int, str] | None:
-    m = _HOME_VALUE.match(text, start)
+    m = _home_value_re().match(text, start)
     if m is None:
         return None
     tail = _HOME_TAIL.match(text, m.end())
