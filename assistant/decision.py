@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from assistant.answer_type import answer_type
 from assistant.router import words
 from knowledge.places import foreign_places, load_jurisdiction
 
@@ -35,17 +36,38 @@ class Decision:
 
 
 def task_requested(question: str) -> str | None:
-    """The verb of a request to produce something (起草, 写, 翻译 …), or None for a question."""
+    """The verb of a request to produce or send something (起草, 翻译, 打印, 群发 …), or None for a question.
+
+    A request is recognised by its form: a request to the assistant (帮我/替我/给我/能不能帮我 …) before the verb,
+    possibly with the object first (帮忙把这段话润色一下); or, without one, an imperative that starts with the
+    verb and a measure or complement (写一份…, 群发一条…, 把…整理成表格, 把…打印出来) and asks no question
+    ("起草部门负责解读吗", "申请人写一份申请书要包含哪些内容" are questions).
+    """
     spec = words()["task"]
     text = question.strip()
-    request = re.match(spec["request"], text)
-    rest = text[request.end() :].lstrip() if request else text
-    verb = re.match(spec["verbs"], rest)
+    explicit = re.match(spec["request"], text)
+    soft = explicit or re.match(spec["soft_request"], text)
+    rest = text[soft.end() :].lstrip() if soft else text
+    addressee = re.match(spec["addressee"], rest)  # 给各单位群发…
+    rest = rest[addressee.end() :] if addressee else rest
+    disposal = re.match(spec["disposal"], rest)  # 把这份答复书 / 将方案第五部分
+    verb = re.match(spec["verbs"], rest[disposal.end() :] if disposal else rest)
+    if verb is None and disposal is not None:
+        return None
     if verb is None:
         return None
-    if request or re.match(spec["measure"], rest[verb.end() :]):
+    after = (rest[disposal.end() :] if disposal else rest)[verb.end() :]
+    if explicit:
+        return verb.group(0)
+    formed = disposal is not None or re.match(spec["measure"], after)
+    if formed and not _asks(text):
         return verb.group(0)
     return None
+
+
+def _asks(text: str) -> bool:
+    """A question rather than an imperative: a question word or particle, or an answer type."""
+    return bool(re.search(words()["task"]["question"], text)) or answer_type(text) != "other"
 
 
 @cache

@@ -20,7 +20,9 @@ class Signals:
     coverage: share of the question's content words the corpus mentions (directly or by a synonym);
     focus: the same share within the best single clause; bm25_top / dense_top: the best clause scores;
     anchored: the question holds a core word of the domain (anchors.txt); bank_overlap: token F1 with the
-    closest question-bank question; bank_dense: cosine similarity with the closest bank question.
+    closest question-bank question; bank_dense: cosine similarity with the closest bank question;
+    key_coverage: for a question holding a word the sources never mention, the IDF-weighted share of its
+    content words the best clauses mention (1.0 when every word occurs somewhere).
     """
 
     coverage: float
@@ -31,6 +33,7 @@ class Signals:
     anchored: bool
     bank_overlap: float = 0.0
     bank_dense: float = 0.0
+    key_coverage: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,13 @@ class Thresholds:
     bank_dense_answer: float
     weak_bm25: float
     weak_dense: float
+    min_key_coverage: float = 0.0
 
 
 def judge(s: Signals, t: Thresholds, *, dense_only: bool = False) -> Verdict:
     """answer: a clause (or a bank question) matches closely; weak: something related, quoted 仅供参考; refuse."""
+    if s.key_coverage < t.min_key_coverage:  # what is asked is nowhere in the best clauses: a near miss
+        return "refuse"
     bank_close = s.bank_overlap >= t.bank_answer or (s.bank_dense > 0 and s.bank_dense >= t.bank_dense_answer)
     if bank_close and s.coverage >= t.min_coverage:
         return "answer"

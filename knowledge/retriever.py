@@ -10,6 +10,7 @@ contract (no hits when refused); ``as_langchain()`` wraps it as a LangChain ``Ba
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -26,6 +27,8 @@ from knowledge.store import Document
 from knowledge.tokenizer import Tokenizer, anchors, expand_query
 from knowledge.types import Chunk, Hit
 from knowledge.vector_store import VectorStore
+
+EVIDENCE_HITS = 3  # the best clauses a question's key words must be found in (relevance key_coverage)
 
 log = logging.getLogger(__name__)
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -99,6 +102,10 @@ class HybridRetriever:
         self.config = for_embedder(config or load_config(), vectors.name if vectors is not None else "")
         self._texts = [_index_text(c).lower() for c in self.chunks]
         self._corpus_text = "\n".join(self._texts)
+        self._df_texts = [*self._texts, *(q.text.lower() for q in self.questions)]
+        self._n_texts = len(self._df_texts)
+        self._all_text = "\n".join(self._df_texts)
+        self._df_cache: dict[str, int] = {}
         self.known_places = known_places
         # with a persistent indexer, only chunks it has not seen before are tokenised
         indexer = indexer or KeywordIndexer(tokenizer)
@@ -130,15 +137,18 @@ class HybridRetriever:
             return Retrieval([], empty, "refuse")
         scope = Scope.of(query)
         ranked = self._rank(query, scope)
-        signals = self._signals(query, ranked)
+        hits = self._fuse(ranked, scope)[:k]
+        signals = self._signals(query, ranked, hits)
         verdict = judge(signals, self.config.relevance, dense_only=self.mode == "dense")
         if verdict == "refuse":
-            log.info("no relevant chunk: coverage=%.2f bm25=%.2f bank=%.2f", signals.coverage,
-                     signals.bm25_top, signals.bank_overlap)
-        return Retrieval(self._fuse(ranked, scope)[:k], signals, verdict)
+            log.info("no relevant chunk: coverage=%.2f bm25=%.2f bank=%.2f key=%.2f", signals.coverage,
+                     signals.bm25_top, signals.bank_overlap, signals.key_coverage)
+        return Retrieval(hits, signals, verdict)
 
     def signals(self, query: str) -> Signals:
-        return self._signals(query, self._rank(query, Scope.of(query)))
+        scope = Scope.of(query)
+        ranked = self._rank(query, scope)
+        return self._signals(query, ranked, self._fuse(ranked, scope)[:EVIDENCE_HITS])
 
     def _rank(self, query: str, scope: Scope) -> _Ranked:
         n = self.config.candidates
@@ -170,7 +180,7 @@ class HybridRetriever:
             return range(len(chunks))
         return {i for i, c in enumerate(chunks) if allowed[c.doc_id]}
 
-    def _signals(self, query: str, ranked: _Ranked) -> Signals:
+    def _signals(self, query: str, ranked: _Ranked, hits: Sequence[Hit]) -> Signals:
         words = self.tokenizer.content_words(query)
         coverage = sum(self._covered(w, self._corpus_text) for w in words) / len(words) if words else 0.0
         top = [i for i, _ in ranked.bm25[:3]] + [i for i, _ in ranked.dense[:3]]
@@ -185,7 +195,33 @@ class HybridRetriever:
             anchored=any(a in query for a in anchors()),
             bank_overlap=self._bank_overlap(query, ranked),
             bank_dense=ranked.bank_dense[0][1] if ranked.bank_dense else 0.0,
+            key_coverage=self._key_coverage(words, hits[:EVIDENCE_HITS]),
         )
+
+    def _key_coverage(self, words: list[str], hits: Sequence[Hit]) -> float:
+        """For a question holding a word the sources never mention: the IDF-weighted share of its content words
+        that the best clauses (with the bank question that credited them) mention; 1.0 otherwise.
+
+        "政府信息公开申请可以用英文填写吗" shares 政府信息公开/申请 with many clauses, but 英文 is nowhere, and the
+        rare words carry what is asked: the share is low, so the evidence does not answer it.
+        """
+        unique = [w for w in dict.fromkeys(words) if not w.isdigit()]
+        if not unique or all(self._covered(w, self._all_text) for w in unique):
+            return 1.0
+        evidence = [self._texts[self._by_id[h.chunk.id]] + ("\n" + h.question.text.lower() if h.question else "")
+                    for h in hits if h.chunk.id in self._by_id]
+        idf = {w: math.log((self._n_texts + 1) / (1 + self._df(w))) for w in unique}
+        covered = sum(idf[w] for w in unique if any(self._covered(w, t) for t in evidence))
+        return covered / sum(idf.values())
+
+    def _df(self, word: str) -> int:
+        """How many clauses and bank questions mention the word (or a synonym of it)."""
+        if word not in self._df_cache:
+            from knowledge.synonyms import expand
+
+            terms = {word, *(term.lower() for term in expand(word))}
+            self._df_cache[word] = sum(any(term in t for term in terms) for t in self._df_texts)
+        return self._df_cache[word]
 
     def _bank_overlap(self, query: str, ranked: _Ranked) -> float:
         """How closely the best bank question says what the user said (F1 of shared tokens, 0–1)."""

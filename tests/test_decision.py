@@ -17,12 +17,15 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     return build_engine(Settings(embedder="none", retrieval_mode="bm25", data_dir=tmp_path_factory.mktemp("decision")))
 
 
-@pytest.mark.parametrize("text", ["帮我拟一份政务公开工作总结", "麻烦写个依申请公开的答复书", "请翻译成英文", "给我做一套培训课件"])
+@pytest.mark.parametrize("text", ["帮我拟一份政务公开工作总结", "麻烦写个依申请公开的答复书", "请翻译成英文", "给我做一套培训课件",
+                                  "帮忙把这份纪要排版一下", "把年报数据汇总成表格", "给全县各部门群发一条通知", "替我答复那个申请人",
+                                  "你能不能帮我生成一份培训方案"])
 def test_requests_to_produce_something_are_tasks(text: str) -> None:
     assert task_requested(text)
 
 
-@pytest.mark.parametrize("text", ["写明哪些内容才算合格的申请", "起草部门负责解读吗", "政策解读方案谁来写"])
+@pytest.mark.parametrize("text", ["写明哪些内容才算合格的申请", "起草部门负责解读吗", "政策解读方案谁来写",
+                                  "把申请转给别的机关可以吗", "写一份答复书要写哪些内容", "发告知书要盖章吗", "帮助"])
 def test_questions_with_a_writing_verb_are_not_tasks(text: str) -> None:
     assert task_requested(text) is None
 
@@ -81,3 +84,18 @@ def test_judge_is_three_way() -> None:
 def test_decide_keeps_the_verdict_underneath() -> None:
     assert decide("依申请公开多久答复", "weak").kind == "weak"
     assert decide("帮我写个通知", "answer").verdict == "answer"
+
+
+def test_judge_refuses_when_the_key_words_are_not_in_the_best_clauses() -> None:
+    strict = Thresholds(**{**_T.__dict__, "min_key_coverage": 0.25})
+    assert judge(_signals(key_coverage=0.1), strict) == "refuse"
+    assert judge(_signals(key_coverage=0.3), strict) == "answer"
+    assert judge(_signals(key_coverage=0.1), _T) == "answer"  # off by default
+
+
+def test_a_near_miss_whose_key_word_no_source_mentions_is_refused(engine: Engine) -> None:
+    retriever = engine.retriever.open()
+    near = retriever.retrieve("政府网站的服务器要放在哪个机房", 5)
+    assert near.signals.key_coverage < 0.25 and near.verdict == "refuse"
+    inside = retriever.retrieve("依申请公开的答复期限是多少个工作日", 5)
+    assert inside.signals.key_coverage == 1.0 and inside.verdict == "answer"  # every word occurs in the sources
