@@ -85,6 +85,37 @@ def test_two_years_compared_task_group_by_task_group() -> None:
     assert len(diff["removed"]) + len(diff["unchanged"]) == 20
 
 
+@pytest.mark.parametrize(
+    ("message", "history", "args"),
+    [
+        ("2021年方案里我们局有哪些任务", ("我是卫健局的",), {"unit": "县卫生健康局", "year": 2021}),
+        ("按2020年的方案，县财政局要做什么", (), {"unit": "县财政局", "year": 2020}),
+        ("县卫健局今年比去年多了哪些任务", (), {"unit": "县卫生健康局", "compare_previous": True}),
+        ("今年比去年多了哪些任务", ("我是卫健局的",), {"unit": "县卫生健康局", "compare_previous": True}),
+        ("与2020年相比，县卫健局的任务有什么变化", (), {"unit": "县卫生健康局", "compare": 2020}),
+        ("今年的方案里县卫健局有哪些任务", (), {"unit": "县卫生健康局"}),
+    ],
+)
+def test_chat_asks_for_a_year_or_a_comparison(message: str, history: tuple[str, ...], args: dict) -> None:
+    from datetime import date
+
+    from assistant.router import route
+    from assistant.turn import Message, Turn
+
+    turn = Turn(message, history=tuple(Message("user", h) for h in history))
+    intent = route(turn, units=load_units(), today=date(2026, 12, 2))
+    assert intent is not None and intent.tool == "duties" and intent.args == args
+
+
+def test_a_knowledge_question_about_this_years_plan_is_not_a_duty_list() -> None:
+    from datetime import date
+
+    from assistant.router import route
+    from assistant.turn import Turn
+
+    assert route(Turn("今年的方案对政务新媒体更新有什么要求"), units=load_units(), today=date(2026, 12, 2)) is None
+
+
 def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
