@@ -7,9 +7,7 @@ use); anything else -> hybrid retrieval -> extractive answer with citations.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import NOT_FOUND, compose_answer
@@ -19,8 +17,9 @@ from assistant.llm import LLM_VERDICTS, LLMResponder
 from assistant.quiz import QuizMaster
 from assistant.router import Intent, route
 from assistant.turn import Reply, Turn
-from knowledge.errors import Ambiguous, BadInput, GongkaiError, NotFound, TooLarge
+from knowledge.errors import Ambiguous, GongkaiError, NotFound, TooLarge
 from knowledge.retriever import Retrieval
+from knowledge.textinput import require_text
 from knowledge.types import Chunk, Hit
 from tools.registry import Toolbox
 
@@ -48,7 +47,6 @@ class Engine:
         toolbox: Toolbox,
         top_k: int = 5,
         max_chars: int = 200_000,
-        clock: Callable[[], date] = date.today,
         llm: LLMResponder | None = None,
         quiz: QuizMaster | None = None,
         register: RegisterDesk | None = None,
@@ -57,7 +55,6 @@ class Engine:
         self.toolbox = toolbox
         self.top_k = top_k
         self.max_chars = max_chars
-        self.clock = clock
         self.llm = llm
         self.quiz = quiz or QuizMaster()  # stateless: quiz state travels in the conversation history
         self.register = register  # the 依申请公开 register in chat; set where the database is opened
@@ -77,7 +74,7 @@ class Engine:
         if follow is not None:  # "那县林草局呢？" → "县林草局有哪些任务"
             log.info("follow-up rewritten chars=%d", len(follow.text))
             turn = replace(turn, text=follow.text)
-        intent = route(turn, units=self.toolbox.ctx.units, today=turn.today or self.clock())
+        intent = route(turn, units=self.toolbox.ctx.units, today=turn.today or self.toolbox.ctx.today())
         if intent is None and follow is not None and follow.mode:
             return self._rewritten(turn, follow)
         if intent is None:
@@ -178,7 +175,7 @@ class Engine:
         return Reply(text=text, tool=result.tool, data=result.data)
 
     def _check(self, turn: Turn) -> None:
-        if turn.attachment is None and not turn.text.strip():
-            raise BadInput("内容为空，请输入问题或粘贴公文内容。")
+        if turn.attachment is None:
+            require_text(turn.text)
         if len(turn.text) > self.max_chars:
             raise TooLarge(f"内容过长（超过{self.max_chars}字），请分段发送或以文件形式提交。")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from assistant.engine import Engine
 from assistant.llm import LLMResponder
 from assistant.quiz import QuizMaster
 from assistant.settings import Settings
+from knowledge.clock import today
 from knowledge.county import use_county_dir
 from knowledge.plan import load_plan
 from knowledge.shelf import Shelf
@@ -91,7 +91,7 @@ def build_tool_context(
     process changes them; ``store`` shares an opened store, else one is opened on first use); without:
     the county data set's built-in plan alone."""
     if settings is None:
-        return ToolContext(plan=load_plan(), units=load_units(), today=date.today)
+        return ToolContext(plan=load_plan(), units=load_units(), today=today)
     use_county(settings)
     opened: list[ChunkStore] = []
 
@@ -100,7 +100,7 @@ def build_tool_context(
             opened.append(build_store(settings))
         return opened[0]
 
-    return ToolContext(shelf=Shelf(store or lazy_store), today=date.today)
+    return ToolContext(shelf=Shelf(store or lazy_store), today=today)
 
 
 def build_retriever(settings: Settings, on_first_build: Callable[[int], None] | None = None,

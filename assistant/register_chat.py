@@ -16,6 +16,7 @@ from assistant.dates import find_dates
 from assistant.register import listing, record_event, register
 from assistant.storage.db import Database
 from assistant.turn import Reply, Turn
+from knowledge import clock
 from knowledge.errors import BadInput, GongkaiError
 from tools.deadlines import rules
 from tools.register import Event
@@ -119,7 +120,7 @@ class RegisterDesk:
         self.db = db
 
     def respond(self, turn: Turn) -> Reply | None:
-        today = turn.today or date.today()
+        today = turn.today or clock.today()
         text = turn.text.strip()
         try:
             if _REGISTER.match(text) or self._continues(turn):

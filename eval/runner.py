@@ -60,7 +60,7 @@ class LocalBackend:
 
     def route_args(self, text: str, today: str | None) -> dict[str, Any] | None:
         turn = Turn(text=text, user_id="eval", today=_day(today))
-        intent = route(turn, units=self.engine.toolbox.ctx.units, today=turn.today or self.engine.clock())
+        intent = route(turn, units=self.engine.toolbox.ctx.units, today=turn.today or self.engine.toolbox.ctx.today())
         return None if intent is None else dict(intent.args)
 
 

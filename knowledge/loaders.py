@@ -17,7 +17,7 @@ from knowledge.errors import BadInput, TooLarge
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")  # every channel accepts what this module reads
 _TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 # A .docx is a zip. Python's zipfile never inflates an entry past the size its header declares (it
 # stops and fails the CRC), so checking the declared sizes before parsing bounds the real work: a
@@ -26,6 +26,17 @@ MAX_ZIP_ENTRIES = 1000
 MAX_ZIP_BYTES = 100 * 1024 * 1024
 MAX_ZIP_RATIO = 200  # Word's own XML compresses 5-30x; a bomb, 1000x and more
 MAX_PDF_PAGES = 2000
+
+
+def file_types_text() -> str:
+    """The accepted types as users read them: ".txt、.md、.docx 或 .pdf"."""
+    *first, last = SUPPORTED_SUFFIXES
+    return "、".join(first) + " 或 " + last
+
+
+def size_text(max_bytes: int) -> str:
+    """A byte cap as users read it: "20MB"."""
+    return f"{max(1, max_bytes // (1024 * 1024))}MB"
 
 
 def extract_text(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -46,9 +57,9 @@ def extract_text(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYT
     name = PurePath(filename).name or filename
     suffix = PurePath(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise BadInput(f"文件「{name}」的格式不支持，请提供 .txt、.md、.docx 或 .pdf 文件。")
+        raise BadInput(f"文件「{name}」的格式不支持，请提供 {file_types_text()} 文件。")
     if len(data) > max_bytes:
-        raise TooLarge(f"文件「{name}」超过{max_bytes // (1024 * 1024)}MB，无法导入，请拆分后再试。")
+        raise TooLarge(f"文件「{name}」超过{size_text(max_bytes)}，无法导入，请拆分后再试。")
     if not data.strip():
         raise BadInput(f"文件「{name}」是空文件。")
     if suffix in (".txt", ".md"):
@@ -63,6 +74,16 @@ def extract_text(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYT
     return text
 
 
+_SAMPLE = 10_000  # characters looked at: enough to tell text from binary, bounded for a 200k-character draft
+
+
+def looks_binary(text: str) -> bool:
+    """A NUL, or control characters other than whitespace beyond 1 in 100: the bytes were not text."""
+    sample = text[:_SAMPLE]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    return "\x00" in text or controls > max(2, len(sample) // 100)
+
+
 def _decode_text(name: str, data: bytes) -> str:
     if b"\x00" in data:
         raise BadInput(f"文件「{name}」不是文本文件（含二进制内容），无法读取。")
@@ -71,16 +92,10 @@ def _decode_text(name: str, data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _looks_binary(text):
+        if looks_binary(text):
             break
         return text.replace("\r\n", "\n").replace("\r", "\n")
     raise BadInput(f"文件「{name}」无法识别文字编码（请另存为 UTF-8 文本），或不是文本文件。")
-
-
-def _looks_binary(text: str) -> bool:
-    """Control characters other than whitespace mean the bytes were not really text."""
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    return controls > max(2, len(text) // 100)
 
 
 def check_zip(name: str, data: bytes) -> None:

@@ -25,7 +25,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
         ("post", "/api/ask", {"json": {}}, 422, "question"),
         ("post", "/api/ask", {"json": {"question": "   "}}, 400, "内容为空"),
         ("post", "/api/ask", {"json": {"question": "问" * 300_000}}, 413, "内容过长"),
-        ("post", "/api/classify", {"json": {"text": ""}}, 400, "文本为空"),
+        ("post", "/api/classify", {"json": {"text": ""}}, 400, "内容为空"),
         ("get", "/api/duties", {"params": {"unit": "局"}}, 400, "请说明是哪一个单位"),
         ("get", "/api/duties", {"params": {"unit": "县统计局"}}, 404, "方案中未找到该单位"),
         ("get", "/api/deadline", {"params": {"received": "2021-02-30"}}, 400, "日期不存在"),

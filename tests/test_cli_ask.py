@@ -56,7 +56,7 @@ def test_empty_question_exits_2_with_a_chinese_message(
 ) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "问题为空" in err
+    assert "内容为空" in err
     assert "Traceback" not in err
 
 

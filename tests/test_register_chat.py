@@ -10,6 +10,7 @@ import pytest
 from assistant.engine import Engine
 from assistant.factory import build_tool_context
 from assistant.register_chat import RegisterDesk, parse_event, parse_registration
+from assistant.settings import Settings
 from assistant.storage import open_database
 from assistant.turn import Message, Turn
 from tools.registry import Toolbox
@@ -113,7 +114,7 @@ def test_notice_from_chat_is_a_docx_the_wecom_worker_sends_as_a_file(engine: Eng
         return "media-1"
 
     worker = TurnWorker(db=engine.register.db, engine=engine, download=lambda m, c: b"", on_reply=lambda: None,  # type: ignore[union-attr]
-                        upload=upload)
+                        upload=upload, max_file_bytes=Settings().max_file_bytes)
     try:
         answer = worker._ask(Turn(text="1号不予公开告知书 第十四条", user_id="zhangsan", today=TODAY), user_text="x")
     finally:

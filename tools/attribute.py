@@ -20,7 +20,7 @@ from typing import Any
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
-from knowledge.errors import BadInput
+from knowledge.textinput import require_text
 from tools import attribute_rules as rules
 from tools.attribute_render import render_classification
 from tools.attribute_safety import (
@@ -176,11 +176,7 @@ def make_tool(ctx: ToolContext) -> StructuredTool:
     """The "classify" tool: suggest the 公开属性 of a draft and find the personal data to redact."""
 
     def classify(text: str, title: str | None = None) -> dict[str, Any]:
-        if not text or not text.strip():
-            raise BadInput("没有收到公文内容，请粘贴公文全文或上传 .docx/.txt 文件。")
-        if "\x00" in text:
-            raise BadInput("内容像是二进制文件，无法识别为文字，请上传 .docx/.txt 文件或粘贴文字。")
-        return classify_document(text, title=title).as_dict()
+        return classify_document(require_text(text), title=title).as_dict()
 
     return StructuredTool.from_function(
         func=classify,

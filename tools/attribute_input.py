@@ -10,21 +10,17 @@ from pathlib import PurePath
 
 from knowledge.errors import BadInput, TooLarge
 from knowledge.loaders import extract_text
+from knowledge.textinput import binary_error, require_text
 from tools.gongwen import Gongwen
 
 _ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def check_text(text: str, *, max_chars: int) -> str:
-    """The text, stripped, or an error when it is empty, too long or binary."""
-    text = text.strip()
-    if not text:
-        raise BadInput("没有收到公文内容：文本为空。请粘贴公文全文或提供 .docx/.txt 文件。")
+    """The text, stripped, or an error when it is empty, binary (``knowledge.textinput``) or too long."""
+    text = require_text(text)
     if len(text) > max_chars:
         raise TooLarge(f"公文内容过长（{len(text)}字，上限{max_chars}字），请拆分后分段判断。")
-    controls = sum(1 for ch in text[:10000] if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    if "\x00" in text or controls > max(2, min(len(text), 10000) // 100):
-        raise BadInput("输入内容像是二进制文件，不是文字，请提供 .docx/.txt 文件或粘贴文字。")
     return text
 
 
@@ -33,7 +29,7 @@ def decode_input(data: bytes, *, max_bytes: int, max_chars: int) -> str:
     if len(data) > max_bytes:
         raise TooLarge(f"输入内容超过{max_bytes // (1024 * 1024)}MB，请拆分后再试。")
     if b"\x00" in data:
-        raise BadInput("输入内容像是二进制文件，不是文字，请提供 .docx/.txt 文件或粘贴文字。")
+        raise binary_error()
     for encoding in _ENCODINGS:
         try:
             return check_text(data.decode(encoding), max_chars=max_chars)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from knowledge.clock import today
+
 _ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2
 _ID_CHECK = "10X98765432"  # index = weighted sum mod 11
 
@@ -31,7 +33,7 @@ def plausible_birth(yyyymmdd: str, *, latest: date | None = None) -> bool:
         born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
     except ValueError:
         return False
-    return date(1900, 1, 1) <= born <= (latest or date.today())
+    return date(1900, 1, 1) <= born <= (latest or today())
 
 
 def luhn_valid(number: str) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from knowledge import clock
 from knowledge.plan import Plan
 from knowledge.plans import BUILTIN_PLAN_ID, PlanCatalogue, PlanEntry, plan_year
 from knowledge.units import UnitRegistry
@@ -22,7 +23,7 @@ class ToolContext:
         self,
         plan: Plan | None = None,
         units: UnitRegistry | None = None,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = clock.today,
         shelf: Callable[[], Holdings] | None = None,
     ) -> None:
         if shelf is None and (plan is None or units is None):

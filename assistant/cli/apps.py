@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistant.cli.common import emit_json, load_settings
+from knowledge.clock import today
 
 if TYPE_CHECKING:
     from assistant.storage import Database
@@ -28,7 +29,7 @@ def open_db() -> Database:
 def _day(value: str | None, what: str) -> date:
     from tools.deadlines import parse_date
 
-    return parse_date(value, what=what) if value else date.today()
+    return parse_date(value, what=what) if value else today()
 
 
 def _lines(app: dict[str, Any]) -> list[str]:
@@ -98,7 +99,7 @@ def event_command(app_id: int, kind: str, day: str | None, outcome: str | None, 
                result=result, after_review=after_review, note=note)
     db = open_db()
     try:
-        out = record_event(db, app_id, ev, today=date.today())
+        out = record_event(db, app_id, ev, today=today())
     finally:
         db.dispose()
     _print(out, as_json)
@@ -134,7 +135,7 @@ def show_command(app_id: int, as_json: bool) -> None:
 
     db = open_db()
     try:
-        out = show(db, app_id, today=date.today())
+        out = show(db, app_id, today=today())
     finally:
         db.dispose()
     _print(out, as_json)
@@ -148,7 +149,7 @@ def export_command(path: Path) -> None:
 
     db = open_db()
     try:
-        out = sorted(listing(db, today=date.today(), include_closed=True), key=lambda a: a["id"])
+        out = sorted(listing(db, today=today(), include_closed=True), key=lambda a: a["id"])
     finally:
         db.dispose()
     write_xlsx(out, path)

@@ -8,7 +8,8 @@ import click
 
 from assistant.cli.common import emit_json, first_build_notice, load_settings, plain
 from assistant.turn import Message, Reply, Turn
-from knowledge.errors import BadInput, GongkaiError
+from knowledge.errors import GongkaiError
+from knowledge.textinput import require_text
 
 if TYPE_CHECKING:
     from assistant.process import Gongkai
@@ -27,9 +28,7 @@ def _print_reply(reply: Reply) -> None:
 def ask(question: tuple[str, ...], as_json: bool) -> None:
     from assistant.process import Gongkai
 
-    text = " ".join(question).strip()
-    if not text:
-        raise BadInput("问题为空，请输入要问的内容，例如：gongkai ask \"依申请公开多少个工作日内答复？\"")
+    text = require_text(" ".join(question))  # before the process is built: an empty question costs nothing
     # --json is for scripts: they get the JSON alone; people get the progress line while the index builds
     process = Gongkai(load_settings(), on_first_build=None if as_json else first_build_notice)
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from assistant.cli.apps import open_db
+from knowledge.clock import today
 
 
 @click.command("notice", help="按台账生成告知书（.docx）：补正告知书、延期答复告知书、征求意见函、收费通知和各类答复告知书。")
@@ -43,7 +44,7 @@ def notice_command(app_id: int, kind: str | None, reason: str | None, day: str |
     process = ("补正告知书", "延期答复告知书", "征求意见函", "收费通知")
     if reason is None and facts.outcome and kind not in process and type_for_outcome(facts.outcome) == kind:
         reason = facts.outcome if kind in GROUP_OF else facts.reason  # the registered reply gives the reason
-    when = parse_date(day, what="告知书日期") if day else (replied[1] if replied else date.today())
+    when = parse_date(day, what="告知书日期") if day else (replied[1] if replied else today())
     notice = compose(kind, facts, day=when, reason=reason, issuer=issuer, review_body=review_body, prefix=prefix,
                      third_party=third_party, responsible=responsible)
     path = output or Path(f"告知书-{app_id}-{kind}.docx")

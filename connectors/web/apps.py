@@ -3,7 +3,6 @@ JSON API under ``/api/admin/apps``; both are admin-only by the guard's ``/admin`
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from assistant.register import listing, record_event, register, show
 from connectors.web.router import STATIC_DIR
+from knowledge import clock
 from tools.deadlines import parse_date
 from tools.register import Event
 
@@ -51,26 +51,26 @@ def script() -> FileResponse:
 @router.get("/api/admin/apps")
 def list_apps(request: Request, status: str | None = None, handler: str | None = None,
               due_within: int | None = None, today: str | None = None) -> list[dict[str, Any]]:
-    day = parse_date(today, what="今天") if today else date.today()
+    day = parse_date(today, what="今天") if today else clock.today()
     return listing(request.app.state.db, today=day, status=status or None, handler=handler or None,
                    due_within=due_within, include_closed=True)
 
 
 @router.get("/api/admin/apps/{app_id}")
 def show_app(request: Request, app_id: int) -> dict[str, Any]:
-    return show(request.app.state.db, app_id, today=date.today())
+    return show(request.app.state.db, app_id, today=clock.today())
 
 
 @router.post("/api/admin/apps")
 def add_app(request: Request, body: NewApplication) -> dict[str, Any]:
     return register(request.app.state.db, received=parse_date(body.received, what="收到日"), channel=body.channel,
                     applicant_type=body.applicant_type, content=body.content, applicant_name=body.name,
-                    handler=body.handler, today=date.today())
+                    handler=body.handler, today=clock.today())
 
 
 @router.post("/api/admin/apps/{app_id}/events")
 def add_event(request: Request, app_id: int, body: NewEvent) -> dict[str, Any]:
-    day = parse_date(body.date, what="事件日期") if body.date else date.today()
+    day = parse_date(body.date, what="事件日期") if body.date else clock.today()
     event = Event(kind=body.kind, day=day, outcome=body.outcome or None, reason=body.reason or None,
                   person=body.person or None, result=body.result or None, after_review=body.after_review)
-    return record_event(request.app.state.db, app_id, event, today=date.today())
+    return record_event(request.app.state.db, app_id, event, today=clock.today())

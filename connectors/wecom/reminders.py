@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -23,17 +23,11 @@ from assistant.storage.apps import all_applications, facts_of
 from assistant.storage.db import utcnow
 from assistant.storage.models import Reminder as ReminderRow
 from connectors.wecom.formatting import to_payloads
+from knowledge.clock import today as today_in_china
 from tools.register import derive
 from tools.register_reminders import Reminder, due_reminders
 
 log = logging.getLogger(__name__)
-CHINA = timezone(timedelta(hours=8))
-
-
-def china_today() -> date:
-    return datetime.now(CHINA).date()
-
-
 def _claim(session: Session, key: str, app_id: int, to_user: str, day: date) -> bool:
     """Insert the key; False when it is already there (the unique index decides between workers)."""
     try:
@@ -48,7 +42,7 @@ def _claim(session: Session, key: str, app_id: int, to_user: str, day: date) -> 
 class ReminderScheduler:
     def __init__(
         self, *, db: Database, admins: tuple[str, ...], on_queued: Callable[[], None] = lambda: None,
-        clock: Callable[[], date] = china_today, poll_seconds: float = 300.0,
+        clock: Callable[[], date] = today_in_china, poll_seconds: float = 300.0,
     ) -> None:
         self.db, self.admins, self.on_queued, self.clock, self.poll = db, admins, on_queued, clock, poll_seconds
 

@@ -40,7 +40,7 @@ class WeComService:
             db=db, engine=engine, on_reply=self.sender.wake,
             download=lambda media_id, cap: self.api.download_media(media_id, max_bytes=cap),
             upload=self.api.upload_media,
-            max_file_bytes=min(5 * 1024 * 1024, settings.max_file_bytes), concurrency=2,
+            max_file_bytes=settings.max_file_bytes, concurrency=2,
             give_way=self.give_way, poll_seconds=poll_seconds, lease_seconds=2 * cfg.lease_seconds,
         )
         self.inbound = InboundWriter(db)

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from knowledge.loaders import file_types_text, size_text
+
 
 @cache
 def texts() -> dict[str, Any]:
@@ -17,7 +19,8 @@ def texts() -> dict[str, Any]:
 
 
 def text(name: str, **values: str) -> str:
-    return str(texts()[name]).format(**values)
+    """A fixed reply; ``{types}`` is always the accepted file types (``knowledge.loaders``)."""
+    return str(texts()[name]).format(types=file_types_text(), **values)
 
 
 def welcome() -> str:
@@ -28,6 +31,6 @@ def welcome() -> str:
     return welcome_text()
 
 
-def unsupported(msg_type: str) -> str:
+def unsupported(msg_type: str, *, max_file_bytes: int) -> str:
     kind = texts()["unsupported_kinds"].get(msg_type, msg_type)
-    return text("unsupported", kind=kind)
+    return text("unsupported", kind=kind, mb=size_text(max_file_bytes))

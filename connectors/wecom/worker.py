@@ -25,11 +25,10 @@ from connectors.wecom.formatting import format_reply, to_payloads
 from connectors.wecom.redacted_file import DOCX_TYPE, redacted_copy
 from connectors.wecom.texts import text, unsupported, welcome
 from knowledge.errors import GongkaiError
+from knowledge.loaders import SUPPORTED_SUFFIXES, size_text
 
 log = logging.getLogger(__name__)
 
-FILE_TYPES = {".docx", ".txt", ".pdf"}
-MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_TURN_ATTEMPTS = 3
 _THUMBS = {"👍": "up", "👎": "down"}
 
@@ -51,7 +50,7 @@ class Answer:
 class TurnWorker(ClaimLoop[q.Job]):
     def __init__(
         self, *, db: Database, engine: Responder, download: Callable[[str, int], bytes],
-        on_reply: Callable[[], None], max_file_bytes: int = MAX_FILE_BYTES,
+        on_reply: Callable[[], None], max_file_bytes: int,
         upload: Callable[[str, bytes, str], str] | None = None,
         concurrency: int = 4, poll_seconds: float = 1.0, lease_seconds: float = 120.0, give_way: Callable[[], None] = lambda: None,
     ) -> None:
@@ -99,7 +98,9 @@ class TurnWorker(ClaimLoop[q.Job]):
         except Exception:  # never leave the user without a word
             log.exception("turn failed key=%s kind=%s", job.key[:40], job.kind)
             answer = Answer(text=text("internal_error"), user_text="", markdown=False, history=False)
-        # mask before the transaction: masking takes a millisecond or two, the write lock should not
+        # mask before the transaction: masking takes a millisecond or two, the write lock should not;
+        # and after any callback in progress is acknowledged: it holds this process's GIL that long
+        self.give_way()
         user_text, reply_text = mask(answer.user_text), mask(answer.text)
         with self.db.session() as s:
             if not q.finish_job(s, job_id=job.id):
@@ -118,7 +119,9 @@ class TurnWorker(ClaimLoop[q.Job]):
         if job.kind == "welcome":
             return Answer(text=welcome(), user_text="", markdown=False, history=False)
         if job.kind == "unsupported":
-            return Answer(text=unsupported(str(job.payload.get("type", ""))), user_text="", markdown=False, history=False)
+            kind = str(job.payload.get("type", ""))
+            return Answer(text=unsupported(kind, max_file_bytes=self.max_file_bytes), user_text="", markdown=False,
+                          history=False)
         if job.kind == "file":
             return self._answer_file(job, conversation_id)
         message = str(job.payload.get("text", ""))
@@ -132,8 +135,9 @@ class TurnWorker(ClaimLoop[q.Job]):
         filename = str(job.payload.get("filename", ""))
         user_text = f"[文件] {filename}"
         ext = PurePath(filename).suffix.lower()
-        if ext not in FILE_TYPES:
-            return Answer(text=text("bad_file_type", ext=ext or filename), user_text=user_text, markdown=False)
+        if ext not in SUPPORTED_SUFFIXES:
+            return Answer(text=text("bad_file_type", ext=ext or filename, mb=size_text(self.max_file_bytes)),
+                          user_text=user_text, markdown=False)
         try:
             data = self.download(str(job.payload.get("media_id", "")), self.max_file_bytes)
         except GongkaiError as exc:

@@ -19,11 +19,11 @@ from assistant.turn import Attachment, Reply, Turn
 from connectors.wecom.formatting import format_reply
 from connectors.wecom.redacted_file import redacted_copy
 from connectors.wecom.worker import Responder
-from connectors.wecom_bot.media import FILE_TYPES
 from connectors.wecom_bot.protocol import BotMessage
 from connectors.wecom_bot.store import TurnStore
 from connectors.wecom_bot.texts import bot_text, shared_text, unsupported
 from knowledge.errors import GongkaiError
+from knowledge.loaders import SUPPORTED_SUFFIXES, size_text
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def answerable(msg: BotMessage) -> bool:
 
 class Answerer:
     def __init__(self, *, db: Database, engine: Responder, download: Download, can_push: bool,
-                 max_file_bytes: int = 5 * 1024 * 1024) -> None:
+                 max_file_bytes: int) -> None:
         self.db, self.engine, self.download = db, engine, download
         self.can_push = can_push  # long connection: aibot_send_msg reaches the member's single chat, files too
         self.max_file_bytes = max_file_bytes
@@ -75,7 +75,7 @@ class Answerer:
         if msg.msgtype == "file":
             return self._file(msg)
         if msg.msgtype not in ("text", "mixed", "voice"):
-            return Outcome(text=unsupported(msg.msgtype), history=False)
+            return Outcome(text=unsupported(msg.msgtype, max_file_bytes=self.max_file_bytes), history=False)
         if msg.text.strip() in THUMBS:
             return Outcome(text=shared_text("feedback_thanks"), user_text=msg.text,
                            feedback=(THUMBS[msg.text.strip()], ""))
@@ -90,8 +90,8 @@ class Answerer:
         except GongkaiError as exc:
             log.info("bot file download failed msgid=%s: %s", msg.msgid[:40], exc.detail or type(exc).__name__)
             return Outcome(text=exc.user_message, user_text="[文件]")
-        if PurePath(filename).suffix.lower() not in FILE_TYPES:
-            return Outcome(text=bot_text("unknown_file"), user_text="[文件]")
+        if PurePath(filename).suffix.lower() not in SUPPORTED_SUFFIXES:
+            return Outcome(text=bot_text("unknown_file", mb=size_text(self.max_file_bytes)), user_text="[文件]")
         log.info("bot file msgid=%s bytes=%d type=%s", msg.msgid[:40], len(data), PurePath(filename).suffix)
         turn = Turn(text="", user_id=msg.user_id, conversation_id=conversation_id(msg), history=self._history(msg),
                     attachment=Attachment(filename=filename, data=data))

@@ -24,7 +24,7 @@ from connectors.wecom_bot import media
 from connectors.wecom_bot import protocol as p
 from connectors.wecom_bot.answer import Answerer, answerable, store_feedback_event
 from connectors.wecom_bot.crypto import BotCrypto
-from connectors.wecom_bot.longconn import MAX_FILE_BYTES, MAX_IN_FLIGHT, answer_threads, plain
+from connectors.wecom_bot.longconn import MAX_IN_FLIGHT, answer_threads, plain
 from connectors.wecom_bot.store import StoredTurn, TurnStore
 from connectors.wecom_bot.texts import bot_text, welcome
 
@@ -41,8 +41,9 @@ class CallbackBot:
         self.crypto = BotCrypto(token=cfg.token.get_secret_value(),
                                 encoding_aes_key=cfg.encoding_aes_key.get_secret_value())
         self.db, self.store = db, TurnStore(db, lease_seconds=lease_seconds)
-        self.max_file_bytes = min(MAX_FILE_BYTES, settings.max_file_bytes)
-        self.answerer = Answerer(db=db, engine=engine, download=self._download, can_push=False)
+        self.max_file_bytes = settings.max_file_bytes
+        self.answerer = Answerer(db=db, engine=engine, download=self._download, can_push=False,
+                                 max_file_bytes=self.max_file_bytes)
         self.window, self.sweep_seconds = timedelta(seconds=window_seconds), sweep_seconds
         # recording and acks never queue behind answers: two pools
         self._pool = ThreadPoolExecutor(2, thread_name_prefix="wecom-bot-cb-db")

@@ -33,7 +33,6 @@ from knowledge.errors import BadInput
 log = logging.getLogger(__name__)
 
 MAX_IN_FLIGHT = 3  # per member [V for callback mode; assumed for the socket]
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def answer_threads(settings: Settings) -> int:
@@ -56,7 +55,7 @@ class LongConnectionBot:
         cfg = settings.wecom_bot
         self.store = TurnStore(db, lease_seconds=lease_seconds)
         self.db = db
-        self.max_file_bytes = min(MAX_FILE_BYTES, settings.max_file_bytes)
+        self.max_file_bytes = settings.max_file_bytes
         self.answerer = Answerer(db=db, engine=engine, download=self._download, can_push=True,
                                  max_file_bytes=self.max_file_bytes)
         self.conn = BotConnection(url=cfg.ws_url, bot_id=cfg.bot_id, secret=cfg.secret.get_secret_value(),

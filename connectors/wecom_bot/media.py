@@ -12,8 +12,8 @@ import httpx
 from connectors.wecom.parse import sanitize_filename
 from connectors.wecom_bot.crypto import decrypt_media
 from knowledge.errors import BadInput, TooLarge, UpstreamError
+from knowledge.loaders import SUPPORTED_SUFFIXES
 
-FILE_TYPES = {".docx", ".txt", ".pdf"}
 _DISPOSITION = re.compile(r"filename\*=UTF-8''([^;]+)|filename=\"?([^\";]+)\"?", re.IGNORECASE)
 
 
@@ -54,7 +54,7 @@ def file_name(disposition: str, data: bytes) -> str:
     match = _DISPOSITION.search(disposition or "")
     if match:
         name = sanitize_filename(urllib.parse.unquote(match.group(1) or match.group(2) or ""))
-        if name.lower().endswith(tuple(FILE_TYPES)):
+        if name.lower().endswith(SUPPORTED_SUFFIXES):
             return name
     return "文件" + sniff_suffix(data)
 

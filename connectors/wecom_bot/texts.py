@@ -9,6 +9,7 @@ import yaml
 
 from connectors.wecom.texts import text as shared_text
 from connectors.wecom.texts import unsupported, welcome
+from knowledge.loaders import file_types_text
 
 __all__ = ["bot_text", "shared_text", "unsupported", "welcome"]
 
@@ -20,5 +21,6 @@ def _texts() -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def bot_text(name: str) -> str:
-    return _texts()[name]
+def bot_text(name: str, **values: str) -> str:
+    """A fixed reply; ``{types}`` is always the accepted file types (``knowledge.loaders``)."""
+    return _texts()[name].format(types=file_types_text(), **values)
