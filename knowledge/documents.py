@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from knowledge.doc_kinds import CURRENT, SUPERSEDED, kind_label, status_label
+from knowledge.doc_kinds import CURRENT, SUPERSEDED, WITHDRAWN, kind_label, status_label
 from knowledge.errors import BadInput, NotFound
 from knowledge.index import ensure_builtin
 from knowledge.store import ChunkStore, Document
@@ -57,6 +57,13 @@ def supersede(store: ChunkStore, doc_id: str, by: str) -> Document:
         raise BadInput(f"《{new.title}》本身已{status_label(new.status)}，不能用它替代其他文档。")
     store.set_status(old.doc_id, SUPERSEDED, superseded_by=new.doc_id)
     return lookup(store, old.doc_id)
+
+
+def withdraw(store: ChunkStore, doc_id: str) -> Document:
+    """Mark a document withdrawn (撤回、废止): its record stays, it never answers again until restored."""
+    doc = lookup(store, doc_id)
+    store.set_status(doc.doc_id, WITHDRAWN)
+    return lookup(store, doc.doc_id)
 
 
 def restore(store: ChunkStore, doc_id: str) -> Document:

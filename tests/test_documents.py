@@ -103,6 +103,13 @@ def test_ingest_and_docs_commands_keep_their_contracts(env: str, tmp_path: Path,
     statuses = {d["title"]: d["status"] for d in _json(capsys, ["docs", "list", "--json"])}  # type: ignore[union-attr]
     assert statuses["洱源县2020年政务公开工作方案"] == "superseded"
 
+    assert main(["docs", "withdraw", rule_id]) == 0
+    capsys.readouterr()
+    assert _json(capsys, ["docs", "show", "--json", rule_id])["status"] == "withdrawn"  # type: ignore[index]
+    assert main(["docs", "restore", rule_id]) == 0
+    capsys.readouterr()
+    assert _json(capsys, ["docs", "show", "--json", rule_id])["status"] == "current"  # type: ignore[index]
+
     assert main(["docs", "remove", rule_id]) == 0
     capsys.readouterr()
     remaining = [d["id"] for d in _json(capsys, ["docs", "list", "--json"])]  # type: ignore[union-attr]

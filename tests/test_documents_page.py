@@ -121,3 +121,13 @@ def test_documents_page_upload_supersede_remove(live_url: str, settings: Setting
         page.wait_for_selector(f"tr[data-id='{rule_id}']", state="detached")
         assert "每周至少更新一次" not in answer(QUESTION)
         browser.close()
+
+
+def test_a_withdrawn_document_stops_answering_until_restored(admin_client: TestClient) -> None:
+    c = admin_client
+    question = {"question": "依申请公开要在多少个工作日内答复？"}
+    assert "《政府信息公开条例》" in c.post("/api/ask", json=question).json()["answer"]
+    assert c.post("/api/admin/documents/builtin:digest/withdraw").json()["status"] == "withdrawn"
+    assert "《政府信息公开条例》" not in c.post("/api/ask", json=question).json()["answer"]
+    assert c.post("/api/admin/documents/builtin:digest/restore").json()["status"] == "current"
+    assert "《政府信息公开条例》" in c.post("/api/ask", json=question).json()["answer"]

@@ -15,7 +15,7 @@ def _line(doc: dict[str, Any]) -> str:
     return f"{doc['id']}  《{doc['title']}》  {doc['kind_label']}  {year}  {doc['status_label']}"
 
 
-@click.group("docs", help="知识库文档：列出、查看、删除、标记为已被新版本替代。")
+@click.group("docs", help="知识库文档：列出、查看、删除、标记为已被新版本替代或已撤回。")
 def docs() -> None:
     pass
 
@@ -82,7 +82,17 @@ def supersede_command(doc_id: str, by: str, as_json: bool) -> None:
         click.echo(f"已标记：《{doc.title}》已被 {by} 替代。")
 
 
-@docs.command("restore", help="把已被替代的文档恢复为现行有效。")
+@docs.command("withdraw", help="标记文档已撤回或废止：保留记录，回答不再引用它（可用 restore 恢复）。")
+@click.argument("doc_id")
+def withdraw_command(doc_id: str) -> None:
+    from knowledge.documents import withdraw
+
+    with open_store(load_settings()) as store:
+        doc = withdraw(store, doc_id)
+    click.echo(f"已标记为已撤回：《{doc.title}》。")
+
+
+@docs.command("restore", help="把已被替代或已撤回的文档恢复为现行有效。")
 @click.argument("doc_id")
 def restore_command(doc_id: str) -> None:
     from knowledge.documents import restore

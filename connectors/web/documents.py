@@ -88,6 +88,11 @@ def supersede(request: Request, doc_id: str, body: Supersede) -> dict[str, Any]:
     return documents.summary(documents.supersede(_store(request), doc_id, body.by))
 
 
+@router.post("/api/admin/documents/{doc_id}/withdraw")
+def withdraw(request: Request, doc_id: str) -> dict[str, Any]:
+    return documents.summary(documents.withdraw(_store(request), doc_id))
+
+
 @router.post("/api/admin/documents/{doc_id}/restore")
 def restore(request: Request, doc_id: str) -> dict[str, Any]:
     return documents.summary(documents.restore(_store(request), doc_id))

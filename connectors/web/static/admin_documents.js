@@ -65,6 +65,11 @@ function actions(doc, all) {
       say("《" + doc.title + "》已标记为已被替代");
       await load();
     }));
+    box.appendChild(button("撤回", "withdraw", async () => {
+      await post("/api/admin/documents/" + encodeURIComponent(doc.id) + "/withdraw");
+      say("《" + doc.title + "》已标记为已撤回");
+      await load();
+    }));
   } else {
     box.appendChild(button("恢复为现行有效", "restore", async () => {
       await post("/api/admin/documents/" + encodeURIComponent(doc.id) + "/restore");
