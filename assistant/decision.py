@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
 from assistant.answer_type import answer_type
 from assistant.router import words
+from knowledge.county import county_cache
 from knowledge.places import foreign_places, load_jurisdiction
 
 Kind = Literal["answer", "weak", "refuse", "task", "other_place"]
@@ -70,7 +70,7 @@ def _asks(text: str) -> bool:
     return bool(re.search(words()["task"]["question"], text)) or answer_type(text) != "other"
 
 
-@cache
+@county_cache
 def _places() -> tuple[object, object]:
     from knowledge.tokenizer import default_tokenizer, unit_terms
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.county import county_cache
 from knowledge.units import UnitRegistry, load_units
 
 DATA = Path(__file__).resolve().parent / "equivalence.yaml"
@@ -87,7 +88,7 @@ def _dates(text: str) -> str:
     return text
 
 
-@functools.cache
+@county_cache
 def _units() -> UnitRegistry:
     return load_units()
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
+from knowledge.county import county_cache
 from knowledge.errors import ConfigError
 from knowledge.types import Chunk
 
@@ -92,7 +92,7 @@ def bank_text() -> str:
     return resources.files("knowledge").joinpath("sources", "question_bank.yaml").read_text(encoding="utf-8")
 
 
-@cache
+@county_cache
 def _packaged() -> tuple[BankEntry, ...]:
     from knowledge.corpus import builtin_clauses
 

@@ -9,11 +9,12 @@ settings' ``county_dir``, written by ``gongkai init``). Nothing else in the code
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -21,6 +22,16 @@ from knowledge.errors import ConfigError
 
 COUNTY_FILE, UNITS_FILE = "county.yaml", "units.yaml"
 _active: list[Path | None] = [None]
+_clearers: list[Callable[[], None]] = []
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def county_cache(fn: F) -> F:
+    """``functools.cache`` for a value derived from the active county's data: forgotten when the process
+    is pointed at another county data folder (a process normally never is; tests are)."""
+    cached = cache(fn)
+    _clearers.append(cached.cache_clear)
+    return cached  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,10 @@ def packaged_dir() -> Path:
 
 def use_county_dir(directory: Path | None) -> None:
     """Point this process at a county data folder (None: the packaged one). Called once at start."""
-    _active[0] = directory
+    if directory != _active[0]:
+        _active[0] = directory
+        for clear in _clearers:
+            clear()
 
 
 def county_dir() -> Path:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from knowledge.county import load_county
+from knowledge.county import county_cache, load_county
 from knowledge.tokenizer import Tokenizer, stopwords
 
 
@@ -29,7 +28,7 @@ class Jurisdiction:
     not_names: frozenset[str]
 
 
-@cache
+@county_cache
 def load_jurisdiction(extra_own: tuple[str, ...] = ()) -> Jurisdiction:
     text = resources.files("knowledge").joinpath("sources", "jurisdiction.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)

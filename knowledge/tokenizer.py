@@ -21,6 +21,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from knowledge.county import county_cache
+
 log = logging.getLogger(__name__)
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -122,7 +124,7 @@ class Tokenizer:
         return tokens
 
 
-@cache
+@county_cache
 def default_tokenizer() -> Tokenizer:
     """The tokenizer with domain terms, unit names and synonyms in its dictionary (built once)."""
     words = _read_list("domain_terms.txt") + unit_terms() + _synonym_terms()

@@ -14,9 +14,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator
-from functools import cache
 
-from knowledge.county import load_county
+from knowledge.county import county_cache, load_county
 from tools import pii_numbers as numbers
 from tools.pii_address import find_addresses
 from tools.pii_context import TextContext
@@ -140,7 +139,7 @@ def _repeat(text: str, spans: _Spans) -> None:
 
 
 
-@cache
+@county_cache
 def _premises_re() -> re.Pattern[str]:
     """A company's premises label, with the prefecture's and county's names from the county data set."""
     return re.compile(r"(?:经营场所|经营地址|营业场所|营业地址|生产地址|生产经营场所)[：:]?\s*(?:云南省)?"

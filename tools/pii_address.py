@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
 
-from knowledge.county import load_county
+from knowledge.county import county_cache, load_county
 from tools.pii_context import TextContext
 
 # One or more numbered detail parts, e.g. 3组 / 十二组 / 12号 / 2栋3单元502室 / 附5号.
@@ -60,7 +59,7 @@ def _keep_end(address: str) -> int:
 _HOME_LABEL = re.compile(r"(?:家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|住址|家住|现住|居住在|住在|住)[：:\s]*")
 
 
-@cache
+@county_cache
 def _home_value_re() -> re.Pattern[str]:
     """A home address's place part; the prefecture's and county's names come from the county data set."""
     return re.compile(
