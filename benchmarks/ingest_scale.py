@@ -142,7 +142,7 @@ def role_ingest(path: Path) -> dict[str, Any]:
     """What ``gongkai ingest PATH`` does, timed after the imports: store the file, bring the index up to date."""
     from assistant.cli.index import _options, open_store
     from assistant.settings import Settings
-    from knowledge.index import ensure_builtin, open_retriever
+    from knowledge.index import ensure_builtin, update_index
     from knowledge.ingest import ingest_path
 
     settings = Settings()
@@ -151,7 +151,7 @@ def role_ingest(path: Path) -> dict[str, Any]:
         ensure_builtin(store)
         ingest_path(store, path)
         stored = time.perf_counter()
-        open_retriever(_options(settings), store)
+        update_index(_options(settings), store)
     return {"store_s": stored - started, "index_s": time.perf_counter() - stored,
             "work_s": time.perf_counter() - started}
 

@@ -177,5 +177,11 @@ class Bm25Index:
     def top(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
         """The k best row positions with their scores, best first, zero scores left out."""
         scores = self.scores(query_tokens)
-        order = np.argsort(-scores, kind="stable")[:k]
+        if 0 < k < len(scores):
+            # only rows at or above the k-th best score can be in the top k: sort those, not the corpus
+            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+            rows = np.flatnonzero(scores >= max(kth, np.float32(1e-30)))
+        else:
+            rows = np.flatnonzero(scores > 0)
+        order = rows[np.argsort(-scores[rows], kind="stable")][:k]  # ties stay in position order
         return [(int(i), float(scores[i])) for i in order if scores[i] > 0]

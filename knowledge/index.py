@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from knowledge.store import ChunkStore, Document
 
-__all__ = ["ChunkStore", "Document", "IndexOptions", "ensure_builtin", "estimate_build_seconds", "open_retriever"]
+__all__ = ["ChunkStore", "Document", "IndexOptions", "ensure_builtin", "estimate_build_seconds", "open_retriever",
+           "update_index"]
 
 if TYPE_CHECKING:
     from knowledge.retriever import HybridRetriever
@@ -96,3 +97,10 @@ def open_retriever(options: IndexOptions, store: ChunkStore, *, rebuild: bool = 
     from knowledge.live_index import IndexSession
 
     return IndexSession(options, store, rebuild=rebuild).build()
+
+
+def update_index(options: IndexOptions, store: ChunkStore) -> None:
+    """Tokenise and embed the chunks the index lacks (after an ingest), so no process pays for them later."""
+    from knowledge.live_index import IndexSession
+
+    IndexSession(options, store).update()

@@ -21,7 +21,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -51,11 +51,11 @@ class KeywordIndexer:
         self._generation: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
-    def index(self, kind: str, chunks: Sequence[Chunk], text_of: Callable[[Chunk], str], *,
+    def index(self, kind: str, chunks: Sequence[Chunk], texts: Sequence[str], *,
               generation: str | None = None) -> Bm25Index:
-        """The index of ``kind`` over ``chunks`` (rows in this order); tokenises only the chunks it lacks."""
+        """The index of ``kind`` over ``chunks`` (rows in this order, tokenised from ``texts``); tokenises only
+        the chunks it lacks."""
         with self._lock:
-            texts = [text_of(c) for c in chunks]
             keys = [row_key(c, t) for c, t in zip(chunks, texts, strict=True)]
             segments = self._segments[kind] if kind in self._segments else self._load(kind)
             have = {k for s in segments for k in s.keys}

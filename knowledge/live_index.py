@@ -78,6 +78,19 @@ class IndexSession:
         retriever.set_documents(documents)
         return retriever
 
+    def update(self) -> None:
+        """Bring the persisted BM25 segments and the vectors up to date without building a retriever
+        (``gongkai ingest``: the running servers build theirs)."""
+        from knowledge.bank import is_question
+        from knowledge.retriever import keyword_indexes
+
+        generation = self.store.generation
+        chunks = self.store.chunks()
+        keyword_indexes(self.indexer, [c for c in chunks if not is_question(c)], [c for c in chunks if is_question(c)],
+                        generation=generation)
+        if self.vectors is not None:
+            self.vectors.sync(chunks)
+
 
 def records_only(retriever: HybridRetriever, documents: Sequence[Document]) -> bool:
     """No document was added or rewritten since the index was built: the new records are all it takes."""

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import yaml
 
 from knowledge.bank import is_question
+from knowledge.bm25_index import Bm25Index
 from knowledge.keyword_index import KeywordIndexer
 from knowledge.precedence import WINDOW, Catalog, Scope, demote
 from knowledge.relevance import Signals, Thresholds, Verdict, judge
@@ -100,7 +101,8 @@ class HybridRetriever:
         self.vectors = vectors
         self.mode: Mode = mode if vectors is not None else "bm25"
         self.config = for_embedder(config or load_config(), vectors.name if vectors is not None else "")
-        self._texts = [_index_text(c).lower() for c in self.chunks]
+        texts = [_index_text(c) for c in self.chunks]
+        self._texts = [t.lower() for t in texts]
         self._corpus_text = "\n".join(self._texts)
         self._df_texts = [*self._texts, *(q.text.lower() for q in self.questions)]
         self._n_texts = len(self._df_texts)
@@ -108,12 +110,13 @@ class HybridRetriever:
         self._df_cache: dict[str, int] = {}
         self.known_places = known_places
         # with a persistent indexer, only chunks it has not seen before are tokenised
-        indexer = indexer or KeywordIndexer(tokenizer)
-        self.bm25 = indexer.index("clauses", self.chunks, _index_text, generation=generation)
-        self.bank_bm25 = indexer.index("bank", self.questions, _question_text, generation=generation)
+        self.bm25, self.bank_bm25 = keyword_indexes(indexer or KeywordIndexer(tokenizer), self.chunks, self.questions,
+                                                    texts=texts, generation=generation)
         self._question_tokens = self.bank_bm25.row_terms()
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._question_by_id = {c.id: i for i, c in enumerate(self.questions)}
+        self._question_ids = [c.id for c in self.questions]
+        self._clause_docs, self._question_docs = _positions_by_doc(self.chunks), _positions_by_doc(self.questions)
         self.generation = generation  # the chunk store's generation this index was built from
         self.catalog: Catalog | None = None  # None: every chunk may answer (an index built without records)
 
@@ -160,25 +163,30 @@ class HybridRetriever:
             out.bm25 = [x for x in self.bm25.top(tokens, n + len(self.chunks) - len(shown)) if x[0] in shown][:n]
             out.bank_bm25 = [x for x in self.bank_bm25.top(tokens, n + len(self.questions) - len(shown_q))
                              if x[0] in shown_q][:n]
-        if self.mode in ("hybrid", "dense") and self.vectors is not None:
-            # one query for both kinds: short bank questions sit closer to a question than any clause does
-            for cid, sim in self.vectors.search(query, len(self.chunks) + len(self.questions)):
-                if cid in self._by_id and self._by_id[cid] in shown:
-                    out.dense.append((self._by_id[cid], sim))
-                elif cid in self._question_by_id and self._question_by_id[cid] in shown_q:
-                    out.bank_dense.append((self._question_by_id[cid], sim))
-            out.dense, out.bank_dense = out.dense[:n], out.bank_dense[:n]
+        if self.mode in ("hybrid", "dense") and self.vectors is not None and query.strip():
+            # one embedding, two lookups: the nearest clauses (enough of them that n survive the bank questions
+            # and hidden documents among them) and the nearest bank questions (short questions sit closer to
+            # a question than any clause does, so they get their own list)
+            vector = self.vectors.embedder.embed_query(query)
+            wanted = n + len(self.chunks) - len(shown) + len(self.questions)
+            out.dense = [(self._by_id[cid], sim) for cid, sim in self.vectors.nearest(vector, wanted)
+                         if cid in self._by_id and self._by_id[cid] in shown][:n]
+            asked_q = n + len(self.questions) - len(shown_q)
+            out.bank_dense = [(self._question_by_id[cid], sim)
+                              for cid, sim in self.vectors.nearest(vector, asked_q, among=self._question_ids)
+                              if cid in self._question_by_id and self._question_by_id[cid] in shown_q][:n]
         return out
 
-    def _visible(self, chunks: Sequence[Chunk], scope: Scope) -> range | set[int]:
+    def _visible(self, chunks: Sequence[Chunk], scope: Scope) -> range | _Visible:
         """Positions of the chunks this question may see (removed, withdrawn and superseded documents hidden)."""
         catalog = self.catalog
         if catalog is None:
             return range(len(chunks))
-        allowed = {doc_id: catalog.visible(doc_id, scope) for doc_id in {c.doc_id for c in chunks}}
-        if all(allowed.values()):
+        by_doc = self._clause_docs if chunks is self.chunks else self._question_docs
+        hidden = [positions for doc_id, positions in by_doc.items() if not catalog.visible(doc_id, scope)]
+        if not hidden:
             return range(len(chunks))
-        return {i for i, c in enumerate(chunks) if allowed[c.doc_id]}
+        return _Visible(len(chunks), frozenset(i for positions in hidden for i in positions))
 
     def _signals(self, query: str, ranked: _Ranked, hits: Sequence[Hit]) -> Signals:
         words = self.tokenizer.content_words(query)
@@ -313,6 +321,27 @@ class HybridRetriever:
         return GongkaiRetriever(engine=self, k=k)
 
 
+@dataclass(frozen=True)
+class _Visible:
+    """All positions but the hidden ones (checked per document, not per chunk, on every question)."""
+
+    size: int
+    hidden: frozenset[int]
+
+    def __contains__(self, position: object) -> bool:
+        return position not in self.hidden
+
+    def __len__(self) -> int:
+        return self.size - len(self.hidden)
+
+
+def _positions_by_doc(chunks: Sequence[Chunk]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, c in enumerate(chunks):
+        out.setdefault(c.doc_id, []).append(i)
+    return out
+
+
 @dataclass
 class _Ranked:
     """(position, score) lists, best first: clauses by BM25 and dense, bank questions by BM25 and dense."""
@@ -325,8 +354,13 @@ class _Ranked:
     shown: range | set[int] = range(0)  # positions of the clauses this question may see
 
 
-def _question_text(chunk: Chunk) -> str:
-    return chunk.text
+def keyword_indexes(indexer: KeywordIndexer, clauses: Sequence[Chunk], questions: Sequence[Chunk], *,
+                    texts: Sequence[str] | None = None, generation: str | None = None) -> tuple[Bm25Index, Bm25Index]:
+    """The BM25 indexes of the clauses (over ``_index_text``, or ``texts`` when computed already) and of the
+    question bank's questions; the indexer tokenises only the chunks it has not seen."""
+    texts = [_index_text(c) for c in clauses] if texts is None else texts
+    return (indexer.index("clauses", clauses, texts, generation=generation),
+            indexer.index("bank", questions, [q.text for q in questions], generation=generation))
 
 
 def _index_text(chunk: Chunk) -> str:

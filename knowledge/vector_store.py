@@ -71,12 +71,19 @@ class VectorStore:
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k nearest chunks, best first."""
-        count = self._collection.count()
-        if not count or not query.strip():
+        if not query.strip():
             return []
-        vector = self.embedder.embed_query(query)
+        return self.nearest(self.embedder.embed_query(query), k)
+
+    def nearest(self, vector: list[float], k: int, *, among: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k chunks nearest to ``vector``, best first; with ``among``,
+        only those chunk ids (the question bank) are searched."""
+        count = self._collection.count()
+        if not count or k <= 0 or among is not None and not among:
+            return []
+        where = None if among is None else {"chunk_id": {"$in": list(among)}}
         result = self._collection.query(
-            query_embeddings=[vector], n_results=min(k, count), include=["metadatas", "distances"]
+            query_embeddings=[vector], n_results=min(k, count), where=where, include=["metadatas", "distances"]
         )
         metadatas = result["metadatas"][0]
         distances = result["distances"][0]

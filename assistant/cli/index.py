@@ -62,7 +62,7 @@ def _kind_help() -> str:
 def ingest(paths: tuple[Path, ...], kind: str, year: int | None, issuer: str, doc_number: str, title: str,
            as_json: bool) -> None:
     from knowledge.documents import summary
-    from knowledge.index import ensure_builtin, open_retriever
+    from knowledge.index import ensure_builtin, update_index
     from knowledge.ingest import DocInfo, collect_files, ingest_path
 
     if not paths:
@@ -90,7 +90,7 @@ def ingest(paths: tuple[Path, ...], kind: str, year: int | None, issuer: str, do
                 click.echo(f"✓ {'已替换' if result.status == 'replaced' else '已导入'}：{result.name}"
                            f"（{_describe(result.document)}，{result.chunk_count}段，编号 {result.document.doc_id}）")
         if documents:
-            open_retriever(_options(settings), store)  # embed the new chunks now, not on the first question
+            update_index(_options(settings), store)  # tokenise and embed the new chunks now, not on the first question
     if as_json:
         emit_json({"documents": documents, "errors": errors})
     else:
