@@ -7,8 +7,8 @@ rows therefore scores exactly like one built afresh from the same chunks, withou
 re-scoring the old ones: adding a file costs its own chunks, removing one costs nothing.
 
 A segment is immutable (its arrays are shared by every index that holds it); an index is a list of
-segments plus a live mask per segment, and ``updated`` returns a new index, so a serving retriever keeps
-its index while the next one is built.
+segments plus the position of each of their rows (-1: removed), and the next index is assembled from
+the same segments plus a new one, so a serving retriever keeps its index while the next one is built.
 """
 
 from __future__ import annotations
@@ -53,13 +53,6 @@ class Segment:
     def term_ids(self) -> dict[str, int]:
         return {term: i for i, term in enumerate(self.vocab)}
 
-    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
-        i = self.term_ids.get(term)
-        if i is None:
-            return None
-        start, end = self.indptr[i], self.indptr[i + 1]
-        return self.docs[start:end], self.tfs[start:end]
-
     def row_terms(self) -> list[set[str]]:
         """Each row's distinct terms (used for the small question bank's overlap check)."""
         out: list[set[str]] = [set() for _ in self.keys]
@@ -71,6 +64,15 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class _Scoring:
+    """A segment's per-posting term-frequency part under this index's average length, and how its rows map."""
+
+    tfc: np.ndarray  # float32, aligned with the segment's postings
+    positions: np.ndarray | None  # row -> position; None when row i is position i
+    live: np.ndarray | None  # row still in the corpus; None when all are
+
+
+@dataclass
 class Bm25Index:
     """Scores every row for a tokenised query; rows are numbered in ``order`` (the retriever's chunk order)."""
 
@@ -78,7 +80,7 @@ class Bm25Index:
     # per segment: the position in the caller's order of each row, -1 for a row no longer in the corpus
     positions: tuple[np.ndarray, ...] = ()
     size: int = 0
-    _stats: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    _ready: tuple[int, list[_Scoring]] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_tokens(cls, corpus_tokens: Sequence[list[str]]) -> Bm25Index:
@@ -103,6 +105,10 @@ class Bm25Index:
     @property
     def live_rows(self) -> int:
         return int(sum((p >= 0).sum() for p in self.positions))
+
+    def has_term(self, term: str) -> bool:
+        """Some row (possibly one removed since) has the term."""
+        return any(term in s.term_ids for s in self.segments)
 
     def keys(self) -> set[str]:
         """Keys of the live rows."""
@@ -144,35 +150,50 @@ class Bm25Index:
                        np.concatenate(tfs)[order] if tfs else np.zeros(0, dtype=np.float32),
                        np.concatenate(lengths) if lengths else np.zeros(0))
 
-    def _avg_length(self) -> float:
-        if "avg" not in self._stats:
+    def prepare(self) -> None:
+        self._prepared()
+
+    def _prepared(self) -> tuple[int, list[_Scoring]]:
+        """Live row count and, per segment, what a query needs (computed once per index, on first use)."""
+        if self._ready is None:
+            live_rows = self.live_rows
             total = sum(float(s.lengths[p >= 0].sum()) for s, p in zip(self.segments, self.positions, strict=True))
-            self._stats["avg"] = total / max(1, self.live_rows)
-        return self._stats["avg"]
+            avg = total / max(1, live_rows)
+            ready = []
+            for segment, pos in zip(self.segments, self.positions, strict=True):
+                live = pos >= 0
+                norm = K1 * ((1 - B) + B * segment.lengths / avg)
+                tfc = (segment.tfs / (segment.tfs + norm[segment.docs])).astype(np.float32)
+                identity = bool(live.all()) and np.array_equal(pos, np.arange(len(pos)))
+                ready.append(_Scoring(tfc, None if identity else pos, None if live.all() else live))
+            self._ready = (live_rows, ready)
+        return self._ready
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every row in order (0 where no query token occurs)."""
-        out = np.zeros(self.size, dtype=np.float64)
-        n = self.live_rows
+        out = np.zeros(self.size, dtype=np.float32)
+        n, prepared = self._prepared()
         if not n:
-            return out.astype(np.float32)
-        avg = self._avg_length()
+            return out
         for term in dict.fromkeys(t for t in query_tokens if t):
             found = []
-            for segment, pos in zip(self.segments, self.positions, strict=True):
-                hit = segment.postings(term)
-                if hit is not None:
-                    rows, tfs = hit
-                    where = pos[rows]
-                    live = where >= 0
-                    found.append((where[live], tfs[live].astype(np.float64), segment.lengths[rows[live]]))
-            df = sum(len(w) for w, _, _ in found)
-            if not df:
-                continue
-            idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-            for where, tf, lengths in found:
-                out[where] += idf * tf / (K1 * ((1 - B) + B * lengths / avg) + tf)
-        return out.astype(np.float32)
+            df = 0
+            for segment, ready in zip(self.segments, prepared, strict=True):
+                i = segment.term_ids.get(term)
+                if i is None:
+                    continue
+                start, end = int(segment.indptr[i]), int(segment.indptr[i + 1])
+                rows, tfc = segment.docs[start:end], ready.tfc[start:end]
+                if ready.live is not None:
+                    keep = ready.live[rows]
+                    rows, tfc = rows[keep], tfc[keep]
+                found.append((rows if ready.positions is None else ready.positions[rows], tfc))
+                df += len(rows)
+            if df:
+                idf = np.float32(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+                for where, tfc in found:
+                    out[where] += idf * tfc
+        return out
 
     def top(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
         """The k best row positions with their scores, best first, zero scores left out."""

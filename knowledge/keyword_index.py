@@ -76,6 +76,7 @@ class KeywordIndexer:
             self._segments[kind] = segments
             if changed or self._generation.get(kind) != generation:
                 self._save_manifest(kind, segments, generation)
+            index.prepare()  # here, on the building thread, not on the first question
             return index
 
     def _load(self, kind: str) -> list[Segment]:

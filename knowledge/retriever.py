@@ -117,6 +117,7 @@ class HybridRetriever:
         self._question_by_id = {c.id: i for i, c in enumerate(self.questions)}
         self._question_ids = [c.id for c in self.questions]
         self._clause_docs, self._question_docs = _positions_by_doc(self.chunks), _positions_by_doc(self.questions)
+        self._visible_cache: dict[tuple[Catalog, bool, frozenset[int]], range | _Visible] = {}
         self.generation = generation  # the chunk store's generation this index was built from
         self.catalog: Catalog | None = None  # None: every chunk may answer (an index built without records)
 
@@ -182,15 +183,20 @@ class HybridRetriever:
         catalog = self.catalog
         if catalog is None:
             return range(len(chunks))
-        by_doc = self._clause_docs if chunks is self.chunks else self._question_docs
-        hidden = [positions for doc_id, positions in by_doc.items() if not catalog.visible(doc_id, scope)]
-        if not hidden:
-            return range(len(chunks))
-        return _Visible(len(chunks), frozenset(i for positions in hidden for i in positions))
+        clauses = chunks is self.chunks
+        key = (catalog, clauses, scope.years)  # visibility depends on the records and the years asked only
+        if key not in self._visible_cache:
+            by_doc = self._clause_docs if clauses else self._question_docs
+            hidden = [positions for doc_id, positions in by_doc.items() if not catalog.visible(doc_id, scope)]
+            self._visible_cache = {k: v for k, v in self._visible_cache.items() if k[0] is catalog
+                                   and len(self._visible_cache) < 64}
+            self._visible_cache[key] = (range(len(chunks)) if not hidden else
+                                        _Visible(len(chunks), frozenset(i for p in hidden for i in p)))
+        return self._visible_cache[key]
 
     def _signals(self, query: str, ranked: _Ranked, hits: Sequence[Hit]) -> Signals:
         words = self.tokenizer.content_words(query)
-        coverage = sum(self._covered(w, self._corpus_text) for w in words) / len(words) if words else 0.0
+        coverage = sum(self._in_corpus(w) for w in words) / len(words) if words else 0.0
         top = [i for i, _ in ranked.bm25[:3]] + [i for i, _ in ranked.dense[:3]]
         top_texts = [self._texts[i] for i in top]
         focus = max((sum(self._covered(w, t) for w in words) / len(words) for t in top_texts), default=0.0) if words else 0.0
@@ -243,6 +249,14 @@ class HybridRetriever:
             if shared:
                 best = max(best, 2 * shared / (len(asked) + len(bank)))
         return best
+
+    def _in_corpus(self, word: str) -> bool:
+        """Some clause mentions the word or one of its synonyms. A term with a bigram that no clause has is
+        ruled out from the index's vocabulary; only the others are searched for in the text."""
+        from knowledge.synonyms import expand
+
+        return any(all(self.bm25.has_term(b) for b in self.tokenizer.bigrams(term)) and term in self._corpus_text
+                   for term in (word, *(t.lower() for t in expand(word))))
 
     @staticmethod
     def _covered(word: str, text: str) -> bool:

@@ -117,11 +117,15 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """Index/query tokens: jieba words + CJK character bigrams (bigrams catch words jieba splits)."""
-        tokens = self.words(text)
+        return self.words(text) + self.bigrams(text)
+
+    @staticmethod
+    def bigrams(text: str) -> list[str]:
+        """The CJK character bigrams of the text that index it (stopwords left out). Any text that contains
+        this one has them all among its tokens."""
         stop = stopwords()
-        for run in _CJK_RUN.findall(text):
-            tokens.extend(run[i : i + 2] for i in range(len(run) - 1) if run[i : i + 2] not in stop)
-        return tokens
+        return [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)
+                if run[i : i + 2] not in stop]
 
 
 @county_cache
