@@ -18,12 +18,16 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from knowledge.chunk_snapshot import load as load_snapshot
+from knowledge.chunk_snapshot import save as save_snapshot
+from knowledge.chunk_snapshot import snapshot_path
 from knowledge.index import IndexOptions, ensure_builtin, estimate_build_seconds
 from knowledge.keyword_index import KeywordIndexer
 from knowledge.store import ChunkStore, Document
 
 if TYPE_CHECKING:
     from knowledge.retriever import HybridRetriever
+    from knowledge.types import Chunk
     from knowledge.vector_store import VectorStore
 
 log = logging.getLogger(__name__)
@@ -46,6 +50,7 @@ class IndexSession:
         if rebuild:
             for path in root.glob("*/*"):
                 path.unlink(missing_ok=True)
+            snapshot_path(options.data_dir).unlink(missing_ok=True)
         self.indexer = KeywordIndexer(default_tokenizer(), root)
         embedder = make_embedder(options.embedder, options.embedding_model, cache_dir=options.data_dir / "cache",
                                  threads=options.embedding_threads)
@@ -65,7 +70,7 @@ class IndexSession:
 
         generation = self.store.generation  # read before the chunks: a write meanwhile is seen next time
         documents = self.store.documents()
-        chunks = self.store.chunks()
+        chunks = self._chunks(generation)
         if self._first and self.options.on_first_build is not None:
             self._first = False
             self.options.on_first_build(estimate_build_seconds(len(chunks), vectors=self.vectors is not None))
@@ -78,6 +83,15 @@ class IndexSession:
         retriever.set_documents(documents)
         return retriever
 
+    def _chunks(self, generation: str | None) -> list[Chunk]:
+        """The store's chunks, from this process's copy when it holds this generation (a start after no change)."""
+        path = snapshot_path(self.options.data_dir)
+        chunks = load_snapshot(path, generation)
+        if chunks is None:
+            chunks = self.store.chunks()
+            save_snapshot(path, generation, chunks)
+        return chunks
+
     def update(self) -> None:
         """Bring the persisted BM25 segments and the vectors up to date without building a retriever
         (``gongkai ingest``: the running servers build theirs)."""
@@ -85,7 +99,7 @@ class IndexSession:
         from knowledge.retriever import keyword_indexes
 
         generation = self.store.generation
-        chunks = self.store.chunks()
+        chunks = self._chunks(generation)
         keyword_indexes(self.indexer, [c for c in chunks if not is_question(c)], [c for c in chunks if is_question(c)],
                         generation=generation)
         if self.vectors is not None:
