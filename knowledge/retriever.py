@@ -310,7 +310,7 @@ class HybridRetriever:
         return order if local is None else [local, *(i for i in order if i != local)]
 
     def _targets(self, ranked: list[tuple[int, float]], asked: set[str],
-                 shown: range | set[int]) -> list[tuple[int, Chunk]]:
+                 shown: range | _Visible) -> list[tuple[int, Chunk]]:
         """Bank matches as (clause position, question chunk), one per clause, best first. Only a bank
         question that says much of what the user said credits its clause: a loose match would push the
         built-in clauses above an ingested document that has no bank entries."""
@@ -365,7 +365,7 @@ class _Ranked:
     bank_bm25: list[tuple[int, float]] = field(default_factory=list)
     bank_dense: list[tuple[int, float]] = field(default_factory=list)
     asked: set[str] = field(default_factory=set)  # the query's tokens
-    shown: range | set[int] = range(0)  # positions of the clauses this question may see
+    shown: range | _Visible = range(0)  # positions of the clauses this question may see
 
 
 def keyword_indexes(indexer: KeywordIndexer, clauses: Sequence[Chunk], questions: Sequence[Chunk], *,
