@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.chunking import chunk_document, content_hash
+from knowledge.county import load_county
 from knowledge.doc_kinds import guess, kinds
 from knowledge.errors import BadInput, TooLarge
 from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, extract_text
 from knowledge.plan import looks_like_plan, parse_plan
-from knowledge.plans import PLAN_KINDS, plan_year
+from knowledge.plans import PLAN_KINDS, issued_below_county, plan_year
 from knowledge.store import ChunkStore, Document
 
 log = logging.getLogger(__name__)
@@ -117,15 +118,16 @@ def ingest_bytes(store: ChunkStore, name: str, data: bytes, *, max_bytes: int = 
 
 
 def as_plan(document: Document, text: str, given: DocInfo) -> tuple[Document, str | None]:
-    """A document with a plan's structure (parts, 责任单位 clauses) is a plan: cited by its own title line,
+    """A county document with a plan's structure (parts, 责任单位 clauses) is a plan: cited by its own title line,
     for the year that title names, kind 工作方案/工作要点 (unless the person ingesting said otherwise). Its
     text is kept (returned second) so every process can parse it; None for any other document."""
     if given.kind and given.kind not in PLAN_KINDS:
         return document, None
     parsed = parse_plan(text, title=document.title)
-    if not looks_like_plan(parsed):
-        return document, None
     title = given.title.strip() or parsed.title
+    # a township's or a department's own plan is a document of its own, not the county's plan of that year
+    if not looks_like_plan(parsed) or issued_below_county(title, load_county()):
+        return document, None
     kind = document.kind if document.kind in PLAN_KINDS else "points" if "要点" in title else "plan"
     year = given.year or plan_year(title, parsed.header) or document.year
     return replace(document, title=title, kind=kind, year=year), text

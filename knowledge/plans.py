@@ -11,12 +11,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from knowledge.county import load_county
+from knowledge.county import County, load_county
 from knowledge.errors import NotFound
 from knowledge.plan import Plan, parse_plan
 
 BUILTIN_PLAN_ID = "builtin:plan"
 PLAN_KINDS = ("plan", "points")  # knowledge.doc_kinds codes of 工作方案 and 工作要点
+_COUNTY_GOVERNMENT = ("人民政府", "人民政府办公室", "政府", "政府办公室", "政府办")
 _YEAR_RE = re.compile(r"(20\d{2})\s*年")
 
 
@@ -51,6 +52,20 @@ def plan_year(title: str, header: Iterable[str] = ()) -> int | None:
         if m:
             return int(m[1])
     return None
+
+
+def issued_below_county(title: str, county: County) -> bool:
+    """The plan is a township's or a department's own (桃源镇2022年政务公开工作方案, 县教育体育局……方案): its
+    title names an issuer ending like a township or a unit before the year or the subject."""
+    head = re.split(r"20\d{2}|关于|政务公开|政府信息公开", title, maxsplit=1)[0]
+    for name in sorted((county.name, *county.aliases), key=len, reverse=True):
+        if name and head.startswith(name):
+            head = head[len(name) :]
+            break
+    if head.removeprefix(county.county_prefix) in _COUNTY_GOVERNMENT:
+        return False  # the county government or its office issues the county's plan
+    endings = (*county.township_endings, *county.terms.unit_endings, "委员会", "街道", "办事处")
+    return bool(head) and head.endswith(tuple(e for e in endings if e))
 
 
 class PlanCatalogue:
