@@ -29,8 +29,8 @@ from assistant.answer_type import answer_type
 from assistant.dates import FoundDate, cn_number, find_dates
 from assistant.help import help_text
 from assistant.turn import Message, Turn
-from knowledge.loaders import extract_text
 from knowledge.units import Unit, UnitRegistry
+from tools.attribute_input import attachment_args
 
 ASK_UNIT = "请问是哪个单位？例如：县卫健局、凤羽镇。"
 ASK_TEXT = "请把公文全文粘贴在消息里（或发送 .docx/.txt 文件），我来给出公开属性建议。"
@@ -70,7 +70,7 @@ def _has(text: str, items: list[str]) -> bool:
 def route(turn: Turn, *, units: UnitRegistry, today: date) -> Intent | None:
     """Return the tool to call for this turn, or None for a knowledge question."""
     if turn.attachment is not None:
-        return Intent("classify", {"text": extract_text(turn.attachment.filename, turn.attachment.data)})
+        return Intent("classify", attachment_args(turn.attachment.filename, turn.attachment.data))
     text = turn.text.strip()
     slash = _SLASH.match(text)
     if slash and slash[1] in words()["slash"]:

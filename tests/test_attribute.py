@@ -136,7 +136,7 @@ def test_similarity_layer_says_it_is_a_similarity_judgement() -> None:
 def test_tool_returns_the_design_contract() -> None:
     tool = make_tool(build_tool_context())
     assert tool.name == "classify"
-    assert set(tool.args) == {"text", "title"}
+    assert set(tool.args) == {"text", "title", "layout"}  # layout: filled by the system for an uploaded .docx
     data = tool.invoke({"text": "关于低保对象的公示" + ROSTER})
     assert data["attribute"] in LABELS
     assert isinstance(data["confidence"], float)

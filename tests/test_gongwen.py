@@ -246,3 +246,34 @@ def test_an_organ_line_above_a_title_is_the_issuer_not_the_title() -> None:
     doc = read_text("洱源县统计局\n2026年前三季度洱源县国民经济运行情况\n前三季度全县实现地区生产总值86.2亿元。\n")
     assert doc.title == "2026年前三季度洱源县国民经济运行情况"
     assert doc.issuer_mark == "洱源县统计局"
+
+
+def test_a_docx_sent_in_chat_is_read_as_the_web_upload_reads_it() -> None:
+    """One reader for an uploaded .docx: the chat route (WeCom) passes the layout the web upload uses."""
+    from datetime import date
+
+    from assistant.router import route
+    from assistant.turn import Attachment, Turn
+    from knowledge.units import load_units
+    from tools.attribute import classify_document, make_tool
+    from tools.attribute_input import file_document
+    from tools.context import ToolContext
+
+    data = _docx([
+        ("洱源县防汛抗旱指挥部", {"red": True, "size": 36, "align": "center"}),
+        ("洱汛指〔2021〕3号", {"align": "center"}),
+        ("关于进一步加强汛期值守", {"bold": True, "size": 22, "align": "center"}),
+        ("和信息报送工作", {"bold": True, "size": 22, "align": "center"}),
+        ("各镇乡防汛抗旱指挥部：", {}),
+        ("　　入汛以来，我县局地强降雨频发。现就加强汛期值守和信息报送有关要求通知如下。", {}),
+        ("洱源县防汛抗旱指挥部", {"align": "right"}),
+        ("2021年6月2日", {"align": "right"}),
+    ])
+    intent = route(Turn("", attachment=Attachment("通知.docx", data)), units=load_units(), today=date(2026, 12, 2))
+    assert intent is not None and intent.tool == "classify"
+    tool = make_tool(ToolContext.__new__(ToolContext))  # the classify tool reads no context
+    chat = tool.invoke(intent.args)
+    text, doc = file_document("通知.docx", data, max_bytes=1 << 20, max_chars=None)
+    assert doc is not None and chat["title"] == doc.title == "关于进一步加强汛期值守和信息报送工作"
+    web = classify_document(text, doc=doc).as_dict()
+    assert chat == web

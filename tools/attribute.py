@@ -170,13 +170,16 @@ def classify_document(text: str, *, title: str | None = None, doc: Gongwen | Non
 class ClassifyArgs(BaseModel):
     text: str = Field(description="待判断的公文草稿全文（纯文本）")
     title: str | None = Field(default=None, description="公文标题；不提供时从正文第一行推断")
+    layout: dict[str, Any] | None = Field(
+        default=None, description="由系统填写：上传的 .docx 按版式读出的公文要素（tools.attribute_input.attachment_args）；粘贴文字时不填")
 
 
 def make_tool(ctx: ToolContext) -> StructuredTool:
     """The "classify" tool: suggest the 公开属性 of a draft and find the personal data to redact."""
 
-    def classify(text: str, title: str | None = None) -> dict[str, Any]:
-        return classify_document(require_text(text), title=title).as_dict()
+    def classify(text: str, title: str | None = None, layout: dict[str, Any] | None = None) -> dict[str, Any]:
+        doc = Gongwen.from_dict(layout) if layout else None
+        return classify_document(require_text(text), title=title, doc=doc).as_dict()
 
     return StructuredTool.from_function(
         func=classify,

@@ -7,19 +7,21 @@ BadInput/TooLarge with a Chinese message (exit code 2 / HTTP 400 or 413).
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from knowledge.errors import BadInput, TooLarge
-from knowledge.loaders import extract_text
+from knowledge.loaders import DEFAULT_MAX_BYTES, extract_text
 from knowledge.textinput import binary_error, require_text
 from tools.gongwen import Gongwen
 
 _ENCODINGS = ("utf-8-sig", "gb18030")
 
 
-def check_text(text: str, *, max_chars: int) -> str:
-    """The text, stripped, or an error when it is empty, binary (``knowledge.textinput``) or too long."""
+def check_text(text: str, *, max_chars: int | None) -> str:
+    """The text, stripped, or an error when it is empty, binary (``knowledge.textinput``) or too long (``max_chars``;
+    None: no limit)."""
     text = require_text(text)
-    if len(text) > max_chars:
+    if max_chars is not None and len(text) > max_chars:
         raise TooLarge(f"公文内容过长（{len(text)}字，上限{max_chars}字），请拆分后分段判断。")
     return text
 
@@ -38,12 +40,12 @@ def decode_input(data: bytes, *, max_bytes: int, max_chars: int) -> str:
     raise BadInput("无法识别输入内容的文字编码，请使用 UTF-8 文本。")
 
 
-def file_text(filename: str, data: bytes, *, max_bytes: int, max_chars: int) -> str:
+def file_text(filename: str, data: bytes, *, max_bytes: int, max_chars: int | None) -> str:
     """An uploaded .txt/.md/.docx (or .pdf) file to checked text."""
     return check_text(extract_text(filename, data, max_bytes=max_bytes), max_chars=max_chars)
 
 
-def file_document(filename: str, data: bytes, *, max_bytes: int, max_chars: int) -> tuple[str, Gongwen | None]:
+def file_document(filename: str, data: bytes, *, max_bytes: int, max_chars: int | None) -> tuple[str, Gongwen | None]:
     """An uploaded file to (checked text, its 公文 elements when the layout tells more than the text).
 
     A .docx is read with its layout (red 发文机关标志, centred title; tools/gongwen_docx.py); other
@@ -57,3 +59,11 @@ def file_document(filename: str, data: bytes, *, max_bytes: int, max_chars: int)
     text = file_text(filename, data, max_bytes=max_bytes, max_chars=max_chars)  # size, emptiness, broken file
     lines = docx_lines(data)
     return check_text(lines_text(lines) or text, max_chars=max_chars), read_lines(lines)
+
+
+def attachment_args(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                    max_chars: int | None = None) -> dict[str, Any]:
+    """The classify tool's arguments for a file sent in chat (WeCom): read by ``file_document``, as the web
+    upload and ``gongkai classify 草稿.docx`` read it, so one .docx gets one suggestion on every channel."""
+    text, doc = file_document(filename, data, max_bytes=max_bytes, max_chars=max_chars)
+    return {"text": text} | ({"layout": doc.as_dict()} if doc is not None else {})

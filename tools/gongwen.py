@@ -9,7 +9,8 @@ fine too, and anything it cannot place stays in 正文.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 _SEP = re.compile(r"^[\s─—━\-_=＝~～·•*＊]{3,}$")
 _COPY_NO = re.compile(r"^(?:份号[:：]?\s*|No\.?\s*)?(\d{5,6})$")
@@ -81,6 +82,27 @@ class Gongwen:
                 word = re.split(r"[:：]|此件", m.group())[-1].strip()
                 return _STATED.get(word, "")
         return ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The elements as JSON-friendly data (tuples become lists), e.g. to pass a .docx's layout to the classify tool."""
+        return {f.name: [list(x) if isinstance(x, tuple) else x for x in v] if isinstance(v, tuple) else v
+                for f in fields(self) if (v := getattr(self, f.name))}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Gongwen:
+        """The inverse of ``as_dict``; unknown keys are ignored and values are coerced to text."""
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                continue
+            if key == "roles":
+                values[key] = tuple((str(r[0]), str(r[1])) for r in value if isinstance(r, (list, tuple)) and len(r) == 2)
+            elif key in ("notes", "markings"):
+                values[key] = tuple(str(x) for x in value) if isinstance(value, (list, tuple)) else (str(value),)
+            else:
+                values[key] = str(value)
+        return cls(**values)
 
     @property
     def head(self) -> str:
