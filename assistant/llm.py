@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
-
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from typing import TYPE_CHECKING, Any
 
 from assistant import evidence
 from assistant.settings import LLMSettings
@@ -22,6 +20,9 @@ from assistant.turn import Reply, Turn
 from knowledge.errors import UpstreamError
 from knowledge.types import Hit, Source
 from tools.registry import Toolbox
+
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ class LLMResponder:
 
     def respond(self, turn: Turn, hits: list[Hit], *, weak: bool = False) -> Reply:
         """The model's answer, or UpstreamError when the call fails or the answer is not grounded."""
+        from langchain_core.messages import AIMessage
+
         try:
             message = self._chat_model().invoke(_messages(turn, hits, weak=weak))
         except Exception as exc:  # any transport/protocol failure means: fall back
@@ -87,6 +90,12 @@ class LLMResponder:
 
 
 def _messages(turn: Turn, hits: list[Hit], *, weak: bool = False) -> list[BaseMessage]:
+    from langchain_core.messages import (  # slow to import: LLM mode only
+        AIMessage,
+        HumanMessage,
+        SystemMessage,
+    )
+
     clauses = "\n".join(
         f"[{i}] 《{hit.chunk.title}》{hit.chunk.section}：{hit.chunk.text}" for i, hit in enumerate(hits, 1)
     )

@@ -15,9 +15,8 @@ The tool suggests; the attribute is decided in 审核 and 签发.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
 from knowledge.textinput import require_text
@@ -40,6 +39,9 @@ from tools.attribute_stats import vote
 from tools.context import ToolContext
 from tools.gongwen import Gongwen, read_text
 from tools.pii import Finding, find_pii, redact
+
+if TYPE_CHECKING:
+    from langchain_core.tools import StructuredTool
 
 __all__ = ["LABELS", "NOT_PUBLIC", "ON_REQUEST", "PUBLIC", "REDACTED", "Classification", "Reason",
            "classify_document", "make_tool", "render"]
@@ -180,6 +182,8 @@ def make_tool(ctx: ToolContext) -> StructuredTool:
     def classify(text: str, title: str | None = None, layout: dict[str, Any] | None = None) -> dict[str, Any]:
         doc = Gongwen.from_dict(layout) if layout else None
         return classify_document(require_text(text), title=title, doc=doc).as_dict()
+
+    from langchain_core.tools import StructuredTool  # slow to import: built only when a tool is first used
 
     return StructuredTool.from_function(
         func=classify,

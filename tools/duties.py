@@ -28,10 +28,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
 from knowledge.county import load_county
@@ -41,6 +40,9 @@ from knowledge.plans import PlanCatalogue, PlanEntry
 from knowledge.synonyms import Synonyms, load_synonyms
 from knowledge.units import Unit, UnitRegistry
 from tools.context import ToolContext
+
+if TYPE_CHECKING:
+    from langchain_core.tools import StructuredTool
 
 ROLES = ("lead", "named", "collective")
 _ROLE_NAMES = {"lead": "牵头", "named": "点名负责", "collective": "统称负责"}
@@ -305,6 +307,8 @@ def make_tool(ctx: ToolContext) -> StructuredTool:
         raise BadInput("请提供单位名称（如：县卫健局）或任务内容（如：门户网站信息公开平台）。")
 
     description = inspect.cleandoc(duties.__doc__ or "")
+    from langchain_core.tools import StructuredTool  # slow to import: built only when a tool is first used
+
     return StructuredTool.from_function(
         func=duties, name="duties", description=description, args_schema=DutiesArgs
     )

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import StructuredTool
 from pydantic import ValidationError
 
 from knowledge.errors import BadInput, NotFound
 from tools import attribute, deadlines, duties, period_tool
 from tools.context import ToolContext
+
+if TYPE_CHECKING:
+    from langchain_core.tools import StructuredTool
 
 _MODULES = {"classify": attribute, "duties": duties, "deadline": deadlines, "period": period_tool}
 
@@ -28,14 +31,21 @@ class ToolResult:
 
 
 class Toolbox:
-    """Builds every tool once; ``run`` calls one by name and renders its reply."""
+    """Builds every tool once, on first use; ``run`` calls one by name and renders its reply.
+
+    The tools are LangChain ``StructuredTool``s, slow to import (about 0.3 s): a process that only answers
+    knowledge questions (``gongkai ask``) never builds them.
+    """
 
     def __init__(self, ctx: ToolContext) -> None:
         self.ctx = ctx
-        self.tools: dict[str, StructuredTool] = {name: mod.make_tool(ctx) for name, mod in _MODULES.items()}
         self._renderers: dict[str, Callable[[dict[str, Any]], str]] = {
             name: mod.render for name, mod in _MODULES.items()
         }
+
+    @cached_property
+    def tools(self) -> dict[str, StructuredTool]:
+        return {name: mod.make_tool(self.ctx) for name, mod in _MODULES.items()}
 
     def run(self, name: str, args: dict[str, Any]) -> ToolResult:
         tool = self.tools.get(name)
