@@ -29,6 +29,14 @@ from knowledge.tokenizer import Tokenizer, anchors, expand_query
 from knowledge.types import Chunk, Hit
 from knowledge.vector_store import VectorStore
 
+
+@cache
+def function_words() -> frozenset[str]:
+    """Words that never carry what is asked (knowledge/sources/function_words.txt)."""
+    text = resources.files("knowledge").joinpath("sources/function_words.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 EVIDENCE_HITS = 3  # the best clauses a question's key words must be found in (relevance key_coverage)
 
 log = logging.getLogger(__name__)
@@ -219,7 +227,7 @@ class HybridRetriever:
         "政府信息公开申请可以用英文填写吗" shares 政府信息公开/申请 with many clauses, but 英文 is nowhere, and the
         rare words carry what is asked: the share is low, so the evidence does not answer it.
         """
-        unique = [w for w in dict.fromkeys(words) if not w.isdigit()]
+        unique = [w for w in dict.fromkeys(words) if not w.isdigit() and w not in function_words()]
         if not unique or all(self._covered(w, self._all_text) for w in unique):
             return 1.0
         evidence = [self._texts[self._by_id[h.chunk.id]] + ("\n" + h.question.text.lower() if h.question else "")
