@@ -17,7 +17,7 @@ from assistant.answer_type import answer_type, cue, find_phrase
 from assistant.conclusion import conclude
 from assistant.turn import Reply
 from knowledge.digest import caution
-from knowledge.types import Hit, Source
+from knowledge.types import Chunk, Hit, Source
 
 NOT_FOUND = "在政务公开工作方案和《政府信息公开条例》中没有找到与此相关的规定。建议咨询县人民政府办公室（政务公开主管部门）。"
 WEAK_LEAD = "没有找到直接回答这个问题的规定。最相关的规定是："
@@ -210,11 +210,15 @@ def _split(text: str) -> list[str]:
     return pieces
 
 
-def _label(hit: Hit) -> str:
+def source_label(chunk: Chunk) -> str:
     """《title》section; an ingested document whose title does not say its year gets it: （2021年）."""
-    title, section, year = hit.chunk.title, hit.chunk.section, hit.chunk.metadata.get("year", "")
+    title, section, year = chunk.title, chunk.section, chunk.metadata.get("year", "")
     dated = f"《{title}》（{year}年）" if year and year not in title else f"《{title}》"
     return dated + section
+
+
+def _label(hit: Hit) -> str:
+    return source_label(hit.chunk)
 
 
 def _citation(hit: Hit) -> str:
