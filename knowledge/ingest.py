@@ -13,7 +13,7 @@ from knowledge.doc_kinds import guess, kinds
 from knowledge.errors import BadInput, TooLarge
 from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, extract_text
 from knowledge.plan import looks_like_plan, parse_plan
-from knowledge.plans import PLAN_KINDS, issued_below_county, plan_year
+from knowledge.plans import PLAN_KINDS, is_county_plan, plan_year
 from knowledge.store import ChunkStore, Document
 
 log = logging.getLogger(__name__)
@@ -125,8 +125,8 @@ def as_plan(document: Document, text: str, given: DocInfo) -> tuple[Document, st
         return document, None
     parsed = parse_plan(text, title=document.title)
     title = given.title.strip() or parsed.title
-    # a township's or a department's own plan is a document of its own, not the county's plan of that year
-    if not looks_like_plan(parsed) or issued_below_county(title, load_county()):
+    # a township's, a department's or another county's plan is a document of its own, not this county's plan
+    if not looks_like_plan(parsed) or not is_county_plan(title, load_county()):
         return document, None
     kind = document.kind if document.kind in PLAN_KINDS else "points" if "要点" in title else "plan"
     year = given.year or plan_year(title, parsed.header) or document.year

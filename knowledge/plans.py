@@ -54,18 +54,15 @@ def plan_year(title: str, header: Iterable[str] = ()) -> int | None:
     return None
 
 
-def issued_below_county(title: str, county: County) -> bool:
-    """The plan is a township's or a department's own (桃源镇2022年政务公开工作方案, 县教育体育局……方案): its
-    title names an issuer ending like a township or a unit before the year or the subject."""
-    head = re.split(r"20\d{2}|关于|政务公开|政府信息公开", title, maxsplit=1)[0]
+def is_county_plan(title: str, county: County) -> bool:
+    """The plan is this county's own: its title names no issuer before the year or subject, or names this
+    county or its government (not one of its townships or departments, not another county)."""
+    head = re.split(r"20\d{2}|关于|政务公开|政府信息公开", title, maxsplit=1)[0].strip("《》 ")
     for name in sorted((county.name, *county.aliases), key=len, reverse=True):
         if name and head.startswith(name):
             head = head[len(name) :]
             break
-    if head.removeprefix(county.county_prefix) in _COUNTY_GOVERNMENT:
-        return False  # the county government or its office issues the county's plan
-    endings = (*county.township_endings, *county.terms.unit_endings, "委员会", "街道", "办事处")
-    return bool(head) and head.endswith(tuple(e for e in endings if e))
+    return head.removeprefix(county.county_prefix) in ("", *_COUNTY_GOVERNMENT)
 
 
 class PlanCatalogue:

@@ -44,13 +44,16 @@ def test_a_second_year_plan_parses_with_its_own_parts_and_clause_wordings() -> N
     assert plan.paragraphs[0].text.endswith("集中公开。") and "牵头单位" not in plan.paragraphs[0].text
 
 
-def test_a_townships_own_plan_is_not_the_countys_plan_of_that_year() -> None:
+def test_a_townships_or_another_countys_plan_is_not_this_countys_plan() -> None:
     from knowledge.ingest import DocInfo, as_plan
     from knowledge.store import Document
 
     township = PLAN_2021.replace(PLAN_2021_TITLE, "凤羽镇2021年政务公开工作方案")
     doc = Document("file:x", "x.docx", "h", "凤羽镇2021年政务公开工作方案", "plan", year=2021)
     assert as_plan(doc, township, DocInfo()) == (doc, None)
+    # nor is another county's (the knowledge base may hold a neighbour's plan for reference)
+    other = PLAN_2021.replace(PLAN_2021_TITLE, "剑川县2021年政务公开工作方案")
+    assert as_plan(doc, other, DocInfo())[1] is None
     county = Document("file:y", "y.docx", "h", "关于印发2021年政务公开工作方案的通知", "other")
     read, text = as_plan(county, PLAN_2021, DocInfo())
     assert (read.title, read.kind, read.year, text) == (PLAN_2021_TITLE, "plan", 2021, PLAN_2021)
