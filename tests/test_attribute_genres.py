@@ -32,6 +32,7 @@ def test_genre_of_a_brief_comes_from_its_masthead() -> None:
 @pytest.mark.parametrize(("addressees", "one"), [
     ("县人民政府：", "县人民政府"), ("李明：", "李明"), ("洱源县某某建材有限公司：", "洱源县某某建材有限公司"),
     ("各镇乡人民政府，县级各有关部门：", ""), ("县发展改革局、县财政局：", ""), ("县级各部门：", ""),
+    ("县林业和草原局：", "县林业和草原局"), ("县住房和城乡建设局：", "县住房和城乡建设局"), ("县财政局和县审计局：", ""),
 ])
 def test_addressee_one_party_or_many(addressees: str, one: str) -> None:
     doc = read_text(f"关于有关事项的通知\n{addressees}\n正文。")

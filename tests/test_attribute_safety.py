@@ -38,6 +38,7 @@ MARKERS = (
     lambda d: "局党组第5次党组会议议定事项\n" + d,
     lambda d: "（内部）\n" + d,
     lambda d: "2025年度干部绩效考核结果通报\n" + d,
+    lambda d: d + "报：州人民政府办公室\n送：县委办公室\n",  # a 政务信息/专报 written for superiors
 )
 
 

@@ -168,13 +168,18 @@ def genre(doc: Gongwen) -> str:
     return ""
 
 
+# "县财政局和县审计局": two parties; the 和 inside 县林业和草原局 or 住房和城乡建设局 joins no two organisations
+_TWO_PARTIES = re.compile(r"(?:局|政府|办公室|委员会|委|办|中心|公司|院|所|站|队|镇|乡|街道|社区|村委会)[和及与]")
+
+
 def single_addressee(doc: Gongwen, text: str = "") -> str:
     """The 主送 party when the document is addressed to exactly one person or organisation, else ""."""
     who = doc.addressees
     if not who:
         m = _ADDRESSEE.search(text[:400])
         who = m.group(1) if m else ""
-    if not who or who.startswith(("各", "全县", "县级各", "县直各")) or any(sep in who for sep in "、，,和及;；"):
+    if not who or who.startswith(("各", "全县", "县级各", "县直各")) or any(sep in who for sep in "、，,;；") \
+            or _TWO_PARTIES.search(who):
         return ""
     return who
 
