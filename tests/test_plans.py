@@ -210,3 +210,32 @@ def test_an_ingested_2021_plan_answers_until_it_is_removed(
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_superseded_and_withdrawn_plans_follow_their_records(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
+    path = write_docx(tmp_path / "2021.docx", PLAN_2021)
+    code, out, err = _cli(capsys, "ingest", "--json", str(path))
+    assert code == 0, err
+    new_id = json.loads(out)["documents"][0]["id"]
+
+    def plan_of(*args: str) -> dict[str, object]:
+        code, out, err = _cli(capsys, "duties", "--json", "县卫健局", *args)
+        assert code == 0, err
+        return dict(json.loads(out)["plan"])
+
+    # the 2021 plan replaces the built-in 2020 one: 2020 still answers when its year is asked for
+    assert _cli(capsys, "docs", "supersede", "builtin:plan", "--by", new_id)[0] == 0
+    assert plan_of()["year"] == 2021 and plan_of("--year", "2020")["year"] == 2020
+    code, out, _ = _cli(capsys, "duties", "--json", "县卫健局", "--compare", "2020")
+    assert json.loads(out)["compared_with"]["id"] == "builtin:plan"
+    # a withdrawn plan never answers, not even by its year; restored, it is the current plan again
+    assert _cli(capsys, "docs", "withdraw", new_id)[0] == 0
+    code, _, err = _cli(capsys, "duties", "县卫健局", "--year", "2021")
+    assert code == 2 and "没有2021年的工作方案" in err
+    assert _cli(capsys, "docs", "restore", new_id)[0] == 0
+    assert plan_of()["id"] == new_id
