@@ -5,7 +5,8 @@ Pure over the document catalogue and the question's text:
 - a withdrawn (or removed) document never answers; a superseded one only when the question names its
   year ("2020年的方案里……");
 - the current county plan and the 条例 outrank a township's or a department's own rule (kind
-  ``local_rule``) unless the question names that township or unit ("茈碧湖镇的公开栏……");
+  ``local_rule``, or its own 工作方案) unless the question names that township or unit ("茈碧湖镇的公开栏……");
+- among the county's plans (and 要点), the newest current year leads unless the question names another year;
 - a document the office ingested that the question is about (its issuer named, or any ingested
   document that is not a local rule) may lead when it matches as well as the top clause: it has no
   question-bank entries to credit it.
@@ -39,9 +40,6 @@ class Scope:
     def of(cls, question: str) -> Scope:
         return cls(text=question, years=frozenset(int(y) for y in _YEAR.findall(question)))
 
-    def names_issuer(self, doc: Document) -> bool:
-        return any(name in self.text for name in issuer_names(doc.issuer))
-
 
 def issuer_names(issuer: str) -> list[str]:
     """The ways a question may name a body: 茈碧湖镇人民政府 → 茈碧湖镇人民政府, 茈碧湖镇, 茈碧湖; 县档案馆 → 档案馆."""
@@ -59,17 +57,36 @@ def issuer_names(issuer: str) -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
+def _names_of(issuer: str) -> tuple[str, ...]:
+    """The issuer's own names, and the names and aliases the unit registry knows it by (县卫生健康局 → 卫健局)."""
+    from knowledge.units import load_units
+
+    names = set(issuer_names(issuer))
+    for unit in load_units().find_in_text(issuer)[:1] if issuer else []:
+        names |= {unit.name, *unit.aliases, *issuer_names(unit.name)}
+    return tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
+
+
 class Catalog:
     """The documents an index was built from, by id, with the rules above."""
 
     def __init__(self, docs: Iterable[Document]) -> None:
+        from knowledge.county import load_county
+        from knowledge.plans import issued_below_county
+
         self.docs = {d.doc_id: d for d in docs}
+        county = load_county()
+        # a township's or a department's own 工作方案 ranks like its local rules, not as the county's plan
+        self._local = {d.doc_id for d in self.docs.values() if d.kind == _LOCAL or (
+            d.kind in _YEARLY and not d.builtin and issued_below_county(d.title, county))}
+        self._names = {doc_id: _names_of(self.docs[doc_id].issuer) for doc_id in self._local}
+        yearly = [d for d in self.docs.values() if d.kind in _YEARLY and d.year is not None and d.doc_id not in self._local]
         newest: dict[str, int] = {}
-        for d in self.docs.values():
-            if d.kind in _YEARLY and d.status == CURRENT and d.year is not None:
+        for d in yearly:
+            if d.status == CURRENT and d.year is not None:
                 newest[d.kind] = max(newest.get(d.kind, d.year), d.year)
         self._newest = newest
-        self._years = {(d.kind, d.year) for d in self.docs.values() if d.kind in _YEARLY and d.year is not None}
+        self._years = {(d.kind, d.year) for d in yearly}
 
     def get(self, doc_id: str) -> Document | None:
         return self.docs.get(doc_id)
@@ -89,8 +106,8 @@ class Catalog:
         doc = self.docs.get(doc_id)
         if doc is None:
             return False
-        if doc.kind == _LOCAL:
-            return not scope.names_issuer(doc)
+        if doc.doc_id in self._local:
+            return not any(name in scope.text for name in self._names[doc.doc_id])
         if doc.kind in _YEARLY and doc.year is not None:
             asked = {y for y in scope.years if (doc.kind, y) in self._years}
             if asked:

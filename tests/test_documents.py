@@ -235,3 +235,26 @@ def test_documents_ingested_under_0_1_move_into_the_database(env: str, tmp_path:
     capsys.readouterr()
     again = _json(capsys, ["docs", "list", "--json"])
     assert "file:0123456789abcdef" not in {d["id"] for d in again}  # type: ignore[union-attr]  # moved once, not again
+
+
+def test_precedence_over_records_names_years_and_issuers() -> None:
+    """Pure: which records a question may quote, and which step behind the county's clauses."""
+    from knowledge.precedence import Catalog, Scope
+    from knowledge.store import Document
+
+    docs = [Document("builtin:plan", "plan.txt", "h", "洱源县2020年政务公开工作方案", "plan", year=2020),
+            Document("file:p21", "p.docx", "h", "洱源县2021年政务公开工作方案", "plan", year=2021),
+            Document("file:town", "t.docx", "h", "凤羽镇2022年政务公开工作方案", "plan", issuer="凤羽镇", year=2022),
+            Document("file:rule", "r.docx", "h", "县卫生健康局政务公开制度", "local_rule", issuer="县卫生健康局"),
+            Document("file:old", "o.docx", "h", "政务公开栏管理办法", "regulation", year=2019, status="superseded"),
+            Document("file:gone", "g.docx", "h", "旧制度", "local_rule", status="withdrawn")]
+    catalog = Catalog(docs)
+    plain, dated, town, unit = (Scope.of(q) for q in ("政务新媒体多久更新一次？", "2020年方案里政务新媒体多久更新？",
+                                                      "凤羽镇的政务新媒体多久更新？", "卫健局的政务公开栏多久更新？"))
+    # the newest county plan leads; a township's own 2022 plan does not make 2021 "old"
+    assert [d for d in ("builtin:plan", "file:p21") if catalog.outranked(d, plain)] == ["builtin:plan"]
+    assert [d for d in ("builtin:plan", "file:p21") if catalog.outranked(d, dated)] == ["file:p21"]
+    assert catalog.outranked("file:town", plain) and not catalog.outranked("file:town", town)
+    assert catalog.outranked("file:rule", plain) and not catalog.outranked("file:rule", unit)  # alias 卫健局
+    assert not catalog.visible("file:old", plain) and catalog.visible("file:old", Scope.of("2019年的办法怎么规定"))
+    assert not catalog.visible("file:gone", plain) and not catalog.visible("file:nosuch", plain)
