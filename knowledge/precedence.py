@@ -72,13 +72,13 @@ class Catalog:
 
     def __init__(self, docs: Iterable[Document]) -> None:
         from knowledge.county import load_county
-        from knowledge.plans import issued_below_county
+        from knowledge.plans import is_county_plan
 
         self.docs = {d.doc_id: d for d in docs}
         county = load_county()
-        # a township's or a department's own 工作方案 ranks like its local rules, not as the county's plan
+        # a township's, a department's or another county's 工作方案 ranks like a local rule, not as this county's plan
         self._local = {d.doc_id for d in self.docs.values() if d.kind == _LOCAL or (
-            d.kind in _YEARLY and not d.builtin and issued_below_county(d.title, county))}
+            d.kind in _YEARLY and not d.builtin and not is_county_plan(d.title, county))}
         self._names = {doc_id: _names_of(self.docs[doc_id].issuer) for doc_id in self._local}
         yearly = [d for d in self.docs.values() if d.kind in _YEARLY and d.year is not None and d.doc_id not in self._local]
         newest: dict[str, int] = {}
