@@ -38,11 +38,11 @@ def main() -> None:
     parser.add_argument("--embedder", default="none")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--cost", type=float, default=3.0)
-    parser.add_argument("--data-dir", default="data/bench-coverage")
+    parser.add_argument("--data-dir", default="/tmp/gongkai-bench", help="vector cache (shared with answer_configs)")
     args = parser.parse_args()
     items = [i for i in load_sets(sorted(DEV.glob("*.yaml"))).items
              if i.kind == "qa" or (i.kind == "out_of_scope" and i.data.get("category") not in DECIDED_ELSEWHERE)]
-    engine = build_engine(Settings(embedder=args.embedder, data_dir=Path(args.data_dir) / args.embedder))  # type: ignore[arg-type]
+    engine = build_engine(Settings(embedder=args.embedder, data_dir=Path(args.data_dir)))  # type: ignore[arg-type]
     retriever = engine.retriever.open()
     base = retriever.config.relevance
     dense_only = retriever.mode == "dense"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sys
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -69,6 +70,22 @@ def _synonym_terms() -> list[str]:
         return []
 
 
+def _import_jieba() -> Any:
+    """jieba 0.42 imports pkg_resources (0.2–0.5 s: it scans every installed package) only to open its own
+    bundled files, and opens them by path when that import fails; blocked for this one import, cold start
+    saves the scan. Nothing changes when either module is already loaded."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
 class Tokenizer:
     """Tokens for indexing and querying. Build once; thread-safe for reads after ``warm()``."""
 
@@ -89,8 +106,7 @@ class Tokenizer:
     def warm(self) -> None:
         if self._jieba is not None:
             return
-        import jieba
-
+        jieba = _import_jieba()
         jieba.setLogLevel(logging.WARNING)  # "Building prefix dict …" goes to stderr otherwise
         dictionary = resources.files("knowledge").joinpath("sources", "jieba_dict.txt")
         with resources.as_file(dictionary) as path:

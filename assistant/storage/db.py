@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.errors import ConfigError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +61,55 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.M)
+
+
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config(str(_HERE / "alembic.ini"))
     cfg.set_main_option("script_location", str(_HERE / "migrations"))
     return cfg
 
 
+def script_head() -> str | None:
+    """The newest migration's revision, read from the migration files (None unless there is exactly one head)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (_HERE / "migrations" / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        if found is None:
+            continue
+        revisions.add(found[1])
+        down = _DOWN_REVISION.search(source)
+        parents.update(re.findall(r"[\"']([^\"']+)[\"']", down[1]) if down else [])
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """The database is already at the newest migration (then alembic, slow to import, is not needed)."""
+    head = script_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return False
+    return [row[0] for row in rows] == [head]
+
+
 def upgrade(engine: Engine) -> None:
-    """Run ``alembic upgrade head`` on ``engine``; idempotent, safe when two processes start together."""
+    """Run ``alembic upgrade head`` on ``engine``; idempotent, safe when two processes start together.
+
+    A database already at the newest migration is left alone without importing alembic (cold start)."""
+    if _at_head(engine):
+        return
+    from alembic import command
+
     cfg = alembic_config()
     try:
         with engine.begin() as conn:
