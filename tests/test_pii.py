@@ -182,6 +182,8 @@ NAMES = [
     ("拟推荐参评村：凤翔村 江登村 铁甲村", []),
     ("会议同意吸收段海涛、李 娜为预备党员。", ["段海涛", "李 娜"]),
     ("农户\t所在地\n杨保山\t乔后镇永乐村委会上营自然村", ["杨保山"]),
+    ("2026年度乡村振兴指导员名单\n段立新　　县农业农村局\n何 平　　凤羽镇", ["段立新", "何 平"]),
+    ("受表彰的优秀网格员：\n罗海涛（右所镇）\n杨春燕（乔后镇）", ["罗海涛", "杨春燕"]),
 ]
 
 
@@ -246,3 +248,8 @@ def test_a_feedback_mailbox_and_a_companys_premises_stay_but_a_sole_traders_do_n
     assert "玉湖路88号" in mask_text(company)
     trader = "被处罚人：洱源县某某农资经营部，统一社会信用代码：92532930MA6K1BC48X，经营场所：茈碧湖镇玉湖路52号。"
     assert "玉湖路52号" not in mask_text(trader)
+
+
+def test_an_offices_address_beside_its_name_stays() -> None:
+    text = "咨询：县民政局社会救助股，电话：0872-5122317，地址：茈碧湖镇玉湖路15号。"
+    assert mask_text(text) == text

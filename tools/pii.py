@@ -146,6 +146,7 @@ def _premises_re() -> re.Pattern[str]:
                       + load_county().place_prefix() + "$")
 
 
+_OFFICE_LINE = re.compile(r"(?:局|政府|办公室|中心|委员会|股|站|所|公司|学校|医院|卫生院)[^\n]*地址[：:]\s*$")
 _SOLE_TRADER = re.compile(r"(?<![0-9A-Z])92\d{6}[0-9A-Z]{10}|个体工商户|个体户|经营者")
 # words that introduce the ways the public may reach an office ("公众可通过以下方式反馈意见：一、电子邮箱：…")
 _CHANNEL = re.compile(r"反馈|意见|建议|报送|投稿|征求|受理|咨询|投诉|举报|报名|以下方式|联系方式")
@@ -159,8 +160,9 @@ def _channel(ctx: TextContext, pos: int) -> bool:
 
 def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding]:
     """A landline (or a government mailbox, or a mailbox given as a way to send an office feedback) is
-    personal only on a line that also carries a person's name and no office label; elsewhere it is the office's published contact. So is an address on a line with
-    a 邮编 and no person's name, ID or mobile."""
+    personal only on a line that also carries a person's name and no office label; elsewhere it is the
+    office's published contact. So is an address on a line with a 邮编, or after an office's name and 地址,
+    and no person's name, ID or mobile."""
     name_lines = {ctx.line_no(f.start) for f in findings if f.type == "name"}
     person_lines = {ctx.line_no(f.start) for f in findings if f.private and f.type in ("name", "id_card", "mobile")}
     out = []
@@ -169,6 +171,9 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
             f.text.lower().endswith(".gov.cn") or ctx.line_no(f.start) not in person_lines and _channel(ctx, f.start))
         if f.type == "address" and ctx.line_no(f.start) not in person_lines and _POSTCODE.search(ctx.line_text(f.start)):
             office = True  # "邮政编码：671200，地址：…路15号" with no person on the line: a mailing address to publish
+        if f.type == "address" and ctx.line_no(f.start) not in person_lines and _OFFICE_LINE.search(
+                ctx.text, ctx.line_bounds(f.start)[0], f.start):
+            office = True  # "县人社局就业股，电话：…，地址：…玉湖路36号": an office's address beside its name
         if f.type == "address" and ctx.line_no(f.start) not in person_lines and _premises_re().search(
                 ctx.text, max(0, f.start - 14), f.start) and not _SOLE_TRADER.search(ctx.line_text(f.start)):
             office = True  # a company's 经营场所 is not personal data; a 个体工商户's (code 92…) is its operator's

@@ -17,12 +17,14 @@ from typing import Any
 
 from tools.pii_names import finding, plausible_name
 
-_TOKEN = re.compile(r"[^ \t\u3000、，,；;]+")
+_TOKEN = re.compile(r"[^ \t\u3000、，,；;（）()]+")  # a bracketed note (三营镇永乐村) is a token of its own
 # the text before a colon that introduces the list: short, on one line, no sentence break inside
 _INTRO = re.compile(r"([^。；;\n：:]{1,40})[：:][ \t\u3000]*")
 _LIST_CUES = ("推荐", "名单", "人选", "拟表彰", "拟聘", "拟录用", "拟确定", "候选人", "获奖", "表彰", "以下同志",
               "以下人员", "入选", "评为")
 _END = re.compile(r"[。！？!?]|$")
+# a heading line that names a list without a colon: "2026年度县级科技特派员名单", "…发放花名册"
+_LIST_HEADING = re.compile(r"(?:名单|名册|花名册|人员名单|对象名单|一览表)(?:（[^）]*）)?$")
 
 
 def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -89,6 +91,9 @@ def listed_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
             tokens = _run(text, intro.end(), stop.start() if stop and stop.start() <= end else end, lex,
                           first_is_name=False)
             open_list = intro.end() >= len(text[:end].rstrip(" \t\u3000"))  # the cue line ends with its colon
+        elif _LIST_HEADING.search(stripped):
+            open_list = True
+            continue
         elif open_list:
             tokens = _run(text, start, end, lex, first_is_name=True)
             open_list = tokens is not None
