@@ -118,10 +118,11 @@ def _respond_ms(engine: Any, text: str) -> float:
 def role_start(no_questions: bool) -> dict[str, Any]:
     started = time.perf_counter()
     engine = _engine()
-    opening = time.perf_counter()
+    opening, cpu = time.perf_counter(), time.process_time()
     retriever = engine.retriever.open()
     ready = time.perf_counter()
-    out: dict[str, Any] = {"start_s": ready - opening, "process_s": ready - started + _since_exec(),
+    out: dict[str, Any] = {"start_s": ready - opening, "start_cpu_s": time.process_time() - cpu,
+                           "process_s": ready - started + _since_exec(),
                            "chunks": len(retriever.chunks)}
     if not no_questions:
         questions = _questions()
@@ -146,14 +147,14 @@ def role_ingest(path: Path) -> dict[str, Any]:
     from knowledge.ingest import ingest_path
 
     settings = Settings()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with open_store(settings) as store:
         ensure_builtin(store)
         ingest_path(store, path)
         stored = time.perf_counter()
         update_index(_options(settings), store)
     return {"store_s": stored - started, "index_s": time.perf_counter() - stored,
-            "work_s": time.perf_counter() - started}
+            "work_s": time.perf_counter() - started, "work_cpu_s": time.process_time() - cpu}
 
 
 def role_serve(data_dir: Path) -> dict[str, Any]:
@@ -205,7 +206,7 @@ def role_serve(data_dir: Path) -> dict[str, Any]:
     stop.set()
     asker.join()
     during = [ms for started, ms in waits if began <= started <= began + (visible or 300)]
-    return {"ingest_s": work["work_s"], "ingest_index_s": work["index_s"], "ingest_process_s": ingest_s,
+    return {"ingest_s": work["work_s"], "ingest_cpu_s": work.get("work_cpu_s", 0.0), "ingest_index_s": work["index_s"], "ingest_process_s": ingest_s,
             "ingest_rss_mb": usage.ru_maxrss / 1024, "visible_s": visible,
             "questions_during": len(during), "max_wait_ms": max(during, default=0.0),
             "p95_during_ms": percentile(during, 95) if during else 0.0, "doc_id": doc_id,
@@ -233,8 +234,9 @@ def report(r: dict[str, Any]) -> str:
     first = f"first build {r['first_build_s']:.1f} s (one-time)  " if r["first_build_s"] is not None else ""
     visible = f"{r['serve_visible_s']:.1f} s" if r["serve_visible_s"] is not None else "never"
     return (f"{r['scale']:>4}x  embedder={r['embedder']:4} chunks={r['chunks']:>6}  {first}"
-            f"start {r['start_s']:.2f} s (process {r['process_s']:.1f} s)  warm p50 {r['p50_ms']:.1f} ms p95 {r['p95_ms']:.1f} ms  "
-            f"RSS {r['peak_rss_mb']:.0f} MB | ingest {r['serve_ingest_s']:.2f} s (index {r['serve_ingest_index_s']:.2f} s, "
+            f"start {r['start_s']:.2f} s (cpu {r.get('start_cpu_s', 0):.2f} s, process {r['process_s']:.1f} s)  warm p50 {r['p50_ms']:.1f} ms p95 {r['p95_ms']:.1f} ms  "
+            f"RSS {r['peak_rss_mb']:.0f} MB | ingest {r['serve_ingest_s']:.2f} s (cpu {r.get('serve_ingest_cpu_s', 0):.2f} s, "
+            f"index {r['serve_ingest_index_s']:.2f} s, "
             f"process {r['serve_ingest_process_s']:.1f} s, RSS {r['serve_ingest_rss_mb']:.0f} MB), "
             f"new plan answered after {visible}, longest concurrent wait {r['serve_max_wait_ms']:.0f} ms "
             f"(p95 {r['serve_p95_during_ms']:.0f} ms, n={r['serve_questions_during']}), "
@@ -260,11 +262,12 @@ def main() -> None:
     if args.role == "serve":
         print(json.dumps(role_serve(args.data_dir)))
         return
-    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} (shared with other work)")
+    print(f"machine: {os.cpu_count()} cores, shared with other work")
     for embedder in args.embedder.split(","):
         for scale in (int(s) for s in args.scales.split(",")):
+            load = os.getloadavg()[0]
             result = run(scale, embedder, args.cache)
-            print(report(result), flush=True)
+            print(f"{report(result)}  [load {load:.1f}-{os.getloadavg()[0]:.1f}]", flush=True)
             print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)
 
 

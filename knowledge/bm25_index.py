@@ -110,6 +110,22 @@ class Bm25Index:
         """Some row (possibly one removed since) has the term."""
         return any(term in s.term_ids for s in self.segments)
 
+    def rows_with(self, terms: Sequence[str]) -> np.ndarray:
+        """Positions of the live rows that have every one of ``terms`` (sorted)."""
+        out: np.ndarray | None = None
+        for term in dict.fromkeys(terms):
+            found = []
+            for segment, pos in zip(self.segments, self.positions, strict=True):
+                i = segment.term_ids.get(term)
+                if i is not None:
+                    where = pos[segment.docs[segment.indptr[i]:segment.indptr[i + 1]]]
+                    found.append(where[where >= 0])
+            rows = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+            out = rows if out is None else np.intersect1d(out, rows, assume_unique=True)
+            if not len(out):
+                break
+        return np.arange(self.size) if out is None else out
+
     def keys(self) -> set[str]:
         """Keys of the live rows."""
         return {k for s, pos in zip(self.segments, self.positions, strict=True)

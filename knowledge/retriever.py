@@ -228,7 +228,7 @@ class HybridRetriever:
         rare words carry what is asked: the share is low, so the evidence does not answer it.
         """
         unique = [w for w in dict.fromkeys(words) if not w.isdigit() and w not in function_words()]
-        if not unique or all(self._covered(w, self._all_text) for w in unique):
+        if not unique or all(self._in_corpus(w, bank=True) for w in unique):
             return 1.0
         evidence = [self._texts[self._by_id[h.chunk.id]] + ("\n" + h.question.text.lower() if h.question else "")
                     for h in hits if h.chunk.id in self._by_id]
@@ -242,7 +242,9 @@ class HybridRetriever:
             from knowledge.synonyms import expand
 
             terms = {word, *(term.lower() for term in expand(word))}
-            self._df_cache[word] = sum(any(term in t for term in terms) for t in self._df_texts)
+            # only texts holding every bigram of a term can hold the term: count among those
+            candidates = {int(i) for term in terms for i in self._rows_with_bigrams(term)}
+            self._df_cache[word] = sum(any(term in self._df_texts[i] for term in terms) for i in candidates)
         return self._df_cache[word]
 
     def _bank_overlap(self, query: str, ranked: _Ranked) -> float:
@@ -258,13 +260,25 @@ class HybridRetriever:
                 best = max(best, 2 * shared / (len(asked) + len(bank)))
         return best
 
-    def _in_corpus(self, word: str) -> bool:
-        """Some clause mentions the word or one of its synonyms. A term with a bigram that no clause has is
-        ruled out from the index's vocabulary; only the others are searched for in the text."""
+    def _in_corpus(self, word: str, *, bank: bool = False) -> bool:
+        """Some clause (or, with ``bank``, bank question) mentions the word or one of its synonyms. A term with
+        a bigram that none has is ruled out from the indexes' vocabulary; only the others are searched for."""
         from knowledge.synonyms import expand
 
-        return any(all(self.bm25.has_term(b) for b in self.tokenizer.bigrams(term)) and term in self._corpus_text
+        indexes = (self.bm25, self.bank_bm25) if bank else (self.bm25,)
+        text = self._all_text if bank else self._corpus_text
+        return any(all(any(ix.has_term(b) for ix in indexes) for b in self.tokenizer.bigrams(term)) and term in text
                    for term in (word, *(t.lower() for t in expand(word))))
+
+    def _rows_with_bigrams(self, term: str) -> Sequence[int]:
+        """Positions in ``_df_texts`` (clauses, then bank questions) of the texts that have every bigram of
+        the term among their tokens: a superset of those containing it (all of them for a term without)."""
+        bigrams = self.tokenizer.bigrams(term)
+        if not bigrams:
+            return range(self._n_texts)
+        clauses = self.bm25.rows_with(bigrams)
+        questions = self.bank_bm25.rows_with(bigrams) + len(self.chunks)
+        return [*clauses.tolist(), *questions.tolist()]
 
     @staticmethod
     def _covered(word: str, text: str) -> bool:
