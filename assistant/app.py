@@ -12,12 +12,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import __version__
-from assistant.api import ask, classify, deadline, docs, duties, health, period, redact
+from assistant.api import ask, classify, deadline, docs, duties, feedback, health, period, redact
 from assistant.api.limits import BodyLimit, RateLimiter, rate_limit
 from assistant.auth.install import install_auth
 from assistant.settings import Settings
 from connectors.web import apps as web_apps
 from connectors.web import documents as web_documents
+from connectors.web import gaps as web_gaps
 from connectors.web import login as web_login
 from connectors.web import router as web_router
 from connectors.wecom import router as wecom_router
@@ -48,9 +49,10 @@ def build_app(settings: Settings, lifespan: Lifespan) -> FastAPI:
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     install_auth(app, settings)  # outside the body limit: every route below but the public few needs a sign-in
-    for module in (health, docs, wecom_router, wecom_bot_router, web_router, web_login, web_apps, web_documents):
+    for module in (health, docs, wecom_router, wecom_bot_router, web_router, web_login, web_apps, web_documents,
+                   web_gaps):
         app.include_router(module.router)
-    for module in (ask, classify, duties, deadline, period, redact):
+    for module in (ask, classify, duties, deadline, period, redact, feedback):
         app.include_router(module.router, dependencies=[Depends(rate_limit)])
     return app
 

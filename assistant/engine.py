@@ -24,6 +24,7 @@ from knowledge.types import Chunk, Hit
 from tools.registry import Toolbox
 
 if TYPE_CHECKING:
+    from assistant.approved_layer import ApprovedLayer
     from assistant.register_chat import RegisterDesk
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class Engine:
         llm: LLMResponder | None = None,
         quiz: QuizMaster | None = None,
         register: RegisterDesk | None = None,
+        approved: ApprovedLayer | None = None,
     ) -> None:
         self.retriever = retriever
         self.toolbox = toolbox
@@ -58,6 +60,7 @@ class Engine:
         self.llm = llm
         self.quiz = quiz or QuizMaster()  # stateless: quiz state travels in the conversation history
         self.register = register  # the 依申请公开 register in chat; set where the database is opened
+        self.approved = approved  # administrators' approved answers (database): they answer first
 
     def respond(self, turn: Turn) -> Reply:
         self._check(turn)
@@ -91,6 +94,9 @@ class Engine:
         return decide(question, found.verdict), found.hits
 
     def answer_question(self, turn: Turn) -> Reply:
+        approved = self.approved.reply(turn.text) if self.approved is not None else None
+        if approved is not None:
+            return approved
         decision, hits = self.decide(turn.text)
         carried = in_context(turn.text, context(turn.history, self.toolbox.ctx.units)) if turn.history else None
         # an unrelated short message ("今天中午吃什么") is refused on its own, never answered with the last topic

@@ -120,7 +120,8 @@ def build_quiz(db: Any = None) -> QuizMaster:
 
 def build_engine(settings: Settings, *, on_first_build: Callable[[int], None] | None = None, db: Any = None) -> Engine:
     """The engine; ``on_first_build`` hears the estimated seconds before the index is first built;
-    with ``db``, quiz scores are stored and the 依申请公开 register answers in chat."""
+    with ``db``, quiz scores are stored, the 依申请公开 register answers in chat and approved answers answer first."""
+    from assistant.approved_layer import ApprovedLayer
     from assistant.register_chat import RegisterDesk
 
     retriever = build_retriever(settings, on_first_build, db)
@@ -133,4 +134,5 @@ def build_engine(settings: Settings, *, on_first_build: Callable[[int], None] | 
         llm=LLMResponder(settings.llm, toolbox) if settings.llm.enabled else None,
         quiz=build_quiz(db),
         register=RegisterDesk(db) if db is not None else None,
+        approved=ApprovedLayer(db, retriever.open) if db is not None else None,
     )

@@ -3,8 +3,9 @@ heavy-work pool and the chat channels, and offers the ASGI app (``.app()``) and 
 (``.run_worker()``). ``create_app``, ``gongkai worker`` and the CLI build through it; nothing is built
 at import time and each collaborator is built once, on first use.
 
-Decided here, once: feedback is stored for every channel (``record_feedback``), quiz scores go to
-the same database, and the engine's clock is the settings' one.
+Decided here, once: what a turn leaves for the improvement loop (feedback, refused and weak answers)
+is stored for every channel (``record_turn``), quiz scores go to the same database, and the engine's
+clock is the settings' one.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from assistant.engine import Engine
+    from assistant.loop import Note
     from assistant.pool import HeavyPool
     from assistant.storage import Database
-    from assistant.turn import Reply
+    from assistant.turn import Reply, Turn
     from knowledge.store import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -81,14 +83,21 @@ class Gongkai:
                 self._pool = pool_for(self.settings)
             return self._pool
 
-    def record_feedback(self, reply: Reply, *, user_id: str) -> None:
-        """A "/反馈 …" reply from any channel (web page, API, ``gongkai chat``) is stored, masked."""
-        if reply.tool != "feedback":
-            return
-        from assistant.storage.records import record_feedback
+    def record_turn(self, turn: Turn, reply: Reply, *, user_id: str, channel: str) -> None:
+        """What a turn leaves (a "/反馈 …", a refused or weak answer) from the web page, the API or
+        ``gongkai ask``/``chat`` is stored, masked, like the WeCom channels store theirs."""
+        from assistant.loop import note_for_reply
 
+        self.record(note_for_reply(turn, reply), user_id=user_id, channel=channel)
+
+    def record(self, note: Note | None, *, user_id: str, channel: str) -> None:
+        """Store a note (a 👍/👎 on the web page, or what ``record_turn`` found), masked."""
+        from assistant.storage.loop import record_note
+
+        if note is None:
+            return
         with self.db.session() as s:
-            record_feedback(s, user_id=user_id, kind="text", text=str((reply.data or {}).get("text", "")))
+            record_note(s, note, user_id=user_id, channel=channel)
 
     def close(self) -> None:
         if self._pool is not None:

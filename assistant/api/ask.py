@@ -29,7 +29,8 @@ class AskRequest(BaseModel):
 async def ask(body: AskRequest, pool: PoolDep, request: Request) -> dict[str, Any]:
     history = tuple(Message(m.role, m.text) for m in body.history)
     user = member_of(request) or "api"
-    reply = await pool.run("respond", Turn(text=body.question, user_id=user, history=history))
-    if reply.tool == "feedback":  # /反馈 on the web page is stored like in WeCom and gongkai chat
-        await asyncio.to_thread(request.app.state.process.record_feedback, reply, user_id=f"web:{user}")
+    turn = Turn(text=body.question, user_id=user, history=history)
+    reply = await pool.run("respond", turn)
+    # /反馈, refused and weak answers are stored for the improvement loop as in WeCom and gongkai chat
+    await asyncio.to_thread(request.app.state.process.record_turn, turn, reply, user_id=f"web:{user}", channel="web")
     return dict(reply.as_dict())

@@ -32,8 +32,9 @@ def ask(question: tuple[str, ...], as_json: bool) -> None:
     # --json is for scripts: they get the JSON alone; people get the progress line while the index builds
     process = Gongkai(load_settings(), on_first_build=None if as_json else first_build_notice)
     try:
-        reply = process.engine.respond(Turn(text=text, user_id="cli"))
-        process.record_feedback(reply, user_id="cli")
+        turn = Turn(text=text, user_id="cli")
+        reply = process.engine.respond(turn)
+        process.record_turn(turn, reply, user_id="cli", channel="cli")
     finally:
         process.close()
     if as_json:
@@ -69,8 +70,9 @@ def _chat(process: Gongkai) -> None:
             click.echo("再见。")
             return
         try:
-            reply = engine.respond(Turn(text=line, user_id="cli", conversation_id="cli-chat", history=tuple(history)))
-            process.record_feedback(reply, user_id="cli")  # /反馈 is stored here as in WeCom and on the page
+            turn = Turn(text=line, user_id="cli", conversation_id="cli-chat", history=tuple(history))
+            reply = engine.respond(turn)
+            process.record_turn(turn, reply, user_id="cli", channel="cli")  # as in WeCom and on the page
         except GongkaiError as exc:  # one bad message must not end the conversation
             click.echo(exc.user_message, err=True)
             continue

@@ -12,6 +12,7 @@ from assistant.cli import (
     apps,
     ask,
     auth,
+    bank,
     bot,
     chinese,
     classify,
@@ -41,8 +42,8 @@ def cli() -> None:
     configure_logging("WARNING")
 
 
-for _module in (apps, ask, auth, bot, classify, deadline, docs, doctor, duties, evals, index, init, notice, period,
-                quiz, redact, serve, units):
+for _module in (apps, ask, auth, bank, bot, classify, deadline, docs, doctor, duties, evals, index, init, notice,
+                period, quiz, redact, serve, units):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -245,3 +245,46 @@ class Reminder(Base):
     to_user: Mapped[str] = mapped_column(String(128))
     day: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime]
+
+
+class ApprovedAnswer(Base):
+    """An answer an administrator approved (or imported): the database layer of the question bank.
+
+    ``questions`` is one question per line; ``chunk_id`` (with its title/section) is the clause it cites.
+    """
+
+    __tablename__ = "approved_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(64), unique=True)
+    questions: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    chunk_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    section: Mapped[str] = mapped_column(String(100), default="")
+    anchor: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(16), default="admin")  # admin | import
+    created_by: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Gap(Base):
+    """A question answered "没有找到" (refused), weakly (仅供参考), or whose answer got 👎 / a /反馈.
+
+    Only the masked question (and masked feedback text) is kept, with its normalised form for grouping.
+    """
+
+    __tablename__ = "gaps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # refused | weak | down | feedback
+    channel: Mapped[str] = mapped_column(String(16), default="")
+    question: Mapped[str] = mapped_column(Text)
+    norm: Mapped[str] = mapped_column(String(200), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    approved_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("approved_answers.id", ondelete="SET NULL"), nullable=True
+    )

@@ -16,6 +16,7 @@ from assistant.storage.db import utcnow
 from assistant.storage.models import (
     Conversation,
     Feedback,
+    Gap,
     Inbound,
     MessageRow,
     Outbox,
@@ -125,10 +126,12 @@ class PurgeResult:
     outbox: int
     feedback: int
     quiz_scores: int
+    gaps: int = 0  # the improvement loop's masked questions
 
     @property
     def total(self) -> int:
-        return self.messages + self.conversations + self.inbound + self.outbox + self.feedback + self.quiz_scores
+        return (self.messages + self.conversations + self.inbound + self.outbox + self.feedback + self.quiz_scores
+                + self.gaps)
 
 
 def purge_older_than(session: Session, *, cutoff: datetime) -> PurgeResult:
@@ -147,4 +150,5 @@ def purge_older_than(session: Session, *, cutoff: datetime) -> PurgeResult:
     feedback = _count(delete(Feedback).where(Feedback.created_at < cutoff))
     quiz = _count(delete(QuizScore).where(QuizScore.created_at < cutoff))
     quiz += _count(delete(QuizAnswer).where(QuizAnswer.created_at < cutoff))
-    return PurgeResult(messages, conversations, inbound, outbox, feedback, quiz)
+    gaps = _count(delete(Gap).where(Gap.created_at < cutoff))
+    return PurgeResult(messages, conversations, inbound, outbox, feedback, quiz, gaps)

@@ -16,9 +16,11 @@ from pathlib import PurePath
 from typing import Protocol
 
 from assistant.conversation import load_history, save_exchange
+from assistant.loop import Note, note_for_reply, note_for_thumb
 from assistant.storage import Database
 from assistant.storage import queue as q
-from assistant.storage.records import mask, record_feedback
+from assistant.storage.loop import record_note
+from assistant.storage.records import mask
 from assistant.turn import Attachment, Message, Reply, Turn
 from connectors.wecom.claimloop import ClaimLoop
 from connectors.wecom.formatting import format_reply, to_payloads
@@ -42,7 +44,7 @@ class Answer:
     text: str
     user_text: str
     markdown: bool = True
-    feedback: tuple[str, str] | None = None  # (kind, text)
+    note: Note | None = None  # feedback and gaps for the improvement loop
     history: bool = True
     extra: list[dict[str, str]] = field(default_factory=list)  # payloads after the text (a redacted .docx)
 
@@ -108,8 +110,7 @@ class TurnWorker(ClaimLoop[q.Job]):
                 return
             payloads = to_payloads(answer.text, markdown=answer.markdown) + answer.extra
             q.enqueue_replies(s, to_user=job.user_id, payloads=payloads, source_key=job.key)
-            if answer.feedback:
-                record_feedback(s, user_id=job.user_id, kind=answer.feedback[0], text=answer.feedback[1])
+            record_note(s, answer.note, user_id=job.user_id, channel="wecom")
             if answer.history and answer.user_text:
                 save_exchange(s, conversation_id=conversation_id, user_id=job.user_id,
                               user_text=user_text, reply_text=reply_text)
@@ -127,7 +128,7 @@ class TurnWorker(ClaimLoop[q.Job]):
         message = str(job.payload.get("text", ""))
         if message.strip() in _THUMBS:
             return Answer(text=text("feedback_thanks"), user_text=message, markdown=False,
-                          feedback=(_THUMBS[message.strip()], ""))
+                          note=note_for_thumb(_THUMBS[message.strip()], self._history(conversation_id)))
         return self._ask(Turn(text=message, user_id=job.user_id, conversation_id=conversation_id,
                               history=self._history(conversation_id)), user_text=message)
 
@@ -166,10 +167,9 @@ class TurnWorker(ClaimLoop[q.Job]):
         except GongkaiError as exc:
             return Answer(text=exc.user_message, user_text=user_text, markdown=False)
         if reply.tool == "feedback":
-            data = reply.data or {}
             return Answer(text=text("feedback_thanks"), user_text=user_text, markdown=False,
-                          feedback=("text", str(data.get("text", turn.text))))
-        answer = Answer(text=format_reply(reply), user_text=user_text)
+                          note=note_for_reply(turn, reply))
+        answer = Answer(text=format_reply(reply), user_text=user_text, note=note_for_reply(turn, reply))
         file = (reply.data or {}).get("file") if reply.tool == "notice" else None
         if isinstance(file, dict) and self.upload is not None:  # a 告知书 from the register goes as a file message
             answer.extra = self._upload_docx(str(file["filename"]), base64.b64decode(file["docx_base64"]))

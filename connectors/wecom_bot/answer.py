@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from assistant.conversation import load_history, save_exchange
+from assistant.loop import Note, note_for_reply, note_for_thumb
 from assistant.storage import Database
-from assistant.storage.records import mask, record_feedback
+from assistant.storage.loop import record_note
+from assistant.storage.records import mask
 from assistant.turn import Attachment, Reply, Turn
 from connectors.wecom.formatting import format_reply
 from connectors.wecom.redacted_file import redacted_copy
@@ -37,7 +39,7 @@ class Outcome:
     user_text: str = ""
     private: str = ""  # group only: the full result for the member's single chat
     file: tuple[str, bytes] | None = None  # single chat: the redacted .docx to send after the reply
-    feedback: tuple[str, str] | None = None
+    note: Note | None = None  # feedback and gaps for the improvement loop
     history: bool = True
 
 
@@ -78,7 +80,7 @@ class Answerer:
             return Outcome(text=unsupported(msg.msgtype, max_file_bytes=self.max_file_bytes), history=False)
         if msg.text.strip() in THUMBS:
             return Outcome(text=shared_text("feedback_thanks"), user_text=msg.text,
-                           feedback=(THUMBS[msg.text.strip()], ""))
+                           note=note_for_thumb(THUMBS[msg.text.strip()], self._history(msg)))
         return self._ask(msg, Turn(text=msg.text, user_id=msg.user_id, conversation_id=conversation_id(msg),
                                    history=self._history(msg)), user_text=msg.text)
 
@@ -106,15 +108,13 @@ class Answerer:
         except GongkaiError as exc:
             return Outcome(text=exc.user_message, user_text=user_text)
         if reply.tool == "feedback":
-            data = reply.data or {}
-            return Outcome(text=shared_text("feedback_thanks"), user_text=user_text,
-                           feedback=("text", str(data.get("text", turn.text))))
+            return Outcome(text=shared_text("feedback_thanks"), user_text=user_text, note=note_for_reply(turn, reply))
         text = format_reply(reply)
         if msg.group and _has_findings(reply):
             if not self.can_push:
                 return Outcome(text=bot_text("group_private_unavailable"), user_text=user_text)
             return Outcome(text=bot_text("group_private_note"), user_text=user_text, private=text)
-        return Outcome(text=text, user_text=user_text)
+        return Outcome(text=text, user_text=user_text, note=note_for_reply(turn, reply))
 
     def _history(self, msg: BotMessage) -> tuple:  # type: ignore[type-arg]
         with self.db.session() as s:
@@ -130,8 +130,7 @@ class Answerer:
                     return False
             elif not self.store.finish(s, turn_id):
                 return False
-            if outcome.feedback:
-                record_feedback(s, user_id=msg.user_id, kind=outcome.feedback[0], text=outcome.feedback[1])
+            record_note(s, outcome.note, user_id=msg.user_id, channel="wecom_bot")
             if outcome.history and outcome.user_text:
                 save_exchange(s, conversation_id=conversation_id(msg), user_id=msg.user_id, user_text=user_text,
                               reply_text=reply_text, channel="wecom_bot")
@@ -163,5 +162,7 @@ def store_feedback_event(db: Database, msg: BotMessage) -> bool:
     if data.get("content"):
         parts.append(str(data["content"])[:2000])
     with db.session() as s:
-        record_feedback(s, user_id=msg.user_id, kind=kind, text=" ".join(parts))
+        history = load_history(s, conversation_id(msg))
+        note = note_for_thumb(kind, history)
+        record_note(s, Note(feedback=(kind, " ".join(parts)), gap=note.gap), user_id=msg.user_id, channel="wecom_bot")
     return True

@@ -84,13 +84,30 @@ function citation(source) {
     el("blockquote", {}, source.text || "（无原文）"));
 }
 
-function renderAnswer(data) {
+// 👍 / 👎 under a fresh answer: a 👎 puts the question on the administrators' "改进回答" list.
+function rating(question) {
+  const box = el("div", { class: "rate" });
+  for (const [kind, label, title] of [["up", "👍", "有用"], ["down", "👎", "没答好"]]) {
+    const button = el("button", { type: "button", class: `rate-${kind}`, title }, label);
+    button.addEventListener("click", async () => {
+      try {
+        await post("/api/feedback", { kind, question });
+        box.replaceChildren(el("span", { class: "label" }, "已记录，谢谢反馈。"));
+      } catch (err) { showError(err.message); }
+    });
+    box.append(button);
+  }
+  return box;
+}
+
+function renderAnswer(data, question) {
   const parts = [el("div", { class: "answer-text" }, window.renderMarkdown(data.answer || ""))];
   const sources = data.sources || [];
   if (sources.length) {
     parts.push(el("div", { class: "sources" }, el("span", { class: "label" }, "出处（点击展开原文）"),
       ...sources.map(citation)));
   }
+  if (question) parts.push(rating(question));
   bubble("assistant", ...parts);
 }
 
@@ -146,7 +163,7 @@ async function submit() {
       renderClassification(text, await post("/api/classify", { text }));
     } else {
       const data = await post("/api/ask", { question: text, history: window.ChatHistory.forApi() });
-      renderAnswer(data);
+      renderAnswer(data, text);
       window.ChatHistory.add("user", text);
       window.ChatHistory.add("assistant", data.answer || "", data.sources || []);
     }
