@@ -16,7 +16,7 @@ from tests.signin import api_token, browser_cookie
 from tests.test_loop import PARAPHRASE, REFUSED
 from tests.test_web_page import _browser, _signed_in_page, needs_chromium
 
-RATED = "政务公开工作先进个人怎么评选"  # answered, but the member found the answer wanting
+RATED = "依申请公开多少个工作日内答复"  # answered, but the member found the answer wanting
 APPROVED = "方案和条例都没有规定公务员年度考核的优秀名额，请以组织人事部门当年的通知为准。"
 
 
