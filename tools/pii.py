@@ -4,9 +4,12 @@
 身份证号/银行卡号, mobile, landline, plate, address, name); a later finding that overlaps an
 earlier one is dropped. Numbers are found by shape and context, with check digits as evidence
 (tools/pii_numbers.py); names by labels, honorifics, lists, table columns and table rows
-(tools/pii_names.py, tools/pii_text_names.py). Organisation data (统一社会信用代码) and an office's
+(tools/pii_names.py, tools/pii_text_names.py, tools/pii_name_lists.py for names listed with no cue
+between them). Organisation data (统一社会信用代码) and an office's
 published phone or mailbox are reported with ``private=False`` and never masked. Every other
-occurrence of a private finding's text is a finding too, so a redacted text never shows it.
+occurrence of a private finding's text is a finding too, so a redacted text never shows it (a repeat
+that overlaps another finding is merged with it). A 村委会+组/社 with no 门牌 and no person on its line is
+a place (a project's site), not a home address.
 """
 
 from __future__ import annotations
