@@ -23,7 +23,8 @@ _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\
 # A long number written whole (18 with X, 15-19 digits) or in groups ("6229 0888 8539 3363 385", "532932 19810313 0505").
 _LONG = re.compile(_B + r"(?:\d{17}[\dXx]|\d{15,19}|\d{4,8}(?:[ -]\d{2,8}){1,4}[Xx]?)" + _E)
 _CREDIT = re.compile(_B + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _E)
-_MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}" + _E)
+# 11 digits from 13x-19x, whole or split by at most two spaces/hyphens anywhere (139 8872 6655, 1398 8726 655)
+_MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}" + _E)
 _LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[-—－ ])[2-9]\d{6,7}(?:(?:-|转)\d{1,4})?" + _E)
 _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
@@ -104,6 +105,8 @@ def credit_codes(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
 def mobiles(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
     for m in _MOBILE.finditer(norm):
         value = text[m.start(): m.end()]
+        if len(re.findall(r"(?<=\d)[ -](?=\d)", m.group().removeprefix("+86").removeprefix("86").lstrip(" -"))) > 2:
+            continue  # digits scattered by many separators are a table of numbers, not one phone
         prefix = len(m.group()) - len(m.group().lstrip("+86 -")) if m.group().startswith(("+86", "86")) else 0
         masked = value[:prefix] + keep_ends(value[prefix:], 3, 4)
         yield Finding("mobile", value, m.start(), m.end(), masked, private=ctx.label_before(m.start(), 12) != "public")
