@@ -19,6 +19,7 @@ from assistant.storage.loop import gap_groups, record_note, save_approved
 from assistant.storage.models import Gap
 from assistant.storage.records import list_feedback
 from assistant.turn import Message, Reply, Turn
+from tests.dbs import db_url, pg_url  # noqa: F401  (fixtures)
 
 REFUSED = "公务员年度考核优秀有几个名额"  # nothing in the plan or the digest: answered 没有找到
 PARAPHRASE = "公务员年度考核的优秀名额有几个？"
@@ -105,9 +106,12 @@ def test_web_page_and_cli_record_refusals_and_feedback(settings: Settings, env: 
     assert PHONE not in _gaps(settings)[1].note and "回答不对" in _gaps(settings)[1].note
 
 
-def test_an_approved_answer_is_seen_by_another_process_without_a_restart(settings: Settings) -> None:
-    """Two layers over one database stand for two processes: a write through one is answered by the other."""
+def test_an_approved_answer_is_seen_by_another_process_without_a_restart(settings: Settings, db_url: str) -> None:  # noqa: F811
+    """Two layers over one database stand for two processes: a write through one is answered by the other
+    (SQLite and PostgreSQL)."""
     from assistant.factory import build_engine
+
+    settings = settings.model_copy(update={"database_url": db_url})
 
     db_a, db_b = _db(settings), _db(settings)
     try:
