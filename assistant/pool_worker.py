@@ -82,6 +82,12 @@ def _classify(text: str, title: str | None, doc: Any = None) -> bytes:
     return json.dumps(classify_document(text, title=title, doc=doc).as_dict(), ensure_ascii=False).encode()
 
 
+def _classify_json(body: bytes, max_chars: int) -> bytes:
+    from tools.attribute_input import json_request
+
+    return _classify(*json_request(body, max_chars=max_chars))
+
+
 def _file_text(filename: str, data: bytes, max_bytes: int, max_chars: int) -> str:
     from tools.attribute_input import file_text
 
@@ -105,6 +111,7 @@ def _redact(*args: Any) -> Any:
 def _tasks(init: dict[str, Any]) -> dict[str, Callable[..., Any]]:
     return {
         "classify": _classify,
+        "classify_json": _classify_json,
         "file_text": _file_text,
         "classify_file": _classify_file,
         "respond": lambda turn: _engine_for(init).respond(turn),

@@ -161,7 +161,9 @@ class Settings(BaseSettings):
         "hybrid", description="检索方式：hybrid（关键词+向量融合）、bm25、dense"
     )
     top_k: int = Field(5, ge=1, le=50, description="每次检索返回的条文数")
-    max_file_bytes: int = Field(20 * 1024 * 1024, description="导入文件的大小上限（字节）")
+    max_file_bytes: int = Field(
+        20 * 1024 * 1024, description="文件大小上限（字节）：导入、上传判断、企业微信和智能机器人收到的文件都用这一个值"
+    )
     max_text_chars: int = Field(200_000, description="单次提问或待分类文本的字数上限")
     max_body_bytes: int = Field(8 * 1024 * 1024, description="任何 HTTP 请求体的大小上限（字节），超过即答复 413")
     api_rate_per_minute: int = Field(

@@ -3,7 +3,8 @@
 Runs ``gongkai serve`` as a subprocess against the loopback WeCom stub (tests/wecom_stub.py), posts
 encrypted callbacks exactly as WeCom would (including WeCom's retries of the same MsgId), makes the
 stub's message/send fail at random for a share of calls, and reports:
-  - callback ack latency p50/p99 and the number of non-200 answers to valid messages;
+  - callback ack latency p50/p95/p99 and the number of non-200 answers to valid messages, with the
+    machine's load average before and after (the machine is shared: the same run is slower when busy);
   - end-to-end reply latency p50/p95 (callback posted -> first reply part accepted by the stub);
   - lost and duplicated replies (outbox rows vs. what the stub received).
 
@@ -99,10 +100,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _env(tmp: Path, stub: RemoteStub, db_url: str) -> dict[str, str]:
+def _env(tmp: Path, stub: RemoteStub, db_url: str, log_level: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(
-        ASSISTANT_DATA_DIR=str(tmp / "data"), ASSISTANT_EMBEDDER="none", ASSISTANT_LOG_LEVEL="WARNING",
+        ASSISTANT_DATA_DIR=str(tmp / "data"), ASSISTANT_EMBEDDER="none", ASSISTANT_LOG_LEVEL=log_level,
         ASSISTANT_DATABASE_URL=db_url, ASSISTANT_WECOM__CORP_ID=CORP_ID, ASSISTANT_WECOM__AGENT_ID=str(AGENT_ID),
         ASSISTANT_WECOM__SECRET=SECRET, ASSISTANT_WECOM__TOKEN=TOKEN, ASSISTANT_WECOM__ENCODING_AES_KEY=AES_KEY,
         ASSISTANT_WECOM__API_BASE_URL=stub.base_url, ASSISTANT_WECOM__RETRY_BASE_SECONDS="0.2",
@@ -134,7 +135,11 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
     for proc in procs:
         proc.terminate()
     for proc in procs:
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # heavy requests still in the pool: the numbers are taken already
+            proc.kill()
+            proc.wait(timeout=30)
 
 
 @contextmanager
@@ -246,6 +251,8 @@ async def _with_heavy(url: str, args: argparse.Namespace, run: Run, driver: Any,
         await driver
     finally:
         stop.set()
+        for task in heavy:  # a 199k-character draft may take a minute: don't wait for the last ones
+            task.cancel()
         await asyncio.gather(*heavy, return_exceptions=True)
 
 
@@ -313,6 +320,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         help="default: SQLite in a temporary directory; PostgreSQL runs in a fresh schema")
     parser.add_argument("--heavy", type=int, default=0, help="concurrent clients classifying 199k-character drafts")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds for the sending phase")
+    parser.add_argument("--log-level", default="INFO", help="the service's ASSISTANT_LOG_LEVEL (INFO is the default)")
     return parser.parse_args(argv)
 
 
@@ -325,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     stub = RemoteStub(args.fault_rate)
     with tempfile.TemporaryDirectory() as tmpdir, _database(Path(tmpdir), args.database_url) as db_url:
-        procs, url = _start_service(_env(Path(tmpdir), stub, db_url), args.split)
+        procs, url = _start_service(_env(Path(tmpdir), stub, db_url, args.log_level), args.split)
+        load_before = os.getloadavg()[0]
         run = Run()
         try:
             _warm_up(url, stub)
@@ -333,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
             driver = _drive_bursts(url, args, run) if args.burst else _drive(url, args, run)
             token = _api_token(db_url) if args.heavy else ""
             asyncio.run(_with_heavy(url, args, run, driver, token))
-            sending = time.monotonic() - started
+            sending, load_after = time.monotonic() - started, os.getloadavg()[0]
             result = _outcome(db_url, stub, run, wait_limit=args.time_limit)
             state = stub.state()
         finally:
@@ -344,7 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "mode": _mode(args), "messages": len(run.posted_at), "deliveries": len(run.acks),
         "database": db_url.split(":", 1)[0], "sending_seconds": round(sending, 1),
-        "ack_p50_ms": round(_percentile(run.acks, 50) * 1000, 1), "ack_p99_ms": round(_percentile(run.acks, 99) * 1000, 1),
+        "ack_p50_ms": round(_percentile(run.acks, 50) * 1000, 1), "ack_p95_ms": round(_percentile(run.acks, 95) * 1000, 1),
+        "ack_p99_ms": round(_percentile(run.acks, 99) * 1000, 1), "log_level": args.log_level,
+        "load_avg_before": round(load_before, 1), "load_avg_after": round(load_after, 1),
         "non_200": run.non_200, "e2e_p50_s": round(_percentile(e2e, 50), 2), "e2e_p95_s": round(_percentile(e2e, 95), 2),
         "replies_sent": result["replies"], "lost": result["lost"], "doubled": result["doubled"],
         "send_calls": state["send_calls"], "send_failures_injected": state["send_calls"] - len(state["sent"]),

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from assistant.api.deps import PoolDep, SettingsDep
 from assistant.settings import Settings
 from knowledge.errors import BadInput, TooLarge
-from tools.attribute_input import check_text
+from tools.attribute_input import ClassifyRequest, check_text, json_request
 
 router = APIRouter()
-
-
-class ClassifyRequest(BaseModel):
-    text: str = Field(description="公文草稿全文")
-    title: str | None = Field(default=None, description="公文标题（可选）")
-
+_PARSE_HERE_BYTES = 16 * 1024
 
 Work = tuple[str, tuple[Any, ...]]  # a heavy-pool task and its arguments
 
@@ -53,11 +46,9 @@ async def _from_json(request: Request, settings: Settings) -> Work:
     body = await request.body()
     if len(body) > settings.max_file_bytes:
         raise TooLarge("请求内容过大，请拆分后再试。")
-    try:
-        payload = ClassifyRequest.model_validate(json.loads(body or b"null"))
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise BadInput("请求格式不正确：应为 JSON {\"text\": \"公文全文\", \"title\": \"标题（可选）\"}。") from exc
-    return "classify", (check_text(payload.text, max_chars=settings.max_text_chars), payload.title)
+    if len(body) <= _PARSE_HERE_BYTES:  # microseconds: a typo or an empty text is answered without a pool hop
+        return "classify", json_request(body, max_chars=settings.max_text_chars)
+    return "classify_json", (body, settings.max_text_chars)  # a long draft is parsed and checked in the pool
 
 
 @router.post(
