@@ -24,10 +24,10 @@ _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+")
 
 
 # What personal data needs in a log line: a run of 7+ digits (IDs, cards, phones, also written with
-# spaces or hyphens), an @ (e-mail) or a non-ASCII character (names, addresses, plates, full-width
+# up to three spaces, dots or hyphens between digits: wider than any form tools.pii reads), an @ (e-mail) or a non-ASCII character (names, addresses, plates, full-width
 # digits). A line with none of them (an access line, "turn done id=12 kind=text") skips mask_text,
 # which costs 1-2 ms of the event loop's CPU per line: at INFO that was one access line per ack.
-_MAYBE_PERSONAL = re.compile(r"\d(?:[ \t./-]?\d){6,}|@|[^\x00-\x7f]")
+_MAYBE_PERSONAL = re.compile(r"\d(?:[ \t./-]{0,3}\d){6,}|@|[^\x00-\x7f]")
 
 
 def scrub(text: str) -> str:

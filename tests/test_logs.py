@@ -35,7 +35,7 @@ def test_every_written_form_of_personal_data_is_masked_and_plain_lines_pass_unch
     from assistant.logs import scrub
     from tools.pii import mask_text
 
-    forms = [ID_NUMBER, "110105 19491231 002X", "110105-19491231-002X", PHONE, "139 1234 6655", "139-1234-6655",
+    forms = [ID_NUMBER, "110105 19491231 002X", "110105-19491231-002X", PHONE, "139 1234 6655", "139-1234-6655", "1391 2346 655",
              "１３９１２３４６６５５", "zhang.san@example.com", "云L12345"]
     for form in forms:
         for line in (form, f"GET /api/x?id={form} 200", f"id=7 text={form}", f"申请人{form}"):
