@@ -21,6 +21,7 @@ from functools import cached_property
 import numpy as np
 
 K1, B = 1.2, 0.75
+_SLICE = 1 << 18
 EMPTY = ""  # a row without tokens counts one empty token, as bm25s does (its length is 1, never 0)
 
 
@@ -179,7 +180,10 @@ class Bm25Index:
             for segment, pos in zip(self.segments, self.positions, strict=True):
                 live = pos >= 0
                 norm = K1 * ((1 - B) + B * segment.lengths / avg)
-                tfc = (segment.tfs / (segment.tfs + norm[segment.docs])).astype(np.float32)
+                tfc = np.empty(len(segment.tfs), dtype=np.float32)
+                for start in range(0, len(tfc), _SLICE):  # in slices: questions answered meanwhile get the GIL
+                    tfs, docs = segment.tfs[start:start + _SLICE], segment.docs[start:start + _SLICE]
+                    tfc[start:start + _SLICE] = tfs / (tfs + norm[docs])
                 identity = bool(live.all()) and np.array_equal(pos, np.arange(len(pos)))
                 ready.append(_Scoring(tfc, None if identity else pos, None if live.all() else live))
             self._ready = (live_rows, ready)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from knowledge.vector_store import VectorStore
 
 log = logging.getLogger(__name__)
-_GRACE_S = 0.1  # well under the 200 ms a question may wait during an ingest
+_GRACE_S = 0.05  # a small corpus is rebuilt in this time; a large one is not waited for
 _RETRY_S = 5.0  # after a failed rebuild, keep serving the old index this long before trying again
 
 
