@@ -99,7 +99,7 @@ class IndexSession:
         from knowledge.retriever import keyword_indexes
 
         generation = self.store.generation
-        chunks = self._chunks(generation)
+        chunks = self.store.chunks()  # no snapshot: the serving processes write theirs when they rebuild
         keyword_indexes(self.indexer, [c for c in chunks if not is_question(c)], [c for c in chunks if is_question(c)],
                         generation=generation)
         if self.vectors is not None:
