@@ -73,6 +73,8 @@ def test_a_refused_question_gets_an_approved_answer_that_then_answers_it(live_ur
         assert RATED in page.inner_text("#gap-0") and "👎 1" in page.inner_text("#gap-0")
         page.select_option("#filters [name=kind]", "refused")
         page.click("#filters button")
+        page.wait_for_selector("#gap-1")  # the refused list (two questions) has replaced the 👎 one
+        assert REFUSED in page.inner_text("#gap-0")
         page.click("#gap-0 button.write")
         page.wait_for_selector("#editor:not([hidden])")
         assert page.input_value("#approve [name=question]").rstrip("？") == REFUSED
