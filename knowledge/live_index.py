@@ -73,7 +73,8 @@ class IndexSession:
         chunks = self._chunks(generation)
         if self._first and self.options.on_first_build is not None:
             self._first = False
-            self.options.on_first_build(estimate_build_seconds(len(chunks), vectors=self.vectors is not None))
+            to_embed = self.vectors.to_embed(chunks) if self.vectors else 0
+            self.options.on_first_build(estimate_build_seconds(to_embed, self.vectors.name if self.vectors else ""))
         if self.vectors is not None:
             self.vectors.sync(chunks)
         mode: Any = self.options.mode

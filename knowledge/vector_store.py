@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from langchain_core.embeddings import Embeddings
 
 from knowledge.errors import ConfigError, UpstreamError
+from knowledge.shipped_vectors import shipped, text_key
 from knowledge.types import Chunk
 
 log = logging.getLogger(__name__)
@@ -54,20 +55,36 @@ class VectorStore:
             self._collection.delete(ids=ids[start : start + 500])
 
     def sync(self, chunks: Sequence[Chunk]) -> int:
-        """Make the collection hold exactly these chunks; embeds only what is new. Returns how many."""
+        """Make the collection hold exactly these chunks; adds only what is new, taking shipped vectors
+        (``knowledge.shipped_vectors``) where they exist and embedding the rest. Returns how many were added."""
         wanted = {vector_key(c): c for c in chunks}
         stored = set(self._collection.get(include=[])["ids"])
         stale = sorted(stored - set(wanted))
         for start in range(0, len(stale), 500):
             self._collection.delete(ids=stale[start : start + 500])
         missing = [key for key in wanted if key not in stored]
-        for start in range(0, len(missing), _BATCH):
-            keys = missing[start : start + _BATCH]
-            vectors = self.embedder.embed_documents([embed_text(wanted[k]) for k in keys])
-            self._collection.add(ids=keys, embeddings=vectors, metadatas=[{"chunk_id": wanted[k].id} for k in keys])
+        cache = shipped(self.name) if missing else {}
+        texts = {k: embed_text(wanted[k]) for k in missing}
+        known = [k for k in missing if text_key(texts[k]) in cache]
+        for start in range(0, len(known), 500):
+            keys = known[start : start + 500]
+            self._add(keys, [cache[text_key(texts[k])].astype(float).tolist() for k in keys], wanted)
+        fresh = [k for k in missing if text_key(texts[k]) not in cache]
+        for start in range(0, len(fresh), _BATCH):
+            keys = fresh[start : start + _BATCH]
+            self._add(keys, self.embedder.embed_documents([texts[k] for k in keys]), wanted)
         if missing or stale:
-            log.info("vectors synced: added=%d removed=%d", len(missing), len(stale))
+            log.info("vectors synced: shipped=%d embedded=%d removed=%d", len(known), len(fresh), len(stale))
         return len(missing)
+
+    def to_embed(self, chunks: Sequence[Chunk]) -> int:
+        """How many of these chunks the next ``sync`` has to embed (neither stored nor shipped)."""
+        stored = set(self._collection.get(include=[])["ids"])
+        cache = shipped(self.name)
+        return sum(1 for c in chunks if vector_key(c) not in stored and text_key(embed_text(c)) not in cache)
+
+    def _add(self, keys: list[str], vectors: list[list[float]], wanted: dict[str, Chunk]) -> None:
+        self._collection.add(ids=keys, embeddings=vectors, metadatas=[{"chunk_id": wanted[k].id} for k in keys])
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k nearest chunks, best first."""
