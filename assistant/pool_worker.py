@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -136,7 +138,24 @@ def _answer(tasks: dict[str, Callable[..., Any]], task: str, args: tuple[Any, ..
         return ("error", type(exc).__name__)
 
 
+def watch_parent(interval: float = 1.0) -> None:
+    """Exit as soon as the process that started us is gone (a ``kill -9`` of the server).
+
+    The pipe only tells an idle worker; a worker in the middle of a long task would otherwise go on
+    for minutes as an orphan, holding a core that the next server needs.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(conn: Any, init: dict[str, Any], memory_mb: int, nice: int) -> None:
+    watch_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which stops us
     if nice:
         os.nice(nice)  # the acks' process gets the CPU first
