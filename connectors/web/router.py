@@ -13,7 +13,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 # An allow-list, not a directory mount: nothing but these files is ever served from disk.
 _JS, _CSS = "text/javascript; charset=utf-8", "text/css; charset=utf-8"
 _ASSETS = {"app.js": _JS, "style.css": _CSS, "markdown.js": _JS, "history.js": _JS, "redact.js": _JS,
-           "session.js": _JS, "login.js": _JS}
+           "session.js": _JS, "login.js": _JS, "admin_common.js": _JS}
 _HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
 
 router = APIRouter(include_in_schema=False)

@@ -1,29 +1,6 @@
 // The documents admin page: list, upload, remove, supersede (textContent only; the guard checks the origin).
+// say, call, postJson and cell come from admin_common.js.
 "use strict";
-
-function say(text, isError) {
-  const box = document.getElementById("message");
-  box.textContent = text;
-  box.className = isError ? "error" : "";
-}
-
-async function call(url, options) {
-  const response = await fetch(url, options || {});
-  const data = await response.json();
-  if (!response.ok) throw new Error(data.error || "请求失败");
-  return data;
-}
-
-function post(url, body) {
-  return call(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body || {}) });
-}
-
-function cell(row, text) {
-  const td = document.createElement("td");
-  td.textContent = text == null ? "" : String(text);
-  row.appendChild(td);
-  return td;
-}
 
 function button(label, name, action) {
   const b = document.createElement("button");
@@ -39,7 +16,7 @@ function actions(doc, all) {
   if (!doc.builtin) {
     box.appendChild(button("删除", "remove", async () => {
       if (!window.confirm("确定删除《" + doc.title + "》？删除后回答不再引用它。")) return;
-      await post("/api/admin/documents/" + encodeURIComponent(doc.id) + "/remove");
+      await postJson("/api/admin/documents/" + encodeURIComponent(doc.id) + "/remove");
       say("已删除《" + doc.title + "》");
       await load();
     }));
@@ -61,18 +38,18 @@ function actions(doc, all) {
     box.appendChild(pick);
     box.appendChild(button("标记为已被替代", "supersede", async () => {
       if (!pick.value) { say("请先选择替代它的新文档", true); return; }
-      await post("/api/admin/documents/" + encodeURIComponent(doc.id) + "/supersede", { by: pick.value });
+      await postJson("/api/admin/documents/" + encodeURIComponent(doc.id) + "/supersede", { by: pick.value });
       say("《" + doc.title + "》已标记为已被替代");
       await load();
     }));
     box.appendChild(button("撤回", "withdraw", async () => {
-      await post("/api/admin/documents/" + encodeURIComponent(doc.id) + "/withdraw");
+      await postJson("/api/admin/documents/" + encodeURIComponent(doc.id) + "/withdraw");
       say("《" + doc.title + "》已标记为已撤回");
       await load();
     }));
   } else {
     box.appendChild(button("恢复为现行有效", "restore", async () => {
-      await post("/api/admin/documents/" + encodeURIComponent(doc.id) + "/restore");
+      await postJson("/api/admin/documents/" + encodeURIComponent(doc.id) + "/restore");
       say("《" + doc.title + "》已恢复为现行有效");
       await load();
     }));

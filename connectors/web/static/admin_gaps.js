@@ -1,33 +1,10 @@
 // The improvement loop's admin page: gaps grouped by question, an approved answer with its citation,
 // the approved answers, and the question bank as .xlsx (textContent only; no inline script).
+// say, call, postJson and cell come from admin_common.js.
 "use strict";
 
 const KIND_LABELS = { refused: "没有找到", weak: "仅供参考", down: "👎", feedback: "/反馈" };
 let clauses = [];
-
-function say(text, isError) {
-  const box = document.getElementById("message");
-  box.textContent = text;
-  box.className = isError ? "error" : "";
-}
-
-async function call(url, options) {
-  const response = await fetch(url, options || {});
-  const data = await response.json();
-  if (!response.ok) throw new Error(data.error || "请求失败");
-  return data;
-}
-
-function postJson(url, body) {
-  return call(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-}
-
-function cell(row, text) {
-  const td = document.createElement("td");
-  td.textContent = text == null ? "" : String(text);
-  row.appendChild(td);
-  return td;
-}
 
 async function loadGaps() {
   const form = document.getElementById("filters");
