@@ -93,7 +93,7 @@ def find_pii(text: str) -> list[Finding]:
         context whose check digit is wrong.
     """
     norm = text.translate(numbers.FULLWIDTH)
-    ctx = TextContext(norm)
+    ctx = TextContext(norm, cells=text)
     spans = _Spans()
     for detector in _DETECTORS:
         for f in detector(norm, text, ctx):

@@ -49,8 +49,11 @@ def header_word_at(text: str, pos: int) -> bool:
 class TextContext:
     """Line and column facts about one text, computed once per ``find_pii`` call."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, cells: str | None = None) -> None:
         self.text = text
+        # the same text with its full-width spaces unfolded: "李国华\u3000532930…" separates two cells, while the
+        # folded text has one ASCII space there, which inside a cell ("杨 梅") separates nothing
+        self.cells = cells if cells is not None and len(cells) == len(text) else text
         self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
 
     def line_no(self, pos: int) -> int:
@@ -67,7 +70,7 @@ class TextContext:
 
     def _line(self, i: int) -> str:
         end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
-        return self.text[self.starts[i]: end]
+        return self.cells[self.starts[i]: end]
 
     def label_before(self, pos: int, window: int | None = None) -> str | None:
         """Kind (id/account/other/public) of the nearest label before ``pos`` on its line, or of its column header."""
@@ -81,7 +84,7 @@ class TextContext:
 
     def column_of(self, pos: int) -> int:
         line_start, _ = self.line_bounds(pos)
-        return len(_CELL_SEP.findall(self.text[line_start:pos].lstrip("|｜ ")))
+        return len(_CELL_SEP.findall(self.cells[line_start:pos].lstrip("|｜ \u3000")))
 
     def header_cells(self, pos: int) -> list[str] | None:
         """The cells of the header row of the table ``pos`` sits in (the nearest line above with labels and no long numbers)."""
