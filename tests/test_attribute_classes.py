@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.attribute import REDACTED, classify_document
+from tools.attribute import NOT_PUBLIC, ON_REQUEST, PUBLIC, REDACTED, classify_document
 
 LIST_NOTICE = """洱源县民政局
 洱源县2026年第三季度临时救助对象名单公示
@@ -26,3 +26,55 @@ def test_a_public_list_of_people_pasted_from_word_is_published_only_after_redact
     assert any("第三十七条" in r.basis for r in result.reasons)
 
 
+
+
+NEUTRAL_NOTICE = """洱源县人民政府办公室
+洱政办发〔2026〕51号
+洱源县人民政府办公室关于印发洱源县2026年机关效能建设工作要点的通知
+各乡镇人民政府，县级各部门：
+　　《洱源县2026年机关效能建设工作要点》已经县人民政府同意，现印发给你们，请结合实际抓好落实。
+洱源县人民政府办公室
+2026年3月9日
+（{note}）
+"""
+
+
+def test_a_stated_attribute_decides_when_no_rule_speaks_and_a_person_is_asked_to_check() -> None:
+    published = classify_document(NEUTRAL_NOTICE.format(note="此件公开发布"))
+    assert published.attribute == PUBLIC and published.method == "similarity"
+    assert any("附注已标注" in r.text and "建议人工判断" in r.text and r.basis for r in published.reasons)
+    withheld = classify_document(NEUTRAL_NOTICE.format(note="此件不公开"))
+    assert withheld.attribute == NOT_PUBLIC
+    # without a 附注 the same draft has no positive category: on request, for a person to judge
+    assert classify_document(NEUTRAL_NOTICE.replace("（{note}）\n", "")).attribute == ON_REQUEST
+
+
+def test_a_stated_publication_never_overrides_a_signal_or_personal_data() -> None:
+    request = NEUTRAL_NOTICE.format(note="此件公开发布").replace("通知\n", "请示\n", 1).replace(
+        "各乡镇人民政府，县级各部门：", "县人民政府：") + "　　妥否，请批示。\n"
+    result = classify_document(request)
+    assert result.attribute == NOT_PUBLIC
+    assert any("不一致" in r.text for r in result.reasons)
+    with_person = NEUTRAL_NOTICE.format(note="此件公开发布").replace(
+        "抓好落实。", "抓好落实。联系人：段志强，手机13908725566。")
+    assert classify_document(with_person).attribute == REDACTED
+
+
+PENALTY = """洱源县市场监督管理局
+行政处罚决定书
+洱市监处罚〔2026〕88号
+当事人：洱源县鑫源副食店（个体工商户）
+经营场所：洱源县邓川镇
+　　经查，当事人未按规定在经营场所醒目位置悬挂食品经营许可证，违反了《食品经营许可和备案管理办法》的规定。依据有关规定，本局决定{penalty}
+　　如不服本决定，可以在收到本决定书之日起六十日内向洱源县人民政府申请行政复议。
+洱源县市场监督管理局
+2026年8月12日
+"""
+
+
+def test_a_warning_alone_goes_on_request_but_a_fine_is_published() -> None:
+    warning = classify_document(PENALTY.format(penalty="给予警告的行政处罚。"))
+    assert warning.attribute == ON_REQUEST and warning.rule == "penalty_minor"
+    assert any("信息公示规定" in r.basis for r in warning.reasons)
+    fined = classify_document(PENALTY.format(penalty="给予警告，并处罚款2000元。"))
+    assert fined.attribute in (PUBLIC, REDACTED) and fined.rule == "penalty_decision"

@@ -117,6 +117,20 @@ def _no_category(title: str, text: str) -> tuple[str, float, list[Reason], list[
     return ON_REQUEST, 0.4, reasons, names
 
 
+def _adopt_stated(stated: str, label: str) -> tuple[str, Reason] | None:
+    """The 附注's own 公开属性 when no rule decided and the vote found nothing internal (label 此件依申请公开).
+
+    The plan has the drafter determine (界定) the attribute at 拟稿 (方案一); with no rule for or against
+    it, that is the best evidence there is. The safety step still applies afterwards (a signal or personal
+    data overrides a stated 此件公开发布), and a vote that found the draft internal is never overridden by it.
+    """
+    if not stated or stated == label or label != ON_REQUEST:
+        return None
+    return stated, Reason(f"附注已标注“{stated}”（拟稿时界定的公开属性）；明确规则没有找到与之矛盾的依据，"
+                          "本建议暂按附注的标注。建议人工判断：请在审核时核对这一界定的依据。",
+                          plan_basis("一") or "《政府信息公开条例》第十三条［已核对］")
+
+
 def _stated_check(stated: str, label: str) -> Reason | None:
     """A 附注 that already states a 公开属性, compared with the suggestion."""
     if not stated:
@@ -142,6 +156,8 @@ def _decide(doc: Gongwen, sc: rules.Scopes, text: str, findings: list[Finding]) 
         content = "\n".join(p for p in (doc.addressees, doc.body, doc.attachments, doc.annex) if p) or text
         label, confidence, reasons, neighbours = _no_category(sc.title, content)
         method = "similarity"
+        if (adopted := _adopt_stated(doc.stated_attribute, label)) is not None:
+            label, confidence, reasons = adopted[0], 0.5, [reasons[0], adopted[1]]
     return Classification(label, confidence, reasons, findings, "", method, hit.rule.id if hit else "", sc.title,
                           neighbours, sc.genre, doc.stated_attribute), safety
 
