@@ -78,3 +78,45 @@ def test_a_warning_alone_goes_on_request_but_a_fine_is_published() -> None:
     assert any("信息公示规定" in r.basis for r in warning.reasons)
     fined = classify_document(PENALTY.format(penalty="给予警告，并处罚款2000元。"))
     assert fined.attribute in (PUBLIC, REDACTED) and fined.rule == "penalty_decision"
+
+
+APPOINTMENT = """洱源县人民政府
+洱政任〔2026〕7号
+洱源县人民政府关于杨立新等同志职务任免的通知
+各乡镇人民政府，县级各部门：
+　　经县人民政府研究决定：
+　　任命杨立新为洱源县文化和旅游局副局长；
+　　免去段海明的洱源县林业和草原局副局长职务。
+洱源县人民政府
+2026年6月2日
+"""
+
+
+def test_an_appointment_notice_publishes_the_names_of_the_officials() -> None:
+    result = classify_document(APPOINTMENT)
+    assert result.attribute == PUBLIC
+    assert any("第二十条第（二）项" in r.basis for r in result.reasons)
+    # the same notice with a personal phone number still has something to remove
+    with_phone = APPOINTMENT.replace("副局长；", "副局长（手机13908726611）；", 1)
+    assert classify_document(with_phone).attribute == REDACTED
+
+
+LETTER_TO_ORGAN = """洱源县水务局
+洱水函〔2026〕21号
+洱源县水务局关于{subject}的函
+{to}：
+　　凤羽镇供水管网改造项目资金缺口180万元，请贵局研究提出意见，于6月30日前函复。
+洱源县水务局
+2026年6月12日
+"""
+
+
+def test_a_letter_between_organs_is_process_but_an_answer_to_a_party_is_on_request() -> None:
+    letter = classify_document(LETTER_TO_ORGAN.format(subject="协调解决凤羽镇供水管网改造资金", to="县财政局"))
+    assert (letter.attribute, letter.rule) == (NOT_PUBLIC, "organ_letter")
+    assert "第十六条第二款" in letter.reasons[0].basis and "推断" in letter.reasons[0].basis
+    answer = classify_document(LETTER_TO_ORGAN.format(subject="凤羽镇供水管网改造有关问题的复", to="洱源县凤羽镇人民政府")
+                               .replace("的复的函", "的复函"))
+    assert answer.attribute == ON_REQUEST
+    company = classify_document(LETTER_TO_ORGAN.format(subject="供水管网改造工程结算", to="洱源县宏达建筑工程有限公司"))
+    assert company.rule != "organ_letter"

@@ -149,7 +149,7 @@ def _decide(doc: Gongwen, sc: rules.Scopes, text: str, findings: list[Finding]) 
         label, confidence, method = hit.rule.label, hit.rule.confidence, "rule"
         reasons = [Reason(hit.reason, hit.basis)]
         if hit.rule.group == "public" and (detail := _public_detail(sc.title, text)) \
-                and detail.basis.split("［")[0] not in hit.rule.basis:
+                and detail.basis.split("［")[0] not in hit.basis:
             reasons.append(detail)
     else:
         # the vote reads the 主体 only: 版头 and 版记 words (签发人, 抄送 …) say nothing about the content

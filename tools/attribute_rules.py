@@ -68,6 +68,7 @@ class Exception_:
     patterns: tuple[re.Pattern[str], ...]
     excused: frozenset[str]
     reason: str
+    basis: str = ""  # the exception's own legal basis ("": the plan's 五(二), 除惩戒公示、强制性信息披露外)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ def rulebook() -> RuleBook:
     raw = yaml.safe_load(text)
     return RuleBook(
         rules=tuple(_rule(r) for r in raw["rules"]),
-        exceptions=tuple(Exception_(e["id"], _compile(e["patterns"]), frozenset(e["excused"]), e["reason"])
+        exceptions=tuple(Exception_(e["id"], _compile(e["patterns"]), frozenset(e["excused"]), e["reason"],
+                                    e.get("basis", ""))
                          for e in raw["disclosure_exceptions"]),
         commercial_secret=tuple(raw["commercial_secret"]),
         redact_types=frozenset(raw["redact_types"]),

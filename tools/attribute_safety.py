@@ -69,7 +69,7 @@ def assess(sc: rules.Scopes, text: str, findings: list[Finding], *, keep_excepti
     exception: Reason | None = None
     hit = rules.exception_hit(sc.title, text) if keep_exceptions and private else None
     if hit is not None:
-        exception = Reason(hit[1], plan_basis("五(二)"))
+        exception = Reason(hit[1], hit[0].basis or plan_basis("五(二)"))
         private = [f for f in private if f.type not in hit[0].excused]
     secrets = tuple(w for w in book.commercial_secret if w in text)
     return Safety(tuple(rules.all_hits(sc, SIGNAL_GROUPS)), tuple(private), secrets, exception)
