@@ -60,8 +60,13 @@ def _yes_no(question: str, sentence: str) -> str | None:
         return None
     if _EXCEPTION.search(sentence):  # "原则上不得…；但…应当…": no single yes or no, the quote says it
         return None
+    asked = _governed(question, modal[0])
+    if not _speaks_to(sentence, asked):  # a rule on the subject alone (政务微博 …), not on the thing asked
+        return None
     clause = best_clause(sentence, question)
-    if not _about(clause, question):  # the clause is not about what was asked: no yes or no
+    if not _about(clause, question):  # the pairs-closest clause is off topic: the one holding what was asked
+        clause = _clause_on(sentence, asked) or ""
+    if not _about(clause, question):
         return None
     asked_not = bool(re.search(f"{re.escape(modal[1])}不|不用|不必|无需|免", _A_NOT_A.sub("", question)))  # 可以不公开吗
     negative = is_negative(clause) != asked_not
@@ -75,6 +80,36 @@ def _about(clause: str, question: str) -> bool:
 
     words = default_tokenizer().content_words(_A_NOT_A.sub("", question))
     return any(w in clause for w in [*words, *expand(words)] if len(w) >= 2)
+
+
+def _governed(question: str, modal: str) -> list[str]:
+    """What the modal word governs: the content words after it (能不能|让个人用单位名义注册视频号, 可以|开直播吗),
+    the domain's core words (申请, 公开, 申请公开 …, in most rules) left out when others are there."""
+    from knowledge.tokenizer import anchors, default_tokenizer
+
+    tail = question[question.index(modal) + len(modal) :]
+    words = [w for w in default_tokenizer().content_words(_A_NOT_A.sub("", tail)) if len(w) >= 2]
+    core = re.compile("|".join(sorted(map(re.escape, anchors()), key=len, reverse=True)))
+    return [w for w in words if core.sub("", w)] or words
+
+
+def _mentions(text: str, word: str) -> bool:
+    from knowledge.synonyms import expand
+
+    return word in text or any(t in text for t in expand(word))
+
+
+def _speaks_to(sentence: str, asked: list[str]) -> bool:
+    """At least half of what the modal governs is in the sentence (or a synonym of it)."""
+    return not asked or 2 * sum(_mentions(sentence, w) for w in asked) >= len(asked)
+
+
+def _clause_on(sentence: str, asked: list[str]) -> str | None:
+    """The comma-delimited clause that holds most of what was asked (its polarity is the answer), if any does."""
+    parts = [p.strip() for p in re.split(r"[，,；;：:。！？]", sentence) if p.strip()]
+    scored = [(sum(_mentions(p, w) for w in asked), -n, p) for n, p in enumerate(parts)]
+    best = max(scored, default=(0, 0, ""))
+    return best[2] if best[0] > 0 else None
 
 
 def _premise(question: str, sentence: str) -> str | None:

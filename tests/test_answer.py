@@ -130,3 +130,12 @@ def test_a_rule_that_is_not_verified_gets_one_line_of_caution_and_no_research_no
     reply = compose_answer("等缴费的时间计入期限吗", [hit])
     assert "注意：此条尚未对照原文核实，仅供参考" in reply.text
     assert "待核实：" not in reply.text
+
+
+def test_no_yes_or_no_from_a_rule_that_does_not_speak_to_what_the_modal_governs() -> None:
+    chunk = next(c for c in plan_chunks() if c.section == "五(二)" and "压实信息审核责任" in c.text)
+    reply = compose_answer("政务微博可以开直播吗", [Hit(chunk, 0.5)])  # the rule is on the account, not on 直播
+    assert reply.text.splitlines()[0] not in ("可以。", "不可以。")
+    rule = _rule("第二十九条", "申请人采用书面形式确有困难的，可以口头提出，由受理机关代为填写申请。")
+    told = compose_answer("群众不会写字能口头申请公开吗", [Hit(rule, 0.5)])
+    assert told.text.splitlines()[0] == "能。"

@@ -37,7 +37,8 @@ def test_other_jurisdictions_are_found_from_the_place_name(text: str, place: str
 
 
 @pytest.mark.parametrize("text", ["我们县的年报几号前公布", "凤羽镇政府要公开什么", "全县各部门的目录谁审核", "洱源县政务新媒体备案",
-                                  "县级部门的年报", "市场监管局的执法信息要公开吗"])
+                                  "县级部门的年报", "市场监管局的执法信息要公开吗", "标准目录这块县级牵头部门都有谁",
+                                  "哪块县里管得严"])
 def test_this_county_its_towns_and_plain_words_are_not_other_places(text: str) -> None:
     assert other_place(text) is None
 
