@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer_type import answer_type, cue, find_phrase
-from assistant.conclusion import conclude
+from assistant.conclusion import conclude, responsible
 from assistant.turn import Reply
 from knowledge.digest import caution
 from knowledge.types import Chunk, Hit, Source
@@ -73,6 +73,8 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", a
         lines = [WEAK_LEAD, *quote_lines[:-1], quote_lines[-1] + WEAK_TAIL]
     else:
         conclusion = bank.metadata["answer"] if bank is not None else conclude(ask or question, qtype, quoted[0].text)
+        if qtype in _WHO and not (conclusion and _names_unit(conclusion)):  # "谁负责" gets the unit first
+            conclusion = responsible([s.text for s in quoted]) or conclusion
         lines = ([conclusion] if conclusion and _adds(conclusion, quoted[0].text) else []) + quote_lines
     cautions: list[str] = list(dict.fromkeys(c for r in cited if (c := caution(hits[r].chunk.metadata.get("status", "")))))
     text = "\n".join(lines + [f"注意：{c}" for c in cautions])
@@ -81,6 +83,13 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", a
     data = {"retrieved": retrieved, "answer_type": qtype, "decision": verdict, "verdict": verdict,
             "bank": bank.metadata.get("entry_id") if bank is not None else None}
     return Reply(text=text, sources=[_source(hits[r]) for r in cited], data=data)
+
+
+def _names_unit(text: str) -> bool:
+    """The text names who: a unit of the registry, or a "由…负责" / "…局负责" phrase."""
+    from knowledge.units import load_units
+
+    return bool(find_phrase("who", text)) or bool(load_units().find_in_text(text))
 
 
 def _adds(conclusion: str | None, quote: str) -> bool:

@@ -49,6 +49,19 @@ def conclude(question: str, qtype: str, sentence: str) -> str | None:
     return _sentence(clause_with(sentence, phrase))
 
 
+_DUTY = re.compile(r"[（(]\s*(?:县级)?(责任单位|牵头部门)[:：](.+?)[)）]")
+
+
+def responsible(sentences: list[str]) -> str | None:
+    """For a "who" question quoted from plan paragraphs: "责任单位：…。" from the first (责任单位:…) clause."""
+    for text in sentences:
+        m = _DUTY.search(text)
+        if m:
+            units = re.sub(r"\s*[,，]\s*", "、", m.group(2).strip())
+            return f"{m.group(1)}：{units}。"
+    return None
+
+
 def _sentence(text: str) -> str:
     text = text.strip().rstrip("，,；;：:")
     return text if text.endswith(("。", "！", "？")) else text + "。"

@@ -139,3 +139,9 @@ def test_no_yes_or_no_from_a_rule_that_does_not_speak_to_what_the_modal_governs(
     rule = _rule("第二十九条", "申请人采用书面形式确有困难的，可以口头提出，由受理机关代为填写申请。")
     told = compose_answer("群众不会写字能口头申请公开吗", [Hit(rule, 0.5)])
     assert told.text.splitlines()[0] == "能。"
+
+
+def test_a_who_question_leads_with_the_units_of_the_duty_clause() -> None:
+    chunk = next(c for c in plan_chunks() if c.section == "六(二)" and "培训不少于一次" in c.text)
+    reply = compose_answer("政务公开培训谁来组织", [Hit(chunk, 0.5)])
+    assert reply.text.splitlines()[0] == "责任单位：县级各部门、各镇乡人民政府。"
