@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from knowledge.store import ChunkStore, Document
+from knowledge.store import Change, ChunkStore, Document
 
 __all__ = ["ChunkStore", "Document", "IndexOptions", "ensure_builtin", "estimate_build_seconds", "open_retriever",
            "update_index"]
@@ -103,8 +103,15 @@ def open_retriever(options: IndexOptions, store: ChunkStore, *, rebuild: bool = 
     return IndexSession(options, store, rebuild=rebuild).build()
 
 
-def update_index(options: IndexOptions, store: ChunkStore) -> None:
-    """Tokenise and embed the chunks the index lacks (after an ingest), so no process pays for them later."""
+def update_index(options: IndexOptions, store: ChunkStore, changes: Sequence[Change] | None = None) -> None:
+    """Tokenise and embed the chunks the index lacks (after an ingest), so no process pays for them later.
+
+    With ``changes`` (what the ingest's writes did) only their chunks are touched: the rest of the store is
+    neither read nor hashed. Without, every chunk is compared with the persisted index."""
     from knowledge.live_index import IndexSession
 
-    IndexSession(options, store).update()
+    session = IndexSession(options, store)
+    if changes is None:
+        session.update()
+    elif changes:
+        session.ingested(changes)

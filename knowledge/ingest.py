@@ -14,7 +14,7 @@ from knowledge.errors import BadInput, TooLarge
 from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, extract_text
 from knowledge.plan import looks_like_plan, parse_plan
 from knowledge.plans import PLAN_KINDS, is_county_plan, plan_year
-from knowledge.store import ChunkStore, Document
+from knowledge.store import Change, ChunkStore, Document
 
 log = logging.getLogger(__name__)
 _TITLE_MAX = 60
@@ -46,6 +46,7 @@ class IngestResult:
     status: str  # "added" or "replaced"
     chunk_count: int
     document: Document
+    change: Change | None = None  # what the write did, so the index can follow it without rereading the store
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
@@ -111,10 +112,10 @@ def ingest_bytes(store: ChunkStore, name: str, data: bytes, *, max_bytes: int = 
     if not chunks:
         raise BadInput(f"文件「{name}」中没有可导入的段落。")
     earlier = [d.doc_id for d in store.find(content_hash=digest, name=name) if not d.builtin]
-    store.replace(document, chunks, remove=earlier, plan_text=plan_text)
+    change = store.replace(document, chunks, remove=earlier, plan_text=plan_text)
     log.info("ingested doc=%s kind=%s chunks=%d replaced=%d", doc_id, document.kind, len(chunks), len(earlier))
     return IngestResult(name=name, title=document.title, status="replaced" if earlier else "added",
-                        chunk_count=len(chunks), document=replace(document, chunk_count=len(chunks)))
+                        chunk_count=len(chunks), document=replace(document, chunk_count=len(chunks)), change=change)
 
 
 def as_plan(document: Document, text: str, given: DocInfo) -> tuple[Document, str | None]:

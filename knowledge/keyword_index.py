@@ -15,14 +15,17 @@ content hashes, valid anywhere).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +52,9 @@ class KeywordIndexer:
         self.root = None if root is None else root / tokenizer.fingerprint()[:16]
         self._segments: dict[str, list[Segment]] = {}
         self._generation: dict[str, str | None] = {}
+        self._known: set[str] = set()  # segment files this indexer loaded, wrote or merged away
         self._lock = threading.Lock()
+        self.tokenised = 0  # chunks this indexer tokenised (tests and benchmarks)
 
     def index(self, kind: str, chunks: Sequence[Chunk], texts: Sequence[str], *,
               generation: str | None = None) -> Bm25Index:
@@ -60,15 +65,19 @@ class KeywordIndexer:
             segments = self._segments[kind] if kind in self._segments else self._load(kind)
             have = {k for s in segments for k in s.keys}
             missing = [n for n, k in enumerate(keys) if k not in have]
+            if missing:  # another process (an ingest) may have written their segment already
+                segments = [*segments, *self._unseen(kind)]
+                have = {k for s in segments for k in s.keys}
+                missing = [n for n, k in enumerate(keys) if k not in have]
             changed = bool(missing)
             if missing:
                 started = time.perf_counter()
-                segments = [*segments, Segment.build([keys[n] for n in missing],
-                                                     [self.tokenizer.tokens(texts[n]) for n in missing])]
+                segments = [*segments, self._tokenise([keys[n] for n in missing], [texts[n] for n in missing])]
                 self._save_segment(segments[-1])
                 log.info("bm25 %s: tokenised %d chunks in %.2fs", kind, len(missing), time.perf_counter() - started)
             index = Bm25Index.assemble(segments, keys)
             if _needs_merge(index):
+                self._known.update(_segment_name(s) for s in segments)
                 segments = [index.merged()]
                 self._save_segment(segments[0])
                 index = Bm25Index.assemble(segments, keys)
@@ -78,6 +87,65 @@ class KeywordIndexer:
                 self._save_manifest(kind, segments, generation)
             index.prepare()  # here, on the building thread, not on the first question
             return index
+
+    def append(self, kind: str, chunks: Sequence[Chunk], texts: Sequence[str]) -> None:
+        """Tokenise these chunks (an ingest's) into one new segment and add it to the persisted index of
+        ``kind``, reading neither the other segments nor the other chunks: the next ``index`` in any process
+        finds their rows there instead of tokenising them."""
+        if self.root is None or not chunks:
+            return
+        segment = self._tokenise([row_key(c, t) for c, t in zip(chunks, texts, strict=True)], texts)
+        self._save_segment(segment)
+        name = _segment_name(segment)
+        with self._manifest_lock():
+            data = self._read_manifest(kind) or {"generation": None, "segments": []}
+            if name not in data["segments"]:
+                data["segments"].append(name)
+            self._write_manifest(kind, data)
+        self._known.add(name)
+
+    def _tokenise(self, keys: Sequence[str], texts: Sequence[str]) -> Segment:
+        self.tokenised += len(texts)
+        return Segment.build(keys, [self.tokenizer.tokens(t) for t in texts])
+
+    def _unseen(self, kind: str) -> list[Segment]:
+        """Segments the persisted manifest names that this indexer has not seen (another process's ingest)."""
+        data = self._read_manifest(kind) if self.root is not None else None
+        if data is None:
+            return []
+        assert self.root is not None
+        out = []
+        for name in data["segments"]:
+            if name not in self._known:
+                try:
+                    out.append(_read_segment(self.root / name))
+                except (OSError, ValueError, KeyError, TypeError):
+                    continue  # merged away meanwhile: its rows are tokenised instead
+                self._known.add(name)
+        return out
+
+    def _read_manifest(self, kind: str) -> dict[str, Any] | None:
+        assert self.root is not None
+        try:
+            data = json.loads((self.root / f"{kind}.json").read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) and isinstance(data.get("segments"), list) else None
+        except (OSError, ValueError):
+            return None
+
+    def _write_manifest(self, kind: str, data: dict[str, Any]) -> None:
+        assert self.root is not None
+        partial = self.root / f".{kind}.{os.getpid()}.{threading.get_ident()}.tmp"
+        partial.write_text(json.dumps(data), encoding="utf-8")
+        partial.replace(self.root / f"{kind}.json")
+
+    @contextmanager
+    def _manifest_lock(self) -> Iterator[None]:
+        """Manifests are read, changed and written under this lock by every process of the data directory."""
+        assert self.root is not None
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".manifest.lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def _load(self, kind: str) -> list[Segment]:
         if self.root is None:
@@ -92,6 +160,7 @@ class KeywordIndexer:
             log.warning("bm25 %s: cached index unreadable (%s), rebuilding", kind, type(exc).__name__)
             return []
         self._generation[kind] = data.get("generation")
+        self._known.update(data["segments"])
         return segments
 
     def _save_segment(self, segment: Segment) -> None:
@@ -114,10 +183,13 @@ class KeywordIndexer:
         if self.root is None:
             return
         names = [_segment_name(s) for s in segments]
+        self._known.update(names)
         try:
-            partial = self.root / f".{kind}.{os.getpid()}.tmp"
-            partial.write_text(json.dumps({"generation": generation, "segments": names}), encoding="utf-8")
-            partial.replace(self.root / f"{kind}.json")
+            with self._manifest_lock():
+                # a segment another process added since (an ingest's) stays named: its rows are live
+                current = self._read_manifest(kind) or {"segments": []}
+                names += [n for n in current["segments"] if n not in self._known and n not in names]
+                self._write_manifest(kind, {"generation": generation, "segments": names})
             self._collect_orphans()
         except OSError as exc:
             log.warning("bm25 manifest not saved: %s", type(exc).__name__)

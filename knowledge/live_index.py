@@ -19,12 +19,14 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from knowledge import index_delta
+from knowledge.chunk_snapshot import advance, last_mark, snapshot_path
 from knowledge.chunk_snapshot import load as load_snapshot
 from knowledge.chunk_snapshot import save as save_snapshot
-from knowledge.chunk_snapshot import snapshot_path
 from knowledge.index import IndexOptions, ensure_builtin, estimate_build_seconds
+from knowledge.index_delta import Built
 from knowledge.keyword_index import KeywordIndexer
-from knowledge.store import ChunkStore, Document
+from knowledge.store import Change, ChunkStore, Document
 
 if TYPE_CHECKING:
     from knowledge.retriever import HybridRetriever
@@ -56,12 +58,16 @@ class IndexSession:
         embedder = make_embedder(options.embedder, options.embedding_model, cache_dir=options.data_dir / "cache",
                                  threads=options.embedding_threads)
         self.vectors: VectorStore | None = None
+        self._built: Built | None = None  # what the last build was made from (the next one reads only the change)
+        self._mark = options.data_dir / "index" / "none.generation"
         if embedder is not None and options.mode != "bm25":
             if hasattr(embedder, "preload"):
                 embedder.preload()
             self.vectors = VectorStore(embedder, embedder_name(embedder), path=options.data_dir / "chroma",
                                        url=options.chroma_url)
+            self._mark = index_delta.mark_path(options.data_dir, self.vectors.name, options.chroma_url)
             if rebuild:
+                self._mark.unlink(missing_ok=True)
                 self.vectors.clear()
 
     def build(self) -> HybridRetriever:
@@ -84,19 +90,70 @@ class IndexSession:
 
         generation = self.store.generation  # read before the chunks: a write meanwhile is seen next time
         documents = self.store.documents()
-        chunks = self._chunks(generation)
+        previous = self._built
+        change = None if previous is None else index_delta.delta(previous, documents, self.store)
+        chunks = self._chunks(generation) if change is None else change.chunks
+        if change is not None and previous is not None:
+            self._follow_snapshot(previous.generation, generation, change)
         if self._first and self.options.on_first_build is not None:
             self._first = False
             to_embed = self.vectors.to_embed(chunks) if self.vectors else 0
             self.options.on_first_build(estimate_build_seconds(to_embed, self.vectors.name if self.vectors else ""))
         if self.vectors is not None:
-            self.vectors.sync(chunks)
+            self._sync_vectors(generation, chunks, previous, change)
         mode: Any = self.options.mode
         retriever = HybridRetriever(chunks, self.indexer.tokenizer, vectors=self.vectors, mode=mode,
                                     known_places=frozenset(unit_terms()), indexer=self.indexer,
                                     generation=generation)
         retriever.set_documents(documents)
+        self._built = index_delta.built(generation, documents, chunks)
         return retriever
+
+    def _follow_snapshot(self, before: str | None, after: str | None, change: index_delta.Delta) -> None:
+        """Bring this data directory's chunk copy to ``after``: already there (the ingest extended it),
+        extended by this change, or (a rewritten built-in document moved in the order) written afresh."""
+        path = snapshot_path(self.options.data_dir)
+        if after is None or last_mark(path) == after:
+            return
+        if not (change.appended and advance(path, before, after, change.replaced, change.added)):
+            save_snapshot(path, after, change.chunks)
+
+    def _sync_vectors(self, generation: str | None, chunks: list[Chunk], previous: Built | None,
+                      change: index_delta.Delta | None) -> None:
+        """The collection holds these chunks' vectors: nothing to do when it is marked at this generation,
+        the change alone when it is marked at the previous build's, else a full comparison."""
+        assert self.vectors is not None
+        mark = index_delta.read_mark(self._mark)
+        if generation is not None and mark == generation:
+            return
+        if change is not None and previous is not None and mark is not None and mark == previous.generation:
+            self.vectors.apply(change.added, change.removed)
+        else:
+            self.vectors.sync(chunks)
+        if self.store.generation == generation:  # no write meanwhile: the collection is this generation's
+            index_delta.write_mark(self._mark, generation)
+
+    def ingested(self, changes: Sequence[Change]) -> None:
+        """Follow ``gongkai ingest``'s writes without reading the store's other chunks: their chunks are
+        tokenised into a new BM25 segment, their vectors (only theirs) embedded, and this data directory's
+        chunk copy extended, each when it was at the generation before the writes."""
+        from knowledge.bank import is_question
+        from knowledge.retriever import _index_text
+
+        added, removed, _ = index_delta.net(changes)
+        clauses = [c for c in added if not is_question(c)]
+        self.indexer.append("clauses", clauses, [_index_text(c) for c in clauses])
+        questions = [c for c in added if is_question(c)]
+        self.indexer.append("bank", questions, [q.text for q in questions])
+        if self.vectors is not None:
+            mark = index_delta.read_mark(self._mark)
+            self.vectors.apply(added, removed)
+            if index_delta.chained(mark, changes) and self.store.generation == changes[-1].after:
+                index_delta.write_mark(self._mark, changes[-1].after)
+        path = snapshot_path(self.options.data_dir)
+        for change in changes:
+            if not advance(path, change.before, change.after, change.doc_ids, change.added):
+                break
 
     def _chunks(self, generation: str | None) -> list[Chunk]:
         """The store's chunks, from this process's copy when it holds this generation (a start after no change)."""

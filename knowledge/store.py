@@ -91,6 +91,19 @@ _DOC_COLUMNS = ("doc_id", "name", "content_hash", "title", "kind", "chunk_count"
 
 
 @dataclass(frozen=True)
+class Change:
+    """One write: the store's generation before and after it, the documents whose chunks it replaced (removed,
+    or rewritten) with those chunks, and the chunks it added. An index at ``before`` reaches ``after``
+    with this alone."""
+
+    before: str | None
+    after: str
+    doc_ids: tuple[str, ...] = ()
+    removed: tuple[Chunk, ...] = ()
+    added: tuple[Chunk, ...] = ()
+
+
+@dataclass(frozen=True)
 class Document:
     """One document of the knowledge base: what it is (kind, issuer, year, 文号) and whether it is in force."""
 
@@ -154,20 +167,17 @@ class ChunkStore:
         """Documents that a new upload replaces: the same content, or an earlier version of the same file."""
         return [d for d in self.documents() if d.content_hash == content_hash or (name and d.name == name)]
 
-    def chunks(self) -> list[Chunk]:
-        """Every chunk, built-in corpus first, then ingested documents in the order they were added."""
+    def chunks(self, doc_ids: Sequence[str] | None = None) -> list[Chunk]:
+        """Every chunk (or those of ``doc_ids``), built-in corpus first, then ingested documents in the
+        order they were added."""
+        query = _chunk_query()
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            query = query.where(kb_chunks.c.doc_id.in_(list(doc_ids)))
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(kb_chunks.c.id, kb_chunks.c.doc_id, kb_chunks.c.title, kb_chunks.c.section,
-                       kb_chunks.c.text, kb_chunks.c.section_path, kb_chunks.c.metadata)
-                .join(kb_documents, kb_documents.c.doc_id == kb_chunks.c.doc_id)
-                .order_by(kb_documents.c.added_at, kb_chunks.c.doc_id, kb_chunks.c.ord)
-            ).all()
-        return [
-            Chunk(id=r[0], doc_id=r[1], title=r[2], section=r[3], text=r[4],
-                  section_path=tuple(json.loads(r[5])), metadata=dict(json.loads(r[6])))
-            for r in rows
-        ]
+            rows = conn.execute(query).all()
+        return [_chunk(r) for r in rows]
 
     # --- writes ----------------------------------------------------------------------------------
     def set_meta(self, key: str, value: str) -> None:
@@ -176,17 +186,20 @@ class ChunkStore:
             _put_meta(conn, key, value)
 
     def replace(self, document: Document, chunks: Sequence[Chunk], *, remove: Sequence[str] = (),
-                plan_text: str | None = None) -> None:
+                plan_text: str | None = None) -> Change:
         """Write a document and its chunks (and, for a plan, its text), deleting ``remove`` (and any older
         copy) in the same transaction: no process sees the chunks of a plan without the plan.
 
         A document rewritten under its own id (the built-in corpus after an upgrade) keeps its status.
+        Returns the generations before and after, read inside the transaction: a process whose index
+        files are at ``before`` can bring them to ``after`` with this write alone.
         """
         with self.engine.begin() as conn:
-            _bump_generation(conn)
+            before, after = _bump_generation(conn)
             kept = conn.execute(select(kb_documents.c.status, kb_documents.c.superseded_by)
                                 .where(kb_documents.c.doc_id == document.doc_id)).first()
             ids = sorted({*remove, document.doc_id})
+            removed = [_chunk(r) for r in conn.execute(_chunk_query().where(kb_chunks.c.doc_id.in_(ids)))]
             conn.execute(delete(kb_plan_texts).where(kb_plan_texts.c.doc_id.in_(ids)))
             conn.execute(delete(kb_chunks).where(kb_chunks.c.doc_id.in_(ids)))
             conn.execute(delete(kb_documents).where(kb_documents.c.doc_id.in_(ids)))
@@ -204,6 +217,7 @@ class ChunkStore:
                 ])
             if plan_text is not None:
                 conn.execute(insert(kb_plan_texts).values(doc_id=document.doc_id, text=plan_text))
+        return Change(before, after, tuple(ids), tuple(removed), tuple(chunks))
 
     def remove(self, doc_ids: Sequence[str]) -> None:
         with self.engine.begin() as conn:
@@ -246,6 +260,18 @@ class ChunkStore:
                 decided_at=time.time()))
 
 
+def _chunk_query() -> Any:
+    return (select(kb_chunks.c.id, kb_chunks.c.doc_id, kb_chunks.c.title, kb_chunks.c.section,
+                   kb_chunks.c.text, kb_chunks.c.section_path, kb_chunks.c.metadata)
+            .join(kb_documents, kb_documents.c.doc_id == kb_chunks.c.doc_id)
+            .order_by(kb_documents.c.added_at, kb_chunks.c.doc_id, kb_chunks.c.ord))
+
+
+def _chunk(r: Any) -> Chunk:
+    return Chunk(id=r[0], doc_id=r[1], title=r[2], section=r[3], text=r[4],
+                 section_path=tuple(json.loads(r[5])), metadata=dict(json.loads(r[6])))
+
+
 def _lock(conn: Any) -> None:
     """Writers queue on the generation row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises), so
     two replicas writing the built-in corpus at the same moment take turns instead of colliding."""
@@ -259,7 +285,10 @@ def _put_meta(conn: Any, key: str, value: str) -> None:
         conn.execute(insert(kb_meta).values(key=key, value=value))
 
 
-def _bump_generation(conn: Any) -> None:
+def _bump_generation(conn: Any) -> tuple[str | None, str]:
     """Every change gets a new generation, so running servers (every replica) notice it."""
-    _lock(conn)
-    _put_meta(conn, "generation", uuid.uuid4().hex)
+    _lock(conn)  # PostgreSQL: the row lock; SQLite: the transaction began IMMEDIATE, so nobody writes between
+    before = conn.execute(select(kb_meta.c.value).where(kb_meta.c.key == "generation")).scalar()
+    after = uuid.uuid4().hex
+    _put_meta(conn, "generation", after)
+    return before, after

