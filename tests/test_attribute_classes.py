@@ -120,3 +120,9 @@ def test_a_letter_between_organs_is_process_but_an_answer_to_a_party_is_on_reque
     assert answer.attribute == ON_REQUEST
     company = classify_document(LETTER_TO_ORGAN.format(subject="供水管网改造工程结算", to="洱源县宏达建筑工程有限公司"))
     assert company.rule != "organ_letter"
+
+
+def test_a_letter_that_grants_or_informs_is_not_a_consultation() -> None:
+    granting = LETTER_TO_ORGAN.format(subject="同意凤羽镇调整供水管网改造项目建设内容", to="洱源县凤羽镇人民政府").replace(
+        "凤羽镇供水管网改造项目资金缺口180万元，请贵局研究提出意见，于6月30日前函复。", "经研究，同意你镇调整项目建设内容。")
+    assert classify_document(granting).rule != "organ_letter"
