@@ -48,7 +48,7 @@ def task_requested(question: str) -> str | None:
     explicit = re.match(spec["request"], text)
     soft = explicit or re.match(spec["soft_request"], text)
     rest = text[soft.end() :].lstrip() if soft else text
-    addressee = re.match(spec["addressee"], rest)  # 给各单位群发…
+    addressee = re.match(spec["addressee_after_request" if explicit else "addressee"], rest)  # 给各单位群发…
     rest = rest[addressee.end() :] if addressee else rest
     disposal = re.match(spec["disposal"], rest)  # 把这份答复书 / 将方案第五部分
     verb = re.match(spec["verbs"], rest[disposal.end() :] if disposal else rest)

@@ -26,6 +26,7 @@ class Jurisdiction:
     national: tuple[str, ...]
     suffixes: tuple[str, ...]
     not_names: frozenset[str]
+    not_name_endings: frozenset[str] = frozenset()
 
 
 @county_cache
@@ -40,6 +41,7 @@ def load_jurisdiction(extra_own: tuple[str, ...] = ()) -> Jurisdiction:
         national=tuple(str(x) for x in data.get("national", [])),
         suffixes=tuple(sorted((str(x) for x in data["suffixes"]), key=len, reverse=True)),
         not_names=frozenset(str(x) for x in data.get("not_names", [])),
+        not_name_endings=frozenset(str(x) for x in data.get("not_name_endings", [])),
     )
 
 
@@ -68,7 +70,8 @@ def foreign_places(text: str, tokenizer: Tokenizer, j: Jurisdiction) -> list[str
             stem = _stem_before(words, n, stop)
         else:
             continue
-        if len(stem) < 2 or stem in j.not_names or stem[0] in j.not_names and len(stem) == 2:
+        if len(stem) < 2 or stem in j.not_names or stem[0] in j.not_names and len(stem) == 2 \
+                or stem[-1] in j.not_name_endings:
             continue
         name = stem + end
         if not _is_own(name, j) and not any(name.startswith(x) for x in j.national):

@@ -19,13 +19,15 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 @pytest.mark.parametrize("text", ["帮我拟一份政务公开工作总结", "麻烦写个依申请公开的答复书", "请翻译成英文", "给我做一套培训课件",
                                   "帮忙把这份纪要排版一下", "把年报数据汇总成表格", "给全县各部门群发一条通知", "替我答复那个申请人",
-                                  "你能不能帮我生成一份培训方案"])
+                                  "你能不能帮我生成一份培训方案", "帮我给县财政局发个函催一下", "你直接帮我把答复书寄给申请人",
+                                  "帮我预订明天的会议室", "替我跟办公室主任打个电话"])
 def test_requests_to_produce_something_are_tasks(text: str) -> None:
     assert task_requested(text)
 
 
 @pytest.mark.parametrize("text", ["写明哪些内容才算合格的申请", "起草部门负责解读吗", "政策解读方案谁来写",
-                                  "把申请转给别的机关可以吗", "写一份答复书要写哪些内容", "发告知书要盖章吗", "帮助"])
+                                  "把申请转给别的机关可以吗", "写一份答复书要写哪些内容", "发告知书要盖章吗", "帮助",
+                                  "帮我查一下依申请公开多少天", "帮我看看这个文件能不能公开"])
 def test_questions_with_a_writing_verb_are_not_tasks(text: str) -> None:
     assert task_requested(text) is None
 
@@ -38,7 +40,7 @@ def test_other_jurisdictions_are_found_from_the_place_name(text: str, place: str
 
 @pytest.mark.parametrize("text", ["我们县的年报几号前公布", "凤羽镇政府要公开什么", "全县各部门的目录谁审核", "洱源县政务新媒体备案",
                                   "县级部门的年报", "市场监管局的执法信息要公开吗", "标准目录这块县级牵头部门都有谁",
-                                  "哪块县里管得严"])
+                                  "哪块县里管得严", "报送到县政府的材料要公开吗", "交给县档案馆的公文要多久"])
 def test_this_county_its_towns_and_plain_words_are_not_other_places(text: str) -> None:
     assert other_place(text) is None
 
