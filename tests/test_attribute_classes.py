@@ -126,3 +126,62 @@ def test_a_letter_that_grants_or_informs_is_not_a_consultation() -> None:
     granting = LETTER_TO_ORGAN.format(subject="同意凤羽镇调整供水管网改造项目建设内容", to="洱源县凤羽镇人民政府").replace(
         "凤羽镇供水管网改造项目资金缺口180万元，请贵局研究提出意见，于6月30日前函复。", "经研究，同意你镇调整项目建设内容。")
     assert classify_document(granting).rule != "organ_letter"
+
+
+COMMENDATION = """洱源县人民政府
+洱政发〔2026〕31号
+洱源县人民政府关于命名2026年度县级文明村镇的决定
+各乡镇人民政府，县级各部门：
+　　经县精神文明建设委员会考评，县人民政府决定，命名邓川镇等5个镇、旧州村等12个村为2026年度县级文明村镇。
+　　附件：县级文明村镇名单
+洱源县人民政府
+2026年9月8日
+"""
+
+
+def test_a_commendation_is_published_and_only_the_awardees_contact_data_is_removed() -> None:
+    result = classify_document(COMMENDATION)
+    assert (result.attribute, result.rule) == (PUBLIC, "commendation")
+    assert "第十九条" in result.reasons[0].basis and "推断" in result.reasons[0].basis
+    people = COMMENDATION.replace("命名邓川镇等5个镇、旧州村等12个村为2026年度县级文明村镇",
+                                  "授予和建军、施玉兰同志“洱源县优秀乡村医生”称号（和建军，手机13988720123）")
+    redacted = classify_document(people)
+    assert redacted.attribute == REDACTED
+    assert "13988720123" not in redacted.redacted
+    # what makes it 删减后公开 is the phone; the names are what a commendation publishes
+    (why,) = [r.text for r in redacted.reasons if "公开前应去标识化" in r.text]
+    assert "手机号" in why and "姓名" not in why
+
+
+def test_a_draft_that_puts_itself_up_as_a_notice_is_published_after_removing_ids() -> None:
+    roster = """洱源县教育体育局
+2026年秋季学期家庭经济困难学生资助名册
+学校：洱源县第二中学
+学生姓名\t家长姓名\t家长身份证号\t资助金额
+和小芳\t和建平\t532930198104250413\t1250元
+以上名单公示5天，如有异议请向学校资助中心反映。
+"""
+    result = classify_document(roster)
+    assert result.attribute == REDACTED and "532930198104250413" not in result.redacted
+    # the same roster sent to the 财政局 for payment is no 公示 at all
+    sent = roster.replace("以上名单公示5天，如有异议请向学校资助中心反映。", "请按程序拨付资金。")
+    assert classify_document(sent).attribute != REDACTED
+
+
+PLAN_NOTICE = """洱源县住房和城乡建设局
+洱住建发〔2026〕19号
+洱源县住房和城乡建设局关于{title}的通知
+茈碧湖镇人民政府，县财政局、县发展和改革局：
+　　现将{body}
+洱源县住房和城乡建设局
+2026年3月16日
+"""
+
+
+def test_a_notice_issuing_a_plan_in_a_category_is_published_but_an_internal_plan_is_not() -> None:
+    public = classify_document(PLAN_NOTICE.format(
+        title="印发2026年城镇老旧小区改造实施计划", body="2026年城镇老旧小区改造实施计划印发给你们，共改造小区8个。"))
+    assert (public.attribute, public.rule) == (PUBLIC, "issued_policy")
+    internal = classify_document(PLAN_NOTICE.format(
+        title="印发局机关2026年干部职工教育培训计划", body="局机关2026年干部职工教育培训计划印发给你们。"))
+    assert internal.attribute == NOT_PUBLIC
