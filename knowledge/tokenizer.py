@@ -70,7 +70,7 @@ def _synonym_terms() -> list[str]:
         return []
 
 
-def _import_jieba() -> Any:
+def import_jieba() -> Any:
     """jieba 0.42 imports pkg_resources (0.2–0.5 s: it scans every installed package) only to open its own
     bundled files, and opens them by path when that import fails; blocked for this one import, cold start
     saves the scan. Nothing changes when either module is already loaded."""
@@ -106,7 +106,7 @@ class Tokenizer:
     def warm(self) -> None:
         if self._jieba is not None:
             return
-        jieba = _import_jieba()
+        jieba = import_jieba()
         jieba.setLogLevel(logging.WARNING)  # "Building prefix dict …" goes to stderr otherwise
         dictionary = resources.files("knowledge").joinpath("sources", "jieba_dict.txt")
         with resources.as_file(dictionary) as path:

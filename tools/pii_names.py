@@ -42,6 +42,7 @@ class _Lexicon:
     name_verbs: tuple[str, ...]
     left_context: tuple[str, ...]
     verb_name_ends: frozenset[str]
+    official_labels: tuple[str, ...]
 
 
 @cache
@@ -65,6 +66,7 @@ def _lexicon() -> _Lexicon:
         name_verbs=tuple(raw["name_verbs"]),
         left_context=tuple(raw["name_verbs"]) + tuple(raw["left_context"]) + tuple(raw["labels"]),
         verb_name_ends=frozenset(raw["verb_name_ends"]),
+        official_labels=tuple(raw["official_labels"]),
     )
 
 
@@ -107,6 +109,14 @@ def _plausible(cand: str, lex: _Lexicon) -> bool:
     if cand in lex.label_words or cand[:2] in lex.label_words:
         return False  # 车主 / 户主 are labels, not the name after them
     return cand not in lex.not_names and cand[:2] not in lex.not_names and cand[-1] not in lex.bad_endings
+
+
+def boundary_before(text: str, start: int, lex: _Lexicon) -> bool:
+    """A name may start here: text start, a non-CJK character, a function word or a unit/title ending before it."""
+    if start == 0 or not _is_cjk(text[start - 1]):
+        return True
+    before = text[start - 1]
+    return before in lex.left_words or before in lex.bad_endings or after_context_word(text, start, lex)
 
 
 def after_context_word(text: str, start: int, lex: _Lexicon) -> bool:
@@ -207,6 +217,7 @@ finding = _finding
 
 def running_text_names(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
     from tools.pii_name_lists import listed_names
+    from tools.pii_tagged_names import tagged_names
     from tools.pii_text_names import honorific_names, list_names, table_column_names, verb_names
 
     yield from honorific_names(text, lex)
@@ -214,6 +225,7 @@ def running_text_names(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int
     yield from list_names(text, lex)
     yield from table_column_names(text, lex)
     yield from listed_names(text, lex)
+    yield from tagged_names(text, lex)
 
 
 def find_names(text: str, anchors: list[tuple[int, int]]) -> Iterator[tuple[str, int, int, str]]:

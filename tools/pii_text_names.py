@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tools.pii_context import TextContext
-from tools.pii_names import after_context_word, finding, plausible_name, spaced_name
+from tools.pii_names import boundary_before, finding, plausible_name, spaced_name
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
@@ -24,19 +24,14 @@ _NOTE = r"(?:[（(][^（()）\n、]{1,20}[）)])?"
 _ITEM = r"(?:[\u4e00-\u9fff]{1,6} [\u4e00-\u9fff]{1,7}|[\u4e00-\u9fff]{2,8})"  # 王 敏: typed with a space
 _LIST = re.compile(rf"{_ITEM}{_NOTE}(?:、{_ITEM}{_NOTE})+")
 # a column of persons: 姓名 / 户主 / 农户 / 贷款户 / 申请人 / 补助对象 / 家庭成员 … (not 户数, 户籍, 单位)
-_NAME_HEADERS = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}(?:姓名|户主|对象|成员)|[\u4e00-\u9fff]{0,3}(?:农户|贷款户|困难户|脱贫户|人)|开户名|户名|获奖者)$")
+NAME_HEADERS = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}(?:姓名|户主|对象|成员)|[\u4e00-\u9fff]{0,3}(?:农户|贷款户|困难户|脱贫户|人)|开户名|户名|获奖者)$")
 
 
 def _is_cjk(ch: str) -> bool:
     return bool(_CJK.match(ch))
 
 
-def _boundary_before(text: str, start: int, lex: Any) -> bool:
-    """A name may start here: text start, a non-CJK character, a function word or a unit/title ending before it."""
-    if start == 0 or not _is_cjk(text[start - 1]):
-        return True
-    before = text[start - 1]
-    return before in lex.left_words or before in lex.bad_endings or after_context_word(text, start, lex)
+_boundary_before = boundary_before
 
 
 def verb_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
@@ -153,7 +148,7 @@ def table_column_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str
             if not cells:
                 continue
             column = ctx.column_of(start)
-            if column >= len(cells) or not _NAME_HEADERS.match(re.sub(r"[ \u3000]", "", cells[column])):
+            if column >= len(cells) or not NAME_HEADERS.match(re.sub(r"[ \u3000]", "", cells[column])):
                 continue
             name = spaced_name(text, start, lex) if " " in value or "\u3000" in value else None
             if name is None and plausible_name(text, start, len(value), lex):

@@ -1,0 +1,119 @@
+"""Personal data by failure class (issue 9), on texts written for these tests, not taken from any eval set.
+
+Each class: the value is masked in the redacted text (and flagged where its check digit is wrong),
+the look-alikes beside it survive whole.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.pii import CHECK_FAILED, find_pii, redact
+
+
+def _masked(text: str) -> tuple[str, list[tuple[str, str, bool, tuple[str, ...]]]]:
+    findings = find_pii(text)
+    return redact(text, findings), [(f.type, f.text, f.private, f.flags) for f in findings]
+
+
+# An ID-shaped number after an ID label is a 身份证号 even when its check digit is wrong.
+BAD_IDS = [
+    ("经核实，申请人身份证号码为532930198507161235，现住茈碧湖镇。", "532930198507161235"),
+    ("公民身份号码 532930 19850716 1236，请妥善保管。", "532930 19850716 1236"),
+    ("请核对证件号：53293019850716123X是否正确。", "53293019850716123X"),
+    ("身份证：５３２９３０１９８５０７１６１２３５", "５３２９３０１９８５０７１６１２３５"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), BAD_IDS)
+def test_an_id_with_a_wrong_check_digit_in_an_id_context_is_masked_and_flagged(text: str, value: str) -> None:
+    redacted, found = _masked(text)
+    assert value not in redacted
+    assert ("id_card", value, True, (CHECK_FAILED,)) in found
+
+
+BAD_CARDS = [
+    ("补助资金打入其银行卡6228480578123456781账户。", "6228480578123456781"),
+    ("收款账号：6217 0022 3400 1234 567，开户行：农行洱源支行。", "6217 0022 3400 1234 567"),
+    ("户名：张春燕  开户行：农村信用社  账号：62305207100123456", "62305207100123456"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), BAD_CARDS)
+def test_a_card_failing_luhn_in_an_account_context_is_masked_and_flagged(text: str, value: str) -> None:
+    redacted, found = _masked(text)
+    assert value not in redacted
+    assert ("bank_card", value, True, (CHECK_FAILED,)) in found
+
+
+# Names with no label, honorific, list or column: only the sentence says a person is meant.
+RUNNING_TEXT = [
+    ("2026年4月12日，茈碧湖镇丰源村杨学文到县信访局反映土地纠纷问题。", "杨学文"),
+    ("经调查，赵春花家庭人均收入低于当地最低生活保障标准，同意纳入低保。", "赵春花"),
+    ("兹证明王建国系我单位职工，特此证明。", "王建国"),
+    ("经村民小组推选，施宝林当选为组长。", "施宝林"),
+    ("举报人称，其邻居陈国华长期占用公共通道。", "陈国华"),
+    ("经查明，李文斌驾驶农用车在乡村道路上行驶时与行人赵秀英发生碰撞。", "李文斌"),
+    ("根据群众杨丽萍的来信，我局进行了核查。", "杨丽萍"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), RUNNING_TEXT)
+def test_a_name_in_running_text_without_any_cue_is_masked(text: str, name: str) -> None:
+    redacted, found = _masked(text)
+    assert name not in redacted and name[0] + "*" * (len(name) - 1) in redacted
+    assert ("name", name, True, ()) in found
+
+
+CUED = [
+    ("张建华同志在防汛工作中表现突出。", "张建华"),
+    ("经研究，决定对王晓东先生予以感谢。", "王晓东"),
+    ("向李红梅女士致以诚挚的问候。", "李红梅"),
+    ("补助对象杨秀英，系茈碧湖镇丰源村村民。", "杨秀英"),
+    ("驾驶人赵国强驾驶小型汽车沿214国道行驶。", "赵国强"),
+    ("申请人段丽芳于2026年3月5日提交申请。", "段丽芳"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), CUED)
+def test_the_whole_name_before_an_honorific_or_after_a_role_is_masked(text: str, name: str) -> None:
+    redacted, _ = _masked(text)
+    assert redacted.startswith(text[:text.index(name)] + name[0] + "*" * (len(name) - 1))
+
+
+def test_a_spaced_name_in_a_word_table_is_masked() -> None:
+    redacted, _ = _masked("序号\t姓名\t金额\n1\t杨 梅\t1200元\n2\t李 红\t800元")
+    assert "杨 *" in redacted and "李 *" in redacted and "1200元" in redacted
+
+
+NOT_NAMES = [
+    "请在文件上加盖“已核验”字样后报送。",
+    "查询结果显示该户无不动产登记信息。",
+    "从发出收费通知到缴费这段时间不计入答复期限。",
+    "年报第三张表把办理结果分为予以公开、部分公开。",
+    "本项目采购预算为人民币伍拾万元整。",
+    "签发人：何立新",
+    "2026年农村低保对象名单\n序号\t姓名\t村委会\n1\t杨金凤\t焦石\n",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_words_measure_words_and_an_offices_signer_are_no_names(text: str) -> None:
+    _, found = _masked(text)
+    assert [f for f in found if f[0] == "name" and f[1] != "杨金凤"] == []
+
+
+def test_a_home_landline_beside_a_name_is_masked_in_findings_and_in_the_text_alike() -> None:
+    text = "王丽华（住宅电话0872-5134567）反映情况。"
+    redacted, found = _masked(text)
+    phones = [f for f in found if f[0] == "landline"]
+    assert phones == [("landline", "0872-5134567", True, ())]
+    assert "0872-5134567" not in redacted
+
+
+def test_an_offices_hotlines_and_mailbox_stay() -> None:
+    text = ("举报电话：0872-5122345，监督电话：0872-5121111。如有疑问请咨询县民政局，咨询电话0872-5123456。"
+            "意见请发送至eyxzfb@163.com，地址：洱源县茈碧湖镇玉湖路36号县政府办公室，邮编671200。")
+    redacted, found = _masked(text)
+    assert redacted == text
+    assert {f[0] for f in found} == {"landline", "email"} and not any(f[2] for f in found)

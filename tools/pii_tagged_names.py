@@ -1,0 +1,126 @@
+"""Person names in free running text, found by jieba's part-of-speech tagger, for tools/pii_names.py.
+
+The rule detectors need a cue (a label, an honorific, a list, a table column, a decision verb). A
+sentence such as "经调查，赵春花家庭人均收入低于…" or "…丰源村杨学文到县信访局反映…" has none. jieba's HMM
+tags a word it does not know as ``nr`` (person) when it reads like a name; that is the evidence here,
+and it is taken only when the word also passes the surname and stop-word checks of
+tools/pii_names.plausible_name. Words of the dictionary tagged ``nr`` (明白, 文明, 王朝) are ordinary
+words too often to count, except three-character ones. A surname that the tagger splits off on its
+own (王/nr 建国/ns) is read with the one or two characters after it.
+
+The tagger runs on the project's own jieba dictionary (knowledge/sources/jieba_dict.txt); it is built
+on first use, so a process that never meets a Chinese sentence never loads it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from tools.pii_context import TextContext
+from tools.pii_names import boundary_before, finding, plausible_name
+from tools.pii_text_names import NAME_HEADERS
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# tags of words that never end a given name: particles, prepositions, conjunctions, numbers, pronouns …
+_NOT_GIVEN = re.compile(r"^(?:u|p|c|x|m|q|r|f|y|e|o|w)")
+_NUMERALS = frozenset("零壹贰叁肆伍陆柒捌玖拾佰仟萬億")  # 伍拾万元 is an amount in capitals
+# before a name: never a numeral or a demonstrative (第三张表, 这段时间: 张/段 is a measure word there)
+_COUNTED = frozenset("一二三四五六七八九十百千万两几这那每各该本此哪第某")
+_QUESTION = frozenset("几哪谁啥么")  # 周几 is a question, not a person
+_lock = threading.Lock()
+_tagger: Any = None
+
+
+def _pos_tagger() -> Any:
+    """jieba's POSTokenizer over the project's dictionary, built once."""
+    global _tagger
+    with _lock:
+        if _tagger is None:
+            from importlib import resources
+
+            from knowledge.tokenizer import import_jieba
+
+            jieba = import_jieba()
+            jieba.setLogLevel(logging.WARNING)
+            import jieba.posseg as posseg
+
+            dictionary = resources.files("knowledge").joinpath("sources", "jieba_dict.txt")
+            with resources.as_file(dictionary) as path:
+                tokenizer = jieba.Tokenizer(str(path))
+                tokenizer.initialize()
+            _tagger = posseg.POSTokenizer(tokenizer)
+        return _tagger
+
+
+def _tokens(text: str) -> list[tuple[str, str, int, bool]]:
+    """(word, tag, start, in the dictionary) for one CJK run."""
+    tagger = _pos_tagger()
+    freq = tagger.tokenizer.FREQ
+    out, pos = [], 0
+    for pair in tagger.cut(text):
+        word, tag = pair.word, pair.flag
+        out.append((word, tag, pos, bool(freq.get(word))))
+        pos += len(word)
+    return out
+
+
+def _reading(tokens: list[tuple[str, str, int, bool]], i: int, lex: Any) -> int | None:
+    """Length of the name that token ``i`` starts, or None."""
+    word, tag, _, known = tokens[i]
+    if not tag.startswith("nr"):
+        return None
+    if 2 <= len(word) <= 4:
+        return None if known and len(word) != 3 else len(word)  # 明白, 文明: dictionary words tagged nr
+    if len(word) != 1 or word not in lex.surnames or i + 1 >= len(tokens):
+        return None
+    nxt, nxt_tag = tokens[i + 1][0], tokens[i + 1][1]
+    if _NOT_GIVEN.match(nxt_tag) or len(nxt) > 2:
+        return None
+    if len(nxt) == 1 and i + 2 < len(tokens):
+        third, third_tag = tokens[i + 2][0], tokens[i + 2][1]
+        if len(third) == 1 and not _NOT_GIVEN.match(third_tag) and third not in lex.followers:
+            return 3  # 杨/nr 学/v 文/ng: a given name the tagger cut in two
+    return 1 + len(nxt)
+
+
+def _after_role(text: str, start: int, lex: Any) -> bool:
+    """True right after a 签发人-like role or a label whose name is personal only beside other data (负责人)."""
+    before = text[max(0, start - 8):start].rstrip("：: \t")
+    public = tuple(lex.label_words - lex.private_labels) + lex.official_labels
+    return before.endswith(public)
+
+
+def _other_column(ctx: TextContext, start: int, lex: Any) -> bool:
+    """True for a table cell under a header that names no person (村委会, 所在地, 项目名称)."""
+    cells = ctx.header_cells(start)
+    if not cells:
+        return False
+    column = ctx.column_of(start)
+    return column < len(cells) and not NAME_HEADERS.match(re.sub(r"[ \u3000]", "", cells[column]))
+
+
+def tagged_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
+    """Yield (name, start, end, masked) for the names the tagger reads in ``text``'s CJK runs."""
+    ctx = TextContext(text) if "\t" in text or "|" in text or "  " in text else None
+    for run in _CJK_RUN.finditer(text):
+        if not any(ch in lex.surnames for ch in run.group()):
+            continue
+        tokens = _tokens(run.group())
+        for i, (_, _, pos, _) in enumerate(tokens):
+            length = _reading(tokens, i, lex)
+            start = run.start() + pos
+            if length is None or not plausible_name(text, start, length, lex):
+                continue
+            if start > 0 and text[start - 1] in _COUNTED or _QUESTION & set(text[start:start + length]):
+                continue
+            if tokens[i][3] and not boundary_before(text, start, lex):
+                continue  # a dictionary word (这段时间's 段时间) counts only where a name may start
+            if _after_role(text, start, lex) or _NUMERALS & set(text[start + 1:start + length]):
+                continue
+            if ctx is not None and _other_column(ctx, start, lex):
+                continue
+            yield finding(text[start:start + length], start)
