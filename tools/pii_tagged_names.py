@@ -31,6 +31,8 @@ _NUMERALS = frozenset("零壹贰叁肆伍陆柒捌玖拾佰仟萬億")  # 伍拾
 # before a name: never a numeral or a demonstrative (第三张表, 这段时间: 张/段 is a measure word there)
 _COUNTED = frozenset("一二三四五六七八九十百千万两几这那每各该本此哪第某")
 _QUESTION = frozenset("几哪谁啥么")  # 周几 is a question, not a person
+# a 文号's organ abbreviation (邓政请〔2020〕19号, 洱政办发〔2021〕3号) reads like a name to the tagger
+_DOC_NUMBER_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}[〔［\[【(（]\s*(?:19|20)\d\d\s*[〕］\]】)）]")
 _lock = threading.Lock()
 _tagger: Any = None
 
@@ -117,9 +119,12 @@ def tagged_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
                 continue
             if start > 0 and text[start - 1] in _COUNTED or _QUESTION & set(text[start:start + length]):
                 continue
-            if tokens[i][3] and not boundary_before(text, start, lex):
-                continue  # a dictionary word (这段时间's 段时间) counts only where a name may start
+            if (tokens[i][3] or len(tokens[i][0]) == 1 or length == 2) and not boundary_before(text, start, lex):
+                continue  # a dictionary word (这段时间's 段时间), a split-off surname (处理费有…) or a two-character
+                # reading (收到申清, a typo) only where a name may start
             if _after_role(text, start, lex) or _NUMERALS & set(text[start + 1:start + length]):
+                continue
+            if _DOC_NUMBER_AFTER.match(text, start + length):
                 continue
             if ctx is not None and _other_column(ctx, start, lex):
                 continue
