@@ -92,6 +92,7 @@ NOT_NAMES = [
     "从发出收费通知到缴费这段时间不计入答复期限。",
     "年报第三张表把办理结果分为予以公开、部分公开。",
     "本项目采购预算为人民币伍拾万元整。",
+    "走访慰问了困难群众，为他们送去慰问金各800元。",
     "签发人：何立新",
     "昨天收到申清，哪天到期？信息处理费有几种收法？",
     "根据《关于申请村级活动场所维修经费的请示》（邓政请〔2026〕7号），现批复如下。",
@@ -119,3 +120,37 @@ def test_an_offices_hotlines_and_mailbox_stay() -> None:
     redacted, found = _masked(text)
     assert redacted == text
     assert {f[0] for f in found} == {"landline", "email"} and not any(f[2] for f in found)
+
+
+def test_a_landline_labelled_a_home_phone_is_personal_even_beside_an_office_hotline() -> None:
+    text = "一位群众来电（家庭电话0872-5301122）反映问题，处理进度可拨打热线0872-5120000查询。"
+    redacted, found = _masked(text)
+    assert "0872-5301122" not in redacted and "0872-5120000" in redacted
+    assert ("landline", "0872-5120000", False, ()) in found
+
+
+def test_each_party_of_a_contract_line_keeps_its_own_kind_of_contacts() -> None:
+    text = ("甲方：赵德明，住址：洱源县凤羽镇凤翔村委会上村12号，电话：0872-5151234（家）；"
+            "乙方：洱源县凤羽镇人民政府，地址：洱源县凤羽镇凤鸣街8号，电话：0872-5150001。")
+    redacted, _ = _masked(text)
+    assert "赵德明" not in redacted and "上村12号" not in redacted and "0872-5151234" not in redacted
+    assert "洱源县凤羽镇凤鸣街8号" in redacted and "0872-5150001" in redacted
+
+
+def test_a_word_table_pasted_as_one_line_has_its_person_column_masked() -> None:
+    text = ("户主 家庭人口 补助面积 补助金额 段永昌 5 92平方米 40000元 者秀兰 3 70平方米 30000元 "
+            "毕 英 1 45平方米 20000元 资金依据洱财发〔2026〕9号下达。")
+    redacted, found = _masked(text)
+    assert [f[1] for f in found if f[0] == "name"] == ["段永昌", "者秀兰", "毕 英"]
+    assert "40000元" in redacted and "洱财发〔2026〕9号" in redacted and "92平方米" in redacted
+
+
+def test_a_line_of_column_words_without_records_yields_no_names() -> None:
+    text = "填表说明 户主 家庭人口 补助面积 补助金额 均按 实际 情况 填写 清楚"
+    assert [f for f in find_pii(text) if f.type == "name"] == []
+
+
+def test_one_persons_fields_split_by_semicolons_stay_that_persons() -> None:
+    text = "姓名：赵德明；住址：洱源县凤羽镇凤翔村委会上村12号；电话：0872-5151234。"
+    redacted, _ = _masked(text)
+    assert "赵德明" not in redacted and "上村12号" not in redacted and "0872-5151234" not in redacted

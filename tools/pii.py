@@ -33,6 +33,7 @@ _DETECTORS: tuple[_Detector, ...] = (
 )
 _POSTCODE = re.compile(r"邮编|邮政编码")
 _HOME_PHONE = re.compile(r"\s*[（(](?:住宅|家庭|家|私人|个人)")
+_HOME_PHONE_BEFORE = re.compile(r"(?:住宅|家庭|家里|家中|私人|个人|宅)(?:电话|座机|固话|号码)[：:\s]*$")
 # "联系人：杨丽梅，电话：0872-5122018": the landline given beside an office's contact person is the office's
 _STAFF_PHONE = re.compile(r"(?:联系人|经办人|承办人|填表人|填报人)[：:\s]*[\u4e00-\u9fff ]{2,4}[，,；;\s]*(?:联系|办公)?(?:电话|座机)?[：:\s]*$")
 _PERSON_TYPES = frozenset({"name", "id_card", "mobile", "bank_card", "plate", "landline"})
@@ -149,6 +150,7 @@ def _premises_re() -> re.Pattern[str]:
                       + load_county().place_prefix() + "$")
 
 
+_OFFICE_NAME = re.compile(r"局|政府|办公室|中心|委员会|公司|学校|医院|卫生院|合作社|银行|法院|检察院|派出所")
 _OFFICE_LINE = re.compile(r"(?:局|政府|办公室|中心|委员会|股|站|所|公司|学校|医院|卫生院)[^\n]*地址[：:]\s*$")
 _SOLE_TRADER = re.compile(r"(?<![0-9A-Z])92\d{6}[0-9A-Z]{10}|个体工商户|个体户|经营者")
 # words that introduce the ways the public may reach an office ("公众可通过以下方式反馈意见：一、电子邮箱：…")
@@ -163,26 +165,35 @@ def _channel(ctx: TextContext, pos: int) -> bool:
 
 def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding]:
     """A landline (or a government mailbox, or a mailbox given as a way to send an office feedback) is
-    personal only on a line that also carries a person's name and no office label; elsewhere it is the
-    office's published contact. So is an address on a line with a 邮编, or after an office's name and 地址,
-    and no person's name, ID or mobile."""
-    name_lines = {ctx.line_no(f.start) for f in findings if f.type == "name"}
-    person_lines = {ctx.line_no(f.start) for f in findings if f.private and f.type in ("name", "id_card", "mobile")}
+    personal only on a line that also carries a person's name and no office label, or when labelled a home
+    phone; elsewhere it is the office's published contact. So is an address on a line with a 邮编, or after an
+    office's name and 地址, and no person's name, ID or mobile. A line's part between ；that names an office
+    and no person counts as a line of its own ("出租方：何某…；承租方：某镇人民政府，地址：…，电话：…")."""
+    name_parts = {ctx.part_no(f.start) for f in findings if f.type == "name"}
+    person_parts = {ctx.part_no(f.start) for f in findings if f.private and f.type in ("name", "id_card", "mobile")}
+    name_lines, person_lines = {p[0] for p in name_parts}, {p[0] for p in person_parts}
     out = []
     for f in findings:
+        lo, hi = ctx.part_bounds(f.start)
+        own = ctx.part_no(f.start)
+        office_part = _OFFICE_NAME.search(ctx.text, lo, f.start) is not None
+        lone = own[0] not in person_lines or office_part and own not in person_parts
+        nameless = own[0] not in name_lines or office_part and own not in name_parts
+        if not office_part:
+            lo, hi = ctx.line_bounds(f.start)
         office = f.type == "landline" or f.type == "email" and (
-            f.text.lower().endswith(".gov.cn") or ctx.line_no(f.start) not in person_lines and _channel(ctx, f.start))
-        if f.type == "address" and ctx.line_no(f.start) not in person_lines and _POSTCODE.search(ctx.line_text(f.start)):
-            office = True  # "邮政编码：671200，地址：…路15号" with no person on the line: a mailing address to publish
-        if f.type == "address" and ctx.line_no(f.start) not in person_lines and _OFFICE_LINE.search(
-                ctx.text, ctx.line_bounds(f.start)[0], f.start):
+            f.text.lower().endswith(".gov.cn") or lone and _channel(ctx, f.start))
+        if f.type == "address" and lone and _POSTCODE.search(ctx.text, lo, hi):
+            office = True  # "邮政编码：671200，地址：…路15号" with no person beside it: a mailing address to publish
+        if f.type == "address" and lone and _OFFICE_LINE.search(ctx.text, lo, f.start):
             office = True  # "县人社局就业股，电话：…，地址：…玉湖路36号": an office's address beside its name
-        if f.type == "address" and ctx.line_no(f.start) not in person_lines and _premises_re().search(
+        if f.type == "address" and lone and _premises_re().search(
                 ctx.text, max(0, f.start - 14), f.start) and not _SOLE_TRADER.search(ctx.line_text(f.start)):
             office = True  # a company's 经营场所 is not personal data; a 个体工商户's (code 92…) is its operator's
-        staff = f.type == "landline" and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None \
-            and not _HOME_PHONE.match(ctx.text, f.end)
-        if office and (ctx.line_no(f.start) not in name_lines or ctx.label_before(f.start, 12) == "public" or staff):
+        home = f.type == "landline" and (_HOME_PHONE.match(ctx.text, f.end) is not None
+                                         or _HOME_PHONE_BEFORE.search(ctx.text, max(0, f.start - 10), f.start) is not None)
+        staff = f.type == "landline" and not home and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None
+        if office and not home and (nameless or ctx.label_before(f.start, 12) == "public" or staff):
             f = Finding(f.type, f.text, f.start, f.end, f.masked, private=False, flags=f.flags)
         out.append(f)
     return out

@@ -16,6 +16,7 @@ from importlib import resources
 import yaml
 
 _CELL_SEP = re.compile(r"\t|[|｜]| {2,}|\u3000+")
+_PARTY_SEP = re.compile(r"[；;]")
 _HEADER_LOOKBACK = 60  # lines above a table row searched for its header
 
 
@@ -38,6 +39,11 @@ def _labels() -> _Labels:
     words = sorted(kinds, key=len, reverse=True)
     header = re.compile("|".join(map(re.escape, raw["header_words"])))
     return _Labels(int(raw["window"]), re.compile("|".join(map(re.escape, words))), kinds, header)
+
+
+def is_header_cell(cell: str) -> bool:
+    """True when a cell names a column (户主, 家庭人口, 补助金额): it holds a column word and no digit."""
+    return not any(ch.isdigit() for ch in cell) and _labels().header.search(cell) is not None
 
 
 def header_word_at(text: str, pos: int) -> bool:
@@ -67,6 +73,17 @@ class TextContext:
     def line_text(self, pos: int) -> str:
         start, end = self.line_bounds(pos)
         return self.text[start:end]
+
+    def part_no(self, pos: int) -> tuple[int, int]:
+        """(line, party): a line cut at ；/; ("出租方：…；承租方：…" holds two parties, each with its own contacts)."""
+        start, _ = self.line_bounds(pos)
+        return self.line_no(pos), len(_PARTY_SEP.findall(self.text, start, pos))
+
+    def part_bounds(self, pos: int) -> tuple[int, int]:
+        start, end = self.line_bounds(pos)
+        before = [m.end() for m in _PARTY_SEP.finditer(self.text, start, pos)]
+        after = _PARTY_SEP.search(self.text, pos, end)
+        return (before[-1] if before else start), (after.start() if after else end)
 
     def _line(self, i: int) -> str:
         end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)

@@ -100,3 +100,56 @@ def listed_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         if tokens:
             for s, e in tokens:
                 yield finding(text[s:e], s)
+
+
+_CELL_TOKEN = re.compile(r"[^\s]+")
+
+
+def _cells(text: str, lo: int, hi: int, lex: Any) -> list[tuple[int, int]]:
+    """Space-separated cells of text[lo:hi]; a surname and one character split by one space are one cell (董 华)."""
+    raw = [(m.start(), m.end()) for m in _CELL_TOKEN.finditer(text, lo, hi)]
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(raw):
+        s, e = raw[i]
+        if (e - s == 1 and text[s] in lex.surnames and i + 1 < len(raw) and raw[i + 1][1] - raw[i + 1][0] == 1
+                and raw[i + 1][0] - e == 1 and "\u4e00" <= text[raw[i + 1][0]] <= "\u9fff"):
+            out.append((s, raw[i + 1][1]))
+            i += 2
+            continue
+        out.append((s, e))
+        i += 1
+    return out
+
+
+def _shape(cell: str) -> bool:
+    return any(ch.isdigit() for ch in cell)
+
+
+def flattened_rows(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
+    """A Word table pasted as one line of cells ("户主 家庭人口 补助金额 苏永发 4 35000元 董 华 3 15000元"): a run of
+    column headers, one of them a person column, then records of as many cells, each shaped like the first
+    (digits where it had digits); the person column's cell of each record is a name."""
+    from tools.pii_context import is_header_cell
+    from tools.pii_names import column_name
+    from tools.pii_text_names import NAME_HEADERS
+
+    pos = 0
+    for line in text.split("\n"):
+        lo, pos = pos, pos + len(line) + 1
+        if line.count(" ") < 5:
+            continue
+        cells = _cells(text, lo, lo + len(line), lex)
+        width = 0
+        while width < len(cells) and is_header_cell(text[cells[width][0]:cells[width][1]]):
+            width += 1
+        person = [k for k in range(width) if NAME_HEADERS.match(text[cells[k][0]:cells[k][1]])]
+        if width < 2 or len(person) != 1 or len(cells) < 2 * width:
+            continue
+        first = [_shape(text[s:e]) for s, e in cells[width:2 * width]]
+        for r in range(width, len(cells) - width + 1, width):
+            record = cells[r:r + width]
+            name_cell = record[person[0]]
+            if [_shape(text[s:e]) for s, e in record] != first or not column_name(text[name_cell[0]:name_cell[1]], lex):
+                break
+            yield finding(text[name_cell[0]:name_cell[1]], name_cell[0])

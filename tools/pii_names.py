@@ -43,6 +43,7 @@ class _Lexicon:
     left_context: tuple[str, ...]
     verb_name_ends: frozenset[str]
     official_labels: tuple[str, ...]
+    not_given_chars: frozenset[str]
 
 
 @cache
@@ -67,6 +68,7 @@ def _lexicon() -> _Lexicon:
         left_context=tuple(raw["name_verbs"]) + tuple(raw["left_context"]) + tuple(raw["labels"]),
         verb_name_ends=frozenset(raw["verb_name_ends"]),
         official_labels=tuple(raw["official_labels"]),
+        not_given_chars=frozenset(raw["not_given_chars"]),
     )
 
 
@@ -104,6 +106,8 @@ def _pick_name(text: str, start: int, lex: _Lexicon) -> str | None:
 def _plausible(cand: str, lex: _Lexicon) -> bool:
     if "某" in cand[1:]:  # 陈某 / 杨某某: already pseudonymised
         return False
+    if lex.not_given_chars & set(cand[1:]):
+        return False  # 金各 in 慰问金各1000元
     if any(h in cand or cand.endswith(h[0]) for h in lex.honorifics):
         return False  # 华同志 / 张建华同 are pieces of "张建华同志", never a name
     if cand in lex.label_words or cand[:2] in lex.label_words:
@@ -216,7 +220,7 @@ finding = _finding
 
 
 def running_text_names(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
-    from tools.pii_name_lists import listed_names
+    from tools.pii_name_lists import flattened_rows, listed_names
     from tools.pii_tagged_names import tagged_names
     from tools.pii_text_names import honorific_names, list_names, table_column_names, verb_names
 
@@ -225,6 +229,7 @@ def running_text_names(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int
     yield from list_names(text, lex)
     yield from table_column_names(text, lex)
     yield from listed_names(text, lex)
+    yield from flattened_rows(text, lex)
     yield from tagged_names(text, lex)
 
 
@@ -242,6 +247,16 @@ def find_names(text: str, anchors: list[tuple[int, int]]) -> Iterator[tuple[str,
 def lexicon() -> _Lexicon:
     """The surname list, labels and stop words (tools/data/pii_names.yaml), loaded once."""
     return _lexicon()
+
+
+def column_name(value: str, lex: _Lexicon) -> bool:
+    """A table cell under a person column reads as a name: 2–4 characters, also with a surname missing from the
+    list (阿, 者 and other surnames of the county's peoples); never a common word, unit or title."""
+    if len(value) == 3 and value[1] in " \u3000":
+        value = value[0] + value[2]
+    if not 2 <= len(value) <= 4 or not all(_is_cjk(c) for c in value):
+        return False
+    return _plausible(value, lex) and value[0] not in "某该本此"
 
 
 def plausible_name(text: str, start: int, length: int, lex: _Lexicon) -> bool:

@@ -30,7 +30,6 @@ _NOT_GIVEN = re.compile(r"^(?:u|p|c|x|m|q|r|f|y|e|o|w)")
 _NUMERALS = frozenset("零壹贰叁肆伍陆柒捌玖拾佰仟萬億")  # 伍拾万元 is an amount in capitals
 # before a name: never a numeral or a demonstrative (第三张表, 这段时间: 张/段 is a measure word there)
 _COUNTED = frozenset("一二三四五六七八九十百千万两几这那每各该本此哪第某")
-_QUESTION = frozenset("几哪谁啥么")  # 周几 is a question, not a person
 # a 文号's organ abbreviation (邓政请〔2020〕19号, 洱政办发〔2021〕3号) reads like a name to the tagger
 _DOC_NUMBER_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}[〔［\[【(（]\s*(?:19|20)\d\d\s*[〕］\]】)）]")
 _lock = threading.Lock()
@@ -117,7 +116,7 @@ def tagged_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
             start = run.start() + pos
             if length is None or not plausible_name(text, start, length, lex):
                 continue
-            if start > 0 and text[start - 1] in _COUNTED or _QUESTION & set(text[start:start + length]):
+            if start > 0 and text[start - 1] in _COUNTED:
                 continue
             if (tokens[i][3] or len(tokens[i][0]) == 1 or length == 2) and not boundary_before(text, start, lex):
                 continue  # a dictionary word (这段时间's 段时间), a split-off surname (处理费有…) or a two-character

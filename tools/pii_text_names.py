@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tools.pii_context import TextContext
-from tools.pii_names import boundary_before, finding, plausible_name, spaced_name
+from tools.pii_names import boundary_before, column_name, finding, plausible_name, spaced_name
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
@@ -151,7 +151,7 @@ def table_column_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str
             if column >= len(cells) or not NAME_HEADERS.match(re.sub(r"[ \u3000]", "", cells[column])):
                 continue
             name = spaced_name(text, start, lex) if " " in value or "\u3000" in value else None
-            if name is None and plausible_name(text, start, len(value), lex):
+            if name is None and column_name(value, lex):
                 name = value
             if name:
                 yield finding(name, start)
