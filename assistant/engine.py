@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Protocol
 from assistant.answer import NOT_FOUND, compose_answer
 from assistant.decision import REFUSE_HINT, Decision, decide
 from assistant.followup import FollowUp, context, in_context, opens_like_follow_up, resolve
+from assistant.followup_answers import answer_follow_up, article_answer
 from assistant.llm import LLM_VERDICTS, LLMResponder
 from assistant.quiz import QuizMaster
-from assistant.router import Intent, route
-from assistant.turn import Reply, Turn
+from assistant.references import article_question
+from assistant.router import Intent, route, words
+from assistant.turn import Reply, Turn, recent_history
 from knowledge.errors import Ambiguous, GongkaiError, NotFound, TooLarge
 from knowledge.retriever import Retrieval
 from knowledge.textinput import require_text
@@ -64,6 +66,8 @@ class Engine:
 
     def respond(self, turn: Turn) -> Reply:
         self._check(turn)
+        if turn.history:  # every channel's history in one shape: masked, the last HISTORY_MESSAGES
+            turn = replace(turn, history=recent_history(turn.history))
         if self.quiz.pending(turn):  # the previous message asked a quiz question: this is the answer
             return self.quiz.grade_turn(turn)
         if self.register is not None and turn.attachment is None:
@@ -97,6 +101,11 @@ class Engine:
         approved = self.approved.reply(turn.text) if self.approved is not None else None
         if approved is not None:
             return approved
+        asked = article_question(turn.text, words()["followup"]["article_asks"])
+        if asked is not None:  # "条例第十五条是什么": that article, not a search for words it may not contain
+            shown = article_answer(asked[0], ("", asked[1]), self._clause, self._titles)
+            if (shown.data or {}).get("verdict") != "refuse":
+                return shown
         decision, hits = self.decide(turn.text)
         carried = in_context(turn.text, context(turn.history, self.toolbox.ctx.units)) if turn.history else None
         # an unrelated short message ("今天中午吃什么") is refused on its own, never answered with the last topic
@@ -155,14 +164,18 @@ class Engine:
         return compose_answer(turn.text, hits, verdict=decision.kind, ask=ask)
 
     def _follow_up(self, follow: FollowUp, turn: Turn) -> Reply:
-        from assistant.followup_answers import answer_follow_up
 
-        return answer_follow_up(follow, turn, self._clause)
+        return answer_follow_up(follow, turn, self._clause, self._titles)
 
     def _clause(self, title: str, section: str) -> list[Chunk]:
         opened = getattr(self.retriever, "open", None)
         index = opened() if callable(opened) else self.retriever
         return [c for c in getattr(index, "chunks", []) if c.title == title and c.section == section]
+
+    def _titles(self) -> list[str]:
+        opened = getattr(self.retriever, "open", None)
+        index = opened() if callable(opened) else self.retriever
+        return sorted({c.title for c in getattr(index, "chunks", [])})
 
     def _run_intent(self, intent: Intent) -> Reply:
         if intent.reply is not None:  # help text, clarifying question …

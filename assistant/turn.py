@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -13,6 +14,17 @@ from knowledge.types import Source
 class Message:
     role: Literal["user", "assistant"]
     text: str
+
+
+HISTORY_MESSAGES = 10  # what the engine reads of a conversation, whichever channel it came through
+
+
+def recent_history(messages: Sequence[Message], *, limit: int = HISTORY_MESSAGES) -> tuple[Message, ...]:
+    """The last ``limit`` messages, masked (masking twice changes nothing): the one shape of history the
+    engine reads, whatever a channel sent (the web page keeps more, ``/api/ask`` accepts up to 50)."""
+    from tools.pii import mask_text  # imported late: tools is a lower layer and loads its data lazily
+
+    return tuple(Message(m.role, mask_text(m.text)) for m in list(messages)[-limit:]) if limit > 0 else ()
 
 
 @dataclass(frozen=True)

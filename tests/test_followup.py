@@ -79,3 +79,15 @@ def test_a_short_question_after_a_knowledge_answer_carries_its_topic(engine: Eng
 def test_an_unrelated_short_message_is_not_answered_with_the_last_topic(engine: Engine) -> None:
     _, reply = _talk(engine, "主要负责人一年至少听几次汇报", "周末加班吗")
     assert "县人民政府办公室" in reply and "六(一)" not in reply
+
+
+def test_every_channel_s_history_is_read_in_one_shape(engine: Engine) -> None:
+    """The page sends 20 messages, /api/ask takes 50, WeCom reloads 10: the engine reads the last 10, masked,
+    whichever channel the conversation came through."""
+    said = (Message("user", "我是凤羽镇的"), Message("assistant", "好的，已记下您的单位：凤羽镇人民政府。"))
+    chatter = tuple(m for n in range(5) for m in (Message("user", f"电话1398872665{n}"), Message("assistant", "好的。")))
+    recent = (Message("user", "县审计局有哪些任务"), Message("assistant", engine.respond(Turn("县审计局有哪些任务")).text))
+    history = said + chatter + recent
+    long_reply = engine.respond(Turn("那我们单位呢？", history=history)).text
+    assert long_reply == engine.respond(Turn("那我们单位呢？", history=history[-10:])).text
+    assert "凤羽镇" not in long_reply.split("\n")[0]

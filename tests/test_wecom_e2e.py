@@ -220,3 +220,18 @@ def test_message_not_recorded_is_answered_when_wecom_retries(settings, db_url, s
         assert post(svc, params, body).status_code == 503
         assert post(svc, params, body).status_code == 200  # the same signed request, retried by WeCom
         assert len(stub.wait_for("olga", 1)) >= 1
+
+
+def test_a_follow_up_reads_what_the_engine_said_not_the_markdown_sent(settings, db_url, stub):  # noqa: F811
+    """WeCom gets a bold label and a quoted 依据 line; the conversation keeps the engine's own text, so "为什么"
+    after a classification resolves as it does on the page, in gongkai chat and in the eval."""
+    cfg = wecom_settings(settings, db_url=db_url, base_url=stub.base_url)
+    wecom = CallbackSender()
+    with LiveService(cfg) as svc:
+        assert send_text(svc, wecom, "mia", "这个文件能不能公开：" + DRAFT).status_code == 200
+        [first] = stub.wait_for("mia", 1)
+        assert first["content"].startswith("**公开属性建议**")
+        assert send_text(svc, wecom, "mia", "为什么？").status_code == 200
+        why = stub.wait_for("mia", 2)[-1]["content"]
+        assert "理由如下" in why and "没有找到" not in why
+        assert "**公开属性建议**" not in _stored_texts(svc)

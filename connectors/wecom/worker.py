@@ -46,6 +46,7 @@ class Answer:
     markdown: bool = True
     note: Note | None = None  # feedback and gaps for the improvement loop
     history: bool = True
+    remember: str | None = None  # what the conversation keeps: the engine's text, not the markdown sent
     extra: list[dict[str, str]] = field(default_factory=list)  # payloads after the text (a redacted .docx)
 
 
@@ -103,7 +104,7 @@ class TurnWorker(ClaimLoop[q.Job]):
         # mask before the transaction: masking takes a millisecond or two, the write lock should not;
         # and after any callback in progress is acknowledged: it holds this process's GIL that long
         self.give_way()
-        user_text, reply_text = mask(answer.user_text), mask(answer.text)
+        user_text, reply_text = mask(answer.user_text), mask(answer.text if answer.remember is None else answer.remember)
         with self.db.session() as s:
             if not q.finish_job(s, job_id=job.id):
                 log.info("turn %s already answered elsewhere", job.id)
@@ -169,7 +170,7 @@ class TurnWorker(ClaimLoop[q.Job]):
         if reply.tool == "feedback":
             return Answer(text=text("feedback_thanks"), user_text=user_text, markdown=False,
                           note=note_for_reply(turn, reply))
-        answer = Answer(text=format_reply(reply), user_text=user_text, note=note_for_reply(turn, reply))
+        answer = Answer(text=format_reply(reply), user_text=user_text, note=note_for_reply(turn, reply), remember=reply.text)
         file = (reply.data or {}).get("file") if reply.tool == "notice" else None
         if isinstance(file, dict) and self.upload is not None:  # a 告知书 from the register goes as a file message
             answer.extra = self._upload_docx(str(file["filename"]), base64.b64decode(file["docx_base64"]))

@@ -41,6 +41,7 @@ class Outcome:
     file: tuple[str, bytes] | None = None  # single chat: the redacted .docx to send after the reply
     note: Note | None = None  # feedback and gaps for the improvement loop
     history: bool = True
+    remember: str | None = None  # what the conversation keeps: the engine's text, not the markdown sent
 
 
 def conversation_id(msg: BotMessage) -> str:
@@ -113,8 +114,8 @@ class Answerer:
         if msg.group and _has_findings(reply):
             if not self.can_push:
                 return Outcome(text=bot_text("group_private_unavailable"), user_text=user_text)
-            return Outcome(text=bot_text("group_private_note"), user_text=user_text, private=text)
-        return Outcome(text=text, user_text=user_text, note=note_for_reply(turn, reply))
+            return Outcome(text=bot_text("group_private_note"), user_text=user_text, private=text, remember=reply.text)
+        return Outcome(text=text, user_text=user_text, note=note_for_reply(turn, reply), remember=reply.text)
 
     def _history(self, msg: BotMessage) -> tuple:  # type: ignore[type-arg]
         with self.db.session() as s:
@@ -123,7 +124,8 @@ class Answerer:
     def commit(self, turn_id: int, msg: BotMessage, outcome: Outcome, *, keep_reply: bool = False) -> bool:
         """Blocking, one transaction: the turn done (or, ``keep_reply``, answered but not yet delivered),
         the masked exchange and any feedback; False if another process got there first."""
-        user_text, reply_text = mask(outcome.user_text), mask(outcome.private or outcome.text)
+        kept = outcome.remember if outcome.remember is not None else outcome.private or outcome.text
+        user_text, reply_text = mask(outcome.user_text), mask(kept)
         with self.db.session() as s:
             if keep_reply:
                 if not self.store.answered(s, turn_id, outcome.text):
