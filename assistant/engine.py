@@ -105,7 +105,7 @@ class Engine:
         if asked is not None:  # "条例第十五条是什么": that article, not a search for words it may not contain
             shown = article_answer(asked[0], ("", asked[1]), self._clause, self._titles)
             if (shown.data or {}).get("verdict") != "refuse":
-                return shown
+                return replace(shown, tool=None, data={**(shown.data or {}), "verdict": "answer"})  # a knowledge answer
         decision, hits = self.decide(turn.text)
         carried = in_context(turn.text, context(turn.history, self.toolbox.ctx.units)) if turn.history else None
         # an unrelated short message ("今天中午吃什么") is refused on its own, never answered with the last topic

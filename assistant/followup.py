@@ -7,7 +7,10 @@ turns an elliptic message into something the engine can answer:
 - "那县林草局呢？" after a duties answer, "我们单位呢？" after "我是凤羽镇的" → ``rewrite`` to that unit's tasks;
 - "依据呢？" / "具体哪条？" / "出处是什么" → ``basis``: the citations of the last answer;
 - "为什么？" after a classification → ``why``: its reasons; after an answer → its 依据;
-- "那第一项呢？" / "第三项" → ``item``: item N of the clause just cited;
+- "那第一项呢？" / "第三项" → ``list_item``: line N of the list the last answer showed (a unit's tasks, a list of
+  articles), else ``item``: item N of the clause just cited;
+- "第十五条呢" / "复议法第二十条是什么" → ``article``: that article (of the document named, else of the one just
+  cited, else the 条例);
 - after a knowledge question, "那网站呢？" (a new topic), "要是延期呢？" (a condition), "那要多长时间？" (a new
   ask) → ``rewrite`` into a whole question (assistant/followup_rewrite.py), answered from the clause about
   the follow-up's own detail.
@@ -21,12 +24,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.references import ListItem, article_ref, cited, item_ref, list_items
 from assistant.router import words
 from assistant.turn import Message
 from knowledge.units import UnitRegistry
 
-_CITATION = re.compile(r"〔《([^》]+)》([^〕]*)〕")
-_NUMERALS = "一二三四五六七八九十"
+_TASK_LOOKUP = re.compile(r"^与“(?P<task>[^”]+)”最相关的任务")
 
 
 @dataclass(frozen=True)
@@ -37,14 +40,20 @@ class Context:
     question: str | None = None  # the last user message that was a knowledge question
     answer: str | None = None  # the last assistant message
     citation: tuple[str, str] | None = None  # (title, section) first cited in the last answer
+    citations: tuple[tuple[str, str], ...] = ()  # everything the last answer cited (its 依据 lines too)
+    items: tuple[ListItem, ...] = ()  # the list the last answer showed, in order
+    tool_message: str | None = None  # the last user message a deadline / period answer was computed for
+    task: str | None = None  # the task of a "谁负责…" answer
 
 
 @dataclass(frozen=True)
 class FollowUp:
-    kind: Literal["rewrite", "basis", "why", "item", "context"]
+    kind: Literal["rewrite", "basis", "why", "item", "list_item", "article", "context"]
     text: str = ""
     n: int = 0
     citation: tuple[str, str] | None = None
+    citations: tuple[tuple[str, str], ...] = ()
+    item: ListItem | None = None
     mode: str = ""  # for a rewritten knowledge question: swap | condition | ask (assistant/followup_rewrite.py)
     focus: str = ""  # the follow-up's own detail
 
@@ -59,6 +68,8 @@ def _intent_of(user: str, reply: str | None, units: UnitRegistry) -> str:
         return "classify"
     if reply and "答复期限" in reply and re.search(r"\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日", reply):
         return "deadline"
+    if reply and re.search(r"截止日：\*{0,2}\s*\d{4}-\d{2}-\d{2}|年报：\*{0,2}\s*\d{4}-\d{2}-\d{2}", reply) and "依据：" in reply:
+        return "period" if "答复截止日" not in reply else "deadline"
     if re.match(w["duties"]["introduce"], user.strip()):
         return "introduce"
     if units.find_in_text(user) and _has(user, w["duties"]["ask"]) or (reply and "的任务" in reply[:40]):
@@ -68,8 +79,7 @@ def _intent_of(user: str, reply: str | None, units: UnitRegistry) -> str:
 
 def context(history: tuple[Message, ...], units: UnitRegistry) -> Context:
     """The state the conversation carries, from its (masked) history, oldest first."""
-    intent = unit = own = question = answer = None
-    citation: tuple[str, str] | None = None
+    intent = unit = own = question = answer = tool_message = None
     pairs: list[tuple[str, str | None]] = []
     for n, message in enumerate(history):
         if message.role == "user":
@@ -86,28 +96,49 @@ def context(history: tuple[Message, ...], units: UnitRegistry) -> Context:
                 unit = named[0].name
             if kind == "question":
                 question = user
+            tool_message = user if kind in ("deadline", "period") else None
         answer = reply
-    if answer:
-        found = _CITATION.search(answer)
-        citation = (found[1], found[2]) if found else None
-    return Context(intent=intent, unit=unit, own_unit=own, question=question, answer=answer, citation=citation)
+    items = tuple(list_items(answer)) if answer else ()
+    citations = cited(answer) if answer else []
+    if not citations:  # a unit's task list cites its sections as 〔三〕
+        citations = [(i.title, i.section) for i in items if i.title and i.section]
+    task = _TASK_LOOKUP.match(answer) if answer else None
+    return Context(intent=intent, unit=unit, own_unit=own, question=question, answer=answer,
+                   citation=citations[0] if citations else None, citations=tuple(dict.fromkeys(citations)),
+                   items=items, tool_message=tool_message, task=task["task"] if task else None)
 
 
 def item_number(text: str) -> int | None:
-    m = re.search(rf"第\s*([{_NUMERALS}\d]+)\s*(?:项|点|条|款|个|类)", text)
-    if not m:
-        return None
-    raw = m[1]
-    if raw.isdigit():
-        return int(raw)
-    if raw == "十":
-        return 10
-    return (_NUMERALS.index(raw[-1]) + 1) + (10 if raw.startswith("十") and len(raw) == 2 else 0)
+    ref = item_ref(text)
+    return ref[0] if ref else None
 
 
 def _elliptic(text: str, w: dict[str, list[str]]) -> bool:
     t = text.strip().rstrip("?？。!！")
     return len(t) <= int(w["max_chars"][0]) and (t.endswith("呢") or t.startswith(tuple(w["openers"])))
+
+
+def _reference(t: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
+    """"第三项" / "第十五条" / "那第一项呢": a line of the list just shown, an article, or an item of the clause."""
+    ref = item_ref(t)
+    if ref is None or units.find_in_text(t):
+        return None
+    n, word = ref
+    article = article_ref(t) if word == "条" else None
+    if article and (article[0] or not ctx.items or n > len(ctx.items)):
+        named = article[0]
+        return FollowUp("article", text=named or "", citation=(ctx.citation[0] if ctx.citation else "", article[1]))
+    if ctx.items and n <= len(ctx.items) and word != "款":
+        return FollowUp("list_item", n=n, item=ctx.items[n - 1])
+    if ctx.citation is not None:
+        return FollowUp("item", n=n, citation=ctx.citation)
+    return None
+
+
+def _own_pronoun(t: str) -> bool:
+    """"那我们呢" / "咱们呢？" / "我们单位呢": nothing but a pronoun for one's own unit."""
+    own = words()["duties"]["own"] + words()["duties"]["self"]
+    return _core(t) in own or _has(t, words()["duties"]["self"])
 
 
 def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
@@ -120,24 +151,35 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
     if short and _has(t, w["why"]) and ctx.intent == "classify":
         return FollowUp("why")
     if short and (_has(t, w["basis"]) or _has(t, w["why"])) and ctx.citation is not None:
-        return FollowUp("basis", citation=ctx.citation)
-    n = item_number(t)
-    if short and n is not None and ctx.citation is not None and not units.find_in_text(t):
-        return FollowUp("item", n=n, citation=ctx.citation)
+        return FollowUp("basis", citation=ctx.citation, citations=ctx.citations)
+    ref = _reference(t, ctx, units) if short else None
+    if ref is not None:
+        return ref
     if not _elliptic(t, w):
         return None
     named = units.find_in_text(t)
-    self_unit = _has(t, words()["duties"]["self"]) and (ctx.own_unit or ctx.unit)
+    self_unit = _own_pronoun(t) and (ctx.own_unit or ctx.unit)
     if named and ctx.intent in ("duties", None, "introduce"):
         return FollowUp("rewrite", f"{named[0].name}有哪些任务")
     if self_unit:
         return FollowUp("rewrite", f"{ctx.own_unit or ctx.unit}有哪些任务")
+    if ctx.task and ctx.intent == "duties":  # "谁负责门户网站…" then "那政务新媒体呢"
+        core = _core(t)
+        return FollowUp("rewrite", f"谁负责{core}") if core else None
     if ctx.question and ctx.intent == "question":
         from assistant.followup_rewrite import rewrite
 
         rw = rewrite(ctx.question, t)
         return FollowUp("rewrite", rw.text, mode=rw.mode, focus=rw.focus, citation=ctx.citation) if rw else None
     return None
+
+
+def _core(t: str) -> str:
+    """The new detail of "那X呢": X."""
+    core = t.strip().rstrip("?？。!！ ").removesuffix("呢").strip("，, ")
+    for opener in sorted(words()["followup"]["topic_openers"], key=len, reverse=True):
+        core = core.removeprefix(opener)
+    return core.strip("，, ").removesuffix("的")
 
 
 def in_context(text: str, ctx: Context) -> str | None:

@@ -1,4 +1,4 @@
-"""Answers to the follow-ups that need no new search: 依据呢 / 为什么 / 第N项 (see assistant/followup.py)."""
+"""Answers to the follow-ups that need no new search: 依据呢 / 为什么 / 第N项 / 第N条 (see assistant/followup.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from assistant.followup import FollowUp
+from assistant.references import DEFAULT_REGULATION, ListItem, pick_document
 from assistant.turn import Reply, Turn
 from knowledge.types import Chunk, Source
 
@@ -14,6 +15,7 @@ _ITEM_MARK = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]")
 NO_CONTEXT = "没有找到上一条回答的出处。请把问题说完整一些，例如“依申请公开多少个工作日内答复”。"
 
 Lookup = Callable[[str, str], list[Chunk]]
+Titles = Callable[[], list[str]]
 
 
 def _last_answer(turn: Turn) -> str:
@@ -31,30 +33,71 @@ def _source(chunk: Chunk) -> Source:
     return Source(title=chunk.title, section=chunk.section, text=chunk.text, score=1.0)
 
 
-def answer_follow_up(follow: FollowUp, turn: Turn, lookup: Lookup) -> Reply:
+def answer_follow_up(follow: FollowUp, turn: Turn, lookup: Lookup, titles: Titles = list) -> Reply:
     """The reply to a follow-up that reads the conversation (and the clause it cited)."""
     last = _last_answer(turn)
     if follow.kind == "why":
         reasons = _block(last, "理由：")
         text = f"理由如下：\n{reasons}" if reasons else NO_CONTEXT
         return Reply(text=text, tool="followup", data={"followup": "why"})
+    if follow.kind == "list_item" and follow.item is not None:
+        return _list_item(follow.n, follow.item, lookup)
+    if follow.kind == "article" and follow.citation is not None:
+        return article_answer(follow.text or None, follow.citation, lookup, titles)
     if follow.citation is None:
         return Reply(text=NO_CONTEXT, tool="followup", data={"followup": follow.kind})
     title, section = follow.citation
     if follow.kind == "basis":
-        return _basis(last, title, section, lookup)
+        return _basis(last, list(follow.citations) or [follow.citation], lookup)
     return _item(follow.n, title, section, lookup)
 
 
-def _basis(last: str, title: str, section: str, lookup: Lookup) -> Reply:
+def _basis(last: str, citations: list[tuple[str, str]], lookup: Lookup) -> Reply:
     quoted = [line for line in last.splitlines() if "〔《" in line]
-    basis = _block(last, "依据：") or f"1. 《{title}》{section}"
-    chunks = lookup(title, section)
+    listed = "\n".join(f"{n}. 《{t}》{s}" for n, (t, s) in enumerate(citations[:8], 1))
+    basis = _block(last, "依据：") or listed
+    if "\n" not in basis and len(citations) > 1 and basis != listed:  # a tool's one-line 依据 and what it names
+        basis = f"{basis}\n{listed}"
+    chunks = [c for t, s in citations[:8] for c in lookup(t, s)[:1]]
     text = "上一条回答的依据是：\n" + basis
     if quoted:
         text += "\n\n原文摘录：\n" + "\n".join(quoted)
-    return Reply(text=text, sources=[_source(c) for c in chunks[:1]], tool="followup",
+    title, section = citations[0]
+    return Reply(text=text, sources=[_source(c) for c in chunks], tool="followup",
                  data={"followup": "basis", "title": title, "section": section})
+
+
+def _list_item(n: int, item: ListItem, lookup: Lookup) -> Reply:
+    """Line N of the list the last answer showed, with the clause it names when there is one."""
+    numeral = _NUMERALS[n - 1] if 1 <= n <= len(_NUMERALS) else str(n)
+    chunks = lookup(item.title, item.section) if item.title and item.section else []
+    text = f"第{numeral}项：{item.text}"
+    if chunks:
+        text += f"\n\n{_sentences(chunks[0].text, 3)}〔《{item.title}》{item.section}〕"
+    return Reply(text=text, sources=[_source(c) for c in chunks[:1]], tool="followup",
+                 data={"followup": "list_item", "n": n, "section": item.section})
+
+
+def _sentences(text: str, n: int) -> str:
+    parts = [p for p in re.split(r"(?<=[。；])", text) if p.strip()]
+    return "".join(parts[:n]).strip()
+
+
+def article_answer(named: str | None, citation: tuple[str, str], lookup: Lookup, titles: Titles) -> Reply:
+    """Article N of the document named, else of the one cited last, else of the 条例 (what the digest holds)."""
+    cited_title, section = citation
+    known = titles()
+    fallback = cited_title if cited_title and cited_title in known and "第" in section else DEFAULT_REGULATION
+    title = pick_document(named, known, fallback) or DEFAULT_REGULATION
+    chunks = lookup(title, section)
+    if not chunks:
+        return Reply(text=f"知识库中没有《{title}》{section}的内容。请换个说法，或直接问这一条讲的事，"
+                          "例如“依申请公开多少个工作日内答复”。", tool="followup",
+                     data={"followup": "article", "title": title, "section": section, "verdict": "refuse"})
+    lines = [f"{c.text}〔《{title}》{section}〕" for c in chunks[:4]]
+    text = f"《{title}》{section}的规定：\n" + "\n".join(lines)
+    return Reply(text=text, sources=[_source(c) for c in chunks[:4]], tool="followup",
+                 data={"followup": "article", "title": title, "section": section})
 
 
 def items_of(text: str) -> list[str]:
@@ -74,7 +117,12 @@ def _item(n: int, title: str, section: str, lookup: Lookup) -> Reply:
         first = chunk.text.split("。")[0] + "。"
         text = f"第{numeral}项是{chunk.metadata.get('heading', '').split(' > ')[-1]}：\n{first}〔《{title}》{chunk.section}〕"
         return Reply(text=text, sources=[_source(chunk)], tool="followup", data={"followup": "item", "n": n})
-    for chunk in lookup(title, section):
+    chunks = lookup(title, section)
+    if len(chunks) >= 2 and 1 <= n <= len(chunks) and not any(_ITEM_MARK.search(c.text) for c in chunks):
+        chunk = chunks[n - 1]  # the digest keeps an article's paragraphs (款) as its rules, in order
+        text = f"第{numeral}项：{chunk.text}〔《{title}》{section}〕"
+        return Reply(text=text, sources=[_source(chunk)], tool="followup", data={"followup": "item", "n": n})
+    for chunk in chunks:
         items = items_of(chunk.text)
         if 1 <= n <= len(items):
             text = f"第{numeral}项：{items[n - 1]}。〔《{title}》{section}〕"

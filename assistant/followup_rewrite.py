@@ -23,6 +23,7 @@ from assistant.router import words
 from knowledge.types import Chunk, Hit
 
 _END = "?？。!！ "
+_DATE_DETAIL = re.compile(r"(?:[\d〇零一二三四五六七八九十两]+\s*(?:年度?|月份?|日|号)\s*)+|今年|去年|明年|上一?年|本年")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def swap_topic(question: str, new: str) -> str | None:
     new = new.strip().removesuffix("的").strip()
     if not topic or not new or new in topic:
         return None
+    if _DATE_DETAIL.fullmatch(new):  # "那2026年的呢": a year or date qualifies the topic, never replaces it
+        return f"{new}的{topic}{ask}"
     terms = _terms()
     head = _longest_term(topic, terms)
     if head is None:

@@ -83,6 +83,7 @@ def route(turn: Turn, *, units: UnitRegistry, today: date) -> Intent | None:
         or period_intent(text, today)
         or deadline_intent(text, turn.history, today)
         or duties_intent(text, turn.history, units)
+        or tool_follow_up(text, turn.history, today)
     )
 
 
@@ -253,6 +254,49 @@ def _follow_up(history: tuple[Message, ...], today: date) -> Intent | None:
         if found is not None and found.tool == "deadline":
             return found
     return None
+
+
+def tool_follow_up(text: str, history: tuple[Message, ...], today: date) -> Intent | None:
+    """"要是10月8日收到的呢" / "如果是邮寄的呢" after a deadline, "那起诉呢" / "那2026年的呢" after another period:
+    the last calculation again with the detail the message changes (a date or year, the channel, the kind)."""
+    w = words()["tool_follow_up"]
+    last = next((m.text for m in reversed(history) if m.role == "user"), None)
+    if last is None or len(text) > w["max_chars"] or not _elliptic_detail(text, w):
+        return None
+    earlier = period_intent(last, today) or deadline_intent(last, (), today)
+    if earlier is None or earlier.tool not in ("deadline", "period"):
+        return None
+    args, changed = dict(earlier.args), []
+    dates = [d for d in find_dates(text, today) if d.day is not None]
+    if earlier.tool == "period" and args["kind"] == "annual_report":
+        year = _report_year(text, today, words()["period"])
+        if year is not None:
+            args["start"], changed = str(year), [f"{year}年度"]
+    elif dates:
+        args["received" if earlier.tool == "deadline" else "start"] = str(dates[0].day)
+        changed.append(f"{dates[0].day}")
+    if earlier.tool == "deadline":
+        channel = next((c for c, ws in words()["deadline"]["channels"].items() if _has(text, ws)), None)
+        if channel and channel != args.get("channel"):
+            args["channel"], changed = channel, [*changed, w["channel_names"][channel]]
+        if _has(text, words()["deadline"]["extend"]) and not args.get("extend"):
+            args["extend"], changed = True, [*changed, "延期"]
+    else:
+        kind = next((k["kind"] for k in words()["period"]["kinds"] if _kind_matches(text, k)), None)
+        if kind and kind != args["kind"]:
+            args["kind"], changed = kind, [*changed, w["kind_names"].get(kind, kind)]
+    if not changed:
+        return None
+    notes = (w["note"].format(changed="、".join(changed)), *(d.assumption for d in dates[:1] if d.assumption))
+    return Intent(earlier.tool, args, notes=notes)
+
+
+def _elliptic_detail(text: str, w: dict[str, Any]) -> bool:
+    """Only a new detail: "那…呢", "要是/如果…", or a date with fillers around it."""
+    t = text.strip().rstrip("?？。!！ ")
+    if t.endswith("呢") or t.startswith(tuple(w["openers"])):
+        return True
+    return len(residue(t, w["fillers"])) <= 1
 
 
 # ---- other statutory periods ------------------------------------------------------------------

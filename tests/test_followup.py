@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from assistant.engine import Engine
@@ -91,3 +93,51 @@ def test_every_channel_s_history_is_read_in_one_shape(engine: Engine) -> None:
     long_reply = engine.respond(Turn("那我们单位呢？", history=history)).text
     assert long_reply == engine.respond(Turn("那我们单位呢？", history=history[-10:])).text
     assert "凤羽镇" not in long_reply.split("\n")[0]
+
+
+def test_item_n_of_a_task_list_is_that_line_with_its_plan_text(engine: Engine) -> None:
+    listed = engine.respond(Turn("县卫健局有哪些任务")).text
+    second = next(line for line in listed.splitlines() if line.startswith("2. "))
+    _, reply = _talk(engine, "县卫健局有哪些任务", "第二项具体是什么")
+    assert reply.startswith("第二项：") and second[3:] in reply and "〔《洱源县2020年政务公开工作方案》" in reply
+
+
+def test_an_article_asked_by_number_alone_and_after_an_answer(engine: Engine) -> None:
+    alone = engine.respond(Turn("政府信息公开条例第十五条是什么")).text
+    assert "第十五条" in alone and "第三方" in alone and "没有找到" not in alone
+    _, reply = _talk(engine, "依申请公开多少个工作日内答复", "第三十三条原文呢")
+    assert "《政府信息公开条例》第三十三条" in reply and "20个工作日" in reply and "没有分项" not in reply
+
+
+def test_the_basis_of_a_deadline_and_of_a_task_list(engine: Engine) -> None:
+    _, deadline = _talk(engine, "9月28日网上收到的申请哪天到期", "依据呢")
+    assert "第三十三条" in deadline and "没有找到" not in deadline
+    _, duties = _talk(engine, "县卫健局有哪些任务", "依据呢")
+    assert "《洱源县2020年政务公开工作方案》四(三)" in duties
+
+
+@pytest.mark.parametrize(("turns", "want", "unwanted"), [
+    (("9月28日网上收到的申请哪天到期", "要是10月8日收到的呢"), "收到日：2026-10-08", "收到日：2026-09-28"),
+    (("上周五收到的申请哪天到期", "如果是邮寄的呢"), "（邮寄）", "（当面提交）"),
+    (("3月5日收到不予公开决定，复议最晚哪天申请", "那起诉呢"), "行政诉讼法", "答复截止日"),
+    (("2025年的年报什么时候交", "那2026年的呢"), "报告年度：2026年", "报告年度：2025年"),
+])
+def test_a_calculation_again_with_the_detail_a_follow_up_changes(
+    engine: Engine, turns: tuple[str, str], want: str, unwanted: str
+) -> None:
+    history: tuple[Message, ...] = ()
+    reply = ""
+    for text in turns:
+        reply = engine.respond(Turn(text=text, history=history, today=date(2026, 11, 27))).text
+        history += (Message("user", text), Message("assistant", reply))
+    assert want in reply and unwanted not in reply
+
+
+def test_we_alone_after_saying_which_town(engine: Engine) -> None:
+    _, reply = _talk(engine, "我是凤羽镇的", "那我们呢")
+    assert reply.startswith("凤羽镇人民政府") and "任务" in reply.split("\n")[0]
+
+
+def test_a_year_follow_up_to_a_knowledge_answer_keeps_its_topic(engine: Engine) -> None:
+    _, reply = _talk(engine, "年报什么时候公布", "2026年的呢")
+    assert "报告年度：2026年" in reply
