@@ -185,3 +185,24 @@ def test_a_notice_issuing_a_plan_in_a_category_is_published_but_an_internal_plan
     internal = classify_document(PLAN_NOTICE.format(
         title="印发局机关2026年干部职工教育培训计划", body="局机关2026年干部职工教育培训计划印发给你们。"))
     assert internal.attribute == NOT_PUBLIC
+
+
+FLOOD_NOTICE = """洱源县人民政府办公室
+洱政办发〔2026〕45号
+洱源县人民政府办公室关于{title}的通知
+{to}：
+　　入汛以来我县降雨偏多。各级干部职工要坚守岗位，严格工作纪律，考核结果纳入年度综合考评，确保人民群众生命财产安全。
+洱源县人民政府办公室
+2026年6月1日
+"""
+
+
+def test_internal_words_in_the_body_of_a_public_notice_are_no_internal_subject() -> None:
+    # 干部职工, 工作纪律, 考核结果 in the 正文 describe how the notice is carried out, not what it is about
+    public = classify_document(FLOOD_NOTICE.format(title="做好2026年主汛期防汛工作", to="各乡镇人民政府，县级各部门"))
+    assert public.attribute == PUBLIC
+    # the same words in the title, or a notice to the organ's own 股室, are internal affairs (第十六条第一款)
+    duty = classify_document(FLOOD_NOTICE.format(title="做好2026年主汛期值班工作", to="各乡镇人民政府，县级各部门"))
+    own = classify_document(FLOOD_NOTICE.format(title="做好2026年主汛期防汛工作", to="办公室机关各股室"))
+    assert duty.attribute == NOT_PUBLIC and own.attribute == NOT_PUBLIC
+    assert "第十六条第一款" in duty.reasons[0].basis

@@ -198,10 +198,11 @@ class Scopes:
     addressee: str
     addressees: str  # the 主送 line, or the head when the reader found none
     subject: str = ""  # title + 主送 + opening of the 正文: where a positive rule looks for a category
+    lead: str = ""  # 版头 + title + 主送 + 附注, without the 正文: what the document is ABOUT and who it is for
 
     def get(self, where: str) -> str:
         return {"title": self.title, "head": self.head, "markings": self.markings,
-                "addressees": self.addressees}.get(where, self.body)
+                "addressees": self.addressees, "lead": self.lead}.get(where, self.body)
 
 
 def _subject_of(title: str) -> str:
@@ -216,7 +217,8 @@ def scopes(doc: Gongwen, text: str) -> Scopes:
     head = "\n".join(p for p in (doc.head, title, doc.addressees, body_start, *doc.notes) if p)
     return Scopes(title, head, "\n".join(p for p in (doc.head, *doc.notes) if p), title + "\n" + text,
                   genre(doc), single_addressee(doc, text), doc.addressees or head,
-                  "\n".join(p for p in (_subject_of(title), doc.addressees, body_start) if p))
+                  "\n".join(p for p in (_subject_of(title), doc.addressees, body_start) if p),
+                  "\n".join(p for p in (doc.head, title, doc.addressees, *doc.notes) if p) if doc.body else head)
 
 
 def _matches(rule: Rule, sc: Scopes) -> RuleHit | None:
