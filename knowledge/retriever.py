@@ -116,6 +116,7 @@ class HybridRetriever:
         self._n_texts = len(self._df_texts)
         self._all_text = "\n".join(self._df_texts)
         self._df_cache: dict[str, int] = {}
+        self._vocab: list[str] | None = None
         self.known_places = known_places
         # with a persistent indexer, only chunks it has not seen before are tokenised
         self.bm25, self.bank_bm25 = keyword_indexes(indexer or KeywordIndexer(tokenizer), self.chunks, self.questions,
@@ -147,6 +148,7 @@ class HybridRetriever:
         if not query.strip() or not self.chunks:
             empty = Signals(0.0, 0.0, 0.0, 0.0, None, False)
             return Retrieval([], empty, "refuse")
+        query = self.correct(query)
         scope = Scope.of(query)
         ranked = self._rank(query, scope)
         hits = self._fuse(ranked, scope)[:k]
@@ -157,7 +159,31 @@ class HybridRetriever:
                      signals.bm25_top, signals.bank_overlap, signals.key_coverage)
         return Retrieval(hits, signals, verdict)
 
+    def correct(self, query: str) -> str:
+        """The query with one-character typos of domain words fixed (年保 → 年报; knowledge/typos.py)."""
+        from knowledge.typos import correct
+
+        self.tokenizer.warm()
+        pieces = self.tokenizer._jieba.lcut(query, HMM=False)
+        if not any(len(p) == 1 for p in pieces):
+            return query
+        fixed = correct(pieces, self._vocabulary(), lambda w: self._in_corpus(w, bank=True))
+        if fixed != query:
+            log.info("typo corrected chars=%d", len(query))
+        return fixed
+
+    def _vocabulary(self) -> list[str]:
+        """Domain words (anchors, domain terms, synonyms) of 2-3 characters that some source mentions."""
+        if self._vocab is None:
+            from knowledge.synonyms import load_synonyms
+            from knowledge.tokenizer import domain_terms
+
+            words = dict.fromkeys([*anchors(), *domain_terms(), *load_synonyms().terms()])
+            self._vocab = [w for w in words if 2 <= len(w) <= 3 and self._in_corpus(w, bank=True)]
+        return self._vocab
+
     def signals(self, query: str) -> Signals:
+        query = self.correct(query)
         scope = Scope.of(query)
         ranked = self._rank(query, scope)
         return self._signals(query, ranked, self._fuse(ranked, scope)[:EVIDENCE_HITS])

@@ -48,6 +48,12 @@ def anchors() -> tuple[str, ...]:
     return tuple(_read_list("anchors.txt"))
 
 
+@cache
+def domain_terms() -> tuple[str, ...]:
+    """The domain's multi-character terms (knowledge/sources/domain_terms.txt)."""
+    return tuple(_read_list("domain_terms.txt"))
+
+
 def unit_terms() -> list[str]:
     """Unit names and aliases from the unit registry, if it offers them."""
     try:
