@@ -87,6 +87,25 @@ def test_personal_data_is_never_published_as_it_is(base: str, data: str, at: int
     assert result.attribute == REDACTED or result.attribute in (ON_REQUEST, NOT_PUBLIC)
 
 
+# A draft no rule speaks for, whose 附注 says it is to be published: the 附注 decides only while nothing forbids it.
+STATED = ("洱源县人民政府办公室\n洱政办发〔2026〕51号\n洱源县人民政府办公室关于印发洱源县2026年机关效能建设工作要点的通知\n"
+          "各乡镇人民政府，县级各部门：\n　　《洱源县2026年机关效能建设工作要点》已经县人民政府同意，现印发给你们，请结合实际抓好落实。\n"
+          "洱源县人民政府办公室\n2026年3月9日\n（此件公开发布）\n")
+
+
+def test_the_stated_base_is_published_as_it_stands() -> None:
+    assert classify_document(STATED).attribute == PUBLIC
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(MARKERS), st.one_of(st.none(), PERSONAL), st.integers(0, 50))
+def test_a_stated_publication_never_outweighs_a_marker(mark: object, data: str | None, at: int) -> None:
+    draft = mark(STATED)  # type: ignore[operator]
+    if data is not None:
+        draft = _insert(draft, data, at)
+    assert classify_document(draft).attribute in (ON_REQUEST, NOT_PUBLIC)
+
+
 @settings(max_examples=80, deadline=None)
 @given(st.sampled_from(BASES), st.sampled_from(MARKERS), PERSONAL, st.integers(0, 50))
 def test_marker_and_personal_data_together(base: str, mark: object, data: str, at: int) -> None:
