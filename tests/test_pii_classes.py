@@ -154,3 +154,22 @@ def test_one_persons_fields_split_by_semicolons_stay_that_persons() -> None:
     text = "姓名：赵德明；住址：洱源县凤羽镇凤翔村委会上村12号；电话：0872-5151234。"
     redacted, _ = _masked(text)
     assert "赵德明" not in redacted and "上村12号" not in redacted and "0872-5151234" not in redacted
+
+
+def test_an_organisations_account_and_an_offices_address_in_brackets_stay() -> None:
+    text = ("账户名称：洱源县民政局，开户银行：农行洱源支行，账号：24130101040005678。"
+            "来信请寄：洱源县纪委监委信访室（洱源县茈碧湖镇玉湖路9号）。")
+    redacted, found = _masked(text)
+    assert redacted == text
+    assert ("bank_card", "24130101040005678", False, (CHECK_FAILED,)) in found
+
+
+def test_a_persons_account_beside_a_person_holder_is_still_masked() -> None:
+    text = "户名：杨春兰，开户银行：洱源农商行，账号：62305207100198765。"
+    redacted, _ = _masked(text)
+    assert "62305207100198765" not in redacted and "杨春兰" not in redacted
+
+
+def test_a_surname_of_the_countys_peoples_after_a_role_is_a_name() -> None:
+    redacted, _ = _masked("村民阿春花因病致贫，经评议纳入监测对象。")
+    assert "阿春花" not in redacted and "阿**" in redacted

@@ -151,6 +151,8 @@ def _premises_re() -> re.Pattern[str]:
 
 
 _OFFICE_NAME = re.compile(r"局|政府|办公室|中心|委员会|公司|学校|医院|卫生院|合作社|银行|法院|检察院|派出所")
+_ORG_HOLDER = re.compile(r"(?:账户名称|账户名|开户名称|开户名|户名|收款单位|收款人|单位名称)[：:\s]*[^\s，,；;：:]{1,30}?"
+                         r"(?:局|政府|委员会|中心|办公室|公司|合作社|学校|医院|卫生院|站|所|社区|村委会|居委会|银行|协会)(?![\u4e00-\u9fff])")
 _OFFICE_LINE = re.compile(r"(?:局|政府|办公室|中心|委员会|股|站|所|公司|学校|医院|卫生院)[^\n]*地址[：:]\s*$")
 _SOLE_TRADER = re.compile(r"(?<![0-9A-Z])92\d{6}[0-9A-Z]{10}|个体工商户|个体户|经营者")
 # words that introduce the ways the public may reach an office ("公众可通过以下方式反馈意见：一、电子邮箱：…")
@@ -190,10 +192,12 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
         if f.type == "address" and lone and _premises_re().search(
                 ctx.text, max(0, f.start - 14), f.start) and not _SOLE_TRADER.search(ctx.line_text(f.start)):
             office = True  # a company's 经营场所 is not personal data; a 个体工商户's (code 92…) is its operator's
+        if f.type == "bank_card" and lone and _ORG_HOLDER.search(ctx.text, lo, f.start):
+            office = True  # "账户名称：洱源县财政局 … 账号：…": an organisation's account, published to be paid into
         home = f.type == "landline" and (_HOME_PHONE.match(ctx.text, f.end) is not None
                                          or _HOME_PHONE_BEFORE.search(ctx.text, max(0, f.start - 10), f.start) is not None)
         staff = f.type == "landline" and not home and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None
-        if office and not home and (nameless or ctx.label_before(f.start, 12) == "public" or staff):
+        if office and not home and (nameless or f.type == "bank_card" or ctx.label_before(f.start, 12) == "public" or staff):
             f = Finding(f.type, f.text, f.start, f.end, f.masked, private=False, flags=f.flags)
         out.append(f)
     return out

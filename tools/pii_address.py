@@ -32,7 +32,8 @@ _OFFICE_AFTER = re.compile(
 _OFFICE_LABEL = re.compile(r"(?:办公地址|注册地址|办公地点|单位地址|通讯地址|寄至|邮寄至|送至|报送至|寄送至)[：:]?\s*$")
 # "邮寄至某某县司法局（某某县某某镇文化路8号）": the address in brackets right after an office's name is the office's.
 _ORG_BEFORE = re.compile(
-    r"(?:局|委员会|政府|中心|办公室|办事处|公司|医院|卫生院|学校|法院|检察院|派出所|大队|站|馆)[（(](?:地址|住所|办公地址)?[：:]?$")
+    r"(?:局|委员会|政府|中心|办公室|办事处|公司|医院|卫生院|学校|法院|检察院|派出所|大队|站|馆|信访室|接待室|监委|纪委|服务厅)"
+    r"[（(](?:地址|住所|办公地址)?[：:]?$")
 _DETAIL_WORDS = set("组社号栋幢单元楼层室户院附第-")
 # An institution named inside the place part (三营镇中心学校1号教学楼): a building of it, not a home.
 _ORG_IN_PREFIX = re.compile(r"学校|中学|小学|幼儿园|医院|卫生院|政府|公司|中心|委员会机关|大楼|园区|市场|车站|工业园")
