@@ -64,7 +64,7 @@ class IndexSession:
             if hasattr(embedder, "preload"):
                 embedder.preload()
             self.vectors = VectorStore(embedder, embedder_name(embedder), path=options.data_dir / "chroma",
-                                       url=options.chroma_url)
+                                       url=options.chroma_url, mirror_dir=options.data_dir / "index" / "vectors")
             self._mark = index_delta.mark_path(options.data_dir, self.vectors.name, options.chroma_url)
             if rebuild:
                 self._mark.unlink(missing_ok=True)
@@ -125,6 +125,7 @@ class IndexSession:
         assert self.vectors is not None
         mark = index_delta.read_mark(self._mark)
         if generation is not None and mark == generation:
+            self.vectors.hold(chunks)  # the copy questions search: saved, or read back without listing
             return
         if change is not None and previous is not None and mark is not None and mark == previous.generation:
             self.vectors.apply(change.added, change.removed)
