@@ -58,9 +58,11 @@ def tutorial_documents() -> list[Any]:
 def dense_retriever(embedder_kind: str, chroma_dir: Path) -> Callable[[str], list[str]]:
     from langchain_chroma import Chroma
 
-    from knowledge.embeddings import make_embedder
+    from knowledge.embeddings import as_langchain, make_embedder
 
-    embedder = make_embedder(embedder_kind)
+    model = make_embedder(embedder_kind)
+    assert model is not None, "the dense tutorial pipeline needs an embedder"
+    embedder = as_langchain(model)
     if (chroma_dir / "chroma.sqlite3").exists():
         store = Chroma(collection_name="tutorial", embedding_function=embedder, persist_directory=str(chroma_dir))
     else:

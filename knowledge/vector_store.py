@@ -26,7 +26,7 @@ from knowledge.types import Chunk
 from knowledge.vector_mirror import Rows
 
 if TYPE_CHECKING:
-    from langchain_core.embeddings import Embeddings
+    from knowledge.embeddings import Embedder
 
 log = logging.getLogger(__name__)
 _BATCH = 64
@@ -48,7 +48,7 @@ def embed_text(chunk: Chunk) -> str:
 class VectorStore:
     """One Chroma collection of chunk vectors for one embedder, searched through an in-memory copy."""
 
-    def __init__(self, embedder: Embeddings, name: str, *, path: Path | None = None, url: str = "",
+    def __init__(self, embedder: Embedder, name: str, *, path: Path | None = None, url: str = "",
                  mirror_dir: Path | None = None) -> None:
         self.embedder = embedder
         self.name = name

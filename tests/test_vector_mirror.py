@@ -92,3 +92,17 @@ def test_nearest_is_exact_cosine_best_first_and_among_limits_the_rows() -> None:
     assert [c for c, _ in rows.nearest(query.tolist(), 3, among)] == [
         ids[10 + i] for i in np.argsort(-cosines[10:20])[:3]]
     assert len(rows.nearest(query.tolist(), 100)) == 50
+
+
+def test_an_applied_change_moves_the_copy_with_it(tmp_path: Path) -> None:
+    chunks, mirror = _chunks(), tmp_path / "index" / "vectors"
+    serving = VectorStore(Hashed(), "hashed-test", path=tmp_path / "chroma", mirror_dir=mirror)  # type: ignore[arg-type]
+    serving.sync(chunks)
+    added = Chunk(id="c9", doc_id="e", title="t", section="", text="政府信息公开申请表可以网上提交")
+    serving.apply([added], [chunks[0]])
+    now = [*chunks[1:], added]
+    assert serving.search(added.text, 1)[0][0] == "c9"
+    assert all(cid != "c0" for cid, _ in serving.search(chunks[0].text, 10))  # removed: never found again
+    later = VectorStore(Hashed(), "hashed-test", path=tmp_path / "chroma-2", mirror_dir=mirror)  # type: ignore[arg-type]
+    later.hold(now)
+    assert later.search(added.text, 1)[0][0] == "c9" and not (tmp_path / "chroma-2").exists()
