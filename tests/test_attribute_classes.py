@@ -206,3 +206,22 @@ def test_internal_words_in_the_body_of_a_public_notice_are_no_internal_subject()
     own = classify_document(FLOOD_NOTICE.format(title="做好2026年主汛期防汛工作", to="办公室机关各股室"))
     assert duty.attribute == NOT_PUBLIC and own.attribute == NOT_PUBLIC
     assert "第十六条第一款" in duty.reasons[0].basis
+
+
+ISSUED_RULES = """洱源县市场监督管理局
+洱市监发〔2026〕12号
+洱源县市场监督管理局关于印发洱源县小餐饮店登记管理办法的通知
+各乡镇人民政府，局属各单位：
+　　《洱源县小餐饮店登记管理办法》{how}，现印发给你们，请认真贯彻执行。
+洱源县市场监督管理局
+2026年6月1日
+"""
+
+
+def test_how_a_published_document_was_made_is_no_meeting_record_or_consultation() -> None:
+    for how in ("已经县市场监督管理局2026年第3次局务会议审议通过", "经与县卫生健康局、县农业农村局磋商一致"):
+        assert classify_document(ISSUED_RULES.format(how=how)).attribute == PUBLIC, how
+    record = "洱源县市场监督管理局2026年第3次局务会议纪要\n　　会议研究了小餐饮店登记管理有关问题。\n"
+    assert classify_document(record).attribute == NOT_PUBLIC
+    letter = "关于小餐饮店登记管理有关问题的磋商函\n县卫生健康局：\n　　请贵局于6月10日前反馈意见。\n"
+    assert classify_document(letter).attribute == NOT_PUBLIC
