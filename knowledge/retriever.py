@@ -25,7 +25,7 @@ from knowledge.keyword_index import KeywordIndexer
 from knowledge.precedence import WINDOW, Catalog, Scope, demote
 from knowledge.relevance import Signals, Thresholds, Verdict, judge
 from knowledge.store import Document
-from knowledge.tokenizer import Tokenizer, anchors, expand_query
+from knowledge.tokenizer import Tokenizer, anchors, domain_terms, expand_query
 from knowledge.types import Chunk, Hit
 from knowledge.vector_store import VectorStore
 
@@ -176,7 +176,6 @@ class HybridRetriever:
         """Domain words (anchors, domain terms, synonyms) of 2-3 characters that some source mentions."""
         if self._vocab is None:
             from knowledge.synonyms import load_synonyms
-            from knowledge.tokenizer import domain_terms
 
             words = dict.fromkeys([*anchors(), *domain_terms(), *load_synonyms().terms()])
             self._vocab = [w for w in words if 2 <= len(w) <= 3 and self._in_corpus(w, bank=True)]
@@ -240,7 +239,7 @@ class HybridRetriever:
             bm25_top=ranked.bm25[0][1] if ranked.bm25 else 0.0,
             dense_top=ranked.dense[0][1] if ranked.dense else 0.0,
             foreign_place=None,
-            anchored=any(a in query for a in anchors()),
+            anchored=any(a in query for a in (*anchors(), *domain_terms())),
             bank_overlap=self._bank_overlap(query, ranked),
             bank_dense=ranked.bank_dense[0][1] if ranked.bank_dense else 0.0,
             key_coverage=self._key_coverage(words, hits[:EVIDENCE_HITS]),
