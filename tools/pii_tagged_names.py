@@ -4,8 +4,8 @@ The rule detectors need a cue (a label, an honorific, a list, a table column, a 
 sentence such as "经调查，赵春花家庭人均收入低于…" or "…丰源村杨学文到县信访局反映…" has none. jieba's HMM
 tags a word it does not know as ``nr`` (person) when it reads like a name; that is the evidence here,
 and it is taken only when the word also passes the surname and stop-word checks of
-tools/pii_names.plausible_name. Words of the dictionary tagged ``nr`` (明白, 文明, 王朝) are ordinary
-words too often to count, except three-character ones. A surname that the tagger splits off on its
+tools/pii_names.plausible_name. Words of the dictionary tagged ``nr`` are ordinary words (明白, 文明,
+黄金周) or public figures (毛泽东), never counted. A surname that the tagger splits off on its
 own (王/nr 建国/ns) is read with the one or two characters after it.
 
 The tagger runs on the project's own jieba dictionary (knowledge/sources/jieba_dict.txt); it is built
@@ -75,7 +75,7 @@ def _reading(tokens: list[tuple[str, str, int, bool]], i: int, lex: Any) -> int 
     if not tag.startswith("nr"):
         return None
     if 2 <= len(word) <= 4:
-        return None if known and len(word) != 3 else len(word)  # 明白, 文明: dictionary words tagged nr
+        return None if known else len(word)  # 明白, 文明, 黄金周, 毛泽东: dictionary words tagged nr
     if len(word) != 1 or word not in lex.surnames or i + 1 >= len(tokens):
         return None
     nxt, nxt_tag = tokens[i + 1][0], tokens[i + 1][1]
