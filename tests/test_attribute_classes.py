@@ -225,3 +225,11 @@ def test_how_a_published_document_was_made_is_no_meeting_record_or_consultation(
     assert classify_document(record).attribute == NOT_PUBLIC
     letter = "关于小餐饮店登记管理有关问题的磋商函\n县卫生健康局：\n　　请贵局于6月10日前反馈意见。\n"
     assert classify_document(letter).attribute == NOT_PUBLIC
+
+
+def test_deliberating_a_plan_is_not_deliberating_people() -> None:
+    plan = ("洱源县人民政府办公室关于印发洱源县2026年城乡居民养老保险扩面工作方案的通知\n各乡镇人民政府，县级各部门：\n"
+            "　　本方案经反复酝酿、广泛征求意见形成，现印发给你们，请认真组织实施。\n洱源县人民政府办公室\n2026年6月1日\n")
+    assert classify_document(plan).attribute == PUBLIC
+    people = plan.replace("本方案经反复酝酿、广泛征求意见形成", "会议对拟任人选进行了酝酿")
+    assert classify_document(people).attribute == NOT_PUBLIC
