@@ -174,3 +174,10 @@ def test_a_persons_account_beside_a_person_holder_is_still_masked() -> None:
 def test_a_surname_of_the_countys_peoples_after_a_role_is_a_name() -> None:
     redacted, _ = _masked("村民阿春花因病致贫，经评议纳入监测对象。")
     assert "阿春花" not in redacted and "阿**" in redacted
+
+
+def test_a_local_landline_without_its_area_code_follows_the_same_rules() -> None:
+    person = "姓名：赵德明，住宅电话：5151234。"
+    office = "县民政局社会救助股，咨询电话：5123456，办理金额5123456元以内的救助。"
+    assert "5151234" not in redact(person, find_pii(person))
+    assert redact(office, find_pii(office)) == office
