@@ -233,3 +233,11 @@ def test_deliberating_a_plan_is_not_deliberating_people() -> None:
     assert classify_document(plan).attribute == PUBLIC
     people = plan.replace("本方案经反复酝酿、广泛征求意见形成", "会议对拟任人选进行了酝酿")
     assert classify_document(people).attribute == NOT_PUBLIC
+
+
+def test_a_disclaimer_closing_a_public_interpretation_is_no_internal_marking() -> None:
+    reading = ("《洱源县城乡居民基本医疗保险实施细则》政策解读\n　　一、出台背景：为完善城乡居民医保制度，县医保局起草了《实施细则》。"
+               "二、主要内容：参保范围、缴费标准。本解读仅供参考，具体以《实施细则》为准。\n洱源县医疗保障局\n2026年4月2日\n")
+    assert classify_document(reading).attribute == PUBLIC
+    for marking in ("仅供领导参考\n", "（仅供参考）\n"):
+        assert classify_document(marking + reading.replace("本解读仅供参考，具体以《实施细则》为准。", "")).attribute == NOT_PUBLIC
