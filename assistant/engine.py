@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import NOT_FOUND, compose_answer
 from assistant.decision import REFUSE_HINT, Decision, decide
-from assistant.followup import FollowUp, context, in_context, opens_like_follow_up, resolve
+from assistant.followup import FollowUp, context, in_context, opens_like_follow_up, resolve, shares_words
 from assistant.followup_answers import answer_follow_up, article_answer
 from assistant.llm import LLM_VERDICTS, LLMResponder
 from assistant.quiz import QuizMaster
@@ -107,9 +107,12 @@ class Engine:
             if (shown.data or {}).get("verdict") != "refuse":
                 return replace(shown, tool=None, data={**(shown.data or {}), "verdict": "answer"})  # a knowledge answer
         decision, hits = self.decide(turn.text)
-        carried = in_context(turn.text, context(turn.history, self.toolbox.ctx.units)) if turn.history else None
-        # an unrelated short message ("今天中午吃什么") is refused on its own, never answered with the last topic
-        if carried and (decision.kind == "weak" or opens_like_follow_up(turn.text)):
+        ctx = context(turn.history, self.toolbox.ctx.units) if turn.history else None
+        carried = in_context(turn.text, ctx) if ctx is not None else None
+        # an unrelated short message ("今天中午吃什么") is refused on its own, never answered with the last topic;
+        # one refused alone that shares words with the last exchange ("汇总完报给谁" after "…谁汇总审核") is not
+        related = ctx is not None and decision.kind == "refuse" and shares_words(turn.text, ctx)
+        if carried and (decision.kind == "weak" or opens_like_follow_up(turn.text) or related):
             with_topic, topic_hits = self.decide(carried)  # "谁来汇总审核" after "标准目录什么时候要编完"
             if with_topic.may_answer:
                 return compose_answer(carried, topic_hits, verdict=with_topic.kind, ask=turn.text)
@@ -150,21 +153,34 @@ class Engine:
 
     def _rewritten(self, turn: Turn, follow: FollowUp) -> Reply:
         """A follow-up rewritten into a whole question: searched whole, answered from the clause about its detail."""
-        from assistant.followup_rewrite import order_hits
+        from assistant.followup_rewrite import holding_clause, holds_amount, order_hits
 
         decision, hits = self.decide(turn.text)
         if decision.kind in ("task", "other_place") or not decision.may_answer or not hits:
             return self.answer_question(turn)
-        cited = self._clause(*follow.citation) if follow.mode == "ask" and follow.citation else []
+        cited = self._clause(*follow.citation) if follow.citation else []
+        holder = holding_clause(follow.focus, cited)
+        if follow.mode in ("ask", "condition") and holder is None:
+            alone, alone_hits = self.decide(follow.original or follow.focus)
+            if alone.kind == "answer" and alone_hits:
+                # "那复议要多久内提": the asked amount is not in the clause just quoted, the message alone finds it
+                if follow.mode == "ask" and not any(holds_amount(c.text) for c in cited):
+                    return compose_answer(follow.original or follow.focus, alone_hits, verdict=alone.kind)
+                same = (alone_hits[0].chunk.title, alone_hits[0].chunk.section) in {(c.title, c.section) for c in cited}
+                # "那管账号的人调走了咋整": the message alone finds the very passage of the section just quoted
+                # that speaks of the condition; found elsewhere, it is not trusted over the whole question
+                if follow.mode == "condition" and same:
+                    seen = {h.chunk.id for h in alone_hits[:1]}
+                    hits = alone_hits[:1] + [h for h in hits if h.chunk.id not in seen]
+                    return compose_answer(turn.text, hits, verdict=decision.kind, ask=follow.focus)
         if follow.mode == "condition":  # the condition's own rule may not rank high under the whole question
             seen = {h.chunk.id for h in hits}
             hits = hits + [h for h in self.retriever.retrieve(follow.focus, self.top_k).hits if h.chunk.id not in seen]
         hits = order_hits(follow.mode, follow.focus, hits, cited)
-        ask = follow.focus if follow.mode != "swap" else None
+        ask = follow.focus if follow.mode != "swap" or holder is not None else None
         return compose_answer(turn.text, hits, verdict=decision.kind, ask=ask)
 
     def _follow_up(self, follow: FollowUp, turn: Turn) -> Reply:
-
         return answer_follow_up(follow, turn, self._clause, self._titles)
 
     def _clause(self, title: str, section: str) -> list[Chunk]:

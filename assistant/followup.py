@@ -56,6 +56,7 @@ class FollowUp:
     item: ListItem | None = None
     mode: str = ""  # for a rewritten knowledge question: swap | condition | ask (assistant/followup_rewrite.py)
     focus: str = ""  # the follow-up's own detail
+    original: str = ""  # the message as the user wrote it
 
 
 def _has(text: str, items: list[str]) -> bool:
@@ -170,7 +171,8 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
         from assistant.followup_rewrite import rewrite
 
         rw = rewrite(ctx.question, t)
-        return FollowUp("rewrite", rw.text, mode=rw.mode, focus=rw.focus, citation=ctx.citation) if rw else None
+        return FollowUp("rewrite", rw.text, mode=rw.mode, focus=rw.focus, citation=ctx.citation,
+                        original=t) if rw else None
     return None
 
 
@@ -195,3 +197,12 @@ def in_context(text: str, ctx: Context) -> str | None:
 
 def opens_like_follow_up(text: str) -> bool:
     return text.strip().startswith(tuple(words()["followup"]["context_openers"]))
+
+
+def shares_words(text: str, ctx: Context) -> bool:
+    """The message repeats a word (two characters running) of the last question or answer."""
+    def pairs(t: str) -> set[str]:
+        runs = re.findall(r"[\u4e00-\u9fff]+", t)
+        return {r[i : i + 2] for r in runs for i in range(len(r) - 1)}
+
+    return bool(pairs(text) & pairs(f"{ctx.question or ''}{ctx.answer or ''}"))

@@ -23,6 +23,8 @@ from assistant.router import words
 from knowledge.types import Chunk, Hit
 
 _END = "?？。!！ "
+_AMOUNT = re.compile(r"(?<![\d-])\d+\s*(?:个工作日|个?自然日|日|天|个月|年内|元|页|件|次|小时)")
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 _DATE_DETAIL = re.compile(r"(?:[\d〇零一二三四五六七八九十两]+\s*(?:年度?|月份?|日|号)\s*)+|今年|去年|明年|上一?年|本年")
 
 
@@ -74,7 +76,7 @@ def swap_topic(question: str, new: str) -> str | None:
     else:
         modifier = topic.replace(head, "", 1).strip("的")
         replaced = topic.replace(modifier, new, 1) if modifier and modifier in topic else new
-    return replaced + ask
+    return _DOUBLED.sub(r"\1", replaced + ask)  # "其他领域" for "试点领域": never "其他领域领域"
 
 
 def rewrite(question: str, message: str) -> Rewrite | None:
@@ -92,7 +94,8 @@ def rewrite(question: str, message: str) -> Rewrite | None:
     for opener in sorted(w["conditions"], key=len, reverse=True):
         core = core.removeprefix(opener)
     core = core.strip("，, ") or t
-    if conditional:
+    # a situation ("对方一直不回", "复议完还不服") is a condition on the earlier question, never a new topic
+    if conditional or any(m in core for m in w["situation_markers"]):
         return Rewrite("condition", f"{base}，{t}", core)
     if any(a in t for a in w["quantity_words"]) or t.startswith(tuple(w["ask_words"])):
         return Rewrite("ask", f"{base}，{t}", t)
@@ -112,17 +115,36 @@ def focus_overlap(focus: str, text: str) -> int:
     return len(_bigrams(expand_query(focus)) & _bigrams(text))
 
 
+def holding_clause(focus: str, cited: list[Chunk]) -> Chunk | None:
+    """The clause the last answer cited that holds most of the follow-up's detail (at least two thirds of
+    its character pairs, two at least), or None."""
+    pairs = _bigrams(focus)
+    if len(pairs) < 2:
+        return None
+    best = max(cited, key=lambda c: len(pairs & _bigrams(c.text)), default=None)
+    return best if best is not None and 3 * len(pairs & _bigrams(best.text)) >= 2 * len(pairs) else None
+
+
+def holds_amount(text: str) -> bool:
+    """A period or an amount (15个工作日, 60日, 6个月, 100元, 30页), not a date (2024-01-01)."""
+    return bool(_AMOUNT.search(text))
+
+
 def order_hits(mode: str, focus: str, hits: list[Hit], cited: list[Chunk]) -> list[Hit]:
     """The hits with the clause the answer should lead with first.
 
     ``condition`` / ``swap``: clauses sharing most of the condition's (the new topic's) words first (stable otherwise). ``ask``: a clause
     the last answer cited that holds a number (a period, an amount) first, added when the search missed it.
     """
+    holder = holding_clause(focus, cited)
+    if holder is not None:  # "那收集的个人信息呢": the clause just quoted speaks of it
+        top = hits[0].score if hits else 1.0
+        return [Hit(chunk=holder, score=top), *(h for h in hits if h.chunk.id != holder.id)]
     if mode in ("condition", "swap"):
         return sorted(hits, key=lambda h: -focus_overlap(focus, h.chunk.text))
     if mode == "ask" and cited:
         keys = {(c.title, c.section) for c in cited}
-        counted = [c for c in cited if re.search(r"\d", c.text)]
+        counted = [c for c in cited if holds_amount(c.text)]
         best = max(counted, key=lambda c: focus_overlap(focus, c.text), default=None) if counted else None
         if best is None:
             return hits

@@ -7,10 +7,12 @@ import pytest
 
 from assistant.engine import Engine
 from assistant.factory import build_engine
+from assistant.followup import context, shares_words
 from assistant.followup_rewrite import rewrite, split_topic, swap_topic
 from assistant.router import own_tasks_asked
 from assistant.settings import Settings
 from assistant.turn import Message, Turn
+from knowledge.units import load_units
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +79,23 @@ def test_the_period_of_the_procedure_just_explained(engine: Engine) -> None:
     reply = _talk(engine, "申请内容不明确怎么处理", "那得多少天？")
     assert reply.startswith("申请内容不明确") or "7个工作日" in reply.split("\n")[0]
     assert "7个工作日" in reply.split("\n")[0] and "第三十条" in reply
+
+
+def test_a_detail_of_the_clause_just_quoted_is_answered_from_it(engine: Engine) -> None:
+    reply = _talk(engine, "疫情防控信息要公开哪些", "那收集的个人信息呢")
+    assert "妥善处理" in reply.split("\n")[0] and "四(三)" in reply
+
+
+def test_a_follow_up_naming_its_own_topic_and_amount_is_answered_for_it(engine: Engine) -> None:
+    reply = _talk(engine, "申请人对答复不服可以怎么办", "那复议多久内要提")
+    assert "60日" in reply.split("\n")[0] and "《行政复议法》第二十条" in reply
+
+
+def test_a_situation_is_a_condition_not_a_new_topic() -> None:
+    assert rewrite("要征求第三方意见怎么操作", "那对方一直不回呢").mode == "condition"  # type: ignore[union-attr]
+    assert swap_topic("试点领域的标准目录啥时候要编完", "其他领域") == "其他领域的标准目录啥时候要编完"
+
+
+def test_a_refused_message_sharing_words_with_the_last_exchange_is_related() -> None:
+    ctx = context((Message("user", "标准目录谁汇总审核"), Message("assistant", "县人民政府办公室汇总审核。")), load_units())
+    assert shares_words("审核完交给谁", ctx) and not shares_words("中午吃什么", ctx)
