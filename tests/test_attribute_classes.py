@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tools.attribute import NOT_PUBLIC, ON_REQUEST, PUBLIC, REDACTED, classify_document
 
 LIST_NOTICE = """洱源县民政局
@@ -241,3 +243,11 @@ def test_a_disclaimer_closing_a_public_interpretation_is_no_internal_marking() -
     assert classify_document(reading).attribute == PUBLIC
     for marking in ("仅供领导参考\n", "（仅供参考）\n"):
         assert classify_document(marking + reading.replace("本解读仅供参考，具体以《实施细则》为准。", "")).attribute == NOT_PUBLIC
+
+
+@pytest.mark.parametrize("marking", ["内部资料　注意保管\n", "注意保密\n", "（注意保管）\n"])
+def test_keep_safe_is_a_marking_on_its_own_line_not_advice_in_a_sentence(marking: str) -> None:
+    notice = ("洱源县医疗保障局关于做好2027年度城乡居民医保集中参保缴费工作的通知\n各乡镇人民政府，县级各有关部门：\n"
+              "　　集中缴费期为9月1日至12月31日。请群众缴费后注意保存缴费凭证。\n洱源县医疗保障局\n2026年9月1日\n")
+    assert classify_document(notice).attribute == PUBLIC
+    assert classify_document(marking + notice).attribute == NOT_PUBLIC
