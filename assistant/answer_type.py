@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from knowledge.yaml_data import safe_load
 
 TYPES = ("false_premise", "yes_no", "what_is", "when", "how_long", "how_much", "who", "how_many", "how_to", "which")
 _CLAUSE = re.compile(r"[，,；;：:。！？]")
@@ -17,7 +17,7 @@ _NUMBER = re.compile(r"\d+")
 
 @cache
 def words() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(
+    data: dict[str, Any] = safe_load(
         resources.files("assistant").joinpath("answer.yaml").read_text(encoding="utf-8")
     )
     return data

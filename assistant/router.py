@@ -23,13 +23,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from assistant.answer_type import answer_type
 from assistant.dates import FoundDate, cn_number, find_dates
 from assistant.help import help_text
 from assistant.turn import Message, Turn
 from knowledge.units import Unit, UnitRegistry
+from knowledge.yaml_data import safe_load
 from tools.attribute_input import attachment_args
 
 ASK_UNIT = "请问是哪个单位？例如：县卫健局、凤羽镇。"
@@ -57,7 +56,7 @@ class Intent:
 
 @cache
 def words() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(
+    data: dict[str, Any] = safe_load(
         resources.files("assistant").joinpath("router.yaml").read_text(encoding="utf-8")
     )
     return data

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import yaml
 
 from knowledge.errors import ConfigError
+from knowledge.yaml_data import safe_load
 
 COUNTY_FILE, UNITS_FILE = "county.yaml", "units.yaml"
 _active: list[Path | None] = [None]
@@ -128,7 +129,7 @@ def load_county(directory: Path | None = None) -> County:
 def _load_county(directory: Path) -> County:
     path = directory / COUNTY_FILE
     try:
-        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = safe_load(path.read_text(encoding="utf-8"))
         return _county_from_data(data, directory)
     except FileNotFoundError as exc:
         raise ConfigError("县情数据目录中缺少 county.yaml，请先运行 gongkai init。", detail=str(path)) from exc

@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from knowledge.yaml_data import safe_load
 
 CURRENT, SUPERSEDED, WITHDRAWN = "current", "superseded", "withdrawn"
 
@@ -20,7 +20,7 @@ CURRENT, SUPERSEDED, WITHDRAWN = "current", "superseded", "withdrawn"
 @cache
 def _data() -> dict[str, Any]:
     text = resources.files("knowledge").joinpath("sources", "doc_kinds.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = safe_load(text)
     return data
 
 

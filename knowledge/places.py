@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from knowledge.county import county_cache, load_county
 from knowledge.tokenizer import Tokenizer, stopwords
+from knowledge.yaml_data import safe_load
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class Jurisdiction:
 @county_cache
 def load_jurisdiction(extra_own: tuple[str, ...] = ()) -> Jurisdiction:
     text = resources.files("knowledge").joinpath("sources", "jurisdiction.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = safe_load(text)
     county = load_county()
     own = {county.name, *county.aliases, *extra_own}
     return Jurisdiction(

@@ -17,8 +17,6 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
 from knowledge.bank import is_question
 from knowledge.bm25_index import Bm25Index
 from knowledge.keyword_index import KeywordIndexer
@@ -28,6 +26,7 @@ from knowledge.store import Document
 from knowledge.tokenizer import Tokenizer, anchors, domain_terms, expand_query
 from knowledge.types import Chunk, Hit
 from knowledge.vector_store import VectorStore
+from knowledge.yaml_data import safe_load
 
 
 @cache
@@ -59,7 +58,7 @@ class RetrievalConfig:
 @cache
 def load_config() -> RetrievalConfig:
     text = resources.files("knowledge").joinpath("sources", "retrieval.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = safe_load(text)
     return RetrievalConfig(
         rrf_k=int(data["rrf_k"]),
         candidates=int(data["candidates"]),

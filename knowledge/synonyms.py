@@ -8,9 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from knowledge.errors import ConfigError
+from knowledge.yaml_data import safe_load
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def synonyms_from_data(data: Any) -> Synonyms:
 def load_synonyms() -> Synonyms:
     """The packaged synonym table, loaded once per process."""
     text = resources.files("knowledge").joinpath("sources", "synonyms.yaml").read_text(encoding="utf-8")
-    return synonyms_from_data(yaml.safe_load(text))
+    return synonyms_from_data(safe_load(text))
 
 
 def expand(tokens_or_query: str | Iterable[str]) -> list[str]:

@@ -17,10 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from knowledge.county import UNITS_FILE, county_dir, load_county
 from knowledge.errors import Ambiguous, BadInput, ConfigError, NotFound
+from knowledge.yaml_data import safe_load
 
 KINDS = ("department", "township", "enterprise")
 _MAX_LISTED = 8
@@ -312,4 +311,4 @@ def _load_units(directory: Path) -> UnitRegistry:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ConfigError("县情数据目录中缺少单位清单 units.yaml，请先运行 gongkai init。", detail=str(path)) from exc
-    return registry_from_data(yaml.safe_load(text) or {"units": []})
+    return registry_from_data(safe_load(text) or {"units": []})

@@ -24,7 +24,8 @@ import click.formatting
 import click.parser
 import click.termui
 import click.types
-import yaml
+
+from knowledge.yaml_data import safe_load
 
 CATALOG = Path(__file__).with_name("click_zh.yaml")
 _MODULES = (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui, click.types)
@@ -36,7 +37,7 @@ _TOKEN = re.compile(r"\[[^\]\s]{1,30}\]|[\x21-\x7e]+|\s+|.", re.S)
 
 @functools.cache
 def catalog() -> dict[str, Any]:
-    return dict(yaml.safe_load(CATALOG.read_text(encoding="utf-8")))
+    return dict(safe_load(CATALOG.read_text(encoding="utf-8")))
 
 
 def gettext_zh(message: str) -> str:
