@@ -8,7 +8,7 @@ import pytest
 from assistant.engine import Engine
 from assistant.factory import build_engine
 from assistant.followup import context, shares_words
-from assistant.followup_rewrite import rewrite, split_topic, swap_topic
+from assistant.followup_rewrite import order_hits, rewrite, split_topic, swap_topic
 from assistant.router import own_tasks_asked
 from assistant.settings import Settings
 from assistant.turn import Message, Turn
@@ -99,3 +99,14 @@ def test_a_situation_is_a_condition_not_a_new_topic() -> None:
 def test_a_refused_message_sharing_words_with_the_last_exchange_is_related() -> None:
     ctx = context((Message("user", "标准目录谁汇总审核"), Message("assistant", "县人民政府办公室汇总审核。")), load_units())
     assert shares_words("审核完交给谁", ctx) and not shares_words("中午吃什么", ctx)
+
+
+def test_one_shared_character_pair_does_not_overturn_the_search() -> None:
+    from knowledge.types import Chunk, Hit
+
+    right = Chunk(id="a", doc_id="d", title="条例", section="第三十四条", text="逾期没有答复就视为同意公开。", metadata={})
+    noisy = Chunk(id="b", doc_id="d", title="口径", section="暂停", text="对方15个工作日答复期满，暂停计算。", metadata={})
+    hits = [Hit(chunk=right, score=1.0), Hit(chunk=noisy, score=0.9)]
+    assert [h.chunk.id for h in order_hits("condition", "对方一直不回", hits, [])] == ["a", "b"]
+    assert [h.chunk.id for h in order_hits("condition", "需要延长", hits[::-1] + [Hit(chunk=Chunk(
+        id="c", doc_id="d", title="条例", section="第三十三条", text="确实需要延长的，不超过20个工作日。", metadata={}), score=0.5)], [])][0] == "c"
