@@ -88,6 +88,12 @@ def _reading(tokens: list[tuple[str, str, int, bool]], i: int, lex: Any) -> int 
     return 1 + len(nxt)
 
 
+def _has_candidate(text: str, lo: int, hi: int, lex: Any) -> bool:
+    """True when some two- or three-character reading in text[lo:hi] passes the surname and stop-word checks."""
+    return any(text[i] in lex.surnames and (plausible_name(text, i, 2, lex) or plausible_name(text, i, 3, lex))
+               and not (i > 0 and text[i - 1] in _COUNTED) for i in range(lo, hi - 1))
+
+
 def _after_role(text: str, start: int, lex: Any) -> bool:
     """True right after a 签发人-like role or a label whose name is personal only beside other data (负责人)."""
     before = text[max(0, start - 8):start].rstrip("：: \t")
@@ -108,8 +114,8 @@ def tagged_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
     """Yield (name, start, end, masked) for the names the tagger reads in ``text``'s CJK runs."""
     ctx = TextContext(text) if "\t" in text or "|" in text or "  " in text else None
     for run in _CJK_RUN.finditer(text):
-        if not any(ch in lex.surnames for ch in run.group()):
-            continue
+        if not _has_candidate(text, run.start(), run.end(), lex):
+            continue  # the HMM costs milliseconds a run: only where a name could start at all
         tokens = _tokens(run.group())
         for i, (_, _, pos, _) in enumerate(tokens):
             length = _reading(tokens, i, lex)
