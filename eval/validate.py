@@ -31,9 +31,10 @@ def _is_date(value: Any) -> bool:
 
 
 def _fact_ok(fact: Any) -> bool:
-    if isinstance(fact, str | int | float):
+    # a date written as README says (2026-04-17) reaches us as a date: graded as its ISO text
+    if isinstance(fact, str | int | float | date):
         return bool(str(fact).strip())
-    return isinstance(fact, list) and bool(fact) and all(isinstance(a, str | int | float) for a in fact)
+    return isinstance(fact, list) and bool(fact) and all(isinstance(a, str | int | float | date) for a in fact)
 
 
 def _source_ok(src: Any) -> bool:

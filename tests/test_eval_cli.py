@@ -36,6 +36,20 @@ items:
 """
 
 
+DATED = """\
+kind: qa
+items:
+  - id: qa-d-001
+    question: 依申请公开多少个工作日内答复
+    key_facts: [[2026-04-17, 20个工作日]]
+    source: {title: 政府信息公开条例, section: 第三十三条}
+  - id: qa-d-002
+    question: 依申请公开多少个工作日内答复
+    key_facts: [2026-04-17]
+    source: {title: 政府信息公开条例, section: 第三十三条}
+"""
+
+
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """An eval run over HTTP sends every item in a minute: the per-client and per-member limits are off."""
@@ -66,6 +80,17 @@ def test_json_has_total_and_the_malformed_entry_is_reported(env: Path) -> None:
     assert data["headline"]["deadline.exact_match"] == 0.5 and data["headline"]["pii.recall"] == 1.0
     assert any("mini.yaml 第17行" in e and "expected_sections" in e for e in data["load_errors"])
     assert "mini.yaml 第17行" in result.stderr and "评测中" in result.stderr
+
+
+def test_a_date_among_the_key_facts_is_graded_as_its_iso_text(tmp_path: Path, settings: Settings,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
+    path = tmp_path / "dated.yaml"
+    path.write_text(DATED, encoding="utf-8")
+    data = _json_run([str(path)])
+    assert data["load_errors"] == [] and data["total"] == 2
+    assert data["passed"] == 1  # the answer gives 20个工作日 and no date: only the item that accepts either passes
 
 
 def test_report_file_and_text_summary(env: Path, tmp_path: Path) -> None:
