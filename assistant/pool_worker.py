@@ -164,6 +164,10 @@ def main(conn: Any, init: dict[str, Any], memory_mb: int, nice: int) -> None:
     configure_logging(init.get("log_level", "WARNING"))
     tasks = _tasks(init)
     _classify("预热", None)  # imports and data files load before the memory budget starts
+    from tools.attribute_input import file_document  # noqa: F401  # the .docx/.pdf reader, for the first upload
+    from tools.pii import warm as warm_masker
+
+    warm_masker()  # the name tagger too: a first draft with a name in it does not wait for it
     if init.get("settings") is not None:
         try:
             _engine_for(init).retriever.open()

@@ -142,6 +142,9 @@ class Gongkai:
         async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             app.state.process, app.state.settings = self, self.settings
             app.state.db, app.state.engine, app.state.pool = self.db, self.engine, self.pool
+            from tools.pii import warm as warm_masker
+
+            await asyncio.to_thread(warm_masker)  # before serving: every logged or stored line goes through it
             # in the background (/health and callbacks are served meanwhile); WeCom turns need it at once
             if self.settings.pool.warm or (run_worker and self.settings.wecom.configured):
                 threading.Thread(target=self.pool.warm, name="heavy-warm", daemon=True).start()

@@ -215,6 +215,14 @@ def redact(text: str, findings: list[Finding]) -> str:
     return "".join(parts)
 
 
+def warm() -> None:
+    """Load what masking otherwise loads on first use (jieba's POS tagger for names in running text), so that a
+    server's first request with a Chinese line to log or store does not wait for it."""
+    from tools.pii_tagged_names import warm_tagger
+
+    warm_tagger()
+
+
 def mask_text(text: str) -> str:
     """The text with every piece of personal data masked in place (shape kept: 139****6655)."""
     if not text:

@@ -57,6 +57,11 @@ def _pos_tagger() -> Any:
         return _tagger
 
 
+def warm_tagger() -> None:
+    """Build the tagger now (about 1 s; more on a busy machine) instead of on the first text that needs it."""
+    _pos_tagger()
+
+
 def _tokens(text: str) -> list[tuple[str, str, int, bool]]:
     """(word, tag, start, in the dictionary) for one CJK run."""
     tagger = _pos_tagger()
