@@ -33,6 +33,25 @@ def score(rows: list[tuple[bool, Any]], base: Any, value: float, cost: float, de
     return oos_refused - cost * qa_refused, qa_refused, oos_refused
 
 
+def signal_rows(files: list[Path], embedder: str, data_dir: str) -> tuple[list[tuple[bool, Any]], Any, bool]:
+    """(in scope?, retrieval signals) for each qa and out-of-scope question of ``files`` whose refusal the
+    relevance decision makes (tasks and other jurisdictions are decided by the router), the configured
+    relevance thresholds, and whether retrieval is dense only."""
+    items = [i for i in load_sets(files).items
+             if i.kind == "qa" or (i.kind == "out_of_scope" and i.data.get("category") not in DECIDED_ELSEWHERE)]
+    engine = build_engine(Settings(embedder=embedder, data_dir=Path(data_dir)))  # type: ignore[arg-type]
+    retriever = engine.retriever.open()
+    rows = [(i.kind == "qa", retriever.retrieve(i.data["question"], 5).signals) for i in items]
+    return rows, retriever.config.relevance, retriever.mode == "dense"
+
+
+def shuffled_folds(n: int, k: int) -> tuple[list[int], list[list[int]]]:
+    """The row order shuffled with a fixed seed, and its ``k`` folds."""
+    order = list(range(n))
+    random.Random(0).shuffle(order)
+    return order, [order[i::k] for i in range(k)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--embedder", default="none")
@@ -40,16 +59,8 @@ def main() -> None:
     parser.add_argument("--cost", type=float, default=3.0)
     parser.add_argument("--data-dir", default="/tmp/gongkai-bench", help="vector cache (shared with answer_configs)")
     args = parser.parse_args()
-    items = [i for i in load_sets(sorted(DEV.glob("*.yaml"))).items
-             if i.kind == "qa" or (i.kind == "out_of_scope" and i.data.get("category") not in DECIDED_ELSEWHERE)]
-    engine = build_engine(Settings(embedder=args.embedder, data_dir=Path(args.data_dir)))  # type: ignore[arg-type]
-    retriever = engine.retriever.open()
-    base = retriever.config.relevance
-    dense_only = retriever.mode == "dense"
-    rows = [(i.kind == "qa", retriever.retrieve(i.data["question"], 5).signals) for i in items]
-    order = list(range(len(rows)))
-    random.Random(0).shuffle(order)
-    folds = [order[n :: args.folds] for n in range(args.folds)]
+    rows, base, dense_only = signal_rows(sorted(DEV.glob("*.yaml")), args.embedder, args.data_dir)
+    order, folds = shuffled_folds(len(rows), args.folds)
     held = {"qa": 0, "qa_refused": 0, "oos": 0, "oos_refused": 0}
     for n, fold in enumerate(folds):
         train = [rows[i] for i in order if i not in set(fold)]

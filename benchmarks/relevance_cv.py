@@ -15,24 +15,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
-import random
 from pathlib import Path
 from typing import Any
 
-from assistant.factory import build_engine
-from assistant.settings import Settings
-from eval.items import load_sets
+from benchmarks.coverage_cv import DEV, shuffled_folds, signal_rows
 from knowledge.relevance import judge
 
-DEV = Path(__file__).resolve().parents[1] / "eval" / "sets" / "dev"
 GRID = {
     "focus_without_anchor": [round(0.1 * n, 1) for n in range(3, 10)],
     "bm25_without_anchor": [2.0, 3.0, 4.0, 5.0, 6.0, 8.0],
     "min_key_coverage": [round(0.05 * n, 2) for n in range(13)],
 }
-DECIDED_ELSEWHERE = ("task", "other_jurisdiction")
-
-
 def score(rows: list[tuple[bool, Any]], t: Any, cost: float, dense_only: bool) -> tuple[float, int, int]:
     """(weighted score, qa refused, oos refused) of one set of thresholds over rows (in_scope, signals)."""
     verdicts = [(ok, judge(s, t, dense_only=dense_only) == "refuse") for ok, s in rows]
@@ -64,17 +57,9 @@ def main() -> None:
     parser.add_argument("--data-dir", default="/tmp/gongkai-bench", help="vector cache (shared with answer_configs)")
     args = parser.parse_args()
     files = sorted(DEV.glob("*.yaml")) + [Path(f) for f in args.extra]
-    items = [i for i in load_sets(files).items
-             if i.kind == "qa" or (i.kind == "out_of_scope" and i.data.get("category") not in DECIDED_ELSEWHERE)]
-    engine = build_engine(Settings(embedder=args.embedder, data_dir=Path(args.data_dir)))  # type: ignore[arg-type]
-    retriever = engine.retriever.open()
-    base = retriever.config.relevance
-    dense_only = retriever.mode == "dense"
-    rows = [(i.kind == "qa", retriever.retrieve(i.data["question"], 5).signals) for i in items]
+    rows, base, dense_only = signal_rows(files, args.embedder, args.data_dir)
     grid = points(base)
-    order = list(range(len(rows)))
-    random.Random(0).shuffle(order)
-    folds = [order[n :: args.folds] for n in range(args.folds)]
+    order, folds = shuffled_folds(len(rows), args.folds)
     held = [0, 0, 0, 0]  # qa, qa refused, oos, oos refused
     for n, fold in enumerate(folds):
         held_out = set(fold)
