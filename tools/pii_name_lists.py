@@ -12,7 +12,7 @@ character ("赵 丽") is one name typed with a space, as Word tables do.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from tools.pii_names import finding, plausible_name
@@ -27,22 +27,29 @@ _END = re.compile(r"[。！？!?]|$")
 _LIST_HEADING = re.compile(r"(?:名单|名册|花名册|人员名单|对象名单|一览表)(?:（[^）]*）)?$")
 
 
-def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """(start, end) of the tokens in text[lo:hi]; a surname character and one more character split by a
-    single space are one token ("赵 丽")."""
-    raw = [(m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
+def _join_split_pairs(raw: list[tuple[int, int]],
+                      joins: Callable[[tuple[int, int], tuple[int, int]], bool]) -> list[tuple[int, int]]:
+    """``raw`` spans with each two one-character spans one character apart made one span when ``joins`` says so
+    (a name typed or pasted from a Word table with a space inside: "赵 丽")."""
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(raw):
         s, e = raw[i]
         if (e - s == 1 and i + 1 < len(raw) and raw[i + 1][1] - raw[i + 1][0] == 1
-                and raw[i + 1][0] - e == 1 and text[e] in " \u3000"):
+                and raw[i + 1][0] - e == 1 and joins(raw[i], raw[i + 1])):
             out.append((s, raw[i + 1][1]))
             i += 2
             continue
         out.append((s, e))
         i += 1
     return out
+
+
+def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """(start, end) of the tokens in text[lo:hi]; a surname character and one more character split by a
+    single space are one token ("赵 丽")."""
+    raw = [(m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
+    return _join_split_pairs(raw, lambda first, second: text[first[1]] in " \u3000")
 
 
 def _is_name(text: str, start: int, end: int, lex: Any) -> bool:
@@ -108,18 +115,8 @@ _CELL_TOKEN = re.compile(r"[^\s]+")
 def _cells(text: str, lo: int, hi: int, lex: Any) -> list[tuple[int, int]]:
     """Space-separated cells of text[lo:hi]; a surname and one character split by one space are one cell (董 华)."""
     raw = [(m.start(), m.end()) for m in _CELL_TOKEN.finditer(text, lo, hi)]
-    out: list[tuple[int, int]] = []
-    i = 0
-    while i < len(raw):
-        s, e = raw[i]
-        if (e - s == 1 and text[s] in lex.surnames and i + 1 < len(raw) and raw[i + 1][1] - raw[i + 1][0] == 1
-                and raw[i + 1][0] - e == 1 and "\u4e00" <= text[raw[i + 1][0]] <= "\u9fff"):
-            out.append((s, raw[i + 1][1]))
-            i += 2
-            continue
-        out.append((s, e))
-        i += 1
-    return out
+    return _join_split_pairs(raw, lambda first, second: text[first[0]] in lex.surnames
+                             and "\u4e00" <= text[second[0]] <= "\u9fff")
 
 
 def _shape(cell: str) -> bool:
