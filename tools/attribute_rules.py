@@ -214,7 +214,8 @@ def scopes(doc: Gongwen, text: str) -> Scopes:
     """The rule scopes of a read 公文."""
     title = real_title(doc) or genre_line(doc)
     body_start = (doc.body or text)[:HEAD_CHARS]
-    head = "\n".join(p for p in (doc.head, title, doc.addressees, body_start, *doc.notes) if p)
+    # the 附件说明 names what is sent ("附件：……方案（征求意见稿）"): a draft or an internal list attached is a signal too
+    head = "\n".join(p for p in (doc.head, title, doc.addressees, body_start, doc.attachments, *doc.notes) if p)
     return Scopes(title, head, "\n".join(p for p in (doc.head, *doc.notes) if p), title + "\n" + text,
                   genre(doc), single_addressee(doc, text), doc.addressees or head,
                   "\n".join(p for p in (_subject_of(title), doc.addressees, body_start) if p),

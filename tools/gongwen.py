@@ -40,6 +40,15 @@ _GENRE_END = re.compile(r"(?:通知|通报|请示|报告|批复|函|纪要|决�
                         r"简报|总结|预案|公示|公报|答复书|告知书|通知书|命令|议案|意见稿|草案|汇报|说明|清单|目录|指南)"
                         r"(?:[（(][^）)]{1,16}[）)])?$")
 _TERMINAL = ("。", "；", "！", "？", "：", ":", "，", ",")
+# a title that is the 文种 alone, its characters spread out as GB/T 9704 centres it ("通　告", "公  告", "决 定")
+_SPACED_GENRE = re.compile(r"[\u4e00-\u9fff](?: +[\u4e00-\u9fff]){1,4}")
+_BARE_GENRE = re.compile(r"(?:通知|通告|公告|通报|决定|命令|令|批复|意见|公示|函|议案|纪要|报告|请示)")
+
+
+def bare_genre_title(text: str) -> str:
+    """"通　告" → "通告" when a line is nothing but a spaced-out 文种 name, else the line unchanged."""
+    joined = text.replace(" ", "")
+    return joined if _SPACED_GENRE.fullmatch(text) and _BARE_GENRE.fullmatch(joined) else text
 
 
 @dataclass(frozen=True)
@@ -140,7 +149,7 @@ def _head_role(text: str, nxt: str, hint: str) -> list[tuple[str, str]] | None:
     if found and len(left) <= 40 and _ORGAN.search(left.replace(" ", "")) and any(r == "doc_number" for r, _ in found):
         return [("issuer_mark", left), *found]  # 函 format: the organ's name and its 文号 on one line
     if len(text) <= 40 and _ORGAN.search(text.replace(" ", "")) and not text.endswith(_TERMINAL) and (
-            NUMBER.search(nxt) or _MASTHEAD.match(nxt.replace(" ", "")) or (nxt and _ORGAN.search(nxt) and len(nxt) <= 40)
+            NUMBER.search(nxt) or _BARE_GENRE.fullmatch(nxt.replace(" ", "")) or _MASTHEAD.match(nxt.replace(" ", "")) or (nxt and _ORGAN.search(nxt) and len(nxt) <= 40)
             or _title_under_organ(text, nxt)):
         return [("issuer_mark", text)]  # an organ name standing above its 文号 or its title (函 format, joint issuers)
     return None
@@ -166,8 +175,8 @@ def _take_title(lines: list[Line], i: int) -> tuple[str, int]:
         end = hinted[0]
         while end + 1 < len(lines) and lines[end + 1].hint == "title" and end + 1 - hinted[0] < 3:
             end += 1
-        return "".join(_clean(x.text) for x in lines[hinted[0]: end + 1]), end + 1
-    text = _clean(lines[i].text)
+        return bare_genre_title("".join(_clean(x.text) for x in lines[hinted[0]: end + 1])), end + 1
+    text = bare_genre_title(_clean(lines[i].text))
     if not _title_like(text):
         return "", i
     if _GENRE_END.search(text):

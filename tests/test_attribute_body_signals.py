@@ -1,0 +1,91 @@
+"""Signals a drafter writes into the 正文 or the 附件说明 rather than the 版头, and a 文种 spaced out as its title."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.attribute import NOT_PUBLIC, PUBLIC, classify_document
+from tools.gongwen import read_text
+
+SAFETY_NOTICE = """某某县安全生产委员会办公室
+某安办〔2025〕11号
+某某县安全生产委员会办公室关于近期重大事故隐患排查情况的通报
+各镇乡人民政府，县安委会各成员单位：
+　　6月以来，县安委办组织对全县重点行业领域开展了安全生产暗访检查，发现砂石料场边坡失稳、在建工地塔吊未经检测投入使用等问题。
+请各镇乡、各有关部门举一反三，立即组织开展隐患排查整治，并于7月15日前将整改情况报县安委办。{closing}
+某某县安全生产委员会办公室
+2025年7月3日
+"""
+
+
+@pytest.mark.parametrize("closing", ["\n本通报为内部资料，请勿在网络上转载。", "\n本材料系内部资料，仅供领导参阅。",
+                                     "此件请勿外传。"])
+def test_a_document_that_calls_itself_internal_in_its_last_lines_is_not_published(closing: str) -> None:
+    # the 安全生产 subject and the 主送 各镇乡 make the bare notice public; the drafter's own statement that it is
+    # internal material, written after the 正文 instead of above the title, keeps it back (第十六条, 推断)
+    assert classify_document(SAFETY_NOTICE.format(closing="")).attribute == PUBLIC
+    result = classify_document(SAFETY_NOTICE.format(closing=closing))
+    assert result.attribute == NOT_PUBLIC
+    assert "第十六条" in result.reasons[0].basis and "不属于国家秘密" in result.reasons[0].text
+
+
+def test_advice_to_keep_other_peoples_data_safe_is_no_internal_statement() -> None:
+    notice = SAFETY_NOTICE.format(closing="检查中获取的企业资料由县安委办统一保管，各单位要做好隐患台账管理。")
+    assert classify_document(notice).attribute == PUBLIC
+
+
+CONSULTED_RULES = """某某县人力资源和社会保障局
+某人社发〔2025〕14号
+某某县人力资源和社会保障局关于{title}的通知
+县级各有关部门，各镇乡人民政府：
+　　为进一步做好创业担保贷款工作，我局起草了《某某县创业担保贷款实施细则》，现印发给你们，请认真贯彻执行。
+附件：某某县创业担保贷款实施细则{draft}
+某某县人力资源和社会保障局
+2025年6月10日
+"""
+
+
+def test_a_draft_named_in_the_attachment_line_makes_the_notice_a_consultation_between_organs() -> None:
+    issued = classify_document(CONSULTED_RULES.format(title="印发《某某县创业担保贷款实施细则》", draft=""))
+    assert issued.attribute == PUBLIC
+    drafted = classify_document(CONSULTED_RULES.format(title="印发《某某县创业担保贷款实施细则》", draft="（征求意见稿）"))
+    assert (drafted.attribute, drafted.rule) == (NOT_PUBLIC, "process_draft")
+    asked = classify_document(CONSULTED_RULES.format(title="对《某某县创业担保贷款实施细则》提出修改意见", draft=""))
+    assert (asked.attribute, asked.rule) == (NOT_PUBLIC, "consultation_notice")
+
+
+@pytest.mark.parametrize("spaced", ["通　告", "通  告", "通 告"])
+def test_a_spaced_out_genre_under_the_issuer_is_the_title(spaced: str) -> None:
+    text = (f"某某县人民政府\n{spaced}\n某政通〔2025〕2号\n　　为保护某某湖渔业资源，县人民政府决定：自2025年3月1日至6月30日，"
+            "某某湖全湖实行禁渔。\n举报电话：0870-6120011\n特此通告。\n某某县人民政府\n2025年2月20日\n")
+    doc = read_text(text)
+    assert (doc.issuer_mark, doc.title, doc.doc_number) == ("某某县人民政府", "通告", "某政通〔2025〕2号")
+    result = classify_document(text)
+    assert (result.attribute, result.genre) == (PUBLIC, "通告")
+
+
+TRAINING = """某某县人民政府办公室
+某政办〔2025〕40号
+某某县人民政府办公室关于举办2025年{what}培训班的通知
+各镇乡人民政府，县级各部门：
+　　县政府办定于2025年8月12日举办培训班，现将有关事项通知如下：
+　　一、培训对象。{who}
+　　二、培训地点。县政务服务中心五楼会议室。
+某某县人民政府办公室
+2025年8月1日
+"""
+
+
+def test_a_training_for_officials_is_internal_but_one_for_the_public_is_not() -> None:
+    staff = classify_document(TRAINING.format(what="政务公开业务", who="各镇乡、各部门分管领导和政务公开工作人员各1名。"))
+    assert (staff.attribute, staff.rule) == (NOT_PUBLIC, "staff_training")
+    assert "第十六条第一款" in staff.reasons[0].basis
+    farmers = classify_document(TRAINING.format(what="农村劳动力转移就业技能", who="有就业意愿的农村劳动力，每镇乡50人。"))
+    assert farmers.attribute != NOT_PUBLIC
+
+
+def test_the_organs_own_party_work_plan_is_internal_affairs() -> None:
+    plan = ("中共某某县财政局党组\n某某县财政局2025年机关党建工作要点\n　　2025年，局机关党建工作重点抓好以下工作：\n"
+            "　　一、落实党组理论学习中心组学习制度，全年集中学习不少于12次。\n　　二、规范开展“三会一课”和主题党日活动。\n")
+    result = classify_document(plan)
+    assert result.attribute == NOT_PUBLIC and "第十六条第一款" in result.reasons[0].basis
