@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -34,6 +35,17 @@ def function_words() -> frozenset[str]:
     """Words that never carry what is asked (knowledge/sources/function_words.txt)."""
     text = resources.files("knowledge").joinpath("sources/function_words.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+# A numeral or demonstrative with a measure word (一份, 几十, 好几段, 一个月, 那条, 每项) counts things or points
+# at them; like a function word it never carries what is asked.
+_COUNTED = re.compile(r"^(?:[好整]?[几一二两俩三四五六七八九十百千万半多\d]+|[这那哪每各某该此])"
+                      r"[个份段条件次项天日月年周遍些位名家种类回趟页张本句]{0,2}$")
+
+
+def is_function_word(word: str) -> bool:
+    """A word that never carries what is asked: listed in function_words.txt, a number, or a counted amount."""
+    return word in function_words() or word.isdigit() or bool(_COUNTED.match(word))
 
 
 EVIDENCE_HITS = 3  # the best clauses a question's key words must be found in (relevance key_coverage)
@@ -231,7 +243,8 @@ class HybridRetriever:
         coverage = sum(self._in_corpus(w) for w in words) / len(words) if words else 0.0
         top = [i for i, _ in ranked.bm25[:3]] + [i for i, _ in ranked.dense[:3]]
         top_texts = [self._texts[i] for i in top]
-        focus = max((sum(self._covered(w, t) for w in words) / len(words) for t in top_texts), default=0.0) if words else 0.0
+        asked = [w for w in words if not is_function_word(w)] or words  # 一个月, 几十 say how much, not what
+        focus = max((sum(self._covered(w, t) for w in asked) / len(asked) for t in top_texts), default=0.0) if asked else 0.0
         return Signals(
             coverage=coverage,
             focus=focus,
@@ -251,7 +264,7 @@ class HybridRetriever:
         "政府信息公开申请可以用英文填写吗" shares 政府信息公开/申请 with many clauses, but 英文 is nowhere, and the
         rare words carry what is asked: the share is low, so the evidence does not answer it.
         """
-        unique = [w for w in dict.fromkeys(words) if not w.isdigit() and w not in function_words()]
+        unique = [w for w in dict.fromkeys(words) if not is_function_word(w)]
         if not unique or all(self._in_corpus(w, bank=True) for w in unique):
             return 1.0
         evidence = [self._texts[self._by_id[h.chunk.id]] + ("\n" + h.question.text.lower() if h.question else "")

@@ -102,3 +102,25 @@ def test_a_near_miss_whose_key_word_no_source_mentions_is_refused(engine: Engine
     assert near.signals.key_coverage < 0.25 and near.verdict == "refuse"
     inside = retriever.retrieve("依申请公开的答复期限是多少个工作日", 5)
     assert inside.signals.key_coverage == 1.0 and inside.verdict == "answer"  # every word occurs in the sources
+
+
+@pytest.mark.parametrize("word", ["一份", "几十", "好几段", "一个月", "那条", "每项", "干脆"])
+def test_counts_pointers_and_fillers_are_function_words(word: str) -> None:
+    from knowledge.retriever import is_function_word
+
+    assert is_function_word(word)
+
+
+@pytest.mark.parametrize("word", ["申请", "一次性", "补正", "主动公开", "服务器"])
+def test_words_that_say_what_is_asked_are_not_function_words(word: str) -> None:
+    from knowledge.retriever import is_function_word
+
+    assert not is_function_word(word)
+
+
+def test_a_counted_amount_the_sources_never_mention_does_not_refuse_an_in_scope_question(engine: Engine) -> None:
+    retriever = engine.retriever.open()
+    asked = retriever.retrieve("依申请公开的那几份材料多少天答复", 5)  # 几份 is in no source; what is asked is
+    assert asked.verdict == "answer" and asked.signals.key_coverage == 1.0
+    near = retriever.retrieve("政府网站的服务器要放在哪几个机房", 5)  # a counted word does not rescue a near miss
+    assert near.verdict == "refuse"
