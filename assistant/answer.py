@@ -78,7 +78,9 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", a
         lines = ([conclusion] if conclusion and _adds(conclusion, quoted[0].text) else []) + quote_lines
     cautions: list[str] = list(dict.fromkeys(c for r in cited if (c := caution(hits[r].chunk.metadata.get("status", "")))))
     text = "\n".join(lines + [f"注意：{c}" for c in cautions])
-    text += "\n\n依据：\n" + "\n".join(f"{n}. {_label(hits[r])}" for n, r in enumerate(cited, 1))
+    # two passages of one article are quoted apart but listed once: 依据 names articles, not passages
+    basis = dict.fromkeys(_label(hits[r]) for r in cited)
+    text += "\n\n依据：\n" + "\n".join(f"{n}. {label}" for n, label in enumerate(basis, 1))
     retrieved = [{"title": h.chunk.title, "section": h.chunk.section, "score": round(h.score, 4)} for h in hits]
     data = {"retrieved": retrieved, "answer_type": qtype, "decision": verdict, "verdict": verdict,
             "bank": bank.metadata.get("entry_id") if bank is not None else None}

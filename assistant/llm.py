@@ -116,7 +116,7 @@ def _bank_lines(hits: list[Hit]) -> str:
 
 def _reply_with_sources(text: str, cited: list[Hit]) -> Reply:
     """The answer with the 依据 list and sources of exactly the clauses it cites."""
-    basis = "\n".join(f"- {source_label(h.chunk)}" for h in cited)
+    basis = "\n".join(f"- {label}" for label in dict.fromkeys(source_label(h.chunk) for h in cited))
     if any(h.chunk.metadata.get("status", "V") != "V" for h in cited):
         text = f"{text}\n{UNVERIFIED_NOTE}"
     sources = [Source(h.chunk.title, h.chunk.section, h.chunk.text, round(h.score, 4)) for h in cited]

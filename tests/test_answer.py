@@ -145,3 +145,14 @@ def test_a_who_question_leads_with_the_units_of_the_duty_clause() -> None:
     chunk = next(c for c in plan_chunks() if c.section == "六(二)" and "培训不少于一次" in c.text)
     reply = compose_answer("政务公开培训谁来组织", [Hit(chunk, 0.5)])
     assert reply.text.splitlines()[0] == "责任单位：县级各部门、各镇乡人民政府。"
+
+
+def test_two_passages_of_one_article_are_listed_once_in_the_basis() -> None:
+    from dataclasses import replace
+
+    first = _rule("第二十四条", "对县级以上地方各级人民政府工作部门的行政行为不服的，由本级人民政府管辖行政复议案件。")
+    second = replace(first, id="r:第二十四条:2", text="对县级人民政府的行政行为不服的，向上一级地方人民政府申请行政复议。")
+    reply = compose_answer("对县政府部门的行为不服向谁申请行政复议", [Hit(first, 0.4), Hit(second, 0.35)])
+    body, basis = reply.text.split("\n\n依据：\n")
+    assert body.count("第二十四条〕") == 2  # both passages are quoted, each with its citation
+    assert basis.splitlines() == ["1. 《政府信息公开条例》第二十四条"]
