@@ -17,7 +17,7 @@ from assistant.followup_answers import answer_follow_up, article_answer
 from assistant.llm import LLM_VERDICTS, LLMResponder
 from assistant.quiz import QuizMaster
 from assistant.references import article_question
-from assistant.router import Intent, route, words
+from assistant.router import Intent, route, stated_unit, words
 from assistant.turn import Reply, Turn, recent_history
 from knowledge.errors import Ambiguous, GongkaiError, NotFound, TooLarge
 from knowledge.retriever import Retrieval
@@ -67,15 +67,17 @@ class Engine:
     def respond(self, turn: Turn) -> Reply:
         self._check(turn)
         if turn.history:  # every channel's history in one shape: masked, the last HISTORY_MESSAGES
-            turn = replace(turn, history=recent_history(turn.history))
+            # the unit the user works for is conversation state: read from all of it, before the window is cut
+            own = turn.own_unit or stated_unit(turn.history, self.toolbox.ctx.units)
+            turn = replace(turn, history=recent_history(turn.history), own_unit=own)
         if self.quiz.pending(turn):  # the previous message asked a quiz question: this is the answer
             return self.quiz.grade_turn(turn)
         if self.register is not None and turn.attachment is None:
             handled = self.register.respond(turn)  # 登记：… / 我的待办 / 本周到期 / 3号申请补正了
             if handled is not None:
                 return handled
-        follow = resolve(turn.text, context(turn.history, self.toolbox.ctx.units), self.toolbox.ctx.units) \
-            if turn.history and turn.attachment is None else None
+        follow = resolve(turn.text, context(turn.history, self.toolbox.ctx.units, own_unit=turn.own_unit),
+                         self.toolbox.ctx.units) if turn.history and turn.attachment is None else None
         if follow is not None and follow.kind != "rewrite":
             return self._follow_up(follow, turn)
         if follow is not None:  # "那县林草局呢？" → "县林草局有哪些任务"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.references import ListItem, article_ref, cited, item_ref, list_items
-from assistant.router import words
+from assistant.router import unit_stated, words
 from assistant.turn import Message
 from knowledge.units import UnitRegistry
 
@@ -78,9 +78,11 @@ def _intent_of(user: str, reply: str | None, units: UnitRegistry) -> str:
     return "question"
 
 
-def context(history: tuple[Message, ...], units: UnitRegistry) -> Context:
-    """The state the conversation carries, from its (masked) history, oldest first."""
-    intent = unit = own = question = answer = tool_message = None
+def context(history: tuple[Message, ...], units: UnitRegistry, *, own_unit: str | None = None) -> Context:
+    """The state the conversation carries, from its (masked) history, oldest first; ``own_unit`` is the unit
+    the user said they work for earlier than this history reaches (``Turn.own_unit``)."""
+    intent = unit = question = answer = tool_message = None
+    own = own_unit
     pairs: list[tuple[str, str | None]] = []
     for n, message in enumerate(history):
         if message.role == "user":
@@ -89,6 +91,9 @@ def context(history: tuple[Message, ...], units: UnitRegistry) -> Context:
     for user, reply in pairs:
         kind = _intent_of(user, reply, units)
         named = units.find_in_text(user)
+        stated = unit_stated(user, units)
+        if stated:  # "我是县审计局的 我们单位呢" states the unit too, not only "我是县审计局的"
+            own = unit = stated
         if kind == "introduce" and named:
             own = unit = named[0].name
         else:

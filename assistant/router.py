@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -81,7 +82,7 @@ def route(turn: Turn, *, units: UnitRegistry, today: date) -> Intent | None:
         or classify_intent(text)
         or period_intent(text, today)
         or deadline_intent(text, turn.history, today)
-        or duties_intent(text, turn.history, units)
+        or duties_intent(text, turn.history, units, own_unit=turn.own_unit)
         or tool_follow_up(text, turn.history, today)
     )
 
@@ -101,7 +102,7 @@ def _command(tool: str, rest: str, turn: Turn, units: UnitRegistry, today: date)
         return found or Intent("clarify", reply=ASK_DATE)
     if rest:
         return Intent("duties", {"unit": rest})
-    unit = _remembered_unit(turn.history, units)
+    unit = _remembered_unit(turn.history, units, turn.own_unit)
     return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
 
 
@@ -337,7 +338,9 @@ def _report_year(text: str, today: date, w: dict[str, Any]) -> int | None:
 # ---- duties ----------------------------------------------------------------------------------
 
 
-def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) -> Intent | None:
+def duties_intent(
+    text: str, history: tuple[Message, ...], units: UnitRegistry, *, own_unit: str | None = None
+) -> Intent | None:
     """Tasks of a named (or remembered) unit (in one year's plan, or compared with another year's), or who
     is responsible for a task.
 
@@ -348,7 +351,8 @@ def duties_intent(text: str, history: tuple[Message, ...], units: UnitRegistry) 
     "今年比去年") is read first and taken out of the message (:func:`plan_choice`).
     """
     choice, rest = plan_choice(text)
-    found = _duties_intent(rest, history, units, comparing="compare" in choice or "compare_previous" in choice)
+    found = _duties_intent(rest, history, units, own_unit,
+                           comparing="compare" in choice or "compare_previous" in choice)
     if found is not None and found.tool == "duties" and "unit" in found.args:
         return Intent("duties", {**found.args, **choice})
     return found
@@ -375,7 +379,7 @@ def plan_choice(text: str) -> tuple[dict[str, Any], str]:
 
 
 def _duties_intent(
-    text: str, history: tuple[Message, ...], units: UnitRegistry, *, comparing: bool
+    text: str, history: tuple[Message, ...], units: UnitRegistry, own_unit: str | None, *, comparing: bool
 ) -> Intent | None:
     w = words()["duties"]
     intro = re.match(w["introduce"], text)
@@ -387,7 +391,7 @@ def _duties_intent(
     if named and _lists_tasks(_without_units(text, named), w):
         return Intent("duties", {"unit": named[-1].name if _introduces(text, w) else named[0].name})
     if (_has(text, w["self"]) or comparing) and _lists_tasks(text, w) or own_tasks_asked(text):
-        unit = _remembered_unit(history, units)
+        unit = _remembered_unit(history, units, own_unit, text)
         return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
     unknown = re.search(w["unknown_unit"], text)
     if unknown and not _has(unknown["unit"], w["self"]):
@@ -438,11 +442,39 @@ def own_tasks_asked(text: str) -> bool:
     return rest == ""
 
 
-def _remembered_unit(history: tuple[Message, ...], units: UnitRegistry) -> str | None:
-    """The unit the user named most recently in this conversation."""
+def _remembered_unit(
+    history: tuple[Message, ...], units: UnitRegistry, own_unit: str | None = None, text: str = ""
+) -> str | None:
+    """The unit "我们局" means: the one the user said they work for (anywhere in the conversation), else the
+    unit named most recently in the messages at hand. A pronoun that names a kind of unit ("我们局", "我们镇")
+    takes the first of those of that kind: after "我是邓川镇的" and "财政局的任务有哪些", "我们局" is 县财政局."""
+    named = [u.name for m in reversed(history) if m.role == "user" for u in units.find_in_text(m.text)[:1]]
+    candidates = [u for u in (stated_unit(history, units) or own_unit, *named) if u]
+    kind = re.search(words()["duties"]["own_kind"], text)
+    fitting = [u for u in candidates if kind and kind[1] in u]
+    chosen = fitting or candidates
+    return chosen[0] if chosen else None
+
+
+def unit_stated(text: str, units: UnitRegistry) -> str | None:
+    """The unit a message says the user works for: "我是卫健局的", "你好 我是县气象局的，我们有啥任务",
+    "我在凤羽镇工作"; None when it names none (or names a unit without saying one works there)."""
+    w = words()["duties"]
+    intro = re.match(w["introduce"], text.strip())
+    if intro:
+        found = units.find_in_text(intro["unit"])
+        return found[0].name if found else None
+    head = re.match(w["introduce_prefix"], text.strip())
+    if head is None:
+        return None
+    clause = re.split(r"[，,。；;！!？?\s]", text.strip()[head.end():], maxsplit=1)[0]
+    found = units.find_in_text(clause)
+    return found[0].name if found else None
+
+
+def stated_unit(history: Sequence[Message], units: UnitRegistry) -> str | None:
+    """The unit the user said most recently that they work for, in the whole history given."""
     for message in reversed(history):
-        if message.role == "user":
-            named = units.find_in_text(message.text)
-            if named:
-                return named[0].name
+        if message.role == "user" and (unit := unit_stated(message.text, units)):
+            return unit
     return None

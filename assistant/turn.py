@@ -17,6 +17,9 @@ class Message:
 
 
 HISTORY_MESSAGES = 10  # what the engine reads of a conversation, whichever channel it came through
+# what a channel hands the engine so the conversation's state (the unit the user said they work for) outlives
+# the follow-up window: "我是卫健局的" said 15 messages ago still makes "我们局有哪些任务" mean 县卫生健康局
+STATE_MESSAGES = 200
 
 
 def recent_history(messages: Sequence[Message], *, limit: int = HISTORY_MESSAGES) -> tuple[Message, ...]:
@@ -38,7 +41,9 @@ class Turn:
     """What the user said, plus the context a channel has.
 
     ``history`` is earlier messages of the same conversation, oldest first (already masked);
-    ``today`` lets tests and the eval pin the date that 今天/昨天/下周一 resolve against.
+    ``today`` lets tests and the eval pin the date that 今天/昨天/下周一 resolve against;
+    ``own_unit`` is the unit the user said they work for anywhere in the conversation, set by
+    ``Engine.respond`` from the whole history before it keeps only the last ``HISTORY_MESSAGES``.
     """
 
     text: str
@@ -47,6 +52,7 @@ class Turn:
     history: tuple[Message, ...] = ()
     attachment: Attachment | None = None
     today: date | None = None
+    own_unit: str | None = None
 
 
 @dataclass

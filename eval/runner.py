@@ -2,7 +2,7 @@
 
 qa / out_of_scope / intent → ``Engine.respond`` (intent arguments also read from ``assistant.router.route``);
 conversation → ``Engine.respond`` turn by turn, earlier exchanges fed back as history the way the WeCom
-channel stores and reloads them (masked, the last ``HISTORY_MESSAGES``), the last reply graded;
+channel stores and reloads them (masked, the last ``STATE_MESSAGES``), the last reply graded;
 classify / duties / deadline → the engine's own toolbox (the tools ``Engine.respond`` calls);
 pii → ``tools.pii.find_pii`` (what storage, logging and the classify tool use).
 ``HttpBackend`` (eval/http_client.py) sends the same items to a running service instead.
@@ -17,7 +17,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any, Protocol
 
-from assistant.conversation import HISTORY_MESSAGES
+from assistant.conversation import STATE_MESSAGES
 from assistant.engine import Engine
 from assistant.router import route
 from assistant.turn import Message, Turn
@@ -106,7 +106,7 @@ def converse(backend: Backend, turns: list[str], today: str | None) -> dict[str,
     for text in turns:
         reply = backend.ask(text, today, history)
         exchange = (Message("user", mask_text(text)), Message("assistant", mask_text(str(reply.get("answer", "")))))
-        history = (history + exchange)[-HISTORY_MESSAGES:]
+        history = (history + exchange)[-STATE_MESSAGES:]
     return reply
 
 

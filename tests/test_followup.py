@@ -84,15 +84,16 @@ def test_an_unrelated_short_message_is_not_answered_with_the_last_topic(engine: 
 
 
 def test_every_channel_s_history_is_read_in_one_shape(engine: Engine) -> None:
-    """The page sends 20 messages, /api/ask takes 50, WeCom reloads 10: the engine reads the last 10, masked,
-    whichever channel the conversation came through."""
+    """The page sends 40 messages, /api/ask takes 50, WeCom reloads 200: the engine reads the last 10, masked,
+    whichever channel the conversation came through, plus the unit the user said they work for, from all of it."""
     said = (Message("user", "我是凤羽镇的"), Message("assistant", "好的，已记下您的单位：凤羽镇人民政府。"))
     chatter = tuple(m for n in range(5) for m in (Message("user", f"电话1398872665{n}"), Message("assistant", "好的。")))
     recent = (Message("user", "县审计局有哪些任务"), Message("assistant", engine.respond(Turn("县审计局有哪些任务")).text))
     history = said + chatter + recent
     long_reply = engine.respond(Turn("那我们单位呢？", history=history)).text
-    assert long_reply == engine.respond(Turn("那我们单位呢？", history=history[-10:])).text
-    assert "凤羽镇" not in long_reply.split("\n")[0]
+    windowed = engine.respond(Turn("那我们单位呢？", history=history[-10:], own_unit="凤羽镇人民政府")).text
+    assert long_reply == windowed
+    assert long_reply.startswith("凤羽镇人民政府")
 
 
 def test_item_n_of_a_task_list_is_that_line_with_its_plan_text(engine: Engine) -> None:
@@ -141,3 +142,25 @@ def test_we_alone_after_saying_which_town(engine: Engine) -> None:
 def test_a_year_follow_up_to_a_knowledge_answer_keeps_its_topic(engine: Engine) -> None:
     _, reply = _talk(engine, "年报什么时候公布", "2026年的呢")
     assert "报告年度：2026年" in reply
+
+
+def test_the_unit_said_long_before_the_follow_up_window_still_applies(engine: Engine) -> None:
+    """"我是卫健局的", then 14 messages about other things (another unit's tasks among them): "我们局" is still
+    县卫生健康局, though the engine reads only the last 10 messages for follow-ups."""
+    talk = ["我是卫健局的", "依申请公开多少个工作日内答复", "县林草局有哪些任务", "主动公开的信息多久内公开",
+            "政务新媒体多久要更新一次", "补正告知要几天内发", "信息处理费怎么收", "我们局有哪些任务"]
+    turn, reply = _talk(engine, *talk)
+    assert len(turn.history) > 10
+    assert reply.startswith("县卫生健康局")
+
+
+def test_a_unit_stated_inside_a_question_is_remembered_too(engine: Engine) -> None:
+    _, reply = _talk(engine, "你好 我是县气象局的，想问下依申请公开多少天答复", "主动公开多久内要公开",
+                     "那我们单位呢")
+    assert reply.startswith("县气象局")
+
+
+def test_the_unit_a_channel_passes_as_state_answers_our_tasks(engine: Engine) -> None:
+    reply = engine.respond(Turn(text="我们单位有哪些任务", history=(Message("user", "补正告知要几天内发"),),
+                                own_unit="县审计局")).text
+    assert reply.startswith("县审计局")

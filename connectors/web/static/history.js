@@ -6,7 +6,7 @@
 (function () {
   const KEY = "gongkai.chat.v1";
   const MAX_MESSAGES = 40; // what is kept and replayed
-  const MAX_SENT = 20; // what /api/ask gets as history (its limit is 50)
+  const MAX_SENT = MAX_MESSAGES; // all that is kept reaches /api/ask (its limit is 50): "我是卫健局的" said long ago still counts
 
   function load() {
     try {
