@@ -89,3 +89,31 @@ def test_the_organs_own_party_work_plan_is_internal_affairs() -> None:
             "　　一、落实党组理论学习中心组学习制度，全年集中学习不少于12次。\n　　二、规范开展“三会一课”和主题党日活动。\n")
     result = classify_document(plan)
     assert result.attribute == NOT_PUBLIC and "第十六条第一款" in result.reasons[0].basis
+
+
+def test_an_opening_sentence_ending_in_a_colon_is_no_addressee() -> None:
+    # "……现将有关事项公告如下：" under a 公告's title is its 正文; read as a 主送 it put the 正文's words
+    # (a cited 《……人事管理条例》) into what the document is about
+    text = ("某某县人力资源和社会保障局\n某人社公告〔2025〕3号\n某某县2025年事业单位公开招聘工作人员公告\n"
+            "根据《事业单位人事管理条例》，经县人民政府同意，现将有关事项公告如下：\n一、招聘岗位30个。\n"
+            "二、报名时间为2025年8月3日至8月7日。\n某某县人力资源和社会保障局\n2025年7月24日\n")
+    doc = read_text(text)
+    assert doc.addressees == "" and doc.body.startswith("根据《事业单位人事管理条例》")
+    assert classify_document(text).attribute == PUBLIC
+    assert read_text("关于启用新印章的通知\n为民服务中心：\n即日起启用新印章。\n").addressees == "为民服务中心"
+
+
+INSPECTION_PLAN = """某某县市场监督管理局
+某市监发〔2025〕20号
+某某县市场监督管理局关于印发2025年度“双随机、一公开”抽查工作计划的通知
+{to}：
+　　现将《2025年度“双随机、一公开”抽查工作计划》印发给你们，请认真抓好落实。抽查结果通过国家企业信用信息公示系统向社会公示。
+某某县市场监督管理局
+2025年4月1日
+"""
+
+
+def test_the_organs_own_offices_alone_are_an_internal_audience_but_not_with_its_field_offices() -> None:
+    own = classify_document(INSPECTION_PLAN.format(to="局机关各股室"))
+    assert (own.attribute, own.rule) == (NOT_PUBLIC, "internal_audience")
+    assert classify_document(INSPECTION_PLAN.format(to="局机关各股室，各市场监督管理所")).attribute == PUBLIC

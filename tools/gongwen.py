@@ -40,6 +40,8 @@ _GENRE_END = re.compile(r"(?:通知|通报|请示|报告|批复|函|纪要|决�
                         r"简报|总结|预案|公示|公报|答复书|告知书|通知书|命令|议案|意见稿|草案|汇报|说明|清单|目录|指南)"
                         r"(?:[（(][^）)]{1,16}[）)])?$")
 _TERMINAL = ("。", "；", "！", "？", "：", ":", "，", ",")
+# the 正文's opening sentence ends with a colon too ("根据……，现将有关事项公告如下："); a 主送 line names organs only
+_OPENING = re.compile(r"。|如下\s*[：:]$|^(?:根据|依据|按照|为了?|经|现将|近期|今年|近日|截至)[^：:]*[，,]")
 # a title that is the 文种 alone, its characters spread out as GB/T 9704 centres it ("通　告", "公  告", "决 定")
 _SPACED_GENRE = re.compile(r"[\u4e00-\u9fff](?: +[\u4e00-\u9fff]){1,4}")
 _BARE_GENRE = re.compile(r"(?:通知|通告|公告|通报|决定|命令|令|批复|意见|公示|函|议案|纪要|报告|请示)")
@@ -279,7 +281,7 @@ def _read_front(lines: list[Line], i: int, head: dict[str, list[str]],
         i += 1
     addressees = ""
     if i < len(lines) and lines[i].text.endswith(("：", ":")) and len(lines[i].text) <= 90 \
-            and not NUMBERED.match(lines[i].text) and not _ATTACH.match(lines[i].text):
+            and not NUMBERED.match(lines[i].text) and not _ATTACH.match(lines[i].text) and not _OPENING.search(lines[i].text):
         addressees = lines[i].text.rstrip("：:")
         roles.append(("addressees", addressees))
         i += 1
