@@ -154,6 +154,7 @@ _OFFICE_NAME = re.compile(r"局|政府|办公室|中心|委员会|公司|学校|
 _ORG_HOLDER = re.compile(r"(?:账户名称|账户名|开户名称|开户名|户名|收款单位|收款人|单位名称)[：:\s]*[^\s，,；;：:]{1,30}?"
                          r"(?:局|政府|委员会|中心|办公室|公司|合作社|学校|医院|卫生院|站|所|社区|村委会|居委会|银行|协会)(?![\u4e00-\u9fff])")
 _OFFICE_LINE = re.compile(r"(?:局|政府|办公室|中心|委员会|股|站|所|公司|学校|医院|卫生院)[^\n]*地址[：:]\s*$")
+_MAILING_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|收件地址)[：:]?\s*$")
 _SOLE_TRADER = re.compile(r"(?<![0-9A-Z])92\d{6}[0-9A-Z]{10}|个体工商户|个体户|经营者")
 # words that introduce the ways the public may reach an office ("公众可通过以下方式反馈意见：一、电子邮箱：…")
 _CHANNEL = re.compile(r"反馈|意见|建议|报送|投稿|征求|受理|咨询|投诉|举报|报名|以下方式|联系方式")
@@ -187,6 +188,8 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
             f.text.lower().endswith(".gov.cn") or lone and _channel(ctx, f.start))
         if f.type == "address" and lone and _POSTCODE.search(ctx.text, lo, hi):
             office = True  # "邮政编码：671200，地址：…路15号" with no person beside it: a mailing address to publish
+        if f.type == "address" and lone and _MAILING_LABEL.search(ctx.text, max(lo, f.start - 8), f.start):
+            office = True  # "来信请寄…，通讯地址：…路1号" with no person: where the office takes letters
         if f.type == "address" and lone and _OFFICE_LINE.search(ctx.text, lo, f.start):
             office = True  # "县人社局就业股，电话：…，地址：…玉湖路36号": an office's address beside its name
         if f.type == "address" and lone and _premises_re().search(

@@ -29,7 +29,8 @@ _LEAD = re.compile(
 _OFFICE_AFTER = re.compile(
     r"^[\u4e00-\u9fff（(]{0,10}?(?:政府|人民政府|服务中心|大厅|办公室|办公|公司|委员会|卫生院|医院|学校|中学|小学|局|中心|大楼|礼堂|会议室)"
 )
-_OFFICE_LABEL = re.compile(r"(?:办公地址|注册地址|办公地点|单位地址|通讯地址|寄至|邮寄至|送至|报送至|寄送至)[：:]?\s*$")
+# (a 通讯地址 is an office's or a person's, as the line says: tools/pii.py decides)
+_OFFICE_LABEL = re.compile(r"(?:办公地址|注册地址|办公地点|单位地址|寄至|邮寄至|送至|报送至|寄送至)[：:]?\s*$")
 # "邮寄至某某县司法局（某某县某某镇文化路8号）": the address in brackets right after an office's name is the office's.
 _ORG_BEFORE = re.compile(
     r"(?:局|委员会|政府|中心|办公室|办事处|公司|医院|卫生院|学校|法院|检察院|派出所|大队|站|馆|信访室|接待室|监委|纪委|服务厅)"
@@ -93,11 +94,14 @@ def _home_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
             continue  # 居住/家住/现住 are matched as themselves
         if (found := _home_value(text, label.end())) is not None:
             yield found
-    if "\t" not in text and "|" not in text:
+    if not any(sep in text for sep in ("\t", "|", " ")):
         return
     ctx = TextContext(text)
-    for cell in re.finditer(r"(?:^|(?<=[\t|｜]))[ \u3000]*([^\t|｜\n]+)", text, re.M):
-        start = cell.start(1)
+    starts = [cell.start(1) for cell in re.finditer(r"(?:^|(?<=[\t|｜]))[ \u3000]*([^\t|｜\n]+)", text, re.M)]
+    for row in range(len(ctx.starts)):
+        spaced = ctx.spaced_row(row)
+        starts += [s for s, _ in spaced[1]] if spaced else []
+    for start in starts:
         cells = ctx.header_cells(start)
         column = ctx.column_of(start)
         if cells and column < len(cells) and any(h in cells[column] for h in _HOME_HEADERS) \

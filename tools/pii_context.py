@@ -61,6 +61,7 @@ class TextContext:
         # folded text has one ASCII space there, which inside a cell ("杨 梅") separates nothing
         self.cells = cells if cells is not None and len(cells) == len(text) else text
         self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._spaced: dict[int, tuple[list[str], list[tuple[int, int]]] | None] = {}
 
     def line_no(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
@@ -100,12 +101,18 @@ class TextContext:
         return self.column_label(pos)
 
     def column_of(self, pos: int) -> int:
+        spaced = self.spaced_row(self.line_no(pos))
+        if spaced is not None:
+            return sum(1 for _, end in spaced[1] if end < pos)
         line_start, _ = self.line_bounds(pos)
         return len(_CELL_SEP.findall(self.cells[line_start:pos].lstrip("|｜ \u3000")))
 
     def header_cells(self, pos: int) -> list[str] | None:
         """The cells of the header row of the table ``pos`` sits in (the nearest line above with labels and no long numbers)."""
         row = self.line_no(pos)
+        spaced = self.spaced_row(row)
+        if spaced is not None:
+            return spaced[0]
         if len(_CELL_SEP.split(self._line(row).strip())) < 2:
             return None
         for i in range(row - 1, max(-1, row - _HEADER_LOOKBACK), -1):
@@ -129,3 +136,59 @@ class TextContext:
             found = labels.pattern.findall(cells[column])
             return labels.kinds[found[-1]] if found else None
         return None
+
+    def spaced_row(self, row: int) -> tuple[list[str], list[tuple[int, int]]] | None:
+        """(header cells, cell spans) of a table row whose cells are split by single spaces, or None.
+
+        A pasted table often keeps one space between cells ("1 杨建国 532930… 13988701234"), which inside a cell
+        ("杨 梅") separates nothing; so such a line is a row only under a header line of as many cells, after
+        joining a lone surname with the one character after it ("杨 梅") as long as the row has cells to spare.
+        """
+        if row not in self._spaced:
+            self._spaced[row] = self._find_spaced_row(row)
+        return self._spaced[row]
+
+    def _find_spaced_row(self, row: int) -> tuple[list[str], list[tuple[int, int]]] | None:
+        cells = _single_cells(self._line(row), self.starts[row])
+        if len(cells) < 2:
+            return None
+        for i in range(row - 1, max(-1, row - _HEADER_LOOKBACK), -1):
+            line = self._line(i).strip()
+            if not line:
+                return None
+            if re.search(r"\d{6}", line) or not _labels().header.search(line):
+                continue
+            header = line.split()
+            named = sum(1 for h in header if is_header_cell(h))
+            if named < 2 or named * 2 < len(header) or re.search(r"\d", line):
+                return None  # a sentence with a column word, not a header row
+            joined = _join_spaced_names(self.text, cells, len(header))
+            return (header, joined) if joined is not None else None
+        return None
+
+
+_SINGLE_CELL = re.compile(r"[^ \t|｜]+")
+
+
+def _single_cells(line: str, offset: int) -> list[tuple[int, int]]:
+    """Spans of the cells of a line split by single spaces, or [] when a wider separator is there as well."""
+    if "\t" in line or "|" in line or "｜" in line or "  " in line or "\u3000" in line:
+        return []
+    return [(m.start() + offset, m.end() + offset) for m in _SINGLE_CELL.finditer(line)]
+
+
+def _join_spaced_names(text: str, cells: list[tuple[int, int]], width: int) -> list[tuple[int, int]] | None:
+    """``cells`` with lone surname characters joined to the one character after them until there are ``width``
+    (or ``width`` - 1), or None when the row does not line up with its header."""
+    from tools.pii_names import lexicon
+
+    surnames = lexicon().surnames
+    out = list(cells)
+    i = 0
+    while len(out) > width and i + 1 < len(out):
+        (s, e), (s2, e2) = out[i], out[i + 1]
+        if e - s == 1 and e2 - s2 == 1 and text[s] in surnames and "\u4e00" <= text[s2] <= "\u9fff" and s2 == e + 1:
+            out[i: i + 2] = [(s, e2)]
+        i += 1
+    # a row may leave its last cell empty (备注): one cell short still lines up from the left
+    return out if len(out) == width or len(out) == width - 1 >= 2 else None

@@ -44,6 +44,7 @@ class _Lexicon:
     verb_name_ends: frozenset[str]
     official_labels: tuple[str, ...]
     not_given_chars: frozenset[str]
+    public_figures: frozenset[str]
 
 
 @cache
@@ -69,6 +70,7 @@ def _lexicon() -> _Lexicon:
         verb_name_ends=frozenset(raw["verb_name_ends"]),
         official_labels=tuple(raw["official_labels"]),
         not_given_chars=frozenset(raw["not_given_chars"]),
+        public_figures=frozenset(raw["public_figures"]),
     )
 
 
@@ -112,6 +114,8 @@ def _plausible(cand: str, lex: _Lexicon) -> bool:
         return False  # 华同志 / 张建华同 are pieces of "张建华同志", never a name
     if cand in lex.label_words or cand[:2] in lex.label_words:
         return False  # 车主 / 户主 are labels, not the name after them
+    if cand in lex.public_figures:
+        return False  # 学习杨善洲同志先进事迹: a name the 公文 quotes on purpose
     return cand not in lex.not_names and cand[:2] not in lex.not_names and cand[-1] not in lex.bad_endings
 
 

@@ -35,6 +35,8 @@ _PLATE = re.compile(
 _PROVINCES = frozenset(str(code) for code in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43,
                                                44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65))
 _BANK_CONTEXT = re.compile(r"卡号|账号|帐号|银行|银行卡|开户|存折|社保卡|一卡通|信用卡|账户")
+# a card or passbook named right before the number, whatever its kind (工资卡, 医保卡, 惠农一折通, 存折号)
+_CARD_WORD_BEFORE = re.compile(r"[\u4e00-\u9fff](?:卡|折|一折通|账户|帐户)(?:号|号码|账号)?[：:为是\s]*$")
 FULLWIDTH = str.maketrans(
     "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ＠．－＿\u3000＋",
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz@.-_ +",
@@ -64,7 +66,7 @@ def _classify_long(digits: str, label: str | None, before: str) -> tuple[str, tu
     if label == "id" and id_shaped:
         check_ok = len(digits) == 15 or checksums.valid_id18(digits)
         return "id_card", () if check_ok else (CHECK_FAILED,)
-    if label == "account" and card_shaped:
+    if card_shaped and (label == "account" or label is None and _CARD_WORD_BEFORE.search(before)):
         return "bank_card", () if checksums.luhn_valid(digits) else (CHECK_FAILED,)
     if id_shaped and _id_valid(digits) and not (label == "account" and checksums.luhn_valid(digits)):
         return "id_card", ()

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tools.pii_context import TextContext
-from tools.pii_names import boundary_before, finding, plausible_name
+from tools.pii_names import after_context_word, boundary_before, finding, plausible_name
 from tools.pii_text_names import NAME_HEADERS
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -32,6 +32,10 @@ _NUMERALS = frozenset("零壹贰叁肆伍陆柒捌玖拾佰仟萬億")  # 伍拾
 _COUNTED = frozenset("一二三四五六七八九十百千万两几这那每各该本此哪第某")
 # a 文号's organ abbreviation (邓政请〔2020〕19号, 洱政办发〔2021〕3号) reads like a name to the tagger
 _DOC_NUMBER_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}[〔［\[【(（]\s*(?:19|20)\d\d\s*[〕］\]】)）]")
+# the rest of a firm's name after a trade name (洱源县阿鹏乳扇加工坊, 金花农家乐): a brand, not a person; a person named
+# in the firm's name and elsewhere in the text is still masked there, and so at every occurrence (tools/pii.py)
+_FIRM_REST = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:坊|店|厂|公司|合作社|商行|经营部|门市部|超市|农家乐|客栈|酒店|饭店|餐馆|餐厅"
+                        r"|工作室|养殖场|种植场|农场|牧场|茶庄|商店|药店|诊所|专业社)")
 _lock = threading.Lock()
 _tagger: Any = None
 
@@ -74,23 +78,50 @@ def _tokens(text: str) -> list[tuple[str, str, int, bool]]:
     return out
 
 
-def _reading(tokens: list[tuple[str, str, int, bool]], i: int, lex: Any) -> int | None:
-    """Length of the name that token ``i`` starts, or None."""
+def _reading(tokens: list[tuple[str, str, int, bool]], i: int, lex: Any, *, cued: bool = False) -> int | None:
+    """Length of the name that token ``i`` starts, or None; ``cued``: a role or a person's verb stands before it."""
     word, tag, _, known = tokens[i]
+    if (tag == "q" and word in lex.surnames and i + 1 < len(tokens) and len(tokens[i + 1][0]) == 2
+            and not (i > 0 and tokens[i - 1][1] == "m")):
+        tag = "nr"  # 张/q 建国/ns: a surname that is also a measure word, before a given name (never after 一/这: _COUNTED)
     if not tag.startswith("nr"):
         return None
     if 2 <= len(word) <= 4:
-        return None if known else len(word)  # 明白, 文明, 黄金周, 毛泽东: dictionary words tagged nr
+        if known:  # 明白, 文明, 黄金周, 毛泽东: dictionary words tagged nr; 杨建华 is one too
+            return 3 if _acting_person(tokens, i, lex, cued=cued) else None
+        return len(word)
     if len(word) != 1 or word not in lex.surnames or i + 1 >= len(tokens):
         return None
     nxt, nxt_tag = tokens[i + 1][0], tokens[i + 1][1]
     if _NOT_GIVEN.match(nxt_tag) or len(nxt) > 2:
         return None
+    if len(nxt) == 2 and tokens[i + 1][3] and nxt_tag.startswith(("v", "d")):
+        return None  # 奖励金/nr 打入/v: a dictionary verb is no given name (none of the names we have seen is one)
     if len(nxt) == 1 and i + 2 < len(tokens):
         third, third_tag = tokens[i + 2][0], tokens[i + 2][1]
         if len(third) == 1 and not _NOT_GIVEN.match(third_tag) and third not in lex.followers:
             return 3  # 杨/nr 学/v 文/ng: a given name the tagger cut in two
     return 1 + len(nxt)
+
+
+def _acting_person(tokens: list[tuple[str, str, int, bool]], i: int, lex: Any, *, cued: bool) -> bool:
+    """A dictionary name of three characters (the dictionary lists common names: 杨建华, 王国强) read as a
+    person only after a role or a person's verb (村民, 反映) or where a word that follows a person comes right after
+    it ("杨建华于…", "…称", "…因", "…向"), never 的 alone (public figures, 毛泽东 and the rest, are no names at all: tools/pii_names.plausible_name)."""
+    word = tokens[i][0]
+    if len(word) != 3 or word[0] not in lex.surnames or _common_noun(word[1:]):
+        return False
+    if cued:
+        return True  # 村民杨建华…, 反映张利民长期…
+    after = "".join(t[0] for t in tokens[i + 1: i + 3])
+    return bool(after) and after.startswith(lex.followers) and not after.startswith("的")
+
+
+def _common_noun(word: str) -> bool:
+    """True for a frequent common noun of the dictionary (建筑 in 古建筑, 夫人 in 王夫人), never a given name."""
+    tagger = _pos_tagger()
+    tag = tagger.word_tag_tab.get(word, "")
+    return tag.startswith(("n", "m")) and not tag.startswith(("nr", "nz")) and tagger.tokenizer.FREQ.get(word, 0) >= 400
 
 
 def _has_candidate(text: str, lo: int, hi: int, lex: Any) -> bool:
@@ -117,24 +148,26 @@ def _other_column(ctx: TextContext, start: int, lex: Any) -> bool:
 
 def tagged_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
     """Yield (name, start, end, masked) for the names the tagger reads in ``text``'s CJK runs."""
-    ctx = TextContext(text) if "\t" in text or "|" in text or "  " in text else None
+    ctx = TextContext(text) if any(sep in text for sep in ("\t", "|", " ", "\u3000")) else None
     for run in _CJK_RUN.finditer(text):
         if not _has_candidate(text, run.start(), run.end(), lex):
             continue  # the HMM costs milliseconds a run: only where a name could start at all
         tokens = _tokens(run.group())
         for i, (_, _, pos, _) in enumerate(tokens):
-            length = _reading(tokens, i, lex)
+            length = _reading(tokens, i, lex, cued=after_context_word(text, run.start() + pos, lex))
             start = run.start() + pos
             if length is None or not plausible_name(text, start, length, lex):
                 continue
-            if start > 0 and text[start - 1] in _COUNTED:
-                continue
+            if start > 0 and (text[start - 1] in _COUNTED or tokens[i][1] == "q" and text[start - 1].isdigit()):
+                continue  # 第三张表, 100米范围: a measure word, not a surname
             if (tokens[i][3] or len(tokens[i][0]) == 1 or length == 2) and not boundary_before(text, start, lex):
                 continue  # a dictionary word (这段时间's 段时间), a split-off surname (处理费有…) or a two-character
                 # reading (收到申清, a typo) only where a name may start
             if _after_role(text, start, lex) or _NUMERALS & set(text[start + 1:start + length]):
                 continue
             if _DOC_NUMBER_AFTER.match(text, start + length):
+                continue
+            if (firm := _FIRM_REST.fullmatch(text, start + length, run.end())) is not None and firm.end() > start + length:
                 continue
             if ctx is not None and _other_column(ctx, start, lex):
                 continue

@@ -65,10 +65,20 @@ def _name_ending_at(text: str, end: int, lex: Any) -> tuple[str, int] | None:
 _PERSON_AFTER = re.compile(r"[，,（(]\s*[男女][，,、）)\s]|等(?:\d+|[一二三四五六七八九十两]+)?(?:人|名同志|位同志|同志)")
 
 
+def _spaced_name_ending_at(text: str, end: int, lex: Any) -> tuple[str, int] | None:
+    """The name before an honorific, perhaps typed with spaces as Word tables and letters do ("杨 梅 同志")."""
+    while end > 0 and text[end - 1] in " \u3000":
+        end -= 1
+    start = end - 3
+    if start >= 0 and spaced_name(text[:end], start, lex) and _boundary_before(text, start, lex):
+        return text[start:end], start
+    return _name_ending_at(text, end, lex)
+
+
 def honorific_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
     for honorific in lex.honorifics:
         for m in re.finditer(re.escape(honorific) + "(?!们)", text):
-            hit = _name_ending_at(text, m.start(), lex)
+            hit = _spaced_name_ending_at(text, m.start(), lex)
             if hit:
                 yield finding(hit[0], hit[1])
     for m in _PERSON_AFTER.finditer(text):
@@ -133,22 +143,25 @@ def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
 
 
 def table_column_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
-    """Cells under a 姓名/户主/… header (tab, | or wide-space separated rows)."""
-    if "\t" not in text and "|" not in text and "  " not in text:
+    """Cells under a 姓名/户主/… header (tab, | or wide-space separated rows, or single spaces under a header)."""
+    if not any(sep in text for sep in ("\t", "|", " ", "\u3000")):
         return
     ctx = TextContext(text)
     for line_no, line_start in enumerate(ctx.starts):
         line_end = ctx.starts[line_no + 1] - 1 if line_no + 1 < len(ctx.starts) else len(text)
-        for cell in _CELL.finditer(text, line_start, line_end):
-            value = cell.group().strip(" ")
+        spaced = ctx.spaced_row(line_no)
+        cells = spaced[1] if spaced else [(m.start(), m.end()) for m in _CELL.finditer(text, line_start, line_end)]
+        for cell_start, cell_end in cells:
+            raw = text[cell_start:cell_end]
+            value = raw.strip(" ")
             if not value or len(value) > 5:
                 continue
-            start = cell.start() + cell.group().index(value[0])
-            cells = ctx.header_cells(start)
-            if not cells:
+            start = cell_start + raw.index(value[0])
+            header = ctx.header_cells(start)
+            if not header:
                 continue
             column = ctx.column_of(start)
-            if column >= len(cells) or not NAME_HEADERS.match(re.sub(r"[ \u3000]", "", cells[column])):
+            if column >= len(header) or not NAME_HEADERS.match(re.sub(r"[ \u3000]", "", header[column])):
                 continue
             name = spaced_name(text, start, lex) if " " in value or "\u3000" in value else None
             if name is None and column_name(value, lex):

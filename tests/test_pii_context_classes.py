@@ -1,0 +1,83 @@
+"""Personal data found by where it sits (a table typed with single spaces, a person's verb, a kinship word, a card
+named by its kind), on texts written for these tests, not taken from any eval set; and the look-alikes beside them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.pii import CHECK_FAILED, find_pii, redact
+
+
+def _masked(text: str) -> tuple[str, list[tuple[str, str, bool, tuple[str, ...]]]]:
+    findings = find_pii(text)
+    return redact(text, findings), [(f.type, f.text, f.private, f.flags) for f in findings]
+
+
+def test_a_table_pasted_with_single_spaces_has_its_columns_read_from_its_header() -> None:
+    text = ("序号 姓名 身份证号码 联系电话 备注\n"
+            "1 欧阳春花 532930198707090591 13988701234\n"
+            "2 李 梅 532930199309305581 15096872310 低保户\n"
+            "3 者阿妹 532930196606182291 18213572046 五保户")
+    redacted, found = _masked(text)
+    for value in ("欧阳春花", "李 梅", "者阿妹", "532930198707090591", "532930199309305581", "13988701234"):
+        assert value not in redacted
+    # the check digits are wrong: the column header, not the checksum, makes them 身份证号
+    assert ("id_card", "532930199309305581", True, (CHECK_FAILED,)) in found
+    assert "低保户" in redacted and "五保户" in redacted and redacted.startswith("序号 姓名 身份证号码")
+
+
+def test_single_spaces_make_no_table_without_a_header_of_as_many_cells() -> None:
+    text = "会议纪要 参会人员 讨论 情况\n本次会议 由 县民政局 召集 各镇乡 参加"
+    assert [f for f in find_pii(text) if f.type == "name"] == []
+
+
+def test_a_name_typed_with_spaces_before_an_honorific_is_masked_whole() -> None:
+    redacted, found = _masked("李 红 同志：\n您于2026年5月6日提交的申请已收悉。")
+    assert redacted.startswith("李 * 同志") and ("name", "李 红", True, ()) in found
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("经核查，王晓东于2026年2月擅自改变土地用途。", "王晓东"),  # a common name the dictionary lists, then 于
+    ("赵大明因病住院，申请临时救助。", "赵大明"),
+    ("据群众反映张利民长期在河道采砂。", "张利民"),  # after a verb whose object is a person
+    ("群众举报段文华私自占用耕地。", "段文华"),  # 段 is a measure word too
+    ("来信反映其父何德顺的待遇认证问题。", "何德顺"),  # a kinship word before the name
+    ("申请人称其母亲杨玉珍年老体弱。", "杨玉珍"),
+])
+def test_a_name_in_running_text_after_a_persons_verb_or_kin_is_masked(text: str, name: str) -> None:
+    redacted, _ = _masked(text)
+    assert name not in redacted and name[0] + "**" in redacted
+
+
+@pytest.mark.parametrize("text", [
+    "深入学习贯彻邓小平理论和毛泽东思想，学习杨善洲同志先进事迹。",  # public figures a 公文 quotes
+    "走访慰问困难户，将慰问金打入惠农卡。",  # 金 is a surname, 打入 a verb
+    "禁止在林区及距林缘100米范围内烧荒。",  # 米 after a number is a measure word
+    "古建筑等文物保护单位的修缮资金已下达。",  # a dictionary word the tagger calls a name
+    "洱源县阿鹏乳扇加工坊、金花农家乐通过验收。",  # trade names inside firms' names
+])
+def test_public_figures_measure_words_and_trade_names_are_no_names(text: str) -> None:
+    assert [f.text for f in find_pii(text) if f.type == "name"] == []
+
+
+def test_a_person_named_in_a_firms_name_and_as_a_person_is_masked_at_both() -> None:
+    redacted, _ = _masked("洱源县杨建国种植专业合作社理事长杨建国。")
+    assert "杨建国" not in redacted
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("补发工资：王春华，工资卡 6222023702051329681。", "6222023702051329681"),
+    ("医保卡号：6214830012345678901", "6214830012345678901"),
+    ("惠农一折通 6230520710012345678", "6230520710012345678"),
+])
+def test_a_card_named_by_its_kind_is_an_account_even_failing_luhn(text: str, value: str) -> None:
+    redacted, found = _masked(text)
+    assert value not in redacted and ("bank_card", value, True, (CHECK_FAILED,)) in found
+
+
+def test_a_mailing_address_is_a_persons_beside_the_person_and_an_offices_alone() -> None:
+    person = "申请人：何丽华，通讯地址：洱源县邓川镇新州村委会旧州村8号。"
+    office = "来信请寄县信访局，通讯地址：洱源县茈碧湖镇玉湖路9号，邮编671200。"
+    assert "旧州村8号" not in redact(person, find_pii(person))
+    assert redact(office, find_pii(office)) == office
