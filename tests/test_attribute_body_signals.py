@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.attribute import NOT_PUBLIC, PUBLIC, classify_document
+from tools.attribute import NOT_PUBLIC, ON_REQUEST, PUBLIC, REDACTED, classify_document
 from tools.gongwen import read_text
 
 SAFETY_NOTICE = """某某县安全生产委员会办公室
@@ -117,3 +117,41 @@ def test_the_organs_own_offices_alone_are_an_internal_audience_but_not_with_its_
     own = classify_document(INSPECTION_PLAN.format(to="局机关各股室"))
     assert (own.attribute, own.rule) == (NOT_PUBLIC, "internal_audience")
     assert classify_document(INSPECTION_PLAN.format(to="局机关各股室，各市场监督管理所")).attribute == PUBLIC
+
+
+HOMESTEAD = """某某县某某镇人民政府
+某镇复〔2025〕9号
+某某镇人民政府关于同意杨明远申请宅基地建房的批复
+河头村委会：
+　　你村委会报来的申请收悉。经审查，申请人杨明远（身份证号532930197803154416）符合“一户一宅”条件，同意其在河头村2组申请宅基地120平方米。
+{post}
+某某县某某镇人民政府
+2025年5月8日
+"""
+
+
+def test_a_reply_the_organ_orders_posted_for_the_village_is_published_after_redaction() -> None:
+    # a 批复 to one 村委会 answers that party (依申请公开) unless it says it is itself to be posted (第十九条);
+    # the applicant's ID number is then removed first (第三十七条)
+    assert classify_document(HOMESTEAD.format(post="此复。")).attribute == ON_REQUEST
+    posted = classify_document(HOMESTEAD.format(post="请你村委会将本批复在村务公开栏张贴公示。"))
+    assert posted.attribute == REDACTED and posted.rule == "self_posted"
+    assert "532930197803154416" not in posted.redacted
+    kept = classify_document(HOMESTEAD.format(post="本批复不得在村务公开栏张贴公示。"))
+    assert kept.attribute not in (PUBLIC, REDACTED)
+
+
+def test_a_brief_that_says_it_is_published_on_the_portal_is_public() -> None:
+    brief = ("某某县政务公开简报\n第3期\n某某县人民政府办公室编　　2025年9月15日\n县政务服务中心政务公开专区启用\n"
+             "　　9月10日，政务公开专区正式启用，群众可现场查阅主动公开的政府信息。\n{end}\n")
+    assert classify_document(brief.format(end="本简报同时在县人民政府门户网站“政务公开”栏目发布。")).attribute == PUBLIC
+    assert classify_document(brief.format(end="本简报为内部资料，请勿外传。")).attribute == NOT_PUBLIC
+
+
+@pytest.mark.parametrize("title", ["询问笔录", "现场检查笔录", "立案审批表", "案件调查终结报告"])
+def test_records_of_an_enforcement_case_are_its_case_file(title: str) -> None:
+    text = (f"某某县市场监督管理局\n{title}\n检查时间：2025年3月18日\n检查地点：某某镇集镇某农资店\n"
+            "　　执法人员出示执法证件，现场发现标称某品牌农药42瓶外包装未标注农药登记证号，依法实施先行登记保存。\n")
+    result = classify_document(text)
+    assert (result.attribute, result.rule) == (NOT_PUBLIC, "enforcement_file")
+    assert "行政执法案卷" in result.reasons[0].basis
