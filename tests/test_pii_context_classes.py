@@ -81,3 +81,38 @@ def test_a_mailing_address_is_a_persons_beside_the_person_and_an_offices_alone()
     office = "来信请寄县信访局，通讯地址：洱源县茈碧湖镇玉湖路9号，邮编671200。"
     assert "旧州村8号" not in redact(person, find_pii(person))
     assert redact(office, find_pii(office)) == office
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("如需补充材料，请加申请人QQ号：1234567890联系。", "im_account", "1234567890"),
+    ("来访人留下微信号 yang_jh1988，要求书面答复。", "im_account", "yang_jh1988"),
+    ("出境人员：李某，护照号码：E12345678。", "passport", "E12345678"),
+    ("往来港澳通行证号码 C12345678 已核验。", "passport", "C12345678"),
+    ("驾驶人驾驶证号：532930198503151234，准驾车型C1。", "id_card", "532930198503151234"),  # the 驾驶证号 is the ID
+    ("肇事车辆车牌号：云L-D1234。", "plate", "云L-D1234"),
+])
+def test_accounts_travel_documents_and_licences_are_masked_after_their_label(text: str, kind: str, value: str) -> None:
+    redacted, found = _masked(text)
+    assert value not in redacted and any(f[0] == kind and f[1] == value and f[2] for f in found)
+
+
+@pytest.mark.parametrize("text", [
+    "欢迎关注微信公众号：eryuanfabu，或加入QQ群：123456789。",  # an office's channels
+    "政策咨询QQ：800012345（工作日受理）。",
+])
+def test_an_offices_qq_group_public_account_and_help_line_stay(text: str) -> None:
+    redacted, _ = _masked(text)
+    assert redacted == text
+
+
+def test_a_home_in_an_estate_is_masked_and_an_estate_under_repair_is_not() -> None:
+    home = "申请人家住玉湖花园12栋1单元301室，房屋漏水。"
+    site = "老旧小区改造涉及幸福小区1栋、2栋共48户。"
+    assert "12栋1单元301室" not in redact(home, find_pii(home))
+    assert redact(site, find_pii(site)) == site
+
+
+def test_a_households_village_group_is_its_home_after_a_household_word() -> None:
+    text = "该户居住在右所镇西湖村委会南登村5组，房屋为土木结构。"
+    redacted, _ = _masked(text)
+    assert "南登村5组" not in redacted and "右所镇西湖村委会" in redacted

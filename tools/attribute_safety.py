@@ -16,13 +16,11 @@ from dataclasses import dataclass
 
 from tools import attribute_rules as rules
 from tools.pii import Finding
+from tools.pii_finding import TYPE_NAMES as TYPE_NAMES  # re-exported for tools/attribute.py
 
 PUBLIC, REDACTED, ON_REQUEST, NOT_PUBLIC = "此件公开发布", "此件删减后公开", "此件依申请公开", "此件不公开"
 LABELS = (PUBLIC, REDACTED, ON_REQUEST, NOT_PUBLIC)
 SIGNAL_GROUPS = frozenset({"secret", "internal", "process"})
-TYPE_NAMES = {"id_card": "身份证号", "mobile": "手机号", "landline": "固定电话", "bank_card": "银行卡号",
-              "credit_code": "统一社会信用代码", "address": "详细住址", "plate": "车牌号", "email": "电子邮箱",
-              "name": "姓名"}
 
 
 def plan_basis(section: str) -> str:

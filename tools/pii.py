@@ -1,7 +1,7 @@
 """Personal-data finder and shape-keeping masker for draft 公文, chats and logs.
 
 ``find_pii`` is pure: text in, findings out. Detectors run in priority order (信用代码, e-mail,
-身份证号/银行卡号, mobile, landline, plate, address, name); a later finding that overlaps an
+身份证号/银行卡号, mobile, landline, plate, QQ号/微信号/护照号码, address, name); a later finding that overlaps an
 earlier one is dropped. Numbers are found by shape and context, with check digits as evidence
 (tools/pii_numbers.py); names by labels, honorifics, lists, table columns and table rows
 (tools/pii_names.py, tools/pii_text_names.py, tools/pii_name_lists.py for names listed with no cue
@@ -30,15 +30,16 @@ __all__ = ["CHECK_FAILED", "Finding", "find_pii", "mask_text", "redact"]
 _Detector = Callable[[str, str, TextContext], Iterator[Finding]]
 _DETECTORS: tuple[_Detector, ...] = (
     numbers.credit_codes, numbers.emails, numbers.long_numbers, numbers.mobiles, numbers.landlines, numbers.plates,
+    numbers.accounts,
 )
 _POSTCODE = re.compile(r"邮编|邮政编码")
 _HOME_PHONE = re.compile(r"\s*[（(](?:住宅|家庭|家|私人|个人)")
 _HOME_PHONE_BEFORE = re.compile(r"(?:住宅|家庭|家里|家中|私人|个人|宅)(?:电话|座机|固话|号码)[：:\s]*$")
 # "联系人：杨丽梅，电话：0872-5122018": the landline given beside an office's contact person is the office's
 _STAFF_PHONE = re.compile(r"(?:联系人|经办人|承办人|填表人|填报人)[：:\s]*[\u4e00-\u9fff ]{2,4}[，,；;\s]*(?:联系|办公)?(?:电话|座机)?[：:\s]*$")
-_PERSON_TYPES = frozenset({"name", "id_card", "mobile", "bank_card", "plate", "landline"})
-_HOME_LABEL = re.compile(r"(?:住址|家住|现住|居住|住在|户籍|住)[^，。；\n]{0,10}$")
-_PRIVATE_NEIGHBOURS = frozenset({"id_card", "mobile", "bank_card", "address", "plate", "email"})
+_PERSON_TYPES = frozenset({"name", "id_card", "mobile", "bank_card", "plate", "landline", "im_account", "passport"})
+_HOME_LABEL = re.compile(r"(?:住址|家住|现住|居住|住在|户籍|住|其家|家庭|该户)[^，。；\n]{0,10}$")
+_PRIVATE_NEIGHBOURS = frozenset({"id_card", "mobile", "bank_card", "address", "plate", "email", "im_account", "passport"})
 
 
 class _Spans:

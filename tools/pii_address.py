@@ -35,6 +35,9 @@ _OFFICE_LABEL = re.compile(r"(?:办公地址|注册地址|办公地点|单位地
 _ORG_BEFORE = re.compile(
     r"(?:局|委员会|政府|中心|办公室|办事处|公司|医院|卫生院|学校|法院|检察院|派出所|大队|站|馆|信访室|接待室|监委|纪委|服务厅)"
     r"[（(](?:地址|住所|办公地址)?[：:]?$")
+_ESTATE = re.compile(r"小区|花园|家园|公寓|苑|新村|大厦")
+_HOME_LEAD = re.compile(r"家住|住址|现住|居住|住在|住$")
+_PART_RE = re.compile(_PART)
 _DETAIL_WORDS = set("组社号栋幢单元楼层室户院附第-")
 # An institution named inside the place part (三营镇中心学校1号教学楼): a building of it, not a home.
 _ORG_IN_PREFIX = re.compile(r"学校|中学|小学|幼儿园|医院|卫生院|政府|公司|中心|委员会机关|大楼|园区|市场|车站|工业园")
@@ -128,8 +131,9 @@ def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
         start = m.start() - len(prefix)
         value = text[start: m.end()]
         keep = _keep_end(value)
-        if keep == 0 and not re.search(r"路|街|巷|大道", prefix):
-            continue
+        if keep == 0 and not re.search(r"路|街|巷|大道", prefix) and not (
+                _ESTATE.search(prefix) and (lead and _HOME_LEAD.search(lead.group()) or len(_PART_RE.findall(m.group())) >= 2)):
+            continue  # 幸福小区3栋 alone may be a project's site; 家住…小区3栋 or …小区3栋2单元502室 is a home
         if (_OFFICE_AFTER.match(text[m.end(): m.end() + 12]) or _OFFICE_LABEL.search(text, max(0, start - 8), start)
                 or _ORG_BEFORE.search(text, max(0, start - 10), start)
                 or _ORG_IN_PREFIX.search(prefix)):

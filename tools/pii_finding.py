@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CHECK_FAILED = "校验位不符"  # flag: an ID/card-shaped number in an ID/account context whose check digit is wrong
+# what a drafter reads for each finding type (CLI summary, 公开属性 reasons)
+TYPE_NAMES = {"id_card": "身份证号", "mobile": "手机号", "landline": "固定电话", "bank_card": "银行卡号",
+              "credit_code": "统一社会信用代码", "address": "详细住址", "plate": "车牌号", "email": "电子邮箱",
+              "name": "姓名", "im_account": "QQ号/微信号", "passport": "护照/通行证号码"}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Number-shaped personal data by shape and context: 身份证号, bank cards, 信用代码, phones, e-mail, plates.
+"""Number-shaped personal data by shape and context: 身份证号, bank cards, 信用代码, phones, e-mail, plates,
+and by their label: QQ号/微信号, passport numbers.
 
 The check digits are evidence, not a gate. A number that passes GB 11643 (or Luhn, for a card with a
 card-like prefix) is found anywhere; an ID- or card-shaped number whose check fails is found only
@@ -29,7 +30,7 @@ _LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[-—－ ])[2-9
 _LOCAL_LANDLINE = re.compile(r"(?:电话|座机|固话|宅电)(?:号码)?[：:\s]*([2-9]\d{6,7})" + _E)
 _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
-    r"[A-HJ-NP-Z][·•.\s]?[A-HJ-NP-Z0-9]{5,6}(?![0-9A-Za-z])"
+    r"[A-HJ-NP-Z][·•.\s-]?[A-HJ-NP-Z0-9]{5,6}(?![0-9A-Za-z])"
 )
 # First digits of real 省级 administrative division codes (11 北京 … 65 新疆).
 _PROVINCES = frozenset(str(code) for code in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43,
@@ -126,10 +127,37 @@ def landlines(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
         yield Finding("landline", value, m.start(1), m.end(1), keep_ends(value, 0, 4))
 
 
+# QQ号, 微信号, 护照/通行证号码: only after their label (a QQ群, a 微信公众号 is an office's channel, not a person)
+_ACCOUNT = re.compile(
+    r"(?:(QQ|qq|ＱＱ)(?:号码|号|帐号|账号)?(?!群)|(微信)(?:号|帐号|账号)?(?!公众|群|小程序|视频号)"
+    r"|(护照|港澳通行证|往来港澳通行证|台湾通行证|通行证|回乡证|台胞证)(?:号码|号)?)[：:\s]*(?:为|是)?\s*"
+    r"(?<![A-Za-z0-9])([A-Za-z0-9][A-Za-z0-9_-]{4,19})(?![A-Za-z0-9_-])"
+)
+_OFFICE_CHANNEL = re.compile(r"(?:咨询|服务|客服|举报|投诉|监督|官方|工作)$")  # 咨询QQ: an office's channel
+_QQ = re.compile(r"[1-9]\d{4,10}")
+_WECHAT = re.compile(r"[A-Za-z][A-Za-z0-9_-]{5,19}|1[3-9]\d{9}")
+_TRAVEL_DOC = re.compile(r"[A-Za-z]{1,2}\d{7,9}|\d{8,9}")
+
+
+def accounts(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
+    """QQ号 and 微信号 (type im_account), passport and travel-permit numbers (type passport), by their label."""
+    for m in _ACCOUNT.finditer(norm):
+        value, start, end = m.group(4), m.start(4), m.end(4)
+        if m.group(1) and _QQ.fullmatch(value) or m.group(2) and _WECHAT.fullmatch(value):
+            kind = "im_account"
+        elif m.group(3) and _TRAVEL_DOC.fullmatch(value):
+            kind = "passport"
+        else:
+            continue
+        original = text[start:end]
+        office = _OFFICE_CHANNEL.search(norm, max(0, m.start() - 4), m.start()) or ctx.label_before(m.start(), 12) == "public"
+        yield Finding(kind, original, start, end, keep_ends(original, 2, 2), private=not office)
+
+
 def plates(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
     for m in _PLATE.finditer(norm):
         value = text[m.start(): m.end()]
-        tail = re.sub(r"[·•.\s]", "", value[2:])
+        tail = re.sub(r"[·•.\s-]", "", value[2:])
         if not any(ch.isdigit() for ch in tail):
             continue
         yield Finding("plate", value, m.start(), m.end(), value[:-len(tail)] + keep_ends(tail, 0, 2))

@@ -10,12 +10,10 @@ import click
 
 from assistant.cli.common import emit_json, load_settings
 from knowledge.errors import BadInput, TooLarge
+from tools.pii_finding import TYPE_NAMES
 
 log = logging.getLogger(__name__)
 
-TYPE_NAMES = {"id_card": "身份证号", "mobile": "手机号", "landline": "固定电话", "bank_card": "银行卡号",
-              "credit_code": "统一社会信用代码", "address": "详细住址", "plate": "车牌号", "email": "电子邮箱",
-              "name": "姓名"}
 
 
 def _read(path: Path, max_bytes: int) -> bytes:

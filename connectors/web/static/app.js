@@ -7,6 +7,7 @@ const DRAFT_MIN_CHARS = 200; // a paste this long is a draft 公文, not a quest
 const TYPE_NAMES = {
   id_card: "身份证号", mobile: "手机号", landline: "固定电话", bank_card: "银行卡号",
   credit_code: "统一社会信用代码", address: "住址", plate: "车牌号", email: "电子邮箱", name: "姓名",
+  im_account: "QQ号/微信号", passport: "护照/通行证号码",
 };
 
 const log = document.getElementById("log");
