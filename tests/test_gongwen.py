@@ -114,7 +114,7 @@ CASES: list[tuple[str, str, dict[str, object]]] = [
         "doc_number": "洱政规〔2021〕2号", "addressees": "各镇乡人民政府，县直各部门", "signature": "洱源县人民政府",
         "date": "2021年3月10日", "issuer_mark": ""}),
     ("penalty", PENALTY, {
-        "title": "洱源县市场监督管理局行政处罚决定书", "doc_number": "洱市监处罚〔2021〕16号", "addressees": "",
+        "issuer_mark": "洱源县市场监督管理局", "title": "行政处罚决定书", "doc_number": "洱市监处罚〔2021〕16号", "addressees": "",
         "signature": "洱源县市场监督管理局", "date": "2021年5月6日"}),
     ("minutes", MINUTES, {
         "issuer_mark": "洱源县人民政府常务会议纪要\n洱源县人民政府办公室　　　　　　2021年4月16日".replace("　", " "),
@@ -277,3 +277,12 @@ def test_a_docx_sent_in_chat_is_read_as_the_web_upload_reads_it() -> None:
     assert doc is not None and chat["title"] == doc.title == "关于进一步加强汛期值守和信息报送工作"
     web = classify_document(text, doc=doc).as_dict()
     assert chat == web
+
+
+def test_a_short_genre_title_under_the_organs_name_is_the_title() -> None:
+    text = ("某某县住房和城乡建设局\n信访事项处理意见书\n某住建信复〔2025〕7号\n赵某某：\n"
+            "　　你反映的小区物业收费问题，经调查，收费标准已经业主大会决定。\n某某县住房和城乡建设局\n2025年4月25日\n")
+    doc = read_text(text)
+    assert (doc.issuer_mark, doc.title, doc.addressees) == ("某某县住房和城乡建设局", "信访事项处理意见书", "赵某某")
+    # a sentence under an organ's name is still the 正文, not a title
+    assert read_text("某某县住房和城乡建设局\n经调查，收费标准合规。\n").issuer_mark == ""

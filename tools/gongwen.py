@@ -37,7 +37,7 @@ _ATTRIBUTE_LINE = re.compile(rf"^[（(]?(?:{_ATTRIBUTE.pattern})[）)]?$")
 _STATED = {"主动公开": "此件公开发布", "公开发布": "此件公开发布", "依申请公开": "此件依申请公开", "删减后公开": "此件删减后公开",
            "不公开": "此件不公开", "不予公开": "此件不公开"}
 _GENRE_END = re.compile(r"(?:通知|通报|请示|报告|批复|函|纪要|决定|决定书|公告|通告|意见|方案|办法|规定|细则|规划|计划|要点|"
-                        r"简报|总结|预案|公示|公报|答复书|告知书|通知书|命令|议案|意见稿|草案|汇报|说明|清单|目录|指南|笔录|审批表|回证|记录)"
+                        r"简报|总结|预案|公示|公报|答复书|告知书|通知书|命令|议案|意见稿|草案|汇报|说明|清单|目录|指南|笔录|审批表|回证|记录|意见书|指令书|建议书)"
                         r"(?:[（(][^）)]{1,16}[）)])?$")
 _TERMINAL = ("。", "；", "！", "？", "：", ":", "，", ",")
 # the 正文's opening sentence ends with a colon too ("根据……，现将有关事项公告如下："); a 主送 line names organs only
@@ -152,7 +152,7 @@ def _head_role(text: str, nxt: str, hint: str) -> list[tuple[str, str]] | None:
         return [("issuer_mark", left), *found]  # 函 format: the organ's name and its 文号 on one line
     if len(text) <= 40 and _ORGAN.search(text.replace(" ", "")) and not text.endswith(_TERMINAL) and (
             NUMBER.search(nxt) or _BARE_GENRE.fullmatch(nxt.replace(" ", "")) or _MASTHEAD.match(nxt.replace(" ", "")) or (nxt and _ORGAN.search(nxt) and len(nxt) <= 40)
-            or _title_under_organ(text, nxt)):
+            or _title_under_organ(text, nxt) or _short_genre_title(nxt)):
         return [("issuer_mark", text)]  # an organ name standing above its 文号 or its title (函 format, joint issuers)
     return None
 
@@ -162,6 +162,11 @@ def _title_under_organ(organ: str, nxt: str) -> bool:
     longer title-like line (no sentence punctuation, not a 主送 line) is the 发文机关标志, not the title."""
     return (len(organ) <= 25 and not re.search(r"[，,。；;：:、]", organ) and len(nxt) > len(organ)
             and _title_like(nxt) and not re.search(r"[，,。；;：:]", nxt))
+
+
+def _short_genre_title(text: str) -> bool:
+    """"信访事项处理意见书", "现场检查笔录" under the organ's name: a short line that is a 文种 title, not a sentence."""
+    return len(text) <= 20 and bool(_GENRE_END.search(text)) and not re.search(r"[，,。；;：:、]", text)
 
 
 def _title_like(text: str) -> bool:
