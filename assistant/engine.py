@@ -92,7 +92,18 @@ class Engine:
             return self.quiz.start(turn, intent.args)
         if intent.tool == "feedback":  # the channel stores it (masked); the engine only acknowledges
             return Reply(text=FEEDBACK_THANKS, tool="feedback", data={"text": str(intent.args.get("text", ""))})
+        if intent.tool == "duties" and "task" in intent.args:
+            return self._who(turn, intent)
         return self._run_intent(intent)
+
+    def _who(self, turn: Turn, intent: Intent) -> Reply:
+        """"谁负责X": the plan's task list when X names one of its tasks, else the rules answer who does it."""
+        reply = self._run_intent(intent)
+        data = reply.data or {}
+        if data.get("error") == "NotFound" or data.get("confident") is False:
+            log.info("reverse duties question answered from the rules")
+            return self.answer_question(turn)
+        return reply
 
     def decide(self, question: str) -> tuple[Decision, list[Hit]]:
         """The relevance decision for a knowledge question and the hits it rests on (for the LLM gate too)."""

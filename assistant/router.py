@@ -27,6 +27,7 @@ from typing import Any
 from assistant.answer_type import answer_type
 from assistant.dates import FoundDate, cn_number, find_dates
 from assistant.help import help_text
+from assistant.small_talk import vague_tool, verdict, without_courtesy
 from assistant.turn import Message, Turn
 from knowledge.units import Unit, UnitRegistry
 from knowledge.yaml_data import safe_load
@@ -77,14 +78,31 @@ def route(turn: Turn, *, units: UnitRegistry, today: date) -> Intent | None:
         return _command(words()["slash"][slash[1]], slash[2].strip(), turn, units, today)
     if text.lower().strip("!！。. ") in words()["help_words"]:
         return Intent("help", reply=help_text())
+    talk = words()["talk"]
+    explicit = re.match(words()["meta"]["feedback"], text, re.S)  # "反馈：…" keeps only what follows
+    if verdict(text, talk) and not explicit:  # "这个回答不对" / "答得好 点赞": about the last answer
+        return Intent("feedback", {"text": text})
+    request = without_courtesy(text, talk)  # "早上好！请问下 …，谢谢": the request alone
+    if not request:  # a greeting and nothing else
+        return Intent("help", reply=help_text())
     return (
-        meta_intent(text)
-        or classify_intent(text)
-        or period_intent(text, today)
-        or deadline_intent(text, turn.history, today)
-        or duties_intent(text, turn.history, units, own_unit=turn.own_unit)
-        or tool_follow_up(text, turn.history, today)
+        meta_intent(request)
+        or classify_intent(request)
+        or period_intent(request, today)
+        or deadline_intent(request, turn.history, today)
+        or duties_intent(request, turn.history, units, own_unit=turn.own_unit)
+        or tool_follow_up(request, turn.history, today)
+        or (None if turn.history else vague_intent(request))
     )
+
+
+def vague_intent(text: str) -> Intent | None:
+    """"那个咋弄" / "嗯 属性那个": nothing to act on; ask what is meant (or what the named tool needs)."""
+    tool = vague_tool(text, words()["talk"])
+    if tool is None:
+        return None
+    asks = {"classify": ASK_TEXT, "deadline": ASK_DATE, "duties": ASK_UNIT}
+    return Intent("clarify", reply=asks.get(tool, words()["talk"]["vague_reply"]))
 
 
 def _command(tool: str, rest: str, turn: Turn, units: UnitRegistry, today: date) -> Intent:
@@ -162,11 +180,14 @@ def classify_intent(text: str) -> Intent | None:
         pasted = re.match(w["paste_mark"], text[end:])  # "帮我判断一下：…": what follows is the text
         after = text[end:].lstrip(w["ask_tail"])
         before = re.split(w["refers_pattern"], text[:start])[0].strip()
-        if len(after) >= w["min_body"] and (pasted or _document_like(after, w)):
-            return Intent("classify", {"text": after})
+        if len(after) >= w["min_body"] and (pasted or _document_like(after, w)) or re.match(w["title"], after):
+            return Intent("classify", {"text": after})  # a 公文's title alone is enough to judge it by
         if len(before) >= w["min_body_before"] and _document_like(before, w):
             return Intent("classify", {"text": before})
-        if re.search(w["refers_pattern"], text) or re.match(w["request"], text):
+        refers = re.search(w["refers_pattern"], text)
+        if refers and len(after) >= w["min_description"] and not re.search(words()["talk"]["asks"], after):
+            return Intent("classify", {"text": text})  # the document described, not pasted
+        if refers or re.match(w["request"], text):
             return Intent("clarify", reply=ASK_TEXT)
         return None
     markers = sum(m in text for m in w["markers"]) + bool(re.search(r"\d{4}年\d{1,2}月\d{1,2}日", text))
@@ -400,7 +421,7 @@ def _duties_intent(
         m = re.search(pattern, text)
         task = re.sub(w["task_verbs"], "", m["task"].strip()) if m else ""
         # "几个部门联合发的文，解读归谁管" describes a situation: a knowledge question, not a task name
-        if len(task) >= 2 and not _CLAUSE_BREAK.search(task):
+        if len(task) >= w["who_min_chars"] and not _CLAUSE_BREAK.search(task):
             return Intent("duties", {"task": task})
     return None
 

@@ -150,8 +150,11 @@ def test_tool_contract_and_rendering(plan: Plan, units: UnitRegistry) -> None:
     assert result.text.startswith("县卫生健康局在《洱源县2020年政务公开工作方案》中的任务共20项")
     assert "〔四(三)〕主动公开常态化疫情防控信息（点名负责）" in result.text
     reverse = box.run("duties", {"task": "门户网站信息公开平台"})
-    assert set(reverse.data) == {"query", "matches", "plan"}
+    assert set(reverse.data) == {"query", "matches", "plan", "coverage", "confident"}
     assert "县人民政府办公室" in reverse.text and "五(一)" in reverse.text
+    assert reverse.data["confident"] is True
+    # an act, not one of the plan's tasks: the best task holds few of its words
+    assert box.run("duties", {"task": "涉密信息的定密"}).data["confident"] is False
 
 
 @pytest.mark.parametrize(

@@ -113,9 +113,11 @@ class Match:
 class ResponsibleResult:
     query: str
     matches: tuple[Match, ...]
+    coverage: float = 1.0  # the largest share of the query's (rarity-weighted) words a listed task holds
 
     def as_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "matches": [m.as_dict() for m in self.matches]}
+        return {"query": self.query, "matches": [m.as_dict() for m in self.matches],
+                "coverage": round(self.coverage, 3), "confident": self.coverage >= _search_config().min_coverage}
 
 
 def task_groups(plan: Plan) -> list[TaskGroup]:
@@ -195,6 +197,7 @@ def plan_duties(plans: PlanCatalogue, units: UnitRegistry, unit_name: str, year:
 class _SearchConfig:
     question_words: tuple[str, ...]
     min_score: float
+    min_coverage: float
     keep_ratio: float
     max_matches: int
 
@@ -205,7 +208,8 @@ def _search_config() -> _SearchConfig:
     data = yaml.safe_load(text)
     words = sorted((str(w) for w in data["question_words"]), key=len, reverse=True)
     return _SearchConfig(
-        tuple(words), float(data["min_score"]), float(data["keep_ratio"]), int(data["max_matches"])
+        tuple(words), float(data["min_score"]), float(data["min_coverage"]), float(data["keep_ratio"]),
+        int(data["max_matches"]),
     )
 
 
@@ -236,14 +240,30 @@ def responsible_for(
     if not wanted:
         raise BadInput("请说明要查询的任务内容，例如：谁负责门户网站信息公开平台？")
     extra = _bigrams(" ".join((synonyms or load_synonyms()).expand(core))) - wanted
-    scored = sorted(_score(task_groups(plan), wanted, extra), key=lambda m: -m.score)
+    groups = task_groups(plan)
+    scored = sorted(_score(groups, wanted, extra), key=lambda m: -m.score)
     best = scored[0].score
     if best < config.min_score:
         raise NotFound(
             f"方案中没有找到与“{query.strip()[:30]}”相关的任务，请换个说法，或直接输入单位名称查询其任务。"
         )
     kept = [m for m in scored if m.score >= best * config.keep_ratio][: config.max_matches]
-    return ResponsibleResult(query.strip(), tuple(kept))
+    coverage = max(_coverage(m.group, groups, wanted, extra) for m in kept)
+    return ResponsibleResult(query.strip(), tuple(kept), coverage)
+
+
+def _coverage(group: TaskGroup, groups: list[TaskGroup], wanted: set[str], extra: set[str]) -> float:
+    """The rarity-weighted share of the query's bigrams the task's text holds: of the words as written, or
+    together with their synonyms' (at half weight), whichever is higher."""
+    body = _bigrams(group.text + " " + group.paragraphs[0].title)
+    bodies = [_bigrams(g.text + " " + g.paragraphs[0].title) for g in groups]
+    idf = {b: math.log(1 + len(groups) / (1 + sum(b in other for other in bodies))) for b in wanted | extra}
+
+    def share(weight: dict[str, float]) -> float:
+        total = sum(weight[b] * idf[b] for b in weight)
+        return sum(weight[b] * idf[b] for b in weight if b in body) / total if total else 0.0
+
+    return max(share(dict.fromkeys(wanted, 1.0)), share({**dict.fromkeys(extra, 0.5), **dict.fromkeys(wanted, 1.0)}))
 
 
 def _score(groups: list[TaskGroup], wanted: set[str], extra: set[str]) -> list[Match]:

@@ -1,0 +1,107 @@
+"""Messages in the way staff write them: courtesies around a request, verdicts on the last answer, vague
+messages, a document described or named by its title, and "谁负责…" about an act rather than a task."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.engine import Engine
+from assistant.factory import build_engine
+from assistant.router import ASK_DATE, ASK_TEXT, Intent, route
+from assistant.settings import Settings
+from assistant.turn import Message, Turn
+from knowledge.units import load_units
+
+TODAY = date(2026, 11, 27)
+
+
+def _route(message: str, history: tuple[Message, ...] = ()) -> Intent | None:
+    return route(Turn(message, history=history), units=load_units(), today=TODAY)
+
+
+@pytest.mark.parametrize("message", [
+    "下午好，麻烦问下 县民政局在方案里有哪些任务呀，谢谢",
+    "领导好！县民政局的政务公开任务清单发我一下，辛苦了",
+])
+def test_greetings_and_thanks_around_a_request_do_not_change_it(message: str) -> None:
+    assert _route(message) == Intent("duties", {"unit": "县民政局"})
+
+
+def test_greetings_around_a_dated_request_still_compute_the_deadline() -> None:
+    intent = _route("早上好，请问一下，十一月九日窗口收到的申请最晚哪天答复？谢谢")
+    assert intent is not None and intent.tool == "deadline" and intent.args["received"] == "2026-11-09"
+
+
+@pytest.mark.parametrize("message", ["您好", "在吗？", "hello"])
+def test_a_greeting_alone_is_answered_with_what_the_assistant_can_do(message: str) -> None:
+    intent = _route(message)
+    assert intent is not None and intent.tool == "help" and intent.reply
+
+
+@pytest.mark.parametrize("message", [
+    "你上面列的任务漏了一项",
+    "刚刚那个截止日你算错了，中秋节没扣掉",
+    "这个答案很有用",
+    "答得不错",
+    "好的，谢谢",
+])
+def test_a_verdict_on_the_last_answer_is_feedback_with_the_whole_message(message: str) -> None:
+    assert _route(message) == Intent("feedback", {"text": message})
+
+
+def test_a_verdict_that_also_asks_stays_a_question() -> None:
+    assert _route("你刚才说的不对吧，到底是多少个工作日？") is None
+
+
+def test_explicit_feedback_keeps_only_what_follows_the_word() -> None:
+    assert _route("反馈：你算的延期截止日错了") == Intent("feedback", {"text": "你算的延期截止日错了"})
+
+
+def test_a_vague_message_asks_what_is_meant() -> None:
+    generic = _route("呃 那个怎么弄")
+    assert generic is not None and generic.tool == "clarify" and "具体" in (generic.reply or "")
+    assert _route("期限那个") == Intent("clarify", reply=ASK_DATE)
+    assert _route("嗯 公开属性") == Intent("clarify", reply=ASK_TEXT)
+
+
+def test_a_vague_message_after_earlier_turns_is_left_to_the_follow_up_reading() -> None:
+    history = (Message("user", "依申请公开多少天答复"), Message("assistant", "20个工作日内答复。"))
+    assert _route("那个怎么弄", history) is None
+
+
+def test_a_document_named_by_its_title_is_judged() -> None:
+    assert _route("这个能上网吗 关于组织开展全县防汛演练的通知") == \
+        Intent("classify", {"text": "关于组织开展全县防汛演练的通知"})
+    assert _route("帮我认定下公开属性：关于调整县防汛指挥部成员的通知") == \
+        Intent("classify", {"text": "关于调整县防汛指挥部成员的通知"})
+
+
+def test_a_document_described_rather_than_pasted_is_judged_from_the_description() -> None:
+    message = "这份行政处罚决定书标什么属性，处罚对象是一家餐馆，罚款两千元"
+    assert _route(message) == Intent("classify", {"text": message})
+    assert _route("这份批复公开属性怎么标") == Intent("clarify", reply=ASK_TEXT)  # nothing to judge yet
+
+
+def test_who_does_a_bare_act_is_a_knowledge_question_and_a_task_name_lists_its_units() -> None:
+    assert _route("谁负责盖章") is None
+    assert _route("谁来组织政务公开培训") == Intent("duties", {"task": "政务公开培训"})
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build_engine(Settings(embedder="none", retrieval_mode="bm25", data_dir=tmp_path_factory.mktemp("talk")))
+
+
+def test_who_is_responsible_for_an_act_no_task_describes_is_answered_from_the_rules(engine: Engine) -> None:
+    reply = engine.respond(Turn("涉密信息的定密谁负责"))
+    assert reply.tool is None and "〔《" in reply.text and "最相关的任务" not in reply.text
+    listed = engine.respond(Turn("哪个部门负责政务新媒体管理"))
+    assert listed.tool == "duties" and "五(二)" in listed.text
+
+
+def test_feedback_in_everyday_words_is_thanked_not_searched(engine: Engine) -> None:
+    reply = engine.respond(Turn("这个回答有误，延期最多20个工作日", history=(
+        Message("user", "依申请公开可以延期多久"), Message("assistant", "可以延长15个工作日。"))))
+    assert reply.tool == "feedback" and "感谢" in reply.text
