@@ -116,3 +116,19 @@ def test_a_households_village_group_is_its_home_after_a_household_word() -> None
     text = "该户居住在右所镇西湖村委会南登村5组，房屋为土木结构。"
     redacted, _ = _masked(text)
     assert "南登村5组" not in redacted and "右所镇西湖村委会" in redacted
+
+
+def test_a_name_after_an_officials_title_is_masked() -> None:
+    redacted, _ = _masked("会议由副县长杨志明主持，县民政局局长李国华、村委会工作人员和丽娟汇报工作。")
+    for name in ("杨志明", "李国华", "和丽娟"):
+        assert name not in redacted
+
+
+@pytest.mark.parametrize("text", [
+    "根据《中华人民共和国政府信息公开条例》第三十六条第（一）项之规定，现告知如下。",  # 项 after a numbered item
+    "网站栏目超过2周未更新的，列入通报。",  # 周 after a number
+    "不需办理农用地转用审批手续，但应按规定向三营镇人民政府申请备案。",  # 向 before a township's name
+    "申请人住凤羽镇凤翔村委会上寺村3组28号，原有住房鉴定为D级危房，符合“一户一宅”条件。",  # a verb beside an address
+])
+def test_legal_references_measure_words_and_verbs_beside_personal_data_are_no_names(text: str) -> None:
+    assert [f.text for f in find_pii(text) if f.type == "name"] == []

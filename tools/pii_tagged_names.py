@@ -36,6 +36,8 @@ _DOC_NUMBER_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}[〔［\[【(（]\s*(?:19|2
 # in the firm's name and elsewhere in the text is still masked there, and so at every occurrence (tools/pii.py)
 _FIRM_REST = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:坊|店|厂|公司|合作社|商行|经营部|门市部|超市|农家乐|客栈|酒店|饭店|餐馆|餐厅"
                         r"|工作室|养殖场|种植场|农场|牧场|茶庄|商店|药店|诊所|专业社)")
+_NUMBERED = re.compile(r"[（(][一二三四五六七八九十\d]{1,3}[）)]$")
+_UNIT_AFTER = re.compile(r"(?:镇|乡)(?!长)|局(?!长)|委员会|人民政府|公司|学校")
 _lock = threading.Lock()
 _tagger: Any = None
 
@@ -117,6 +119,12 @@ def _acting_person(tokens: list[tuple[str, str, int, bool]], i: int, lex: Any, *
     return bool(after) and after.startswith(lex.followers) and not after.startswith("的")
 
 
+def dictionary_tag(word: str) -> str | None:
+    """The part of speech the project's dictionary gives ``word``, or None when the word is not listed."""
+    tagger = _pos_tagger()
+    return tagger.word_tag_tab.get(word) if tagger.tokenizer.FREQ.get(word) else None
+
+
 def _common_noun(word: str) -> bool:
     """True for a frequent common noun of the dictionary (建筑 in 古建筑, 夫人 in 王夫人), never a given name."""
     tagger = _pos_tagger()
@@ -158,15 +166,16 @@ def tagged_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
             start = run.start() + pos
             if length is None or not plausible_name(text, start, length, lex):
                 continue
-            if start > 0 and (text[start - 1] in _COUNTED or tokens[i][1] == "q" and text[start - 1].isdigit()):
-                continue  # 第三张表, 100米范围: a measure word, not a surname
+            if start > 0 and (text[start - 1] in _COUNTED or text[start - 1].isdigit()
+                              or _NUMBERED.search(text, max(0, start - 6), start)):
+                continue  # 第三张表, 100米范围, 超过2周未, 第（一）项之规定: a measure word, not a surname
             if (tokens[i][3] or len(tokens[i][0]) == 1 or length == 2) and not boundary_before(text, start, lex):
                 continue  # a dictionary word (这段时间's 段时间), a split-off surname (处理费有…) or a two-character
                 # reading (收到申清, a typo) only where a name may start
             if _after_role(text, start, lex) or _NUMERALS & set(text[start + 1:start + length]):
                 continue
-            if _DOC_NUMBER_AFTER.match(text, start + length):
-                continue
+            if _DOC_NUMBER_AFTER.match(text, start + length) or _UNIT_AFTER.match(text, start + length):
+                continue  # 向三营镇人民政府: the reading runs into a place or unit name
             if (firm := _FIRM_REST.fullmatch(text, start + length, run.end())) is not None and firm.end() > start + length:
                 continue
             if ctx is not None and _other_column(ctx, start, lex):
