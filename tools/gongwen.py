@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from tools.gongwen_fields import labelled_fields
+
 _SEP = re.compile(r"^[\s─—━\-_=＝~～·•*＊]{3,}$")
 _COPY_NO = re.compile(r"^(?:份号[:：]?\s*|No\.?\s*)?(\d{5,6})$")
 _SECRECY = re.compile(r"(?:密级[:：]\s*)?((?:绝密|机密|秘密)(?:\s*★\s*[^\s特加平]{0,8})?|★\s*(?:绝密|机密|秘密)|保密期限[:：]\s*\S{1,8})")
@@ -271,10 +273,11 @@ def _read_head(lines: list[Line]) -> tuple[dict[str, list[str]], list[tuple[str,
     return head, roles, i
 
 
-def _read_front(lines: list[Line], i: int, head: dict[str, list[str]],
-                roles: list[tuple[str, str]]) -> tuple[str, str, int]:
-    """标题 (with a 题注 or a 文号 right under it) and 主送机关 from ``lines[i]`` on: (title, addressees, next index)."""
-    title, i = _take_title(lines, i)
+def _read_front(lines: list[Line], i: int, head: dict[str, list[str]], roles: list[tuple[str, str]],
+                known_title: str = "") -> tuple[str, str, int]:
+    """标题 (with a 题注 or a 文号 right under it) and 主送机关 from ``lines[i]`` on: (title, addressees, next index).
+    ``known_title``: the title a labelled field already gave (no line is then taken for it)."""
+    title, i = (known_title, i) if known_title else _take_title(lines, i)
     if title:
         roles.append(("title", title))
     while i < len(lines) and (NUMBER.fullmatch(lines[i].text) or _is_subtitle(lines[i].text)):
@@ -317,8 +320,16 @@ def read_lines(lines: list[Line]) -> Gongwen:
     marked = [x.text for x in lines[3:] if _marking_line(x.text)]  # "内部资料 注意保管" below the title too
     lines = [x for k, x in enumerate(lines) if not _ATTRIBUTE_LINE.match(x.text.replace(" ", ""))
              and not (k >= 3 and _marking_line(x.text))]
+    fields, form = labelled_fields([x.text for x in lines])
+    lines = [x for k, x in enumerate(lines) if k not in form]
     head, roles, i = _read_head(lines)
-    title, addressees, i = _read_front(lines, i, head, roles)
+    for role in ("issuer_mark", "doc_number", "signer", "secrecy", "urgency"):
+        if role in fields:
+            head.setdefault(role, []).insert(0, fields[role])
+    if fields.get("title") and i < len(lines) and lines[i].text.replace(" ", "") == fields["title"].replace(" ", ""):
+        i += 1  # the form's 标题 repeated above the 正文
+    title, addressees, i = _read_front(lines, i, head, roles, known_title=fields.get("title", ""))
+    addressees = addressees or fields.get("addressees", "")
     tail, notes = _read_rest([x.text for x in lines[i:]])
     notes += [t for t in stated if t not in notes]
     order = ("body", "attachments", "printer", "cc", "date", "signature")
