@@ -155,3 +155,27 @@ def test_records_of_an_enforcement_case_are_its_case_file(title: str) -> None:
     result = classify_document(text)
     assert (result.attribute, result.rule) == (NOT_PUBLIC, "enforcement_file")
     assert "行政执法案卷" in result.reasons[0].basis
+
+
+BROAD = """某某县人民政府办公室文件
+某政办发〔2025〕12号
+某某县人民政府办公室关于{title}的通知
+{to}：
+　　经县人民政府同意，现将有关事项通知如下：一、提高思想认识。二、压实工作责任。三、加强宣传引导。
+某某县人民政府办公室
+2025年3月1日
+"""
+
+
+@pytest.mark.parametrize(("subject", "article"), [
+    ("做好2025年秸秆禁烧工作", "第二十条第（十三）项"), ("深入开展禁毒人民战争", "第二十一条"),
+    ("做好第七次全国人口普查入户登记", "第二十条第（四）项"), ("做好根治欠薪冬季专项行动", "第二十条第（十一）项"),
+    ("加强冬春火灾防控", "第二十条第（十二）项"), ("推进农村集体经济发展", "第二十一条"),
+])
+def test_a_notice_to_all_townships_on_a_subject_the_public_must_know_names_its_article(subject: str, article: str) -> None:
+    public = classify_document(BROAD.format(title=subject, to="各镇乡人民政府，县级各有关部门"))
+    assert public.attribute == PUBLIC and article in public.reasons[0].basis
+    # the same subject in a report upwards or a notice to the organ's own offices stays back (第十六条)
+    assert classify_document(BROAD.format(title=subject, to="局机关各股室")).attribute == NOT_PUBLIC
+    upward = BROAD.replace("的通知", "情况的报告").format(title=subject, to="县人民政府")
+    assert classify_document(upward).attribute == NOT_PUBLIC

@@ -121,7 +121,7 @@ def rulebook() -> RuleBook:
         commercial_secret=tuple(raw["commercial_secret"]),
         redact_types=frozenset(raw["redact_types"]),
         redaction_basis=raw["redaction_basis"],
-        categories=tuple(Category(c["id"], c["name"], c["basis"], tuple(c["words"]), bool(c.get("title_only", False)))
+        categories=tuple(Category(c["id"], c["name"], c["basis"], tuple(str(w) for w in c["words"]), bool(c.get("title_only", False)))
                          for c in raw["categories"]),
         genres=tuple((g["name"], re.compile(g["pattern"])) for g in raw["genres"]),
     )
