@@ -16,13 +16,13 @@ from assistant.followup import FollowUp, context, in_context, opens_like_follow_
 from assistant.followup_answers import answer_follow_up, article_answer
 from assistant.llm import LLM_VERDICTS, LLMResponder
 from assistant.quiz import QuizMaster
-from assistant.references import article_question
+from assistant.references import article_question, cited
 from assistant.router import Intent, route, stated_unit, words
 from assistant.turn import Reply, Turn, recent_history
 from knowledge.errors import Ambiguous, GongkaiError, NotFound, TooLarge
 from knowledge.retriever import Retrieval
 from knowledge.textinput import require_text
-from knowledge.types import Chunk, Hit
+from knowledge.types import Chunk, Hit, Source
 from tools.registry import Toolbox
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FEEDBACK_THANKS = "感谢您的反馈！我们会据此改进回答。"
+_COMPUTED = ("deadline", "period")  # tools whose answer is computed from the articles their 依据 line names
 
 
 class Retriever(Protocol):
@@ -220,7 +221,15 @@ class Engine:
         if intent.notes:
             text = "\n".join(intent.notes) + "\n\n" + text
         log.info("tool=%s chars=%d", intent.tool, len(text))
-        return Reply(text=text, tool=result.tool, data=result.data)
+        return Reply(text=text, tool=result.tool, data=result.data, sources=self._basis_sources(intent.tool, text))
+
+    def _basis_sources(self, tool: str, text: str) -> list[Source]:
+        """A computed period's sources: the articles its 依据 line names ("依据：条例第三十一条：…；条例第三十三条：…"),
+        so every channel shows (and the web page links) the clauses a date was computed from."""
+        if tool not in _COMPUTED:
+            return []
+        chunks = [c for title, section in cited(text) for c in self._clause(title, section)[:1]]
+        return [Source(c.title, c.section, c.text, 1.0) for c in chunks]
 
     def _check(self, turn: Turn) -> None:
         if turn.attachment is None:

@@ -105,3 +105,10 @@ def test_feedback_in_everyday_words_is_thanked_not_searched(engine: Engine) -> N
     reply = engine.respond(Turn("这个回答有误，延期最多20个工作日", history=(
         Message("user", "依申请公开可以延期多久"), Message("assistant", "可以延长15个工作日。"))))
     assert reply.tool == "feedback" and "感谢" in reply.text
+
+
+def test_a_computed_deadline_names_the_articles_it_was_computed_from_as_sources(engine: Engine) -> None:
+    reply = engine.respond(Turn("11月9日当面收到的申请哪天到期", today=TODAY))
+    assert reply.tool == "deadline"
+    assert ("政府信息公开条例", "第三十三条") in [(s.title, s.section) for s in reply.sources]
+    assert all(s.text for s in reply.sources)  # the clause itself, as a knowledge answer's sources carry it
