@@ -414,8 +414,11 @@ def _duties_intent(
     if (_has(text, w["self"]) or comparing) and _lists_tasks(text, w) or own_tasks_asked(text):
         unit = _remembered_unit(history, units, own_unit, text)
         return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
+    topical = _topic_tasks(text, history, units, own_unit, named)
+    if topical is not None:
+        return topical
     unknown = re.search(w["unknown_unit"], text)
-    if unknown and not _has(unknown["unit"], w["self"]):
+    if unknown and not named and not _has(unknown["unit"], w["self"]):
         return Intent("duties", {"unit": unknown["unit"]})
     for pattern in w["who"]:
         m = re.search(pattern, text)
@@ -424,6 +427,29 @@ def _duties_intent(
         if len(task) >= w["who_min_chars"] and not _CLAUSE_BREAK.search(task):
             return Intent("duties", {"task": task})
     return None
+
+
+def _topic_tasks(
+    text: str, history: tuple[Message, ...], units: UnitRegistry, own_unit: str | None, named: list[Unit]
+) -> Intent | None:
+    """"营商环境那块我们要做啥" / "县林草局在重大建设项目方面有任务吗": the unit's tasks on that topic."""
+    w = words()["duties"]
+    ask = re.search(w["topic_ask"], text.strip())
+    if ask is None:
+        return None
+    body = text.strip()[: ask.start()]
+    pronoun = next((p for p in sorted(w["own"] + w["self"], key=len, reverse=True) if p in body), None)
+    if pronoun is None and not named:
+        return None
+    topic = _without_units(body, named) if named else body.replace(pronoun or "", "")
+    topic = re.sub(r"[\s，,、:：]", "", topic)
+    for word in sorted(w["topic_fillers"], key=len, reverse=True):
+        topic = topic.replace(word, "")
+    if len(topic) < w["topic_min_chars"]:
+        return None
+    unit = named[0].name if named else _remembered_unit(history, units, own_unit, text)
+    # no unit known: "依申请公开我们要做什么" is then asked of the rules, not answered with a question back
+    return Intent("duties", {"unit": unit, "topic": topic}) if unit else None
 
 
 def _lists_tasks(text: str, w: dict[str, Any]) -> bool:

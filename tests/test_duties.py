@@ -136,7 +136,7 @@ def test_reverse_question_without_a_match(plan: Plan, units: UnitRegistry) -> No
 def test_tool_schema_is_pinned(plan: Plan, units: UnitRegistry) -> None:
     tool = duties.make_tool(ToolContext(plan, units))
     assert tool.name == "duties"
-    assert set(tool.args) == {"unit", "task", "year", "compare", "compare_previous"}
+    assert set(tool.args) == {"unit", "task", "year", "compare", "compare_previous", "topic"}
     assert tool.description.startswith("List a unit's tasks in the county's 政务公开 plan")
     assert "role is lead (县级牵头部门/牵头单位), named" in tool.description
 

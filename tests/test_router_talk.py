@@ -112,3 +112,22 @@ def test_a_computed_deadline_names_the_articles_it_was_computed_from_as_sources(
     assert reply.tool == "deadline"
     assert ("政府信息公开条例", "第三十三条") in [(s.title, s.section) for s in reply.sources]
     assert all(s.text for s in reply.sources)  # the clause itself, as a knowledge answer's sources carry it
+
+
+def test_a_unit_s_tasks_on_one_topic() -> None:
+    said = (Message("user", "我是县卫健局的"), Message("assistant", "好的，已记下您的单位：县卫生健康局。"))
+    assert _route("疫情防控这块我们有哪些任务", said) == \
+        Intent("duties", {"unit": "县卫生健康局", "topic": "疫情防控"})
+    assert _route("县林草局在重大建设项目方面有任务吗") == \
+        Intent("duties", {"unit": "县林草局", "topic": "重大建设项目"})
+    # no unit known: a question about the rules, not a question back
+    assert _route("依申请公开我们要做什么") is None
+
+
+def test_the_topic_answer_shows_the_whole_task_and_says_when_there_is_none(engine: Engine) -> None:
+    history = (Message("user", "我是县政务局的"), Message("assistant", "好的，已记下您的单位：县政务局。"))
+    reply = engine.respond(Turn("营商环境方面我们要干什么", history=history))
+    assert reply.tool == "duties" and "〔四(二)〕" in reply.text and "一部手机办事通" in reply.text
+    none = engine.toolbox.run("duties", {"unit": "县卫生健康局", "topic": "森林防火"})
+    assert none.text.startswith("县卫生健康局在《") and "没有与“森林防火”直接相关的任务" in none.text
+    assert "的任务共" in none.text  # and then all its tasks

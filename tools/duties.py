@@ -287,6 +287,7 @@ class DutiesArgs(BaseModel):
     year: int | None = Field(default=None, description="方案年份，如 2021；不填为现行（最新）方案")
     compare: int | None = Field(default=None, description="与哪一年的方案比较单位的任务，如 2020")
     compare_previous: bool = Field(default=False, description="与上一年的方案比较（今年比去年多了哪些任务）")
+    topic: str | None = Field(default=None, description="与单位一起给出：只看该单位在这个主题上的任务，如 营商环境")
 
 
 def make_tool(ctx: ToolContext) -> StructuredTool:
@@ -296,6 +297,7 @@ def make_tool(ctx: ToolContext) -> StructuredTool:
         year: int | None = None,
         compare: int | None = None,
         compare_previous: bool = False,
+        topic: str | None = None,
     ) -> dict[str, Any]:
         """List a unit's tasks in the county's 政务公开 plan (the current one, or another year's), compare
         two years' tasks of a unit, or find who is responsible for a task.
@@ -306,12 +308,14 @@ def make_tool(ctx: ToolContext) -> StructuredTool:
         Optionally:
             year: the plan's year (default: the newest current plan).
             compare / compare_previous: with unit, compare with that year's plan / the year before.
+            topic: with unit, only its tasks on that topic ("营商环境那块我们要做啥"): 营商环境.
 
         Returns:
             For unit: {"unit": canonical name, "tasks": [{"section", "title", "role", "text"}], "plan":
             {"id", "title", "year"}}, role is lead (县级牵头部门/牵头单位), named (named in a 责任单位 clause) or
             collective (covered by 县级各部门/各镇乡人民政府 …). For a comparison: {"unit", "plan",
-            "compared_with", "added", "removed", "unchanged"}. For task: {"query", "matches":
+            "compared_with", "added", "removed", "unchanged"}. With topic, the unit's result also has "topic"
+            and "about" (its tasks on the topic, best first; [] for none). For task: {"query", "matches":
             [{"section", "title", "units", "lead", "collective", "others", "text"}], "plan"}.
         """
         plans, units = ctx.plans(), ctx.units
@@ -320,7 +324,12 @@ def make_tool(ctx: ToolContext) -> StructuredTool:
                 from tools.duties_compare import compare_duties
 
                 return compare_duties(plans, units, unit, year=year, against=compare).as_dict()
-            return plan_duties(plans, units, unit, year).as_dict()
+            data = plan_duties(plans, units, unit, year).as_dict()
+            if topic and topic.strip():
+                from tools.duties_topic import tasks_about
+
+                data |= {"topic": topic.strip(), "about": tasks_about(data["tasks"], topic.strip())}
+            return data
         if task and task.strip():
             entry = plans.pick(year)
             return {**responsible_for(entry.plan, units, task).as_dict(), "plan": entry.ref()}
@@ -353,6 +362,13 @@ def render(data: dict[str, Any]) -> str:
         from tools.duties_compare import render_comparison
 
         return render_comparison(data)
+    if "topic" in data:
+        from tools.duties_topic import render_topic
+
+        topical = render_topic(data, plan_title(data), _ROLE_NAMES)
+        if data.get("about"):
+            return topical
+        return topical + "\n\n" + render({k: v for k, v in data.items() if k not in ("topic", "about")})
     tasks = data.get("tasks", [])
     counts = {role: sum(t["role"] == role for t in tasks) for role in ROLES}
     split = "、".join(f"{_ROLE_NAMES[r]}{n}项" for r, n in counts.items() if n)
