@@ -15,6 +15,7 @@ from assistant.decision import REFUSE_HINT, Decision, decide
 from assistant.followup import FollowUp, context, in_context, opens_like_follow_up, resolve, shares_words
 from assistant.followup_answers import answer_follow_up, article_answer
 from assistant.llm import LLM_VERDICTS, LLMResponder
+from assistant.plan_parts import part_answer, part_question
 from assistant.quiz import QuizMaster
 from assistant.references import article_question, cited
 from assistant.router import Intent, route, stated_unit, words
@@ -120,6 +121,11 @@ class Engine:
             shown = article_answer(asked[0], ("", asked[1]), self._clause, self._titles)
             if (shown.data or {}).get("verdict") != "refuse":
                 return replace(shown, tool=None, data={**(shown.data or {}), "verdict": "answer"})  # a knowledge answer
+        part = part_question(turn.text, words()["followup"]["article_asks"])
+        if part is not None:  # "方案第五部分讲的啥": its subsections, listed so that "第四小点" can follow
+            listed = part_answer(part, self.toolbox.ctx.plans().current().plan, self._clause)
+            if listed is not None:
+                return listed
         decision, hits = self.decide(turn.text)
         ctx = context(turn.history, self.toolbox.ctx.units) if turn.history else None
         carried = in_context(turn.text, ctx) if ctx is not None else None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 NUMERALS = "一二三四五六七八九十"
 _CN_NUMBER = rf"[{NUMERALS}百零〇两\d]+"
-_ITEM_REF = re.compile(rf"第\s*({_CN_NUMBER})\s*(项|点|条|款|个|类|件|个任务|项任务)")
+_ITEM_REF = re.compile(rf"第\s*({_CN_NUMBER})\s*(?:小|大)?(项|点|条|款|个|类|件|个任务|项任务)")
 _ARTICLE = re.compile(rf"(?P<doc>[\u4e00-\u9fff]{{0,16}}?(?:条例|法|办法|规定|意见|要点|规程|通知))?\s*第\s*(?P<n>{_CN_NUMBER})\s*条")
 _CITATION = re.compile(r"〔《([^》]+)》([^〕]*)〕")
 _PLAN_SECTION = re.compile(r"〔([一二三四五六七八九十]+(?:\([一二三四五六七八九十]+\))?)〕")

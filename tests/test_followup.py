@@ -164,3 +164,17 @@ def test_the_unit_a_channel_passes_as_state_answers_our_tasks(engine: Engine) ->
     reply = engine.respond(Turn(text="我们单位有哪些任务", history=(Message("user", "补正告知要几天内发"),),
                                 own_unit="县审计局")).text
     assert reply.startswith("县审计局")
+
+
+def test_a_plan_part_asked_by_number_lists_its_subsections_and_a_sub_point_follows(engine: Engine) -> None:
+    turn, listed = _talk(engine, "方案的第六部分讲了什么")
+    assert listed.splitlines()[0].startswith("《洱源县2020年政务公开工作方案》第六部分")
+    assert "〔六(一)〕" in listed and "〔六(二)〕" in listed
+    _, second = _talk(engine, "方案的第六部分讲了什么", "那第二小项呢")
+    assert second.startswith("第二项：〔六(二)〕") and "培训" in second
+
+
+def test_a_plan_part_without_subsections_is_shown_with_its_text(engine: Engine) -> None:
+    reply = engine.respond(Turn("第二大项是什么"))
+    assert "第二部分“深入解读重要政策措施”" in reply.text and "〔《洱源县2020年政务公开工作方案》二〕" in reply.text
+    assert reply.sources and reply.sources[0].section == "二"
