@@ -132,3 +132,29 @@ def test_a_name_after_an_officials_title_is_masked() -> None:
 ])
 def test_legal_references_measure_words_and_verbs_beside_personal_data_are_no_names(text: str) -> None:
     assert [f.text for f in find_pii(text) if f.type == "name"] == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("户主：寸志刚，家庭人口3人。", "寸志刚"),  # a Bai surname
+    ("姓名：木丽华", "木丽华"),
+    ("户主：番永昌", "番永昌"),  # a surname missing from the list: the whole value after "label：" is the name
+])
+def test_the_value_after_a_persons_label_and_colon_is_a_name_whatever_its_surname(text: str, name: str) -> None:
+    redacted, _ = _masked(text)
+    assert name not in redacted and name[0] + "**" in redacted
+
+
+@pytest.mark.parametrize("text", ["举报人：匿名", "联系人：县政府办", "户主：不详", "联系人：李老师"])
+def test_placeholders_units_and_titles_after_a_label_are_no_names(text: str) -> None:
+    assert [f for f in find_pii(text) if f.type == "name"] == []
+
+
+def test_rows_of_a_list_under_its_cue_with_numbers_gender_and_school() -> None:
+    redacted, found = _masked("拟录用人员：\n1 李晓梅 女 县一中\n2 张 伟 男 县二中")
+    assert [f[1] for f in found if f[0] == "name"] == ["李晓梅", "张 伟"]
+    assert redacted.endswith("2 张 * 男 县二中")
+
+
+def test_households_listed_by_their_heads_are_masked() -> None:
+    redacted, _ = _masked("以下农户拟确定为监测对象：何建华户（4人）、杨秀兰户（2人）。")
+    assert "何建华" not in redacted and "杨秀兰" not in redacted and "（4人）" in redacted

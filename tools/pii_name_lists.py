@@ -49,7 +49,8 @@ def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """(start, end) of the tokens in text[lo:hi]; a surname character and one more character split by a
     single space are one token ("赵 丽")."""
     raw = [(m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
-    return _join_split_pairs(raw, lambda first, second: text[first[1]] in " \u3000")
+    return _join_split_pairs(raw, lambda first, second: text[first[1]] in " \u3000"
+                             and "\u4e00" <= text[first[0]] <= "\u9fff" and "\u4e00" <= text[second[0]] <= "\u9fff")
 
 
 def _is_name(text: str, start: int, end: int, lex: Any) -> bool:
@@ -61,7 +62,11 @@ def _is_name(text: str, start: int, end: int, lex: Any) -> bool:
 
 def _qualifier(value: str, lex: Any) -> bool:
     """A unit, place or grade standing beside the names (县财政局, 凤羽镇, 三年级, 第1名), never a person."""
-    return value[-1] in lex.bad_endings or value[-1] in "级班名" or any(ch.isdigit() for ch in value)
+    return (value[-1] in lex.bad_endings or value[-1] in "级班名中" or any(ch.isdigit() for ch in value)
+            or value in ("男", "女") or len(value) <= 4 and value.endswith("族"))  # 男, 白族 beside a name
+
+
+_SERIAL = re.compile(r"\d{1,3}[.、．]?|[（(]\d{1,3}[）)]")  # a row number before a listed name
 
 
 def _run(text: str, lo: int, hi: int, lex: Any, *, first_is_name: bool) -> list[tuple[int, int]] | None:
@@ -71,7 +76,9 @@ def _run(text: str, lo: int, hi: int, lex: Any, *, first_is_name: bool) -> list[
     names = [(s, e) for s, e in tokens if _is_name(text, s, e, lex)]
     if not names or any((s, e) not in names and not _qualifier(text[s:e], lex) for s, e in tokens):
         return None
-    if first_is_name and names[0] != tokens[0]:
+    while first_is_name and tokens and _SERIAL.fullmatch(text, *tokens[0]):
+        tokens = tokens[1:]  # "2 张 伟 男 县二中": a row number before the name
+    if first_is_name and (not tokens or names[0] != tokens[0]):
         return None
     return names
 

@@ -187,6 +187,8 @@ def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon
         if (name is None and m.group(1) in lex.private_labels and plausible_name(text, m.end(), 3, lex)
                 and text[m.end()] not in lex.modal_starts):
             name = text[m.end(): m.end() + 3]  # 行人赵秀芝发生…: a verb follows; most names have three characters
+        if name is None and m.group(1) in lex.private_labels and re.search("[：:]", text[m.end(1):m.end()]):
+            name = _delimited_value(text, m.end(), lex)  # 户主：寸志刚 (a surname missing from the list)
         if name is None:
             continue
         line, line_end = lines.bounds(m.start())
@@ -194,6 +196,16 @@ def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon
             continue  # "户主姓名\t与户主关系": a column header, not a label before a name
         if m.group(1) in lex.private_labels or line in anchor_lines:
             yield _finding(name, m.end())
+
+
+_VALUE = re.compile(r"[\u4e00-\u9fff]{2,4}(?![\u4e00-\u9fff])")
+
+
+def _delimited_value(text: str, start: int, lex: _Lexicon) -> str | None:
+    """The whole value after "label：" when it is a 2–4 character word standing alone and reads as a name by every
+    check but the surname list (column_name: no unit, title, common word or 某)."""
+    m = _VALUE.match(text, start)
+    return m.group() if m and column_name(m.group(), lex) else None
 
 
 _HEADER_SPLIT = re.compile(r"\t|[|｜]| {2,}|\u3000{2,}")

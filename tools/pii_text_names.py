@@ -90,6 +90,8 @@ def honorific_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
 def _list_token(text: str, start: int, end: int, lex: Any, *, last: bool) -> tuple[str, int] | None:
     """The name at the end of one 、-separated token (县财政局李芳 → 李芳); the last may have a cue after it."""
     token = text[start:end]
+    if len(token) > 2 and token[-1] in "户家" and token[:-1].strip():
+        token, end = token[:-1], end - 1  # 何建华户、杨秀兰户: a household named by its head
     if last:
         cue = re.compile("[一二三四五六七八九十两\\d]*(?:" + "|".join(map(re.escape, lex.list_cues_after)) + ")")
         hit = cue.search(token, 2)  # the earliest cue: 李四海两位同志 → 李四海
