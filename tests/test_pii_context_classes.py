@@ -158,3 +158,12 @@ def test_rows_of_a_list_under_its_cue_with_numbers_gender_and_school() -> None:
 def test_households_listed_by_their_heads_are_masked() -> None:
     redacted, _ = _masked("以下农户拟确定为监测对象：何建华户（4人）、杨秀兰户（2人）。")
     assert "何建华" not in redacted and "杨秀兰" not in redacted and "（4人）" in redacted
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("王丽华（邓川镇中和村委会中和村6组43号）反映房屋漏雨。", "邓川镇中和村委会中和村6组43号"),  # 和 inside 中和村
+    ("受损房屋位于三营镇共和村委会马厂村12号，户主为段玉华。", "三营镇共和村委会马厂村12号"),
+    ("当事人现住址为县城文笔路18号。", "县城文笔路18号"),  # 为 after the label is no part of it
+])
+def test_an_address_starts_at_its_township_not_at_a_word_inside_a_village_name(text: str, address: str) -> None:
+    assert any(f.type == "address" and f.text == address for f in find_pii(text))

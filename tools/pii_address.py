@@ -23,9 +23,28 @@ _CJK_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,24}$")
 _VILLAGE = re.compile(r"村委会|村民委员会|居委会|居民委员会|社区|村")
 _TOWN = re.compile(r"街道办事处|街道|镇|乡")
 _PLACE_ANCHOR = re.compile(r"镇|乡|街道|村|社区|居委会|路|街|巷|小区|大道|苑|花园|家园")
-_LEAD = re.compile(
-    r"^.*(?:家住|现住址|现住|居住在|居住于|住在|住址|地址为|地址|户籍地|户籍所在地|房屋位于|位于|住|同志|先生|女士|的|在|于|至|到|和|与|及)"
+_LEAD_WORD = re.compile(
+    r"(?:家住|现住址|现住|居住在|居住于|住在|住址|地址|户籍地|户籍所在地|房屋位于|位于|住所|住|同志|先生|女士|的|在|于|至|到|和|与|及)"
+    r"(?:为|是)?"
 )
+_TOWN_IN = re.compile(r"镇|乡|街道")
+
+
+def _lead_end(prefix: str) -> int:
+    """Where the address starts in the CJK run before its 组/号: after the last lead word (住址为, 家住, 的, 和 …),
+    unless that word sits inside the place's own name (福和村, 中和村, 共和村) and an earlier one leaves the
+    township in the address."""
+    ends = [m.end() for m in _LEAD_WORD.finditer(prefix)]
+    if not ends:
+        return 0
+    if not _TOWN_IN.search(prefix, ends[-1]):
+        for end in reversed(ends[:-1]):
+            if _TOWN_IN.search(prefix, end, ends[-1]):
+                return end
+        town = _TOWN_IN.search(prefix, 0, ends[-1])
+        if town and not _LEAD_WORD.search(prefix, 0, town.start()):
+            return 0  # 牛街乡福和村委会上村22号: no lead word before the township at all
+    return ends[-1]
 _OFFICE_AFTER = re.compile(
     r"^[\u4e00-\u9fff（(]{0,10}?(?:政府|人民政府|服务中心|大厅|办公室|办公|公司|委员会|卫生院|医院|学校|中学|小学|局|中心|大楼|礼堂|会议室)"
 )
@@ -122,9 +141,9 @@ def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
         if before is None:
             continue
         prefix = before.group()
-        lead = _LEAD.match(prefix)
-        if lead:
-            prefix = prefix[lead.end():]
+        lead_end = _lead_end(prefix)
+        lead_word = prefix[:lead_end]
+        prefix = prefix[lead_end:]
         prefix = prefix.lstrip("号组社栋幢单元楼层室院")  # the end of a previous address, not the start of this one
         if not prefix or not _PLACE_ANCHOR.search(prefix):
             continue
@@ -132,7 +151,7 @@ def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
         value = text[start: m.end()]
         keep = _keep_end(value)
         if keep == 0 and not re.search(r"路|街|巷|大道", prefix) and not (
-                _ESTATE.search(prefix) and (lead and _HOME_LEAD.search(lead.group()) or len(_PART_RE.findall(m.group())) >= 2)):
+                _ESTATE.search(prefix) and (_HOME_LEAD.search(lead_word) or len(_PART_RE.findall(m.group())) >= 2)):
             continue  # 幸福小区3栋 alone may be a project's site; 家住…小区3栋 or …小区3栋2单元502室 is a home
         if (_OFFICE_AFTER.match(text[m.end(): m.end() + 12]) or _OFFICE_LABEL.search(text, max(0, start - 8), start)
                 or _ORG_BEFORE.search(text, max(0, start - 10), start)
