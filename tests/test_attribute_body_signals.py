@@ -179,3 +179,24 @@ def test_a_notice_to_all_townships_on_a_subject_the_public_must_know_names_its_a
     assert classify_document(BROAD.format(title=subject, to="局机关各股室")).attribute == NOT_PUBLIC
     upward = BROAD.replace("的通知", "情况的报告").format(title=subject, to="县人民政府")
     assert classify_document(upward).attribute == NOT_PUBLIC
+
+
+APPROVAL = """某某县人民政府
+某政复〔2025〕3号
+某某县人民政府关于{what}的批复
+{to}：
+　　你单位的请示收悉。经研究，批复如下：一、同意所报事项。二、请认真组织实施。
+某某县人民政府
+2025年5月6日
+"""
+
+
+def test_approving_a_plan_or_a_construction_project_is_published_though_it_answers_one_unit() -> None:
+    plan = classify_document(APPROVAL.format(what="同意《某某镇国土空间总体规划（2021-2035年）》", to="某某镇人民政府"))
+    assert (plan.attribute, plan.rule) == (PUBLIC, "approval_in_category")
+    assert "第二十条第（三）项" in plan.reasons[0].basis
+    project = classify_document(APPROVAL.format(what="同意县城污水处理厂提标改造建设项目立项", to="县住房和城乡建设局"))
+    assert project.attribute == PUBLIC and "第二十条第（十）项" in project.reasons[0].basis
+    # approving one unit's own matter answers that unit (第十三条、第十五条)
+    renamed = classify_document(APPROVAL.format(what="同意某某小学更名", to="县教育体育局"))
+    assert renamed.attribute == ON_REQUEST

@@ -41,6 +41,7 @@ class Rule:
     addressee_patterns: tuple[re.Pattern[str], ...] = ()  # the single 主送 must match one of these …
     unless_addressee: tuple[re.Pattern[str], ...] = ()  # … and none of these
     needs_category: bool = False  # the subject must name a category of 条例第二十、二十一条 (a positive rule)
+    categories: frozenset[str] = frozenset()  # … one of these category ids (empty: any)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _rule(raw: dict[str, Any]) -> Rule:
                 genres=frozenset(raw.get("genres") or ()), not_genres=frozenset(raw.get("not_genres") or ()), title_patterns=_compile(raw.get("title_patterns")),
                 keep_exceptions=bool(raw.get("keep_exceptions", True)),
                 addressee_patterns=_compile(raw.get("addressee_patterns")), unless_addressee=_compile(raw.get("unless_addressee")),
-                needs_category=bool(raw.get("needs_category", False)))
+                needs_category=bool(raw.get("needs_category", False)), categories=frozenset(raw.get("categories") or ()))
 
 
 @cache
@@ -233,7 +234,8 @@ def _matches(rule: Rule, sc: Scopes) -> RuleHit | None:
     if rule.addressee_patterns and not (any(p.search(sc.addressee) for p in rule.addressee_patterns)
                                         and not any(p.search(sc.addressee) for p in rule.unless_addressee)):
         return None
-    found = category(sc.subject) if rule.needs_category else None
+    entry = category_entry(sc.subject) if rule.needs_category else None
+    found = (entry[1], entry[0].basis) if entry and (not rule.categories or entry[0].id in rule.categories) else None
     if rule.needs_category and found is None:
         return None
     for pattern in rule.patterns:
