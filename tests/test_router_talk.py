@@ -131,3 +131,24 @@ def test_the_topic_answer_shows_the_whole_task_and_says_when_there_is_none(engin
     none = engine.toolbox.run("duties", {"unit": "县卫生健康局", "topic": "森林防火"})
     assert none.text.startswith("县卫生健康局在《") and "没有与“森林防火”直接相关的任务" in none.text
     assert "的任务共" in none.text  # and then all its tasks
+
+
+@pytest.mark.parametrize("message", ["你可以帮我做哪些事", "刚来的不知道这个怎么用", "我该怎么提问", "你是干啥的"])
+def test_asking_what_the_assistant_does_gets_the_help_text(message: str) -> None:
+    intent = _route(message.replace("刚来的", "新来的"))
+    assert intent is not None and intent.tool == "help"
+
+
+@pytest.mark.parametrize(("message", "reply"), [
+    ("帮我算下期限", ASK_DATE), ("有件申请要到期了", ASK_DATE), ("这份公文", ASK_TEXT)])
+def test_a_tool_asked_for_without_what_it_needs_asks_for_it(message: str, reply: str) -> None:
+    assert _route(message) == Intent("clarify", reply=reply)
+
+
+@pytest.mark.parametrize("message", ["上一条不对", "刚刚的结果有误", "没错，说得对"])
+def test_short_verdicts_without_a_verb_are_feedback(message: str) -> None:
+    assert _route(message) == Intent("feedback", {"text": message})
+
+
+def test_a_suggestion_is_feedback_with_what_follows() -> None:
+    assert _route("提个建议：职责清单能按年份筛选") == Intent("feedback", {"text": "职责清单能按年份筛选"})
