@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +179,24 @@ def test_a_plan_part_without_subsections_is_shown_with_its_text(engine: Engine) 
     reply = engine.respond(Turn("第二大项是什么"))
     assert "第二部分“深入解读重要政策措施”" in reply.text and "〔《洱源县2020年政务公开工作方案》二〕" in reply.text
     assert reply.sources and reply.sources[0].section == "二"
+
+
+def test_a_stored_conversation_remembers_the_unit_past_the_follow_up_window(engine: Engine, tmp_path: Path) -> None:
+    """As the WeCom channels do: each exchange stored (masked), the history reloaded for the next turn."""
+    from assistant.conversation import load_history, save_exchange
+    from assistant.storage import open_database
+
+    db = open_database(f"sqlite:///{tmp_path / 'chat.db'}")
+    said = ["我是卫健局的", "依申请公开多少个工作日内答复", "补正告知要几天内发", "主动公开的信息多久内公开",
+            "信息处理费怎么收", "政务新媒体多久要更新一次", "县林草局有哪些任务"]
+    for text in said:
+        with db.session() as s:
+            history = load_history(s, "wecom:amy")
+        reply = engine.respond(Turn(text=text, history=history)).text
+        with db.session() as s:
+            save_exchange(s, conversation_id="wecom:amy", user_id="amy", user_text=text, reply_text=reply)
+    with db.session() as s:
+        history = load_history(s, "wecom:amy")
+    assert len(history) == 14
+    assert engine.respond(Turn(text="我们局有哪些任务", history=history)).text.startswith("县卫生健康局")
+    db.dispose()
