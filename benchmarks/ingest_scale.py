@@ -114,7 +114,7 @@ def stand_in_vectors(data_dir: Path, store: Any, embedder: str) -> None:
             rng = np.random.default_rng(int(key[:12], 16))
             v = base[rng.integers(len(base))] + rng.normal(0, 0.35 / np.sqrt(base.shape[1]), base.shape[1])
             rows.append((v / np.linalg.norm(v)).astype(float).tolist())
-        vectors._add(keys, rows, {k: c for k, c in zip(keys, batch, strict=True)})
+        vectors._add(keys, rows, {k: c for k, c in zip(keys, batch, strict=True)}, {})
 
 
 @contextmanager
@@ -177,12 +177,12 @@ def role_ingest(path: Path) -> dict[str, Any]:
     """What ``gongkai ingest PATH`` does, timed after the imports: store the file, bring the index up to date."""
     from assistant.cli.index import _options, open_store
     from assistant.settings import Settings
-    from knowledge.index import ensure_builtin, update_index
+    from knowledge.index import ensure_builtin, ingesting, update_index
     from knowledge.ingest import ingest_path
 
     settings = Settings()
     started, cpu = time.perf_counter(), time.process_time()
-    with open_store(settings) as store:
+    with open_store(settings) as store, ingesting(_options(settings)):
         ensure_builtin(store)
         result = ingest_path(store, path)
         stored = time.perf_counter()

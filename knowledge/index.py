@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from knowledge.store import Change, ChunkStore, Document
 
-__all__ = ["ChunkStore", "Document", "IndexOptions", "ensure_builtin", "estimate_build_seconds", "open_retriever",
-           "update_index"]
+__all__ = ["ChunkStore", "Document", "IndexOptions", "ensure_builtin", "estimate_build_seconds", "ingesting",
+           "open_retriever", "update_index"]
 
 if TYPE_CHECKING:
     from knowledge.retriever import HybridRetriever
@@ -101,6 +102,17 @@ def open_retriever(options: IndexOptions, store: ChunkStore, *, rebuild: bool = 
     from knowledge.live_index import IndexSession
 
     return IndexSession(options, store, rebuild=rebuild).build()
+
+
+@contextmanager
+def ingesting(options: IndexOptions) -> Iterator[None]:
+    """Hold around an ingest's writes and its ``update_index``: a server of the same data directory that sees
+    the new documents meanwhile leaves their vectors to this process instead of embedding them too."""
+    from knowledge.live_index import claim_path
+    from knowledge.vector_handoff import claim
+
+    with claim(claim_path(options.data_dir)):
+        yield
 
 
 def update_index(options: IndexOptions, store: ChunkStore, changes: Sequence[Change] | None = None) -> None:

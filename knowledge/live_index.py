@@ -17,9 +17,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from knowledge import index_delta
+from knowledge import index_delta, vector_handoff
 from knowledge.chunk_snapshot import advance, last_mark, snapshot_path
 from knowledge.chunk_snapshot import load as load_snapshot
 from knowledge.chunk_snapshot import save as save_snapshot
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 _GRACE_S = 0.05  # a small corpus is rebuilt in this time; a large one is not waited for
 _RETRY_S = 5.0  # after a failed rebuild, keep serving the old index this long before trying again
+_OWED_CHECK_S = 0.25  # how often a serving process looks whether owed vectors have arrived
 
 
 class IndexSession:
@@ -60,6 +62,11 @@ class IndexSession:
         self.vectors: VectorStore | None = None
         self._built: Built | None = None  # what the last build was made from (the next one reads only the change)
         self._mark = options.data_dir / "index" / "none.generation"
+        self._claim = claim_path(options.data_dir)
+        # the new chunks whose vectors an ingest process is embedding (left to it: see knowledge.vector_handoff),
+        # as (the generation the vectors were at, added chunks, removed chunks); None when the vectors are complete
+        self._owed: tuple[str | None, list[Chunk], list[Chunk]] | None = None
+        self._checked = 0.0
         if embedder is not None and options.mode != "bm25":
             if hasattr(embedder, "preload"):
                 embedder.preload()
@@ -121,18 +128,33 @@ class IndexSession:
     def _sync_vectors(self, generation: str | None, chunks: list[Chunk], previous: Built | None,
                       change: index_delta.Delta | None) -> None:
         """The collection holds these chunks' vectors: nothing to do when it is marked at this generation,
-        the change alone when it is marked at the previous build's, else a full comparison."""
+        the change alone when it is marked at the previous build's (left owed while an ingest process that
+        embeds it holds the claim), else a full comparison."""
         assert self.vectors is not None
         mark = index_delta.read_mark(self._mark)
+        owed, self._owed = self._owed, None
         if generation is not None and mark == generation:
             self.vectors.hold(chunks)  # the copy questions search: saved, or read back without listing
             return
-        if change is not None and previous is not None and mark is not None and mark == previous.generation:
-            self.vectors.apply(change.added, change.removed)
+        base, added, removed = owed or (previous.generation if previous else None, [], [])
+        if change is not None and previous is not None and mark is not None and mark == base:
+            added, removed = [*added, *change.added], [*removed, *change.removed]
+            if added and vector_handoff.claimed(self._claim):
+                self._owed = (base, added, removed)
+                return
+            self.vectors.apply(added, removed)
         else:
             self.vectors.sync(chunks)
         if self.store.generation == generation:  # no write meanwhile: the collection is this generation's
             index_delta.write_mark(self._mark, generation)
+
+    def owes_vectors(self) -> bool:
+        """Some chunks are served without their vectors, and the ingest embedding them finished (or ended)
+        since: a rebuild now picks them up. Checked at most every ``_OWED_CHECK_S``."""
+        if self._owed is None or time.monotonic() - self._checked < _OWED_CHECK_S:
+            return False
+        self._checked = time.monotonic()
+        return not vector_handoff.claimed(self._claim) or index_delta.read_mark(self._mark) == self.store.generation
 
     def ingested(self, changes: Sequence[Change]) -> None:
         """Follow ``gongkai ingest``'s writes without reading the store's other chunks: their chunks are
@@ -179,6 +201,11 @@ class IndexSession:
             self.vectors.sync(chunks)
 
 
+def claim_path(data_dir: Path) -> Path:
+    """The file an ingest process of this data directory holds a lock on (``knowledge.vector_handoff``)."""
+    return data_dir / "index" / "ingest.claim"
+
+
 def records_only(retriever: HybridRetriever, documents: Sequence[Document]) -> bool:
     """No document was added or rewritten since the index was built: the new records are all it takes."""
     indexed = retriever.doc_ids()
@@ -210,7 +237,8 @@ class LiveIndex:
                     self._current = self._session.build()
                 return self._current
         generation = self._session.store.generation
-        if generation != retriever.generation and time.monotonic() - self._failed_at > _RETRY_S:
+        stale = generation != retriever.generation or self._session.owes_vectors()
+        if stale and time.monotonic() - self._failed_at > _RETRY_S:
             builder = self._refresh(generation)
             if builder is not None:
                 builder.join(_GRACE_S)

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from knowledge import vector_mirror
+from knowledge import vector_handoff, vector_mirror
 from knowledge.errors import ConfigError, UpstreamError
 from knowledge.shipped_vectors import shipped, text_key
 from knowledge.types import Chunk
@@ -61,6 +61,8 @@ class VectorStore:
         self._path, self._url = path, url
         self._collection_name = "gongkai-" + hashlib.sha1(name.encode()).hexdigest()[:16]
         self._mirror_path = mirror_dir / f"{self._collection_name}.npz" if mirror_dir is not None else None
+        # what an ingest process added, left for the serving processes (knowledge.vector_handoff)
+        self._handed = mirror_dir / f"{self._collection_name}.added" if mirror_dir is not None else None
         self._opened: Any = None
         self._rows: Rows | None = None  # what questions search; replaced whole (one assignment)
 
@@ -125,9 +127,15 @@ class VectorStore:
     def _keep(self, rows: Rows) -> None:
         self._rows = rows
         vector_mirror.save(self._mirror_path, rows)
+        if self._handed is not None:
+            vector_handoff.prune(self._handed)
 
     def _read_back(self, keys: list[str], into: dict[str, np.ndarray]) -> None:
-        """Vectors another process stored (or an earlier version of the copy lacked), read from Chroma by id."""
+        """Vectors another process stored (or an earlier version of the copy lacked): those an ingest process
+        handed over, the rest read from Chroma by id (Chroma is not opened when none is left)."""
+        if self._handed is not None:
+            vector_handoff.take(self._handed, keys, into)
+            keys = [k for k in keys if k not in into]
         for start in range(0, len(keys), _GET_BATCH):
             got = self._collection.get(ids=keys[start : start + _GET_BATCH], include=["embeddings"])
             if got["ids"]:
@@ -186,6 +194,8 @@ class VectorStore:
         if self._rows is not None:  # a serving process: its copy follows (an ingest process holds none)
             self._read_back([k for k in wanted if k not in got], got)
             self._keep(self._rows.changed(gone | set(wanted), list(got), [wanted[k].id for k in got], got))
+        elif self._handed is not None and got:  # an ingest process: the servers take them from here
+            vector_handoff.hand_over(self._handed, list(got), np.stack(list(got.values())))
         return len(fresh)
 
     def _embed(self, keys: list[str], texts: dict[str, str], wanted: dict[str, Chunk],
@@ -229,18 +239,22 @@ class VectorStore:
         only those chunk ids (the question bank) are searched."""
         if k <= 0 or among is not None and not among:
             return []
+        return self.rows().nearest(vector, k, among)
+
+    def rows(self) -> Rows:
+        """The vectors questions search now (replaced whole by a sync; a caller keeps the one it got)."""
         rows = self._rows
         if rows is None:  # not synced by this process: search what the collection holds
             got = self._collection.get(include=["embeddings", "metadatas"])
             ids = [str(m["chunk_id"]) for m in got["metadatas"]]
-            rows = self._rows = Rows.of(got["ids"], ids, np.asarray(got["embeddings"], dtype=np.float32))
-        return rows.nearest(vector, k, among)
+            rows = self._rows = Rows.of(got["ids"], ids, np.asarray(got["embeddings"], dtype=np.float32), owned=True)
+        return rows
 
 
 def _rows_for(wanted: dict[str, Chunk], vectors: dict[str, np.ndarray] | Any) -> Rows:
     keys = list(wanted)
     matrix = np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
-    return Rows.of(keys, [wanted[k].id for k in keys], matrix)
+    return Rows.of(keys, [wanted[k].id for k in keys], matrix, owned=True)
 
 
 def _client(path: Path | None, url: str) -> Any:

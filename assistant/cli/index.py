@@ -62,7 +62,7 @@ def _kind_help() -> str:
 def ingest(paths: tuple[Path, ...], kind: str, year: int | None, issuer: str, doc_number: str, title: str,
            as_json: bool) -> None:
     from knowledge.documents import summary
-    from knowledge.index import ensure_builtin, update_index
+    from knowledge.index import ensure_builtin, ingesting, update_index
     from knowledge.ingest import DocInfo, collect_files, ingest_path
 
     if not paths:
@@ -76,7 +76,7 @@ def ingest(paths: tuple[Path, ...], kind: str, year: int | None, issuer: str, do
     documents: list[dict[str, Any]] = []
     errors: list[dict[str, str]] = []
     changes: list[Change] = []
-    with open_store(settings) as store:
+    with open_store(settings) as store, ingesting(_options(settings)):
         ensure_builtin(store)
         for path in files:
             try:
