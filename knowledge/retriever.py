@@ -18,6 +18,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+import numpy as np
+
 from knowledge.bank import is_question
 from knowledge.bm25_index import Bm25Index
 from knowledge.keyword_index import KeywordIndexer
@@ -26,6 +28,7 @@ from knowledge.relevance import Signals, Thresholds, Verdict, judge
 from knowledge.store import Document
 from knowledge.tokenizer import Tokenizer, anchors, domain_terms, expand_query
 from knowledge.types import Chunk, Hit
+from knowledge.vector_mirror import Rows
 from knowledge.vector_store import VectorStore
 from knowledge.yaml_data import safe_load
 
@@ -48,6 +51,7 @@ def is_function_word(word: str) -> bool:
     return word in function_words() or word.isdigit() or bool(_COUNTED.match(word))
 
 
+_SCAN_ROWS = 2000  # more texts than this hold a term's bigrams: one scan of the joined text is quicker
 EVIDENCE_HITS = 3  # the best clauses a question's key words must be found in (relevance key_coverage)
 
 log = logging.getLogger(__name__)
@@ -122,10 +126,11 @@ class HybridRetriever:
         self.config = for_embedder(config or load_config(), vectors.name if vectors is not None else "")
         texts = [_index_text(c) for c in self.chunks]
         self._texts = [t.lower() for t in texts]
-        self._corpus_text = "\n".join(self._texts)
         self._df_texts = [*self._texts, *(q.text.lower() for q in self.questions)]
         self._n_texts = len(self._df_texts)
+        # all texts in one string, clauses first: the clauses alone are its first _clause_end characters
         self._all_text = "\n".join(self._df_texts)
+        self._clause_end = sum(map(len, self._texts)) + max(0, len(self._texts) - 1)
         self._df_cache: dict[str, int] = {}
         self._vocab: list[str] | None = None
         self.known_places = known_places
@@ -138,6 +143,7 @@ class HybridRetriever:
         self._question_ids = [c.id for c in self.questions]
         self._clause_docs, self._question_docs = _positions_by_doc(self.chunks), _positions_by_doc(self.questions)
         self._visible_cache: dict[tuple[Catalog, bool, frozenset[int]], range | _Visible] = {}
+        self._dense_map: tuple[Rows, np.ndarray, np.ndarray] | None = None
         self.generation = generation  # the chunk store's generation this index was built from
         self.catalog: Catalog | None = None  # None: every chunk may answer (an index built without records)
 
@@ -209,18 +215,30 @@ class HybridRetriever:
             out.bank_bm25 = [x for x in self.bank_bm25.top(tokens, n + len(self.questions) - len(shown_q))
                              if x[0] in shown_q][:n]
         if self.mode in ("hybrid", "dense") and self.vectors is not None and query.strip():
-            # one embedding, two lookups: the nearest clauses (enough of them that n survive the bank questions
-            # and hidden documents among them) and the nearest bank questions (short questions sit closer to
-            # a question than any clause does, so they get their own list)
-            vector = self.vectors.embedder.embed_query(query)
-            wanted = n + len(self.chunks) - len(shown) + len(self.questions)
-            out.dense = [(self._by_id[cid], sim) for cid, sim in self.vectors.nearest(vector, wanted)
-                         if cid in self._by_id and self._by_id[cid] in shown][:n]
-            asked_q = n + len(self.questions) - len(shown_q)
-            out.bank_dense = [(self._question_by_id[cid], sim)
-                              for cid, sim in self.vectors.nearest(vector, asked_q, among=self._question_ids)
-                              if cid in self._question_by_id and self._question_by_id[cid] in shown_q][:n]
+            # one embedding, one pass over the vectors, two selections by mask: the nearest visible clauses and
+            # the nearest visible bank questions (short questions sit closer to a question than any clause
+            # does, so they get their own list)
+            rows = self.vectors.rows()
+            sims = rows.similarities(self.vectors.embedder.embed_query(query))
+            clause_at, question_at = self._dense_positions(rows)
+            for at, seen, target in ((clause_at, shown, "dense"), (question_at, shown_q, "bank_dense")):
+                allowed = at >= 0
+                mask = _mask(seen)
+                if mask is not None:
+                    allowed &= mask[np.maximum(at, 0)]
+                setattr(out, target, [(int(at[r]), float(sims[r])) for r in rows.best(sims, n, allowed).tolist()])
         return out
+
+    def _dense_positions(self, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+        """For each row of the vector copy, its clause position and its bank question position (-1: not one)."""
+        cached = self._dense_map
+        if cached is not None and cached[0] is rows:
+            return cached[1], cached[2]
+        ids = rows.chunk_ids
+        clause_at = np.fromiter((self._by_id.get(c, -1) for c in ids), dtype=np.int64, count=len(ids))
+        question_at = np.fromiter((self._question_by_id.get(c, -1) for c in ids), dtype=np.int64, count=len(ids))
+        self._dense_map = (rows, clause_at, question_at)
+        return clause_at, question_at
 
     def _visible(self, chunks: Sequence[Chunk], scope: Scope) -> range | _Visible:
         """Positions of the chunks this question may see (removed, withdrawn and superseded documents hidden)."""
@@ -280,7 +298,7 @@ class HybridRetriever:
 
             terms = {word, *(term.lower() for term in expand(word))}
             # only texts holding every bigram of a term can hold the term: count among those
-            candidates = {int(i) for term in terms for i in self._rows_with_bigrams(term)}
+            candidates = {i for term in terms for i in self._rows_with_bigrams(term).tolist()}
             self._df_cache[word] = sum(any(term in self._df_texts[i] for term in terms) for i in candidates)
         return self._df_cache[word]
 
@@ -299,23 +317,31 @@ class HybridRetriever:
 
     def _in_corpus(self, word: str, *, bank: bool = False) -> bool:
         """Some clause (or, with ``bank``, bank question) mentions the word or one of its synonyms. A term with
-        a bigram that none has is ruled out from the indexes' vocabulary; only the others are searched for."""
+        a bigram that none has is ruled out from the indexes' vocabulary; for the others only the texts having
+        all its bigrams are searched (a scan of all texts only when that is most of them)."""
         from knowledge.synonyms import expand
 
         indexes = (self.bm25, self.bank_bm25) if bank else (self.bm25,)
-        text = self._all_text if bank else self._corpus_text
-        return any(all(any(ix.has_term(b) for ix in indexes) for b in self.tokenizer.bigrams(term)) and term in text
-                   for term in (word, *(t.lower() for t in expand(word))))
+        return any(all(any(ix.has_term(b) for ix in indexes) for b in self.tokenizer.bigrams(term))
+                   and self._mentioned(term, bank=bank) for term in (word, *(t.lower() for t in expand(word))))
 
-    def _rows_with_bigrams(self, term: str) -> Sequence[int]:
+    def _mentioned(self, term: str, *, bank: bool) -> bool:
+        end = self._n_texts if bank else len(self.chunks)
+        if self.tokenizer.bigrams(term):
+            rows = self._rows_with_bigrams(term)
+            if len(rows) <= _SCAN_ROWS:
+                return any(term in self._df_texts[i] for i in rows.tolist() if i < end)
+        return self._all_text.find(term, 0, len(self._all_text) if bank else self._clause_end) >= 0
+
+    def _rows_with_bigrams(self, term: str) -> np.ndarray:
         """Positions in ``_df_texts`` (clauses, then bank questions) of the texts that have every bigram of
         the term among their tokens: a superset of those containing it (all of them for a term without)."""
         bigrams = self.tokenizer.bigrams(term)
         if not bigrams:
-            return range(self._n_texts)
+            return np.arange(self._n_texts)
         clauses = self.bm25.rows_with(bigrams)
         questions = self.bank_bm25.rows_with(bigrams) + len(self.chunks)
-        return [*clauses.tolist(), *questions.tolist()]
+        return np.concatenate([clauses, questions])
 
     @staticmethod
     def _covered(word: str, text: str) -> bool:
@@ -400,12 +426,22 @@ class _Visible:
 
     size: int
     hidden: frozenset[int]
+    mask: np.ndarray = field(init=False, repr=False, compare=False)  # True where visible, for array selections
+
+    def __post_init__(self) -> None:
+        mask = np.ones(self.size, dtype=bool)
+        mask[np.fromiter(self.hidden, dtype=np.int64, count=len(self.hidden))] = False
+        object.__setattr__(self, "mask", mask)
 
     def __contains__(self, position: object) -> bool:
         return position not in self.hidden
 
     def __len__(self) -> int:
         return self.size - len(self.hidden)
+
+
+def _mask(shown: range | _Visible) -> np.ndarray | None:
+    return shown.mask if isinstance(shown, _Visible) else None
 
 
 def _positions_by_doc(chunks: Sequence[Chunk]) -> dict[str, list[int]]:
