@@ -91,10 +91,12 @@ def test_segments_with_removed_rows_score_like_bm25s_built_afresh() -> None:
         np.testing.assert_allclose(merged.scores(query), reference, rtol=1e-5, atol=1e-6)
 
 
-def test_coverage_shortcuts_agree_with_scanning_every_text() -> None:
+@pytest.mark.parametrize("scan_rows", [2000, 0])  # candidate rows searched one by one, or the joined text scanned
+def test_coverage_shortcuts_agree_with_scanning_every_text(scan_rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index-backed word checks (bigrams ruled out from the vocabulary, candidate rows from postings)
     give the same answers as scanning the texts, for every content word of the dev questions and a few the
     sources never mention."""
+    monkeypatch.setattr("knowledge.retriever._SCAN_ROWS", scan_rows)
     from benchmarks.retrieval_modes import load_questions
     from knowledge.corpus import builtin_chunks
     from knowledge.retriever import HybridRetriever
@@ -105,8 +107,9 @@ def test_coverage_shortcuts_agree_with_scanning_every_text() -> None:
     qa, oos = load_questions()
     words = {w for q in [*(x.text for x in qa), *oos] for w in tokenizer.content_words(q)}
     words |= {"英文", "骑行", "abc", "15", "公开栏"}
+    clauses, everything = "\n".join(retriever._texts), "\n".join(retriever._df_texts)
     for word in words:
         terms = {word, *(t.lower() for t in expand(word))}
         assert retriever._df(word) == sum(any(t in text for t in terms) for text in retriever._df_texts), word
-        assert retriever._in_corpus(word, bank=True) == any(t in retriever._all_text for t in terms), word
-        assert retriever._in_corpus(word) == any(t in retriever._corpus_text for t in terms), word
+        assert retriever._in_corpus(word, bank=True) == any(t in everything for t in terms), word
+        assert retriever._in_corpus(word) == any(t in clauses for t in terms), word
