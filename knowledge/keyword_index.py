@@ -53,6 +53,7 @@ class KeywordIndexer:
         self._segments: dict[str, list[Segment]] = {}
         self._generation: dict[str, str | None] = {}
         self._known: set[str] = set()  # segment files this indexer loaded, wrote or merged away
+        self._row_keys: dict[str, dict[str, tuple[str, str]]] = {}  # kind -> chunk id -> (text, its row key)
         self._lock = threading.Lock()
         self.tokenised = 0  # chunks this indexer tokenised (tests and benchmarks)
 
@@ -61,7 +62,7 @@ class KeywordIndexer:
         """The index of ``kind`` over ``chunks`` (rows in this order, tokenised from ``texts``); tokenises only
         the chunks it lacks."""
         with self._lock:
-            keys = [row_key(c, t) for c, t in zip(chunks, texts, strict=True)]
+            keys = self._keys(kind, chunks, texts)
             segments = self._segments[kind] if kind in self._segments else self._load(kind)
             have = {k for s in segments for k in s.keys}
             missing = [n for n, k in enumerate(keys) if k not in have]
@@ -87,6 +88,21 @@ class KeywordIndexer:
                 self._save_manifest(kind, segments, generation)
             index.prepare()  # here, on the building thread, not on the first question
             return index
+
+    def _keys(self, kind: str, chunks: Sequence[Chunk], texts: Sequence[str]) -> list[str]:
+        """The row keys, hashing only texts this indexer has not keyed before (a rebuild after an ingest hashes
+        the new file's chunks, not the 31k it had: the hashing held the GIL for 0.1 s while questions waited)."""
+        known = self._row_keys.get(kind, {})
+        fresh: dict[str, tuple[str, str]] = {}
+        keys = []
+        for chunk, text in zip(chunks, texts, strict=True):
+            hit = known.get(chunk.id)
+            if hit is None or hit[0] != text:
+                hit = (text, row_key(chunk, text))
+            fresh[chunk.id] = hit
+            keys.append(hit[1])
+        self._row_keys[kind] = fresh
+        return keys
 
     def append(self, kind: str, chunks: Sequence[Chunk], texts: Sequence[str]) -> None:
         """Tokenise these chunks (an ingest's) into one new segment and add it to the persisted index of

@@ -45,6 +45,7 @@ class IndexSession:
 
     def __init__(self, options: IndexOptions, store: ChunkStore, *, rebuild: bool = False) -> None:
         from knowledge.embeddings import embedder_name, make_embedder
+        from knowledge.retriever import IndexTexts
         from knowledge.tokenizer import default_tokenizer
         from knowledge.vector_store import VectorStore
 
@@ -61,6 +62,7 @@ class IndexSession:
                                  threads=options.embedding_threads)
         self.vectors: VectorStore | None = None
         self._built: Built | None = None  # what the last build was made from (the next one reads only the change)
+        self._texts = IndexTexts()  # each chunk's index text, carried from build to build
         self._mark = options.data_dir / "index" / "none.generation"
         self._claim = claim_path(options.data_dir)
         # the new chunks whose vectors an ingest process is embedding (left to it: see knowledge.vector_handoff),
@@ -111,8 +113,9 @@ class IndexSession:
         mode: Any = self.options.mode
         retriever = HybridRetriever(chunks, self.indexer.tokenizer, vectors=self.vectors, mode=mode,
                                     known_places=frozenset(unit_terms()), indexer=self.indexer,
-                                    generation=generation)
+                                    generation=generation, index_texts=self._texts)
         retriever.set_documents(documents)
+        retriever.warm()
         self._built = index_delta.built(generation, documents, chunks)
         return retriever
 
