@@ -200,3 +200,26 @@ def test_approving_a_plan_or_a_construction_project_is_published_though_it_answe
     # approving one unit's own matter answers that unit (第十三条、第十五条)
     renamed = classify_document(APPROVAL.format(what="同意某某小学更名", to="县教育体育局"))
     assert renamed.attribute == ON_REQUEST
+
+
+ENROLMENT = """某某县教育体育局
+关于做好2025年义务教育阶段招生入学工作的通告
+　　现将2025年招生入学有关事项通告如下：一、报名时间为7月1日至7月10日。二、报名材料为户口簿、居住证明。
+{contact}
+某某县教育体育局
+2025年6月20日
+"""
+
+
+@pytest.mark.parametrize("contact", ["（联系人：王丽，联系电话：0870-6121234）", "联系人：县教育体育局基础教育股 李明，电话：0870-6121234"])
+def test_the_organs_contact_person_and_office_phone_do_not_hold_back_a_public_notice(contact: str) -> None:
+    result = classify_document(ENROLMENT.format(contact=contact))
+    assert result.attribute == PUBLIC
+    assert any("第二十条第（二）项" in r.basis and "联系人" in r.text for r in result.reasons)
+
+
+@pytest.mark.parametrize("contact", ["联系人：张建华，手机：13908721234", "联系人：李明，家庭电话：0870-6121234",
+                                     "申请人：王丽，联系电话：0870-6121234"])
+def test_a_persons_own_number_or_a_name_that_is_no_contact_is_still_removed(contact: str) -> None:
+    result = classify_document(ENROLMENT.format(contact=contact))
+    assert result.attribute == REDACTED

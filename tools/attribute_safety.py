@@ -11,6 +11,7 @@ Publishing by mistake is the costly error; keeping a public document back is a c
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -45,6 +46,7 @@ class Safety:
     private: tuple[Finding, ...]
     secrets: tuple[str, ...]
     exception: Reason | None  # the disclosure exception that excused some personal data, named in the reasons
+    contacts: tuple[Finding, ...] = ()  # the organ's 联系人 and office phone, not counted as private data
 
     def allowed(self) -> tuple[str, ...]:
         """The labels the statistical layer may choose from."""
@@ -60,17 +62,43 @@ def data_summary(findings: list[Finding] | tuple[Finding, ...]) -> str:
     return "、".join(f"{name}{n}处" for name, n in counts.items())
 
 
+_CONTACT_LABEL = re.compile(r"联系人\s*[：:]?\s*(?:[^，,；;。：:\s]{2,24}\s+)?$")
+_PERSONAL_NUMBERS = frozenset({"mobile", "id_card", "bank_card", "address"})
+_HOME_PHONE = re.compile(r"家庭|住宅|宅电|家中|家里")
+
+
+def office_contacts(text: str, findings: list[Finding]) -> list[Finding]:
+    """Names given as the organ's 联系人 beside no personal number ("联系人：王丽，电话：0872-5120785").
+
+    An organ publishes its contact details (条例第二十条第（二）项); the staff member named as its contact acts for it.
+    A 联系人 line that also gives a mobile, an ID number or a home address is a person's, and stays private.
+    """
+    out: list[Finding] = []
+    for f in findings:
+        if f.type != "name" or not f.private:
+            continue
+        start = text.rfind("\n", 0, f.start) + 1
+        end = text.find("\n", f.end)
+        end = len(text) if end < 0 else end
+        line = [g for g in findings if start <= g.start < end]
+        if _CONTACT_LABEL.search(text[start:f.start]) and not any(g.type in _PERSONAL_NUMBERS and g.private for g in line):
+            # the office phone on the contact line is the organ's, unless it is labelled a home phone
+            out += [f] + [g for g in line if g.type == "landline" and not _HOME_PHONE.search(text[max(start, g.start - 8):g.start])]
+    return out
+
+
 def assess(sc: rules.Scopes, text: str, findings: list[Finding], *, keep_exceptions: bool = True) -> Safety:
     """The signals and the private data of one document."""
     book = rules.rulebook()
-    private = [f for f in findings if f.private and f.type in book.redact_types]
+    contacts = office_contacts(text, findings)
+    private = [f for f in findings if f.private and f.type in book.redact_types and f not in contacts]
     exception: Reason | None = None
     hit = rules.exception_hit(sc.title, text) if keep_exceptions and private else None
     if hit is not None:
         exception = Reason(hit[1], hit[0].basis or plan_basis("五(二)"))
         private = [f for f in private if f.type not in hit[0].excused]
     secrets = tuple(w for w in book.commercial_secret if w in text)
-    return Safety(tuple(rules.all_hits(sc, SIGNAL_GROUPS)), tuple(private), secrets, exception)
+    return Safety(tuple(rules.all_hits(sc, SIGNAL_GROUPS)), tuple(private), secrets, exception, tuple(contacts))
 
 
 def settle(label: str, safety: Safety) -> tuple[str, list[Reason]]:
@@ -83,6 +111,9 @@ def settle(label: str, safety: Safety) -> tuple[str, list[Reason]]:
         return NOT_PUBLIC, reasons
     if safety.exception is not None and label == PUBLIC:
         reasons.append(safety.exception)
+    if safety.contacts and label == PUBLIC and not safety.private:
+        reasons.append(Reason(f"“联系人”后的{data_summary(safety.contacts)}是机关对外的工作联系方式，按单位信息处理，不作去标识化；"
+                              "如其中有个人的私人联系方式，请在审核时删去。", "《政府信息公开条例》第二十条第（二）项［已核对］"))
     if label == PUBLIC and (safety.private or safety.secrets):
         parts = []
         if safety.private:
