@@ -167,3 +167,21 @@ def test_households_listed_by_their_heads_are_masked() -> None:
 ])
 def test_an_address_starts_at_its_township_not_at_a_word_inside_a_village_name(text: str, address: str) -> None:
     assert any(f.type == "address" and f.text == address for f in find_pii(text))
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("该项目由欧阳晓峰负责实施。", "欧阳晓峰"),  # a compound surname, after 由, before 负责
+    ("欧阳春花于2026年5月领取补助。", "欧阳春花"),  # a name with a date after it
+    ("阿苏拉则、沙马阿果两户纳入监测。", "沙马阿果"),  # Yi surnames, a list of households
+])
+def test_names_before_a_persons_act_or_a_date_and_compound_surnames_are_masked(text: str, name: str) -> None:
+    redacted, _ = _masked(text)
+    assert name not in redacted and name[1:] not in redacted
+
+
+@pytest.mark.parametrize("text", [
+    "连云港2023年9月通报了政务新媒体检查情况。",  # a place the dictionary knows, before a date
+    "由县财政局负责资金保障，由各镇乡负责组织实施，由施工单位负责现场安全。",
+])
+def test_places_and_units_before_a_date_or_an_act_are_no_names(text: str) -> None:
+    assert [f.text for f in find_pii(text) if f.type == "name"] == []

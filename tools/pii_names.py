@@ -223,16 +223,21 @@ def _row_names(text: str, lines: _Lines, anchors: list[tuple[int, int]], lex: _L
         lo, hi = max(line_lo, a_start - _WINDOW), min(line_hi, a_end + _WINDOW)
         for pos in _field_starts(text, lo, hi):
             name = _pick_name(text, pos, lex) or spaced_name(text, pos, lex)
-            if name is not None and not (len(name) == 2 and _dictionary_word(name)):
+            if name is not None and not (len(name) == 2 and dictionary_word(name)):
                 yield _finding(name, pos)  # (符合 after a comma beside an address is a verb: no 2-character name
                 # we have seen is a dictionary word other than a name)
         yield from _name_before(text, a_start, lex)
 
 
-def _dictionary_word(word: str) -> bool:
-    """True when jieba's dictionary lists ``word`` as anything but a person's name (符合, 明确, 安全)."""
-    from tools.pii_tagged_names import dictionary_tag
+def dictionary_tag(word: str) -> str | None:
+    """The part of speech jieba's dictionary (the project's) gives ``word``, or None when it is not listed."""
+    from tools.pii_tagged_names import dictionary_tag as tag_of
 
+    return tag_of(word)
+
+
+def dictionary_word(word: str) -> bool:
+    """True when jieba's dictionary lists ``word`` as anything but a person's name (符合, 明确, 安全)."""
     tag = dictionary_tag(word)
     return tag is not None and not tag.startswith("nr")
 

@@ -15,7 +15,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from tools.pii_context import TextContext
-from tools.pii_names import boundary_before, column_name, finding, plausible_name, spaced_name
+from tools.pii_names import (
+    after_context_word,
+    boundary_before,
+    column_name,
+    dictionary_tag,
+    dictionary_word,
+    finding,
+    plausible_name,
+    spaced_name,
+)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
@@ -75,6 +84,11 @@ def _spaced_name_ending_at(text: str, end: int, lex: Any) -> tuple[str, int] | N
     return _name_ending_at(text, end, lex)
 
 
+# What a person does right after being named (由…负责, 经…签字), or a date right after a name
+_ACTS_AFTER = re.compile(r"(?:负责|牵头|分管|主持|带队|陪同|签字|签名|签收|领取|具体负责|自行|本人)"
+                         r"|于(?:\d{4}年|\d{1,2}月)|(?:19|20)\d\d年\d{1,2}月")
+
+
 def honorific_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
     for honorific in lex.honorifics:
         for m in re.finditer(re.escape(honorific) + "(?!们)", text):
@@ -85,6 +99,17 @@ def honorific_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         hit = _name_ending_at(text, m.start(), lex)
         if hit:
             yield finding(hit[0], hit[1])
+    for m in _ACTS_AFTER.finditer(text):
+        hit = _name_ending_at(text, m.start(), lex)
+        if hit is None or len(hit[0]) < 3:
+            continue
+        if m.group().startswith(("于", "20", "19")):
+            if dictionary_tag(hit[0]) is None:  # a word of the dictionary, whatever its tag, is more likely a place
+                yield finding(hit[0], hit[1])  # 欧阳春花于2026年5月…, 李文兵2026年3月…: a person with a date
+        elif not dictionary_word(hit[0]) and hit[1] > 0 and (
+                text[hit[1] - 1] in lex.left_words and text[hit[1] - 1] not in "，。：:、（(“\""
+                or after_context_word(text, hit[1], lex)):
+            yield finding(hit[0], hit[1])  # 由欧阳晓峰负责, 经杨建国本人签字: a person's act after 由/经/请 or a title
 
 
 def _list_token(text: str, start: int, end: int, lex: Any, *, last: bool) -> tuple[str, int] | None:
@@ -135,7 +160,7 @@ def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         tail = text[last_name[1] + len(last_name[0]): m.end()] + after
         before = text[max(0, m.start() - 12): m.start() + (names[0][1] - m.start() if names[0] else 0)]
         cue = tail.startswith(lex.list_cues_after) or any(c in before for c in lex.list_cues_before + lex.name_verbs) \
-            or re.match(r"^[\d一二三四五六七八九十两]+(?:名|人|位)", tail) \
+            or re.match(r"^[\d一二三四五六七八九十两]+(?:名|人|位|户)", tail) \
             or _bare_name_list(text, parts, names)
         if not cue:
             continue
