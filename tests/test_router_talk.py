@@ -152,3 +152,9 @@ def test_short_verdicts_without_a_verb_are_feedback(message: str) -> None:
 
 def test_a_suggestion_is_feedback_with_what_follows() -> None:
     assert _route("提个建议：职责清单能按年份筛选") == Intent("feedback", {"text": "职责清单能按年份筛选"})
+
+
+def test_an_ask_that_names_the_attribute_it_wonders_about_judges_the_text() -> None:
+    assert _route("这个通知是主动公开还是依申请公开 关于调整城乡低保标准的通知") == \
+        Intent("classify", {"text": "关于调整城乡低保标准的通知"})
+    assert _route("哪些信息属于主动公开呢") is None  # about a kind of information: the rules answer it
