@@ -11,6 +11,7 @@ of caution. ``weak`` evidence is quoted as "最相关的规定是……（仅供
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer_type import answer_type, cue, find_phrase
@@ -26,6 +27,7 @@ MAX_QUOTES = 2
 RERANK_DEPTH = 3  # how many top clauses compete on their best sentence
 RERANK_PENALTY = 2.0  # per rank below the first (5-fold CV on dev: benchmarks/answer_cv.py)
 BANK_BONUS = 2.0  # a clause whose bank question matches closely (same CV)
+KIND_BONUS = 4.0  # a clause of the kind the question asks about (the plan, the 条例), close behind the best hit
 BANK_LEAD_OVERLAP = 0.45  # token F1 between the question and a bank question for the entry's answer to lead
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CLAUSE = re.compile(r"[（(]\s*(?:县级)?(?:责任单位|牵头部门)[:：].*?[)）]\s*$")
@@ -41,7 +43,8 @@ class _Sentence:
     score: float
 
 
-def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", ask: str | None = None) -> Reply:
+def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", ask: str | None = None,
+                   idf: Callable[[str], float] | None = None) -> Reply:
     """Answer the question from the hits: conclusion, quoted sentence(s) with citation, 依据.
 
     Args:
@@ -50,6 +53,8 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", a
         verdict: ``answer`` or ``weak`` (the relevance decision); ``weak`` quotes the closest rule 仅供参考.
         ask: the message itself when ``question`` carries an earlier question's topic (a follow-up); its
             answer type decides the conclusion.
+        idf: how rare a word is in the index (the retriever's ``term_idf``); with it, a rare question word
+            (口头, 施行) counts for more than a common one (申请, 公开) when choosing the clause and sentence.
 
     Returns:
         The reply; ``sources`` lists the cited chunks, ``data["retrieved"]`` every hit in rank order
@@ -61,6 +66,7 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", a
     terms = _query_terms(question)
     for word, weight in _query_terms(ask).items() if ask else ():  # the follow-up's own words count double
         terms[word] = terms.get(word, 0.0) + weight
+    terms = _weighted(terms, idf) if idf is not None else terms
     lead = _lead(question, hits, terms, qtype)
     bank = hits[lead].question if _bank_leads(ask or question, hits[lead]) else None
     quoted = _quotes(qtype, hits, lead, terms, bank.metadata.get("anchor", "") if bank is not None else "")
@@ -102,19 +108,11 @@ def _adds(conclusion: str | None, quote: str) -> bool:
 
 
 def _lead(question: str, hits: list[Hit], terms: dict[str, float], qtype: str) -> int:
-    """The clause to answer from: the best hit, unless the question asks about the plan (or the 条例) and a
-    clause of that kind is close behind."""
+    """The clause to answer from: among the top clauses, the one whose best sentence says most of what was asked
+    (a clause ranked lower pays RERANK_PENALTY per rank; a close question-bank match earns BANK_BONUS). When the
+    question asks about the plan (or the 条例), a clause of that kind close behind the best hit earns KIND_BONUS:
+    a preference, so that the plan's paragraph still has to say what was asked to lead."""
     wants = "plan" if cue("plan_cues", question) else "regulation" if cue("regulation_cues", question) else None
-    if wants is not None and hits[0].chunk.metadata.get("kind") != wants:
-        for rank, hit in enumerate(hits[:3]):
-            if hit.chunk.metadata.get("kind") == wants and hit.score >= 0.8 * hits[0].score:
-                return rank
-    return _best_sentence_clause(question, hits, terms, qtype)
-
-
-def _best_sentence_clause(question: str, hits: list[Hit], terms: dict[str, float], qtype: str) -> int:
-    """Among the top clauses, the one whose best sentence says most of what was asked (a clause ranked lower
-    pays RERANK_PENALTY per rank; a close question-bank match earns BANK_BONUS)."""
     best, best_score = 0, float("-inf")
     for rank, hit in enumerate(hits[:RERANK_DEPTH]):
         sentences = _sentences(hit, rank, terms, qtype, rank)
@@ -122,6 +120,8 @@ def _best_sentence_clause(question: str, hits: list[Hit], terms: dict[str, float
             continue
         score = max(x.score for x in sentences) - RERANK_PENALTY * rank
         score += BANK_BONUS if _bank_leads(question, hit) else 0.0
+        if wants is not None and hit.chunk.metadata.get("kind") == wants and hit.score >= 0.8 * hits[0].score:
+            score += KIND_BONUS
         if score > best_score:
             best, best_score = rank, score
     return best
@@ -168,6 +168,17 @@ def _query_terms(question: str) -> dict[str, float]:
     for token in tokenizer.tokens(question):
         terms.setdefault(token, 1.0)
     return terms
+
+
+def _weighted(terms: dict[str, float], idf: Callable[[str], float]) -> dict[str, float]:
+    """Each term's weight times its rarity relative to the question's average, so the scale stays the same: a
+    neighbouring clause that shares only the domain's common words (申请, 公开) no longer outscores the one
+    holding the rare word that was asked about."""
+    rarity = {term: idf(term) for term in terms}
+    mean = sum(rarity.values()) / len(rarity) if rarity else 0.0
+    if mean <= 0:
+        return terms
+    return {term: weight * rarity[term] / mean for term, weight in terms.items()}
 
 
 def _sentences(hit: Hit, rank: int, terms: dict[str, float], qtype: str, lead: int) -> list[_Sentence]:

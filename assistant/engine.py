@@ -135,7 +135,7 @@ class Engine:
         if carried and (decision.kind == "weak" or opens_like_follow_up(turn.text) or related):
             with_topic, topic_hits = self.decide(carried)  # "谁来汇总审核" after "标准目录什么时候要编完"
             if with_topic.may_answer:
-                return compose_answer(carried, topic_hits, verdict=with_topic.kind, ask=turn.text)
+                return self._compose(carried, topic_hits, verdict=with_topic.kind, ask=turn.text)
         if decision.kind == "task":
             return self._task(turn.text, decision, hits)
         if decision.kind == "other_place":
@@ -147,7 +147,11 @@ class Engine:
                 return self.llm.respond(turn, hits, weak=decision.kind == "weak")
             except GongkaiError as exc:
                 log.warning("llm mode failed (%s); falling back to the extractive answer", exc.detail)
-        return compose_answer(turn.text, hits, verdict=decision.kind)
+        return self._compose(turn.text, hits, verdict=decision.kind)
+
+    def _compose(self, question: str, hits: list[Hit], *, verdict: str, ask: str | None = None) -> Reply:
+        """The extractive answer, its question words weighted by how rare they are in the index."""
+        return compose_answer(question, hits, verdict=verdict, ask=ask, idf=getattr(self.retriever, "term_idf", None))
 
     def _task(self, question: str, decision: Decision, hits: list[Hit]) -> Reply:
         """A request to produce something: say so, and what the assistant can do instead (no clause as the answer)."""
@@ -165,7 +169,7 @@ class Engine:
         data: dict[str, object] = {"decision": "other_place", "verdict": decision.verdict, "place": decision.place}
         found = self.retriever.retrieve(question.replace(decision.place or "", ""), self.top_k)
         if found.verdict in ("answer", "weak") and found.hits:
-            reply = compose_answer(question, found.hits, verdict=found.verdict)
+            reply = self._compose(question, found.hits, verdict=found.verdict)
             return Reply(text=text + "\n\n" + spec["related"].format(county=county) + "\n" + reply.text,
                          sources=reply.sources,
                          data={**(reply.data or {}), **data})
@@ -185,20 +189,20 @@ class Engine:
             if alone.kind == "answer" and alone_hits:
                 # "那复议要多久内提": the asked amount is not in the clause just quoted, the message alone finds it
                 if follow.mode == "ask" and not any(holds_amount(c.text) for c in cited):
-                    return compose_answer(follow.original or follow.focus, alone_hits, verdict=alone.kind)
+                    return self._compose(follow.original or follow.focus, alone_hits, verdict=alone.kind)
                 same = (alone_hits[0].chunk.title, alone_hits[0].chunk.section) in {(c.title, c.section) for c in cited}
                 # "那管账号的人调走了咋整": the message alone finds the very passage of the section just quoted
                 # that speaks of the condition; found elsewhere, it is not trusted over the whole question
                 if follow.mode == "condition" and same:
                     seen = {h.chunk.id for h in alone_hits[:1]}
                     hits = alone_hits[:1] + [h for h in hits if h.chunk.id not in seen]
-                    return compose_answer(turn.text, hits, verdict=decision.kind, ask=follow.focus)
+                    return self._compose(turn.text, hits, verdict=decision.kind, ask=follow.focus)
         if follow.mode == "condition":  # the condition's own rule may not rank high under the whole question
             seen = {h.chunk.id for h in hits}
             hits = hits + [h for h in self.retriever.retrieve(follow.focus, self.top_k).hits if h.chunk.id not in seen]
         hits = order_hits(follow.mode, follow.focus, hits, cited)
         ask = follow.focus if follow.mode != "swap" or holder is not None else None
-        return compose_answer(turn.text, hits, verdict=decision.kind, ask=ask)
+        return self._compose(turn.text, hits, verdict=decision.kind, ask=ask)
 
     def _follow_up(self, follow: FollowUp, turn: Turn) -> Reply:
         return answer_follow_up(follow, turn, self._clause, self._titles)

@@ -64,6 +64,9 @@ class LazyRetriever:
     def retrieve(self, query: str, k: int) -> Retrieval:
         return self.open().retrieve(query, k)
 
+    def term_idf(self, term: str) -> float:
+        return self.open().term_idf(term)
+
 
 def build_store(settings: Settings, db: Database | None = None) -> ChunkStore:
     """The chunk store in the configured database (opened and migrated here when no ``db`` is given)."""

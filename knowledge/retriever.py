@@ -303,9 +303,13 @@ class HybridRetriever:
             return 1.0
         evidence = [self._texts[self._by_id[h.chunk.id]] + ("\n" + h.question.text.lower() if h.question else "")
                     for h in hits if h.chunk.id in self._by_id]
-        idf = {w: math.log((self._n_texts + 1) / (1 + self._df(w))) for w in unique}
+        idf = {w: self.term_idf(w) for w in unique}
         covered = sum(idf[w] for w in unique if any(self._covered(w, t) for t in evidence))
         return covered / sum(idf.values())
+
+    def term_idf(self, term: str) -> float:
+        """How rare the term (or a synonym of it) is among the clauses and bank questions: log((N+1)/(1+df))."""
+        return math.log((self._n_texts + 1) / (1 + self._df(term.lower())))
 
     def _df(self, word: str) -> int:
         """How many clauses and bank questions mention the word (or a synonym of it)."""

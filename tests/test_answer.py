@@ -156,3 +156,21 @@ def test_two_passages_of_one_article_are_listed_once_in_the_basis() -> None:
     body, basis = reply.text.split("\n\n依据：\n")
     assert body.count("第二十四条〕") == 2  # both passages are quoted, each with its citation
     assert basis.splitlines() == ["1. 《政府信息公开条例》第二十四条"]
+
+
+def test_a_plan_cue_prefers_the_plan_only_where_its_paragraph_says_what_was_asked() -> None:
+    rule = _rule("第三条", "县级以上政府的办公厅（室）是本行政区域政府信息公开工作的主管部门。")
+    staff = next(c for c in plan_chunks() if c.section == "六(一)")
+    reply = compose_answer("县里政府信息公开工作的主管部门是哪个", [Hit(rule, 0.41), Hit(staff, 0.39)])
+    assert reply.sources[0].section == "第三条"
+
+
+def test_a_rare_question_word_outweighs_the_common_ones_when_rarity_is_known() -> None:
+    oral = _rule("第二十九条", "原则上采用书面形式；书面确有困难的，可以口头提出，由工作机构代为填写申请。")
+    channels = _rule("第二十八条", "依申请公开的申请，可以通过信函、传真、网上平台提出申请，申请公开要写明申请人的姓名。")
+    question = "依申请公开能口头申请吗"
+    def idf(term: str) -> float:  # as an index reports it: the words of 依申请公开 are in most clauses
+        return 0.2 if term in "依申请公开" else 3.0
+
+    assert compose_answer(question, [Hit(channels, 0.5), Hit(oral, 0.45)]).sources[0].section == "第二十八条"
+    assert compose_answer(question, [Hit(channels, 0.5), Hit(oral, 0.45)], idf=idf).sources[0].section == "第二十九条"

@@ -124,3 +124,8 @@ def test_a_counted_amount_the_sources_never_mention_does_not_refuse_an_in_scope_
     assert asked.verdict == "answer" and asked.signals.key_coverage == 1.0
     near = retriever.retrieve("政府网站的服务器要放在哪几个机房", 5)  # a counted word does not rescue a near miss
     assert near.verdict == "refuse"
+
+
+def test_the_index_reports_a_rare_word_as_rarer_than_the_domain_s_common_ones(engine: Engine) -> None:
+    rarity = engine.retriever.term_idf  # type: ignore[attr-defined]  # what compose_answer weighs words by
+    assert rarity("口头") > rarity("申请") > 0 and rarity("公开") < rarity("施行")
