@@ -286,3 +286,12 @@ def test_a_short_genre_title_under_the_organs_name_is_the_title() -> None:
     assert (doc.issuer_mark, doc.title, doc.addressees) == ("某某县住房和城乡建设局", "信访事项处理意见书", "赵某某")
     # a sentence under an organ's name is still the 正文, not a title
     assert read_text("某某县住房和城乡建设局\n经调查，收费标准合规。\n").issuer_mark == ""
+
+
+def test_a_joint_masthead_with_文件_on_its_own_line_is_the_issuer_mark() -> None:
+    text = ("某某县财政局\n某某县教育体育局\n文件\n某财教〔2025〕6号\n"
+            "某某县财政局 某某县教育体育局关于下达2025年学生资助资金的通知\n各镇乡中心学校，县直各学校：\n"
+            "　　现将2025年学生资助资金下达给你们，请及时足额发放到受助学生。\n某某县财政局　　某某县教育体育局\n2025年3月1日\n")
+    doc = read_text(text)
+    assert doc.issuer_mark.splitlines() == ["某某县财政局", "某某县教育体育局", "文件"]
+    assert doc.title.endswith("学生资助资金的通知") and doc.addressees == "各镇乡中心学校，县直各学校"

@@ -131,7 +131,7 @@ def _clean(text: str) -> str:
 
 def _head_role(text: str, nxt: str, hint: str) -> list[tuple[str, str]] | None:
     """The 版头 elements on one line, or None when the line is not a 版头 line."""
-    if hint == "masthead" or _MASTHEAD.match(text.replace(" ", "")) and "关于" not in text:
+    if hint == "masthead" or _MASTHEAD.match(text.replace(" ", "")) and "关于" not in text or text.replace(" ", "") == "文件":
         return [("issuer_mark", text)]
     if _SEP.match(text):
         return [("separator", text)]
@@ -153,7 +153,7 @@ def _head_role(text: str, nxt: str, hint: str) -> list[tuple[str, str]] | None:
     if found and len(left) <= 40 and _ORGAN.search(left.replace(" ", "")) and any(r == "doc_number" for r, _ in found):
         return [("issuer_mark", left), *found]  # 函 format: the organ's name and its 文号 on one line
     if len(text) <= 40 and _ORGAN.search(text.replace(" ", "")) and not text.endswith(_TERMINAL) and (
-            NUMBER.search(nxt) or _BARE_GENRE.fullmatch(nxt.replace(" ", "")) or _MASTHEAD.match(nxt.replace(" ", "")) or (nxt and _ORGAN.search(nxt) and len(nxt) <= 40)
+            NUMBER.search(nxt) or _BARE_GENRE.fullmatch(nxt.replace(" ", "")) or nxt.replace(" ", "") == "文件" or _MASTHEAD.match(nxt.replace(" ", "")) or (nxt and _ORGAN.search(nxt) and len(nxt) <= 40)
             or _title_under_organ(text, nxt) or _short_genre_title(nxt)):
         return [("issuer_mark", text)]  # an organ name standing above its 文号 or its title (函 format, joint issuers)
     return None
