@@ -223,3 +223,17 @@ def test_the_organs_contact_person_and_office_phone_do_not_hold_back_a_public_no
 def test_a_persons_own_number_or_a_name_that_is_no_contact_is_still_removed(contact: str) -> None:
     result = classify_document(ENROLMENT.format(contact=contact))
     assert result.attribute == REDACTED
+
+
+@pytest.mark.parametrize("title", ["进一步做好政务信息报送工作", "做好2025年度公文处理工作", "加强机关保密工作",
+                                   "开展县政府办公大楼消防安全检查"])
+def test_how_the_organs_handle_their_own_papers_and_premises_is_internal_affairs(title: str) -> None:
+    result = classify_document(BROAD.format(title=title, to="各镇乡人民政府，县级各部门"))
+    assert result.attribute == NOT_PUBLIC and "第十六条第一款" in result.reasons[0].basis
+
+
+def test_a_report_on_checking_government_websites_is_published_as_the_state_council_does() -> None:
+    text = BROAD.replace("的通知", "的通报").format(title="2025年第一季度政府网站和政务新媒体检查情况",
+                                                  to="各镇乡人民政府，县级各部门")
+    result = classify_document(text)
+    assert result.attribute == PUBLIC and "国办秘函〔2019〕19号" in result.reasons[0].basis
