@@ -45,6 +45,7 @@ class _Lexicon:
     official_labels: tuple[str, ...]
     not_given_chars: frozenset[str]
     public_figures: frozenset[str]
+    person_acts: re.Pattern[str]
 
 
 @cache
@@ -71,6 +72,7 @@ def _lexicon() -> _Lexicon:
         official_labels=tuple(raw["official_labels"]),
         not_given_chars=frozenset(raw["not_given_chars"]),
         public_figures=frozenset(raw["public_figures"]),
+        person_acts=re.compile("|".join(map(re.escape, sorted(raw["person_acts"], key=len, reverse=True)))),
     )
 
 
@@ -252,9 +254,16 @@ finding = _finding
 def running_text_names(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
     from tools.pii_name_lists import flattened_rows, listed_names
     from tools.pii_tagged_names import tagged_names
-    from tools.pii_text_names import honorific_names, list_names, table_column_names, verb_names
+    from tools.pii_text_names import (
+        honorific_names,
+        list_names,
+        salutation_names,
+        table_column_names,
+        verb_names,
+    )
 
     yield from honorific_names(text, lex)
+    yield from salutation_names(text, lex)
     yield from verb_names(text, lex)
     yield from list_names(text, lex)
     yield from table_column_names(text, lex)

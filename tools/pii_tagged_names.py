@@ -115,6 +115,8 @@ def _acting_person(tokens: list[tuple[str, str, int, bool]], i: int, lex: Any, *
         return False
     if cued:
         return True  # 村民杨建华…, 反映张利民长期…
+    if lex.person_acts.match("".join(t[0] for t in tokens[i + 1: i + 4])):
+        return True  # 杨建华拒不…, 杨建华的房屋…
     after = "".join(t[0] for t in tokens[i + 1: i + 3])
     return bool(after) and after.startswith(lex.followers) and not after.startswith("的")
 
@@ -130,6 +132,29 @@ def _common_noun(word: str) -> bool:
     tagger = _pos_tagger()
     tag = tagger.word_tag_tab.get(word, "")
     return tag.startswith(("n", "m")) and not tag.startswith(("nr", "nz")) and tagger.tokenizer.FREQ.get(word, 0) >= 400
+
+
+def _acted_reading(text: str, start: int, run_end: int, tokens: list[tuple[str, str, int, bool]], i: int,
+                   lex: Any) -> int | None:
+    """Length of a name the tagger missed (王国/ns 强, 何/永福, 字红艳) where a person's act follows it right away
+    ("…反映", "…表示", "…的房屋", "…拒不"): a surname-led reading that ends where a token ends, starts where a name
+    may start, and is no dictionary word; two characters only when the dictionary lacks them and an act follows."""
+    if text[start] not in lex.surnames and text[start:start + 2] not in lex.compounds:
+        return None
+    if not boundary_before(text, start, lex):
+        return None
+    if text[start] in lex.left_words and start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
+        return None  # 负责人同意和告知…, 网站和政府系统: 和/向/经 in mid-sentence is a conjunction or preposition
+    ends = {start - tokens[i][2] + t[2] for t in tokens[i + 1:]} | {run_end}
+    for length in (3, 4, 2):
+        end = start + length
+        if end not in ends or not plausible_name(text, start, length, lex) or dictionary_tag(text[start:end]):
+            continue
+        act = lex.person_acts.match(text, end)
+        if act is None or length == 2 and len(act.group()) < 2:
+            continue
+        return length
+    return None
 
 
 def _has_candidate(text: str, lo: int, hi: int, lex: Any) -> bool:
@@ -164,6 +189,8 @@ def tagged_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         for i, (_, _, pos, _) in enumerate(tokens):
             length = _reading(tokens, i, lex, cued=after_context_word(text, run.start() + pos, lex))
             start = run.start() + pos
+            if length is None:
+                length = _acted_reading(text, start, run.end(), tokens, i, lex)
             if length is None or not plausible_name(text, start, length, lex):
                 continue
             if start > 0 and (text[start - 1] in _COUNTED or text[start - 1].isdigit()

@@ -89,6 +89,19 @@ _ACTS_AFTER = re.compile(r"(?:负责|牵头|分管|主持|带队|陪同|签字|�
                          r"|于(?:\d{4}年|\d{1,2}月)|(?:19|20)\d\d年\d{1,2}月")
 
 
+# A letter's salutation: the addressee's name alone on its line, then 你/您 (答复书, 告知书), never an office (你局)
+_SALUTATION = re.compile(r"^[ \t\u3000]*([\u4e00-\u9fff][\u4e00-\u9fff ]{1,4}?)[：:][ \t\u3000]*\n?[ \t\u3000]*"
+                         r"(?:你|您)(?!们|局|单位|镇|乡|委|办|公司|校|院|部|所|中心|村)", re.M)
+
+
+def salutation_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
+    """The addressee of a reply or notice: "杨建华：\n你于2026年4月2日提交的申请收悉" (any surname)."""
+    for m in _SALUTATION.finditer(text):
+        value = m.group(1)
+        if column_name(value, lex):
+            yield finding(value, m.start(1))
+
+
 def honorific_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
     for honorific in lex.honorifics:
         for m in re.finditer(re.escape(honorific) + "(?!们)", text):
