@@ -22,7 +22,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -58,11 +58,13 @@ class KeywordIndexer:
         self.tokenised = 0  # chunks this indexer tokenised (tests and benchmarks)
 
     def index(self, kind: str, chunks: Sequence[Chunk], texts: Sequence[str], *,
-              generation: str | None = None) -> Bm25Index:
+              generation: str | None = None, give_way: Callable[[], None] | None = None) -> Bm25Index:
         """The index of ``kind`` over ``chunks`` (rows in this order, tokenised from ``texts``); tokenises only
-        the chunks it lacks."""
+        the chunks it lacks. ``give_way`` is called between the steps (a background build's pauses)."""
+        pause = give_way or (lambda: None)
         with self._lock:
             keys = self._keys(kind, chunks, texts)
+            pause()
             segments = self._segments[kind] if kind in self._segments else self._load(kind)
             have = {k for s in segments for k in s.keys}
             missing = [n for n, k in enumerate(keys) if k not in have]
@@ -76,7 +78,9 @@ class KeywordIndexer:
                 segments = [*segments, self._tokenise([keys[n] for n in missing], [texts[n] for n in missing])]
                 self._save_segment(segments[-1])
                 log.info("bm25 %s: tokenised %d chunks in %.2fs", kind, len(missing), time.perf_counter() - started)
+            pause()
             index = Bm25Index.assemble(segments, keys)
+            pause()
             if _needs_merge(index):
                 self._known.update(_segment_name(s) for s in segments)
                 segments = [index.merged()]

@@ -45,6 +45,7 @@ class IndexSession:
 
     def __init__(self, options: IndexOptions, store: ChunkStore, *, rebuild: bool = False) -> None:
         from knowledge.embeddings import embedder_name, make_embedder
+        from knowledge.give_way import Questions
         from knowledge.retriever import IndexTexts
         from knowledge.tokenizer import default_tokenizer
         from knowledge.vector_store import VectorStore
@@ -63,6 +64,7 @@ class IndexSession:
         self.vectors: VectorStore | None = None
         self._built: Built | None = None  # what the last build was made from (the next one reads only the change)
         self._texts = IndexTexts()  # each chunk's index text, carried from build to build
+        self.questions = Questions()  # answered meanwhile: a build gives way to them between its steps
         self._mark = options.data_dir / "index" / "none.generation"
         self._claim = claim_path(options.data_dir)
         # the new chunks whose vectors an ingest process is embedding (left to it: see knowledge.vector_handoff),
@@ -102,6 +104,7 @@ class IndexSession:
         previous = self._built
         change = None if previous is None else index_delta.delta(previous, documents, self.store)
         chunks = self._chunks(generation) if change is None else change.chunks
+        self.questions.give_way()
         if change is not None and previous is not None:
             self._follow_snapshot(previous.generation, generation, change)
         if self._first and self.options.on_first_build is not None:
@@ -110,11 +113,13 @@ class IndexSession:
             self.options.on_first_build(estimate_build_seconds(to_embed, self.vectors.name if self.vectors else ""))
         if self.vectors is not None:
             self._sync_vectors(generation, chunks, previous, change)
+            self.questions.give_way()
         mode: Any = self.options.mode
         retriever = HybridRetriever(chunks, self.indexer.tokenizer, vectors=self.vectors, mode=mode,
                                     known_places=frozenset(unit_terms()), indexer=self.indexer,
-                                    generation=generation, index_texts=self._texts)
+                                    generation=generation, index_texts=self._texts, questions=self.questions)
         retriever.set_documents(documents)
+        self.questions.give_way()
         retriever.warm()
         self._built = index_delta.built(generation, documents, chunks)
         return retriever

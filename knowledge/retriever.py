@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -22,6 +23,7 @@ import numpy as np
 
 from knowledge.bank import is_question
 from knowledge.bm25_index import Bm25Index
+from knowledge.give_way import Questions
 from knowledge.keyword_index import KeywordIndexer
 from knowledge.precedence import WINDOW, Catalog, Scope, demote
 from knowledge.relevance import Signals, Thresholds, Verdict, judge
@@ -51,6 +53,7 @@ def is_function_word(word: str) -> bool:
     return word in function_words() or word.isdigit() or bool(_COUNTED.match(word))
 
 
+_SLICE = 4096  # chunks a building loop handles between chances to give way to questions
 _SCAN_ROWS = 2000  # more texts than this hold a term's bigrams: one scan of the joined text is quicker
 EVIDENCE_HITS = 3  # the best clauses a question's key words must be found in (relevance key_coverage)
 
@@ -118,14 +121,20 @@ class HybridRetriever:
         indexer: KeywordIndexer | None = None,
         generation: str | None = None,
         index_texts: IndexTexts | None = None,
+        questions: Questions | None = None,
     ) -> None:
+        # a rebuild on a background thread gives way to the questions the serving index answers meanwhile
+        self._answering = questions
+        pause = questions.give_way if questions is not None else _no_pause
         self.chunks = [c for c in chunks if not is_question(c)]
         self.questions = [c for c in chunks if is_question(c)]
+        pause()
         self.tokenizer = tokenizer
         self.vectors = vectors
         self.mode: Mode = mode if vectors is not None else "bm25"
         self.config = for_embedder(config or load_config(), vectors.name if vectors is not None else "")
-        texts, self._texts = (index_texts or IndexTexts()).of(self.chunks)
+        texts, self._texts = (index_texts or IndexTexts()).of(self.chunks, pause)
+        pause()
         self._df_texts = [*self._texts, *(q.text.lower() for q in self.questions)]
         self._n_texts = len(self._df_texts)
         # all texts in one string, clauses first: the clauses alone are its first _clause_end characters
@@ -136,11 +145,13 @@ class HybridRetriever:
         self.known_places = known_places
         # with a persistent indexer, only chunks it has not seen before are tokenised
         self.bm25, self.bank_bm25 = keyword_indexes(indexer or KeywordIndexer(tokenizer), self.chunks, self.questions,
-                                                    texts=texts, generation=generation)
+                                                    texts=texts, generation=generation, give_way=pause)
         self._question_tokens = self.bank_bm25.row_terms()
+        pause()
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._question_by_id = {c.id: i for i, c in enumerate(self.questions)}
         self._question_ids = [c.id for c in self.questions]
+        pause()
         self._clause_docs, self._question_docs = _positions_by_doc(self.chunks), _positions_by_doc(self.questions)
         self._visible_cache: dict[tuple[Catalog, bool, frozenset[int]], range | _Visible] = {}
         self._dense_map: tuple[Rows, np.ndarray, np.ndarray] | None = None
@@ -163,6 +174,10 @@ class HybridRetriever:
 
     def retrieve(self, query: str, k: int) -> Retrieval:
         """The k best clauses, the signals and the verdict (answer / weak / refuse)."""
+        with self._answering.answering() if self._answering is not None else nullcontext():
+            return self._retrieve(query, k)
+
+    def _retrieve(self, query: str, k: int) -> Retrieval:
         if not query.strip() or not self.chunks:
             empty = Signals(0.0, 0.0, 0.0, 0.0, None, False)
             return Retrieval([], empty, "refuse")
@@ -200,6 +215,10 @@ class HybridRetriever:
         return self._vocab
 
     def signals(self, query: str) -> Signals:
+        with self._answering.answering() if self._answering is not None else nullcontext():
+            return self._signals_of(query)
+
+    def _signals_of(self, query: str) -> Signals:
         query = self.correct(query)
         scope = Scope.of(query)
         ranked = self._rank(query, scope)
@@ -242,6 +261,8 @@ class HybridRetriever:
         """Work the first question would do, done now (on the building thread): the typo vocabulary and where
         each vector row sits among the clauses and bank questions."""
         self._vocabulary()
+        if self._answering is not None:
+            self._answering.give_way()
         if self.vectors is not None and self.mode != "bm25":
             self._dense_positions(self._vector_rows())
 
@@ -460,6 +481,10 @@ class _Visible:
         return self.size - len(self.hidden)
 
 
+def _no_pause() -> None:
+    return None
+
+
 def _mask(shown: range | _Visible) -> np.ndarray | None:
     return shown.mask if isinstance(shown, _Visible) else None
 
@@ -484,12 +509,13 @@ class _Ranked:
 
 
 def keyword_indexes(indexer: KeywordIndexer, clauses: Sequence[Chunk], questions: Sequence[Chunk], *,
-                    texts: Sequence[str] | None = None, generation: str | None = None) -> tuple[Bm25Index, Bm25Index]:
+                    texts: Sequence[str] | None = None, generation: str | None = None,
+                    give_way: Callable[[], None] | None = None) -> tuple[Bm25Index, Bm25Index]:
     """The BM25 indexes of the clauses (over ``_index_text``, or ``texts`` when computed already) and of the
     question bank's questions; the indexer tokenises only the chunks it has not seen."""
     texts = [_index_text(c) for c in clauses] if texts is None else texts
-    return (indexer.index("clauses", clauses, texts, generation=generation),
-            indexer.index("bank", questions, [q.text for q in questions], generation=generation))
+    return (indexer.index("clauses", clauses, texts, generation=generation, give_way=give_way),
+            indexer.index("bank", questions, [q.text for q in questions], generation=generation, give_way=give_way))
 
 
 class IndexTexts:
@@ -500,11 +526,13 @@ class IndexTexts:
     def __init__(self) -> None:
         self._by_id: dict[str, tuple[Chunk, str, str]] = {}
 
-    def of(self, chunks: Sequence[Chunk]) -> tuple[list[str], list[str]]:
+    def of(self, chunks: Sequence[Chunk], pause: Callable[[], None] = lambda: None) -> tuple[list[str], list[str]]:
         """(index texts, lowered) of these chunks, in order; only these are remembered for the next build."""
         known, fresh = self._by_id, {}
         texts, lowered = [], []
-        for chunk in chunks:
+        for n, chunk in enumerate(chunks):
+            if n % _SLICE == _SLICE - 1:
+                pause()
             hit = known.get(chunk.id)
             if hit is None or hit[0] is not chunk:
                 text = _index_text(chunk)
