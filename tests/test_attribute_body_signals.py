@@ -237,3 +237,28 @@ def test_a_report_on_checking_government_websites_is_published_as_the_state_coun
                                                   to="各镇乡人民政府，县级各部门")
     result = classify_document(text)
     assert result.attribute == PUBLIC and "国办秘函〔2019〕19号" in result.reasons[0].basis
+
+
+PENALTY = """某某县市场监督管理局
+行政处罚决定书
+某市监处罚〔2025〕17号
+当事人：{party}
+　　2025年3月12日，我局执法人员检查发现当事人使用超过保质期的食品原料。依据《中华人民共和国食品安全法》第一百二十四条第一款，
+我局决定：没收违法所得2300元，并处罚款50000元。
+　　如不服本处罚决定，可在六十日内申请行政复议。
+某某县市场监督管理局
+2025年4月20日
+"""
+
+
+@pytest.mark.parametrize("party", ["李某某，男，1988年7月出生", "某某烧烤店（个体工商户）\n经营者：李某某"])
+def test_a_penalty_on_a_natural_person_is_published_only_after_redaction_even_with_a_masked_name(party: str) -> None:
+    # "李某某" is no name the finder can mask, but the decision published will carry the person's data (第三十七条)
+    result = classify_document(PENALTY.format(party=party))
+    assert (result.attribute, result.rule) == (REDACTED, "penalty_person")
+    assert "第四十八条" in result.reasons[0].basis
+
+
+def test_a_penalty_on_a_company_is_published() -> None:
+    company = classify_document(PENALTY.format(party="某某县鑫达砂石有限公司\n统一社会信用代码：91532930MA6N12345K"))
+    assert (company.attribute, company.rule) == (PUBLIC, "penalty_decision")

@@ -74,7 +74,7 @@ def test_the_same_brief_marked_internal_is_not_published() -> None:
 
 def test_penalty_decision_against_a_person_is_published_after_redaction() -> None:
     result = classify_document(PENALTY)
-    assert result.attribute == REDACTED and result.rule == "penalty_decision"
+    assert result.attribute == REDACTED and result.rule == "penalty_person"  # 经营者：王小明 is a natural person
     bases = " ".join(r.basis for r in result.reasons)
     assert "《行政处罚法》第四十八条" in bases and "第二十条第（六）项" in bases and "推断" in bases
     assert "532930198505120016" not in result.redacted
