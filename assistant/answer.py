@@ -27,7 +27,7 @@ MAX_QUOTES = 2
 RERANK_DEPTH = 3  # how many top clauses compete on their best sentence
 RERANK_PENALTY = 2.0  # per rank below the first (5-fold CV on dev: benchmarks/answer_cv.py)
 BANK_BONUS = 2.0  # a clause whose bank question matches closely (same CV)
-KIND_BONUS = 4.0  # a clause of the kind the question asks about (the plan, the 条例), close behind the best hit
+KIND_BONUS = 2.0  # a clause of the kind the question asks about (the plan, the 条例), close behind the best hit (same CV)
 BANK_LEAD_OVERLAP = 0.45  # token F1 between the question and a bank question for the entry's answer to lead
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CLAUSE = re.compile(r"[（(]\s*(?:县级)?(?:责任单位|牵头部门)[:：].*?[)）]\s*$")

@@ -68,7 +68,7 @@ def _sentence(text: str) -> str:
 
 
 def _yes_no(question: str, sentence: str) -> str | None:
-    modal = next((m for m in _MODALS if m[0] in question), None)
+    modal = _a_not_a(question) or next((m for m in _MODALS if m[0] in question), None)
     if modal is None:
         return None
     if _EXCEPTION.search(sentence):  # "原则上不得…；但…应当…": no single yes or no, the quote says it
@@ -84,6 +84,17 @@ def _yes_no(question: str, sentence: str) -> str | None:
     asked_not = bool(re.search(f"{re.escape(modal[1])}不|不用|不必|无需|免", _A_NOT_A.sub("", question)))  # 可以不公开吗
     negative = is_negative(clause) != asked_not
     return f"{modal[2] if negative else modal[1]}。"
+
+
+def _a_not_a(question: str) -> tuple[str, str, str] | None:
+    """The question's A不A form (要不要, 给不给, 收不收) as (the form, yes, no): the listed wording when there is
+    one, else A / 不A. It is what is asked even when a bare modal (要) occurs elsewhere in the question."""
+    m = _A_NOT_A.search(question)
+    if m is None:
+        return None
+    listed = next((x for x in _MODALS if x[0] == m.group(0)), None)
+    verb = m.group(1)
+    return listed or (m.group(0), verb, ("没" if m.group(0)[1] == "没" else "不") + verb)
 
 
 def _about(clause: str, question: str) -> bool:

@@ -174,3 +174,11 @@ def test_a_rare_question_word_outweighs_the_common_ones_when_rarity_is_known() -
 
     assert compose_answer(question, [Hit(channels, 0.5), Hit(oral, 0.45)]).sources[0].section == "第二十八条"
     assert compose_answer(question, [Hit(channels, 0.5), Hit(oral, 0.45)], idf=idf).sources[0].section == "第二十九条"
+
+
+
+def test_an_a_not_a_question_is_answered_in_its_own_verb() -> None:
+    rule = _rule("第十四条", "依法确定为国家秘密的政府信息不予公开，也不得提供给申请人。")
+    reply = compose_answer("申请人要国家秘密的文件，我们给不给", [Hit(rule, 0.5)])  # the bare 要 is not what is asked
+    assert reply.text.splitlines()[0] == "不给。"
+    assert reply.data is not None and reply.data["answer_type"] == "yes_no"
