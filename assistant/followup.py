@@ -30,6 +30,7 @@ from assistant.turn import Message
 from knowledge.units import UnitRegistry
 
 _TASK_LOOKUP = re.compile(r"^与“(?P<task>[^”]+)”最相关的任务")
+_TOPIC_LIST = re.compile(r"^[^\n《]{2,30}在《[^》]+》中(?:与|没有与)“(?P<topic>[^”]+)”")  # a unit's tasks on a topic
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Context:
     items: tuple[ListItem, ...] = ()  # the list the last answer showed, in order
     tool_message: str | None = None  # the last user message a deadline / period answer was computed for
     task: str | None = None  # the task of a "谁负责…" answer
+    topic: str | None = None  # the topic of a unit's tasks on one topic ("营商环境那块我们要做啥")
 
 
 @dataclass(frozen=True)
@@ -109,9 +111,11 @@ def context(history: tuple[Message, ...], units: UnitRegistry, *, own_unit: str 
     if not citations:  # a unit's task list cites its sections as 〔三〕
         citations = [(i.title, i.section) for i in items if i.title and i.section]
     task = _TASK_LOOKUP.match(answer) if answer else None
+    topic = _TOPIC_LIST.match(answer) if answer else None
     return Context(intent=intent, unit=unit, own_unit=own, question=question, answer=answer,
                    citation=citations[0] if citations else None, citations=tuple(dict.fromkeys(citations)),
-                   items=items, tool_message=tool_message, task=task["task"] if task else None)
+                   items=items, tool_message=tool_message, task=task["task"] if task else None,
+                   topic=topic["topic"] if topic else None)
 
 
 def item_number(text: str) -> int | None:
@@ -165,10 +169,12 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
         return None
     named = units.find_in_text(t)
     self_unit = _own_pronoun(t) and (ctx.own_unit or ctx.unit)
+    # after a unit's tasks on a topic, another unit (or "我们呢") keeps the topic
+    about = f"在{ctx.topic}方面" if ctx.topic and ctx.intent == "duties" else ""
     if named and ctx.intent in ("duties", None, "introduce"):
-        return FollowUp("rewrite", f"{named[0].name}有哪些任务")
+        return FollowUp("rewrite", f"{named[0].name}{about}有哪些任务")
     if self_unit:
-        return FollowUp("rewrite", f"{ctx.own_unit or ctx.unit}有哪些任务")
+        return FollowUp("rewrite", f"{ctx.own_unit or ctx.unit}{about}有哪些任务")
     if ctx.task and ctx.intent == "duties":  # "谁负责门户网站…" then "那政务新媒体呢"
         core = _core(t)
         return FollowUp("rewrite", f"谁负责{core}") if core else None

@@ -200,3 +200,10 @@ def test_a_stored_conversation_remembers_the_unit_past_the_follow_up_window(engi
     assert len(history) == 14
     assert engine.respond(Turn(text="我们局有哪些任务", history=history)).text.startswith("县卫生健康局")
     db.dispose()
+
+
+def test_another_unit_after_a_topic_answer_keeps_the_topic(engine: Engine) -> None:
+    _, reply = _talk(engine, "县林草局在重大建设项目方面有任务吗", "那县水务局呢")
+    assert reply.startswith("县水务局在《") and "与“重大建设项目”有关的任务" in reply and "〔四(七)〕" in reply
+    _, full = _talk(engine, "县林草局有哪些任务", "那县水务局呢")
+    assert full.startswith("县水务局在《") and "的任务共" in full  # no topic: the whole list
