@@ -112,12 +112,16 @@ class _Recorder:
 
 def test_conversation_history_is_masked_and_limited_like_a_channel() -> None:
     backend = _Recorder()
-    turns = ["我的电话13988726655", *[f"第{n}问" for n in range(7)]]
+    from assistant.conversation import STATE_MESSAGES
+
+    asked = STATE_MESSAGES // 2 + 2  # more than a channel reloads
+    turns = ["我的电话13988726655", *[f"第{n}问" for n in range(asked)]]
     last = converse(backend, turns, None)  # type: ignore[arg-type]
-    assert last["answer"] == "收到：第6问"
+    assert last["answer"] == f"收到：第{asked - 1}问"
     assert backend.seen[0] == ()
     assert backend.seen[1] == (Message("user", "我的电话139****6655"), Message("assistant", "收到：我的电话139****6655"))
-    assert len(backend.seen[-1]) == 10 and backend.seen[-1][-1] == Message("assistant", "收到：第5问")
+    assert len(backend.seen[-1]) == STATE_MESSAGES
+    assert backend.seen[-1][-1] == Message("assistant", f"收到：第{asked - 2}问")
 
 
 def test_a_conversation_item_is_graded_on_its_last_reply(settings: Settings) -> None:
