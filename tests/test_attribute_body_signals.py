@@ -262,3 +262,29 @@ def test_a_penalty_on_a_natural_person_is_published_only_after_redaction_even_wi
 def test_a_penalty_on_a_company_is_published() -> None:
     company = classify_document(PENALTY.format(party="某某县鑫达砂石有限公司\n统一社会信用代码：91532930MA6N12345K"))
     assert (company.attribute, company.rule) == (PUBLIC, "penalty_decision")
+
+
+LOW_INCOME = """某某镇人民政府
+关于2025年第二季度城乡最低生活保障新增对象的公示
+　　经本人申请、入户调查、民主评议，现将拟新增低保对象公示如下：
+{rows}
+　　公示期为2025年6月10日至6月16日。监督电话：0870-6011234。
+某某镇人民政府
+2025年6月10日
+"""
+
+
+@pytest.mark.parametrize("rows", ["序号 户主姓名 所在村 保障人数\n1 杨某明 河东村 3\n2 段某华 新村 2",
+                                  "1.杨某明，河东村，保障人数3人；\n2.段某华，新村，保障人数2人。"])
+def test_a_list_of_persons_written_as_placeholders_is_never_published_as_it_stands(rows: str) -> None:
+    # the finder masks no "杨某明", but the 公示 that is posted names the households: 删减后公开, never 公开发布
+    result = classify_document(LOW_INCOME.format(rows=rows))
+    assert result.attribute == REDACTED
+    assert any("杨某明" in r.text and "代称" in r.text for r in result.reasons)
+
+
+def test_places_and_function_words_with_某_are_no_persons() -> None:
+    from tools.attribute_persons import placeholder_persons
+
+    assert placeholder_persons("某某县某某镇和某些单位在某地，任何某项工作；联系人：王某，电话0870-6011234") == ()
+    assert placeholder_persons("当事人：李某某，男；、张某等") == ("李某某", "张某")

@@ -11,11 +11,11 @@ Publishing by mistake is the costly error; keeping a public document back is a c
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 from tools import attribute_rules as rules
+from tools.attribute_persons import office_contacts, placeholder_persons
 from tools.pii import Finding
 from tools.pii_finding import TYPE_NAMES as TYPE_NAMES  # re-exported for tools/attribute.py
 
@@ -47,12 +47,13 @@ class Safety:
     secrets: tuple[str, ...]
     exception: Reason | None  # the disclosure exception that excused some personal data, named in the reasons
     contacts: tuple[Finding, ...] = ()  # the organ's 联系人 and office phone, not counted as private data
+    placeholders: tuple[str, ...] = ()  # persons the draft writes as 杨某明, 李某某: no finding, but a person's data
 
     def allowed(self) -> tuple[str, ...]:
         """The labels the statistical layer may choose from."""
         if self.signals:
             return (ON_REQUEST, NOT_PUBLIC)
-        if self.private or self.secrets:
+        if self.private or self.secrets or self.placeholders:
             return (REDACTED, ON_REQUEST, NOT_PUBLIC)
         return (PUBLIC, ON_REQUEST, NOT_PUBLIC)
 
@@ -62,43 +63,21 @@ def data_summary(findings: list[Finding] | tuple[Finding, ...]) -> str:
     return "、".join(f"{name}{n}处" for name, n in counts.items())
 
 
-_CONTACT_LABEL = re.compile(r"联系人\s*[：:]?\s*(?:[^，,；;。：:\s]{2,24}\s+)?$")
-_PERSONAL_NUMBERS = frozenset({"mobile", "id_card", "bank_card", "address"})
-_HOME_PHONE = re.compile(r"家庭|住宅|宅电|家中|家里")
-
-
-def office_contacts(text: str, findings: list[Finding]) -> list[Finding]:
-    """Names given as the organ's 联系人 beside no personal number ("联系人：王丽，电话：0872-5120785").
-
-    An organ publishes its contact details (条例第二十条第（二）项); the staff member named as its contact acts for it.
-    A 联系人 line that also gives a mobile, an ID number or a home address is a person's, and stays private.
-    """
-    out: list[Finding] = []
-    for f in findings:
-        if f.type != "name" or not f.private:
-            continue
-        start = text.rfind("\n", 0, f.start) + 1
-        end = text.find("\n", f.end)
-        end = len(text) if end < 0 else end
-        line = [g for g in findings if start <= g.start < end]
-        if _CONTACT_LABEL.search(text[start:f.start]) and not any(g.type in _PERSONAL_NUMBERS and g.private for g in line):
-            # the office phone on the contact line is the organ's, unless it is labelled a home phone
-            out += [f] + [g for g in line if g.type == "landline" and not _HOME_PHONE.search(text[max(start, g.start - 8):g.start])]
-    return out
-
-
 def assess(sc: rules.Scopes, text: str, findings: list[Finding], *, keep_exceptions: bool = True) -> Safety:
     """The signals and the private data of one document."""
     book = rules.rulebook()
     contacts = office_contacts(text, findings)
     private = [f for f in findings if f.private and f.type in book.redact_types and f not in contacts]
+    placeholders = placeholder_persons(text)
     exception: Reason | None = None
-    hit = rules.exception_hit(sc.title, text) if keep_exceptions and private else None
+    hit = rules.exception_hit(sc.title, text) if keep_exceptions and (private or placeholders) else None
     if hit is not None:
         exception = Reason(hit[1], hit[0].basis or plan_basis("五(二)"))
         private = [f for f in private if f.type not in hit[0].excused]
+        placeholders = () if "name" in hit[0].excused else placeholders
     secrets = tuple(w for w in book.commercial_secret if w in text)
-    return Safety(tuple(rules.all_hits(sc, SIGNAL_GROUPS)), tuple(private), secrets, exception, tuple(contacts))
+    return Safety(tuple(rules.all_hits(sc, SIGNAL_GROUPS)), tuple(private), secrets, exception, tuple(contacts),
+                  placeholders)
 
 
 def settle(label: str, safety: Safety) -> tuple[str, list[Reason]]:
@@ -111,13 +90,15 @@ def settle(label: str, safety: Safety) -> tuple[str, list[Reason]]:
         return NOT_PUBLIC, reasons
     if safety.exception is not None and label == PUBLIC:
         reasons.append(safety.exception)
-    if safety.contacts and label == PUBLIC and not safety.private:
+    if safety.contacts and label == PUBLIC and not safety.private and not safety.placeholders:
         reasons.append(Reason(f"“联系人”后的{data_summary(safety.contacts)}是机关对外的工作联系方式，按单位信息处理，不作去标识化；"
                               "如其中有个人的私人联系方式，请在审核时删去。", "《政府信息公开条例》第二十条第（二）项［已核对］"))
-    if label == PUBLIC and (safety.private or safety.secrets):
+    if label == PUBLIC and (safety.private or safety.secrets or safety.placeholders):
         parts = []
         if safety.private:
             parts.append(f"文中含有自然人的个人信息（{data_summary(safety.private)}），公开前应去标识化处理")
+        if safety.placeholders:
+            parts.append(f"文中以“{safety.placeholders[0]}”等代称列出自然人，正式文本中的姓名、证件号、住址等个人信息公开前应去标识化处理")
         if safety.secrets:
             parts.append(f"文中可能含有第三方商业秘密（“{safety.secrets[0]}”），公开前应删去")
         reasons.append(Reason("；".join(parts) + "。可区分处理的，删去这些内容后公开其余部分。",

@@ -20,6 +20,11 @@ _ROLES = {"文件标题": "title", "公文标题": "title", "标题": "title", "
 _NO_SECRET = re.compile(r"^(?:无|非密|无密级|不涉密|公开|普通|—+|-+)?$")
 
 
+def is_form_line(text: str) -> bool:
+    """A line of the 发文稿纸 (签发：, 核稿：王某, 拟稿人：李某 …) rather than of the 公文."""
+    return bool(_FIELD.match(text.strip()) or _FORM.match(text.strip()))
+
+
 def labelled_fields(texts: list[str]) -> tuple[dict[str, str], set[int]]:
     """The elements the first lines name by label, and the indices of the lines that are form fields.
 
