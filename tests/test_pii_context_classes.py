@@ -215,3 +215,19 @@ def test_the_addressee_of_a_reply_is_masked_and_an_office_addressee_is_not() -> 
     office = "县民政局：\n你局报来的请示收悉。"
     assert "者永福" not in redact(person, find_pii(person))
     assert redact(office, find_pii(office)) == office
+
+
+@pytest.mark.parametrize("template", ["{n}将土地流转给合作社。", "约谈了{n}。", "联系{n}核实情况。", "{n}长期在外务工。",
+                                      "{n}同意调解。", "向{n}送达了告知书。", "{n}和邻居发生纠纷。"])
+@pytest.mark.parametrize("name", ["何永福", "字红艳"])
+def test_a_name_as_a_clauses_subject_or_a_person_verbs_object_is_masked(template: str, name: str) -> None:
+    text = template.format(n=name)
+    assert name not in redact(text, find_pii(text))
+
+
+@pytest.mark.parametrize("text", [
+    "项目建设单位将土地移交给县自然资源局。", "明年初和年底各开展一次检查。", "林草部门同意调解方案。",
+    "功能相近、关注度和利用率低的账号要清理。", "县纪委监委约谈了相关责任人。", "政府网站和政务新媒体同步发布。",
+])
+def test_subjects_that_are_no_persons_stay(text: str) -> None:
+    assert [f.text for f in find_pii(text) if f.type == "name"] == []

@@ -38,6 +38,7 @@ _FIRM_REST = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:坊|店|厂|公司|合作社|�
                         r"|工作室|养殖场|种植场|农场|牧场|茶庄|商店|药店|诊所|专业社)")
 _NUMBERED = re.compile(r"[（(][一二三四五六七八九十\d]{1,3}[）)]$")
 _UNIT_AFTER = re.compile(r"(?:镇|乡)(?!长)|局(?!长)|委员会|人民政府|公司|学校")
+_CLAUSE_END = frozenset("，。；：、！？,;:）)")
 _lock = threading.Lock()
 _tagger: Any = None
 
@@ -150,11 +151,24 @@ def _acted_reading(text: str, start: int, run_end: int, tokens: list[tuple[str, 
         end = start + length
         if end not in ends or not plausible_name(text, start, length, lex) or dictionary_tag(text[start:end]):
             continue
+        if (dictionary_tag(text[start:start + 2]) or "n")[0] in "tmfrpcdu":
+            continue  # 明年/t 初和年底: a time, number, place-word or function word, then a suffix
         act = lex.person_acts.match(text, end)
-        if act is None or length == 2 and len(act.group()) < 2:
-            continue
-        return length
+        if act is not None and (length > 2 or len(act.group()) >= 2):
+            return length
+        if length > 2 and after_context_word(text, start, lex) and (end == len(text) or text[end] in _CLAUSE_END):
+            return length  # 约谈了王国强。, 慰问了字红艳、…: the object of a verb about a person, the clause ending there
     return None
+    return None
+
+
+def _in_firm_name(text: str, end: int, run_end: int, tokens: list[tuple[str, str, int, bool]], run_start: int) -> bool:
+    """True when the rest of the run after a reading is the rest of a firm's name (阿鹏|乳扇加工坊): a suffix such as
+    坊/店/合作社 after nouns only; a clause (李秀英|将土地流转给合作社) has verbs and prepositions in it."""
+    if end >= run_end or _FIRM_REST.fullmatch(text, end, run_end) is None:
+        return False
+    rest = [t for t in tokens if run_start + t[2] >= end]
+    return all(t[1] in ("vn", "ng") or t[1].startswith(("n", "a", "b", "l")) for t in rest)
 
 
 def _has_candidate(text: str, lo: int, hi: int, lex: Any) -> bool:
@@ -203,7 +217,7 @@ def tagged_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
                 continue
             if _DOC_NUMBER_AFTER.match(text, start + length) or _UNIT_AFTER.match(text, start + length):
                 continue  # 向三营镇人民政府: the reading runs into a place or unit name
-            if (firm := _FIRM_REST.fullmatch(text, start + length, run.end())) is not None and firm.end() > start + length:
+            if _in_firm_name(text, start + length, run.end(), tokens, run.start()):
                 continue
             if ctx is not None and _other_column(ctx, start, lex):
                 continue
