@@ -67,9 +67,10 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", a
     for word, weight in _query_terms(ask).items() if ask else ():  # the follow-up's own words count double
         terms[word] = terms.get(word, 0.0) + weight
     terms = _weighted(terms, idf) if idf is not None else terms
-    lead = _lead(question, hits, terms, qtype)
+    units = _units_named(ask or question)
+    lead = _lead(question, hits, terms, qtype, units)
     bank = hits[lead].question if _bank_leads(ask or question, hits[lead]) else None
-    quoted = _quotes(qtype, hits, lead, terms, bank.metadata.get("anchor", "") if bank is not None else "")
+    quoted = _quotes(qtype, hits, lead, terms, bank.metadata.get("anchor", "") if bank is not None else "", units)
     if not quoted:
         return Reply(text=NOT_FOUND, data={"decision": "refuse", "verdict": "refuse"})
     cited = list(dict.fromkeys(s.hit_rank for s in quoted))
@@ -107,7 +108,7 @@ def _adds(conclusion: str | None, quote: str) -> bool:
     return conclusion.rstrip("。") not in quote or len(quote) >= 1.5 * len(conclusion)
 
 
-def _lead(question: str, hits: list[Hit], terms: dict[str, float], qtype: str) -> int:
+def _lead(question: str, hits: list[Hit], terms: dict[str, float], qtype: str, units: tuple[str, ...] = ()) -> int:
     """The clause to answer from: among the top clauses, the one whose best sentence says most of what was asked
     (a clause ranked lower pays RERANK_PENALTY per rank; a close question-bank match earns BANK_BONUS). When the
     question asks about the plan (or the 条例), a clause of that kind close behind the best hit earns KIND_BONUS:
@@ -115,7 +116,7 @@ def _lead(question: str, hits: list[Hit], terms: dict[str, float], qtype: str) -
     wants = "plan" if cue("plan_cues", question) else "regulation" if cue("regulation_cues", question) else None
     best, best_score = 0, float("-inf")
     for rank, hit in enumerate(hits[:RERANK_DEPTH]):
-        sentences = _sentences(hit, rank, terms, qtype, rank)
+        sentences = _sentences(hit, rank, terms, qtype, rank, units)
         if not sentences:
             continue
         score = max(x.score for x in sentences) - RERANK_PENALTY * rank
@@ -138,12 +139,13 @@ def _bank_leads(question: str, hit: Hit) -> bool:
     return bool(asked and bank) and 2 * shared / (len(asked) + len(bank)) >= BANK_LEAD_OVERLAP
 
 
-def _quotes(qtype: str, hits: list[Hit], lead: int, terms: dict[str, float], anchor: str) -> list[_Sentence]:
+def _quotes(qtype: str, hits: list[Hit], lead: int, terms: dict[str, float], anchor: str,
+            units: tuple[str, ...] = ()) -> list[_Sentence]:
     """The sentence(s) to quote: from the lead clause (the bank entry's anchor sentence when there is one),
     plus at most one more from a paragraph of the same section."""
     chunk = hits[lead].chunk
     same = [r for r, h in enumerate(hits[:3]) if r != lead and (h.chunk.title, h.chunk.section) == (chunk.title, chunk.section)]
-    candidates = [s for r in [lead, *same] for s in _sentences(hits[r], r, terms, qtype, lead)]
+    candidates = [s for r in [lead, *same] for s in _sentences(hits[r], r, terms, qtype, lead, units)]
     if not candidates:
         return []
     anchored = [s for s in candidates if anchor and s.hit_rank == lead and anchor in s.text]
@@ -181,7 +183,17 @@ def _weighted(terms: dict[str, float], idf: Callable[[str], float]) -> dict[str,
     return {term: weight * rarity[term] / mean for term, weight in terms.items()}
 
 
-def _sentences(hit: Hit, rank: int, terms: dict[str, float], qtype: str, lead: int) -> list[_Sentence]:
+def _units_named(question: str) -> tuple[str, ...]:
+    """The registry's units the question names (扶贫办 → 县扶贫办): a question about one asks for its duty clause."""
+    from knowledge.units import load_units
+
+    return tuple(u.name for u in load_units().find_in_text(question))
+
+
+def _sentences(hit: Hit, rank: int, terms: dict[str, float], qtype: str, lead: int,
+               units: tuple[str, ...] = ()) -> list[_Sentence]:
+    """The hit's sentences scored for the question; a (责任单位:…) clause only for a "who" question or one that
+    names a unit the clause names (扶贫办有份没)."""
     chunk = hit.chunk
     if chunk.metadata.get("kind") == "regulation":  # a digest rule is one or two sentences: quote it whole
         parts = [chunk.text]
@@ -191,7 +203,8 @@ def _sentences(hit: Hit, rank: int, terms: dict[str, float], qtype: str, lead: i
     out = []
     for position, part in enumerate(parts):
         duty = bool(_CLAUSE.search(part))
-        if _is_heading(part, heading, position, len(parts)) or (duty and qtype not in _WHO):
+        if _is_heading(part, heading, position, len(parts)) or (
+                duty and qtype not in _WHO and not any(u in part for u in units)):
             continue
         score = sum(weight for term, weight in terms.items() if term in part)
         if duty:  # the duty clause answers "who", and little else

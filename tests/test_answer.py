@@ -182,3 +182,11 @@ def test_an_a_not_a_question_is_answered_in_its_own_verb() -> None:
     reply = compose_answer("申请人要国家秘密的文件，我们给不给", [Hit(rule, 0.5)])  # the bare 要 is not what is asked
     assert reply.text.splitlines()[0] == "不给。"
     assert reply.data is not None and reply.data["answer_type"] == "yes_no"
+
+
+def test_a_question_naming_a_unit_quotes_the_duty_clause_that_names_it() -> None:
+    chunk = next(c for c in plan_chunks() if c.section == "四(四)" and "县扶贫办" in c.text)
+    reply = compose_answer("脱贫攻坚的信息公开，扶贫办有没有责任", [Hit(chunk, 0.5)])
+    assert "县扶贫办" in reply.text.split("\n\n依据")[0]
+    other = compose_answer("脱贫攻坚的信息公开要公开哪些内容", [Hit(chunk, 0.5)])  # no unit named: no duty clause
+    assert "责任单位" not in other.text.split("\n\n依据")[0]
