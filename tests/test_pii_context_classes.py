@@ -231,3 +231,15 @@ def test_a_name_as_a_clauses_subject_or_a_person_verbs_object_is_masked(template
 ])
 def test_subjects_that_are_no_persons_stay(text: str) -> None:
     assert [f.text for f in find_pii(text) if f.type == "name"] == []
+
+
+def test_an_id_shaped_number_with_a_birth_date_is_masked_without_a_label_and_flagged() -> None:
+    text = "申请人何永福，532930198503151235，现住凤羽镇。"  # the check digit is wrong, no label before it
+    redacted, found = _masked(text)
+    assert "532930198503151235" not in redacted
+    assert ("id_card", "532930198503151235", True, (CHECK_FAILED,)) in found
+
+
+@pytest.mark.parametrize("text", ["项目代码 532930201907051211", "批次532930199912310001", "证书编号：532929197707051211"])
+def test_codes_labelled_as_codes_stay(text: str) -> None:
+    assert find_pii(text) == []

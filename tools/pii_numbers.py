@@ -74,6 +74,9 @@ def _classify_long(digits: str, label: str | None, before: str) -> tuple[str, tu
     if card_shaped and checksums.luhn_valid(digits) and label != "other" and (
             digits[0] in "3456" or _BANK_CONTEXT.search(before)):
         return "bank_card", ()
+    if (label is None and len(digits) == 18 and digits[:17].isdigit() and digits[:2] in _PROVINCES
+            and checksums.plausible_birth(digits[6:14])):
+        return "id_card", (CHECK_FAILED,)  # a province, a birth date, the length: a mistyped 身份证号, label or not
     return None
 
 
