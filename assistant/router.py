@@ -411,6 +411,11 @@ def _duties_intent(
     named = units.find_in_text(text)
     if named and _lists_tasks(_without_units(text, named), w):
         return Intent("duties", {"unit": named[-1].name if _introduces(text, w) else named[0].name})
+    # a long message whose last clause asks for a unit's list ("我是新来的，…，想知道县水务局有哪些任务")
+    last = _CLAUSE_BREAK.split(text.rstrip("?？。!！ "))[-1]
+    in_last = units.find_in_text(last) if last != text else []
+    if in_last and _lists_tasks(_without_units(last, in_last), w):
+        return Intent("duties", {"unit": in_last[0].name})
     if (_has(text, w["self"]) or comparing) and _lists_tasks(text, w) or own_tasks_asked(text):
         unit = _remembered_unit(history, units, own_unit, text)
         return Intent("duties", {"unit": unit}) if unit else Intent("clarify", reply=ASK_UNIT)
@@ -437,17 +442,18 @@ def _topic_tasks(
     ask = re.search(w["topic_ask"], text.strip())
     if ask is None:
         return None
-    body = text.strip()[: ask.start()]
+    body = _CLAUSE_BREAK.split(text.strip()[: ask.start()])[-1]  # the topic sits in the asking clause
+    named_here = [u for u in named if u in units.find_in_text(body)]
     pronoun = next((p for p in sorted(w["own"] + w["self"], key=len, reverse=True) if p in body), None)
-    if pronoun is None and not named:
+    if pronoun is None and not named_here:
         return None
-    topic = _without_units(body, named) if named else body.replace(pronoun or "", "")
+    topic = _without_units(body, named_here) if named_here else body.replace(pronoun or "", "")
     topic = re.sub(r"[\s，,、:：]", "", topic)
-    for word in sorted(w["topic_fillers"], key=len, reverse=True):
+    for word in sorted(w["topic_fillers"] + w["fillers"], key=len, reverse=True):
         topic = topic.replace(word, "")
-    if len(topic) < w["topic_min_chars"]:
+    if not w["topic_min_chars"] <= len(topic) <= w["topic_max_chars"]:
         return None
-    unit = named[0].name if named else _remembered_unit(history, units, own_unit, text)
+    unit = named_here[0].name if named_here else _remembered_unit(history, units, own_unit, text)
     # no unit known: "依申请公开我们要做什么" is then asked of the rules, not answered with a question back
     return Intent("duties", {"unit": unit, "topic": topic}) if unit else None
 

@@ -158,3 +158,10 @@ def test_an_ask_that_names_the_attribute_it_wonders_about_judges_the_text() -> N
     assert _route("这个通知是主动公开还是依申请公开 关于调整城乡低保标准的通知") == \
         Intent("classify", {"text": "关于调整城乡低保标准的通知"})
     assert _route("哪些信息属于主动公开呢") is None  # about a kind of information: the rules answer it
+
+
+def test_a_long_message_whose_last_clause_asks_for_a_unit_s_list() -> None:
+    message = "您好，我刚调到办公室，对政务公开还不熟，想了解县民政局在方案里有哪些任务"
+    assert _route(message) == Intent("duties", {"unit": "县民政局"})
+    # the rest of a long message is not taken for a topic
+    assert _route("我是新来的，管我们局的公开工作，县民政局要做什么") == Intent("duties", {"unit": "县民政局"})
