@@ -65,6 +65,7 @@ class IndexSession:
         self._built: Built | None = None  # what the last build was made from (the next one reads only the change)
         self._texts = IndexTexts()  # each chunk's index text, carried from build to build
         self.questions = Questions()  # answered meanwhile: a build gives way to them between its steps
+        self._last: HybridRetriever | None = None  # the last build's index (its word counts carry over)
         self._mark = options.data_dir / "index" / "none.generation"
         self._claim = claim_path(options.data_dir)
         # the new chunks whose vectors an ingest process is embedding (left to it: see knowledge.vector_handoff),
@@ -119,8 +120,11 @@ class IndexSession:
                                     known_places=frozenset(unit_terms()), indexer=self.indexer,
                                     generation=generation, index_texts=self._texts, questions=self.questions)
         retriever.set_documents(documents)
+        if change is not None and self._last is not None:
+            retriever.inherit_counts(self._last, change.added, change.removed)
         self.questions.give_way()
         retriever.warm()
+        self._last = retriever
         self._built = index_delta.built(generation, documents, chunks)
         return retriever
 

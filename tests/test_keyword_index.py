@@ -113,3 +113,29 @@ def test_coverage_shortcuts_agree_with_scanning_every_text(scan_rows: int, monke
         assert retriever._df(word) == sum(any(t in text for t in terms) for text in retriever._df_texts), word
         assert retriever._in_corpus(word, bank=True) == any(t in everything for t in terms), word
         assert retriever._in_corpus(word) == any(t in clauses for t in terms), word
+
+
+def test_word_counts_carried_over_a_rebuild_are_those_of_counting_afresh(tmp_path: Path) -> None:
+    """After an ingest (a new file, then a new version of it) the rebuilt index starts with the word counts
+    of the one before, moved by the chunks that came and went, and they equal a count over every text."""
+    from knowledge.live_index import LiveIndex
+    from knowledge.synonyms import expand
+
+    store = sqlite_store(tmp_path)
+    live = LiveIndex(IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25"), lambda: store)
+    served = live.current()
+    words = ["申请", "公开", "档案馆", "查阅点", "工作日", "英文"]
+    for word in words:
+        served._df(word)
+    archive = "县档案馆政府信息查阅点规定\n第五条 县档案馆设立政府信息查阅点，每周三下午开放，受理公开申请。"
+    for text in (archive, archive + "\n第六条 查阅点每季度报送查阅人次。"):
+        ingest_bytes(store, "档案.txt", text.encode())
+        before = served
+        while served is before:
+            live.current()
+            live.wait()
+            served = live.current()
+        assert set(words) <= set(served._df_cache)  # carried over, not counted again
+        for word in words:
+            terms = {word, *(t.lower() for t in expand(word))}
+            assert served._df_cache[word] == sum(any(t in x for t in terms) for x in served._df_texts), word
