@@ -243,3 +243,19 @@ def test_an_id_shaped_number_with_a_birth_date_is_masked_without_a_label_and_fla
 @pytest.mark.parametrize("text", ["项目代码 532930201907051211", "批次532930199912310001", "证书编号：532929197707051211"])
 def test_codes_labelled_as_codes_stay(text: str) -> None:
     assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(("text", "value", "masked"), [
+    ("车牌号码为云 L 12345的车辆", "云 L 12345", "云 L ***45"),  # spaced out
+    ("其车辆云LA·3K21被扣押", "云LA·3K21", "云L*·**21"),  # the separator after the second letter
+])
+def test_a_plate_typed_with_spaces_or_a_late_separator_is_masked_in_place(text: str, value: str, masked: str) -> None:
+    (plate,) = [f for f in find_pii(text) if f.type == "plate"]
+    assert (plate.text, plate.masked) == (value, masked)
+
+
+def test_a_name_before_an_elders_form_of_address_is_masked_and_a_group_of_elders_is_not() -> None:
+    text = "走访了80岁以上的高龄老人，85岁的杨树林老人反映其房屋漏雨。"
+    redacted, found = _masked(text)
+    assert "杨树林" not in redacted and "高龄老人" in redacted
+    assert [f[1] for f in found if f[0] == "name"] == ["杨树林"]

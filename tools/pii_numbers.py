@@ -30,7 +30,7 @@ _LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[-—－ ])[2-9
 _LOCAL_LANDLINE = re.compile(r"(?:电话|座机|固话|宅电)(?:号码)?[：:\s]*([2-9]\d{6,7})" + _E)
 _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
-    r"[A-HJ-NP-Z][·•.\s-]?[A-HJ-NP-Z0-9]{5,6}(?![0-9A-Za-z])"
+    r" ?[A-HJ-NP-Z](?:[·•. -]?[A-HJ-NP-Z0-9]){5,6}(?![0-9A-Za-z])"
 )
 # First digits of real 省级 administrative division codes (11 北京 … 65 新疆).
 _PROVINCES = frozenset(str(code) for code in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43,
@@ -160,7 +160,8 @@ def accounts(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
 def plates(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
     for m in _PLATE.finditer(norm):
         value = text[m.start(): m.end()]
-        tail = re.sub(r"[·•.\s-]", "", value[2:])
-        if not any(ch.isdigit() for ch in tail):
-            continue
-        yield Finding("plate", value, m.start(), m.end(), value[:-len(tail)] + keep_ends(tail, 0, 2))
+        tail = re.sub(r"[·•. -]", "", value[2:])
+        if not any(ch.isdigit() for ch in tail) or len(re.findall(r"[·•. -]", value)) > 2:
+            continue  # (one separator after the province and one inside: 云 L 12345, 云LA·3K21)
+        letter = value.index(value.lstrip("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼 ")[0])
+        yield Finding("plate", value, m.start(), m.end(), value[:letter + 1] + keep_ends(value[letter + 1:], 0, 2))
