@@ -6,7 +6,8 @@ Pure over the document catalogue and the question's text:
   year ("2020年的方案里……");
 - the current county plan and the 条例 outrank a township's or a department's own rule (kind
   ``local_rule``, or its own 工作方案) unless the question names that township or unit ("茈碧湖镇的公开栏……");
-- among the county's plans (and 要点), the newest current year leads unless the question names another year;
+- a question that names a year of the county's plans (and 要点) is answered from that year's only; without
+  a year, the newest current one leads;
 - a document the office ingested that the question is about (its issuer named, or any ingested
   document that is not a local rule) may lead when it matches as well as the top clause: it has no
   question-bank entries to credit it.
@@ -92,13 +93,27 @@ class Catalog:
         return self.docs.get(doc_id)
 
     def visible(self, doc_id: str, scope: Scope) -> bool:
-        """Whether a document may be quoted for this question (unknown: removed since the index was built)."""
+        """Whether a document may be quoted for this question (unknown: removed since the index was built).
+        A question that names the year of one of the county's plans (2020年方案里……) asks about that year's
+        plan: the plans of other years do not answer it, current or not."""
         doc = self.docs.get(doc_id)
         if doc is None:
+            return False
+        if self._other_year(doc, scope):
             return False
         if doc.status == CURRENT:
             return True
         return doc.status == SUPERSEDED and doc.year is not None and doc.year in scope.years
+
+    def _asked_years(self, doc: Document, scope: Scope) -> set[int]:
+        """The years the question names for which the catalogue holds a county document of this one's kind."""
+        if doc.kind not in _YEARLY or doc.year is None or doc.doc_id in self._local:
+            return set()
+        return {y for y in scope.years if (doc.kind, y) in self._years}
+
+    def _other_year(self, doc: Document, scope: Scope) -> bool:
+        asked = self._asked_years(doc, scope)
+        return bool(asked) and doc.year not in asked
 
     def outranked(self, doc_id: str, scope: Scope) -> bool:
         """A local rule the question does not name, or a plan of another year than the one asked about
@@ -109,9 +124,8 @@ class Catalog:
         if doc.doc_id in self._local:
             return not any(name in scope.text for name in self._names[doc.doc_id])
         if doc.kind in _YEARLY and doc.year is not None:
-            asked = {y for y in scope.years if (doc.kind, y) in self._years}
-            if asked:
-                return doc.year not in asked
+            if self._asked_years(doc, scope):
+                return self._other_year(doc, scope)
             return doc.year < self._newest.get(doc.kind, doc.year)
         return False
 

@@ -254,6 +254,9 @@ def test_precedence_over_records_names_years_and_issuers() -> None:
     # the newest county plan leads; a township's own 2022 plan does not make 2021 "old"
     assert [d for d in ("builtin:plan", "file:p21") if catalog.outranked(d, plain)] == ["builtin:plan"]
     assert [d for d in ("builtin:plan", "file:p21") if catalog.outranked(d, dated)] == ["file:p21"]
+    # a named year is answered from that year's plan only; a year no plan has hides nothing
+    assert [d for d in ("builtin:plan", "file:p21", "file:town") if catalog.visible(d, dated)] == ["builtin:plan", "file:town"]
+    assert all(catalog.visible(d, Scope.of("2018年方案里怎么说")) for d in ("builtin:plan", "file:p21"))
     assert catalog.outranked("file:town", plain) and not catalog.outranked("file:town", town)
     assert catalog.outranked("file:rule", plain) and not catalog.outranked("file:rule", unit)  # alias 卫健局
     assert not catalog.visible("file:old", plain) and catalog.visible("file:old", Scope.of("2019年的办法怎么规定"))
