@@ -195,8 +195,11 @@ def test_approving_a_plan_or_a_construction_project_is_published_though_it_answe
     plan = classify_document(APPROVAL.format(what="同意《某某镇国土空间总体规划（2021-2035年）》", to="某某镇人民政府"))
     assert (plan.attribute, plan.rule) == (PUBLIC, "approval_in_category")
     assert "第二十条第（三）项" in plan.reasons[0].basis
-    project = classify_document(APPROVAL.format(what="同意县城污水处理厂提标改造建设项目立项", to="县住房和城乡建设局"))
+    project = classify_document(APPROVAL.format(what="同意县城污水处理厂提标改造重大建设项目立项", to="县住房和城乡建设局"))
     assert project.attribute == PUBLIC and "第二十条第（十）项" in project.reasons[0].basis
+    # the law lists 重大建设项目: approving any other project answers the unit that asked
+    small = classify_document(APPROVAL.format(what="同意某某村村内道路硬化建设项目立项", to="某某镇人民政府"))
+    assert small.attribute != PUBLIC
     # approving one unit's own matter answers that unit (第十三条、第十五条)
     renamed = classify_document(APPROVAL.format(what="同意某某小学更名", to="县教育体育局"))
     assert renamed.attribute == ON_REQUEST
