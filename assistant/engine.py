@@ -14,6 +14,7 @@ from assistant.answer import NOT_FOUND, compose_answer
 from assistant.decision import REFUSE_HINT, Decision, decide
 from assistant.followup import FollowUp, context, in_context, opens_like_follow_up, resolve, shares_words
 from assistant.followup_answers import answer_follow_up, article_answer
+from assistant.followup_rewrite import carried_order
 from assistant.llm import LLM_VERDICTS, LLMResponder
 from assistant.plan_parts import part_answer, part_question
 from assistant.quiz import QuizMaster
@@ -135,6 +136,7 @@ class Engine:
         if carried and (decision.kind == "weak" or opens_like_follow_up(turn.text) or related):
             with_topic, topic_hits = self.decide(carried)  # "谁来汇总审核" after "标准目录什么时候要编完"
             if with_topic.may_answer:
+                topic_hits = carried_order(turn.text, topic_hits, set(ctx.citations) if ctx else set())
                 return self._compose(carried, topic_hits, verdict=with_topic.kind, ask=turn.text)
         if decision.kind == "task":
             return self._task(turn.text, decision, hits)
@@ -177,7 +179,7 @@ class Engine:
 
     def _rewritten(self, turn: Turn, follow: FollowUp) -> Reply:
         """A follow-up rewritten into a whole question: searched whole, answered from the clause about its detail."""
-        from assistant.followup_rewrite import holding_clause, holds_amount, order_hits
+        from assistant.followup_rewrite import arrange, holding_clause, holds_amount
 
         decision, hits = self.decide(turn.text)
         if decision.kind in ("task", "other_place") or not decision.may_answer or not hits:
@@ -200,7 +202,7 @@ class Engine:
         if follow.mode == "condition":  # the condition's own rule may not rank high under the whole question
             seen = {h.chunk.id for h in hits}
             hits = hits + [h for h in self.retriever.retrieve(follow.focus, self.top_k).hits if h.chunk.id not in seen]
-        hits = order_hits(follow.mode, follow.focus, hits, cited)
+        hits = arrange(follow.mode, follow.focus, follow.original, hits, cited)
         ask = follow.focus if follow.mode != "swap" or holder is not None else None
         return self._compose(turn.text, hits, verdict=decision.kind, ask=ask)
 

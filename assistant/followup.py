@@ -108,8 +108,8 @@ def context(history: tuple[Message, ...], units: UnitRegistry, *, own_unit: str 
         answer = reply
     items = tuple(list_items(answer)) if answer else ()
     citations = cited(answer) if answer else []
-    if not citations:  # a unit's task list cites its sections as 〔三〕
-        citations = [(i.title, i.section) for i in items if i.title and i.section]
+    if not citations and answer:  # a unit's task list (of one task too) cites its sections as 〔三〕
+        citations = [(i.title, i.section) for i in list_items(answer, minimum=1) if i.title and i.section]
     task = _TASK_LOOKUP.match(answer) if answer else None
     topic = _TOPIC_LIST.match(answer) if answer else None
     return Context(intent=intent, unit=unit, own_unit=own, question=question, answer=answer,

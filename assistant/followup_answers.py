@@ -12,6 +12,7 @@ from knowledge.types import Chunk, Source
 
 _NUMERALS = "一二三四五六七八九十"
 _ITEM_MARK = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]")
+_DOCUMENT = re.compile(r"《[^》]{4,80}》\s*[(（][^()（）]{0,12}〔\d{4}〕\d+号[)）]")  # 《…的通知》(大政办发〔2018〕99号)
 NO_CONTEXT = "没有找到上一条回答的出处。请把问题说完整一些，例如“依申请公开多少个工作日内答复”。"
 
 Lookup = Callable[[str, str], list[Chunk]]
@@ -60,6 +61,9 @@ def _basis(last: str, citations: list[tuple[str, str]], lookup: Lookup) -> Reply
         basis = f"{basis}\n{listed}"
     chunks = [c for t, s in citations[:8] for c in lookup(t, s)[:1]]
     text = "上一条回答的依据是：\n" + basis
+    documents = list(dict.fromkeys(d for c in chunks for d in _DOCUMENT.findall(c.text)))
+    if documents:  # a plan clause rests on the documents it says it follows ("依据的州文件是哪个")
+        text += "\n\n条文所依据的文件：\n" + "\n".join(documents)
     if quoted:
         text += "\n\n原文摘录：\n" + "\n".join(quoted)
     title, section = citations[0]

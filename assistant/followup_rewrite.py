@@ -125,6 +125,33 @@ def holding_clause(focus: str, cited: list[Chunk]) -> Chunk | None:
     return best if best is not None and 3 * len(pairs & _bigrams(best.text)) >= 2 * len(pairs) else None
 
 
+def asks_consequence(message: str) -> bool:
+    """"超过了会怎么样" / "有什么后果": the message asks what follows from breaking the rule just quoted."""
+    return any(a in message for a in words()["followup"]["consequence_asks"])
+
+
+def carried_order(message: str, hits: list[Hit], cited: set[tuple[str, str]]) -> list[Hit]:
+    """The hits of a short follow-up searched with the last question's topic, the clause about the follow-up's
+    own words first ("谁来汇总审核" after "标准目录什么时候要编完": the clause that says who 汇总审核, not the
+    deadline clause again). A consequence ask ("超过了会怎么样") leads with a clause of the section just cited
+    that holds a consequence word (否决, 问责 …); stable otherwise, and one shared pair is noise."""
+    consequences = words()["followup"]["consequence_words"] if asks_consequence(message) else []
+
+    def key(h: Hit) -> tuple[int, int]:
+        held = sum(w in h.chunk.text for w in consequences)
+        own = n if (n := focus_overlap(message, h.chunk.text)) >= 2 else 0
+        return (-held * ((h.chunk.title, h.chunk.section) in cited), -own)
+
+    return sorted(hits, key=key)
+
+
+def arrange(mode: str, focus: str, original: str, hits: list[Hit], cited: list[Chunk]) -> list[Hit]:
+    """The hits of a rewritten follow-up in the order the answer should quote them: ``order_hits``, then for a
+    consequence ask ("那超过了会咋样") the clause of the section just cited that holds a consequence."""
+    hits = order_hits(mode, focus, hits, cited)
+    return carried_order(original, hits, {(c.title, c.section) for c in cited}) if asks_consequence(original) else hits
+
+
 def holds_amount(text: str) -> bool:
     """A period or an amount (15个工作日, 60日, 6个月, 100元, 30页), not a date (2024-01-01)."""
     return bool(_AMOUNT.search(text))

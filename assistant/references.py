@@ -95,8 +95,9 @@ def _body(answer: str) -> str:
     return re.split(r"\n\s*依据[:：]\s*\n", answer, maxsplit=1)[0]
 
 
-def list_items(answer: str) -> list[ListItem]:
-    """The enumerated lines of the answer's body in the order shown (numbered lines first, as printed)."""
+def list_items(answer: str, *, minimum: int = 2) -> list[ListItem]:
+    """The enumerated lines of the answer's body in the order shown (numbered lines first, as printed); none
+    when fewer than ``minimum`` (one line is no list to pick "第二项" from, but it still cites its section)."""
     head = _TITLE_IN_HEAD.search(answer[:80])
     doc = head[1] if head else None
     items = []
@@ -113,7 +114,7 @@ def list_items(answer: str) -> list[ListItem]:
             items.append(ListItem(text, plan[1], doc))
         else:
             items.append(ListItem(text, None, None))
-    return items if len(items) >= 2 else []
+    return items if len(items) >= minimum else []
 
 
 def cited(answer: str) -> list[tuple[str, str]]:

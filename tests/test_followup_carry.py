@@ -1,0 +1,78 @@
+"""Short follow-ups carry the last answer along: its section for a consequence ("超过了会怎么样"), the
+follow-up's own words over the last topic ("由谁汇总审核"), the documents a cited plan clause rests on
+("依据什么文件"), also after a task list of one task."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine import Engine
+from assistant.factory import build_engine
+from assistant.followup import context
+from assistant.followup_rewrite import asks_consequence, carried_order
+from assistant.settings import Settings
+from assistant.turn import Message, Turn
+from knowledge.types import Chunk, Hit
+from knowledge.units import load_units
+
+PLAN = "洱源县2020年政务公开工作方案"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build_engine(Settings(embedder="none", retrieval_mode="bm25", data_dir=tmp_path_factory.mktemp("carry")))
+
+
+def _talk(engine: Engine, *texts: str) -> tuple[tuple[Message, ...], str]:
+    history: tuple[Message, ...] = ()
+    reply = ""
+    for text in texts:
+        reply = engine.respond(Turn(text=text, history=history)).text
+        history += (Message("user", text), Message("assistant", reply))
+    return history, reply
+
+
+def _hit(n: int, title: str, section: str, text: str) -> Hit:
+    return Hit(chunk=Chunk(id=f"c{n}", doc_id=title, title=title, section=section, text=text), score=1.0 - n / 10)
+
+
+@pytest.mark.parametrize("follow", ["超过了有什么后果", "那要是超过了会咋样"])
+def test_a_consequence_follow_up_quotes_the_consequence_in_the_section_just_cited(engine: Engine, follow: str) -> None:
+    # 五(二): 两次信息更新时间间隔必须小于14天; 易发生单项否决(…14日内无更新…)的政务新媒体…予以关停
+    _, reply = _talk(engine, "政务新媒体两次更新间隔不能超过多少天", follow)
+    first = reply.splitlines()[0]
+    assert "单项否决" in first and f"《{PLAN}》五(二)" in reply
+
+
+def test_consequence_asks() -> None:
+    assert asks_consequence("超过了会怎么样") and asks_consequence("逾期有什么后果")
+    assert not asks_consequence("谁来汇总审核") and not asks_consequence("那网站呢")
+
+
+def test_carried_order_leads_with_the_cited_section_s_consequence_then_the_follow_up_s_own_words() -> None:
+    again = _hit(0, "某意见", "开设和管理", "县级以上地方政府开设政务新媒体，一个单位在同一平台原则上只开一个账号。")
+    rule = _hit(1, PLAN, "五(二)", "两次信息更新时间间隔必须小于14天。")
+    elsewhere = _hit(2, "某指标", "扣分", "栏目长期不更新的予以通报。")
+    veto = _hit(3, PLAN, "五(二)", "易发生单项否决的政务新媒体应及时清理优化，确属无力维护的予以关停。")
+    hits = [again, rule, elsewhere, veto]
+    ordered = carried_order("超过了会怎么样", hits, {(PLAN, "五(二)")})
+    assert ordered[0] is veto  # a consequence word outside the cited section does not lead
+    who = _hit(4, PLAN, "三", "两级目录由县人民政府办公室汇总审核后报上一级政府备案检查。")
+    assert carried_order("谁来汇总审核", [again, rule, who], set())[0] is who
+    # one shared character pair ("政务") is noise: the search's order stands
+    assert carried_order("政务呢", [rule, again], set()) == [rule, again]
+
+
+def test_a_who_follow_up_is_answered_from_the_clause_with_its_own_words(engine: Engine) -> None:
+    # 方案三: 县、乡(镇)两级目录由县人民政府办公室汇总审核后报上一级政府备案检查
+    _, reply = _talk(engine, "标准目录包括哪些内容", "由谁汇总审核")
+    assert "县人民政府办公室" in reply.splitlines()[0] and f"《{PLAN}》三" in reply
+
+
+def test_the_documents_a_task_rests_on_after_a_list_of_one_task(engine: Engine) -> None:
+    # 方案四(七): 严格按照《…实施方案的通知》(大政办发〔2018〕99号)要求
+    history, listed = _talk(engine, "县发展改革局在重大建设项目方面有什么任务")
+    assert "任务1项" in listed
+    assert context(history, load_units()).citation == (PLAN, "四(七)")
+    _, reply = _talk(engine, "县发展改革局在重大建设项目方面有什么任务", "依据什么文件")
+    assert "大政办发〔2018〕99号" in reply and f"《{PLAN}》四(七)" in reply
