@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from assistant.answer import NOT_FOUND, compose_answer
 from assistant.decision import REFUSE_HINT, Decision, decide
 from assistant.followup import FollowUp, context, in_context, opens_like_follow_up, resolve, shares_words
-from assistant.followup_answers import answer_follow_up, article_answer
+from assistant.followup_answers import answer_follow_up, article_answer, restated_rule, with_law
 from assistant.followup_rewrite import carried_order
 from assistant.llm import LLM_VERDICTS, LLMResponder
 from assistant.plan_parts import part_answer, part_question
@@ -207,7 +207,13 @@ class Engine:
         return self._compose(turn.text, hits, verdict=decision.kind, ask=ask)
 
     def _follow_up(self, follow: FollowUp, turn: Turn) -> Reply:
-        return answer_follow_up(follow, turn, self._clause, self._titles)
+        reply = answer_follow_up(follow, turn, self._clause, self._titles)
+        question = context(turn.history, self.toolbox.ctx.units).question if follow.kind == "basis" else None
+        if question and follow.citation is not None:  # "依据呢" after a plan clause: the law it restates too
+            cited = [c for t, s in follow.citations[:3] for c in self._clause(t, s)]
+            rule = restated_rule(cited, self.retriever.retrieve(question, self.top_k).hits)
+            return with_law(reply, rule) if rule is not None else reply
+        return reply
 
     def _clause(self, title: str, section: str) -> list[Chunk]:
         opened = getattr(self.retriever, "open", None)

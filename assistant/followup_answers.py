@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from assistant.followup import FollowUp
 from assistant.references import DEFAULT_REGULATION, ListItem, pick_document
 from assistant.turn import Reply, Turn
-from knowledge.types import Chunk, Source
+from knowledge.types import Chunk, Hit, Source
 
 _NUMERALS = "一二三四五六七八九十"
 _ITEM_MARK = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]")
@@ -69,6 +70,24 @@ def _basis(last: str, citations: list[tuple[str, str]], lookup: Lookup) -> Reply
     title, section = citations[0]
     return Reply(text=text, sources=[_source(c) for c in chunks], tool="followup",
                  data={"followup": "basis", "title": title, "section": section})
+
+
+def restated_rule(cited: list[Chunk], hits: list[Hit]) -> Chunk | None:
+    """The regulation clause a plan clause restates: the first hit outside the plan that states a period or
+    amount the plan clause states (方案五(三) "20个工作日内办结" rests on 条例第三十三条), or None."""
+    from assistant.followup_rewrite import amounts
+
+    if not cited or any(c.metadata.get("kind") != "plan" for c in cited):
+        return None
+    stated = set().union(*(amounts(c.text) for c in cited))
+    return next((h.chunk for h in hits if h.chunk.metadata.get("kind", "plan") != "plan"
+                 and stated & amounts(h.chunk.text)), None)
+
+
+def with_law(reply: Reply, rule: Chunk) -> Reply:
+    """A basis reply with the regulation clause that says the same as the plan clause it cites."""
+    text = f"{reply.text}\n\n法规中的相应规定：\n{rule.text}〔《{rule.title}》{rule.section}〕"
+    return replace(reply, text=text, sources=[*reply.sources, _source(rule)])
 
 
 def _list_item(n: int, item: ListItem, lookup: Lookup) -> Reply:

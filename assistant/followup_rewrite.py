@@ -152,6 +152,11 @@ def arrange(mode: str, focus: str, original: str, hits: list[Hit], cited: list[C
     return carried_order(original, hits, {(c.title, c.section) for c in cited}) if asks_consequence(original) else hits
 
 
+def amounts(text: str) -> set[str]:
+    """The periods and amounts a text states, spaces dropped ("20个工作日", "15日")."""
+    return {re.sub(r"\s", "", m) for m in _AMOUNT.findall(text)}
+
+
 def holds_amount(text: str) -> bool:
     """A period or an amount (15个工作日, 60日, 6个月, 100元, 30页), not a date (2024-01-01)."""
     return bool(_AMOUNT.search(text))

@@ -9,6 +9,7 @@ import pytest
 from assistant.engine import Engine
 from assistant.factory import build_engine
 from assistant.followup import context
+from assistant.followup_answers import restated_rule
 from assistant.followup_rewrite import asks_consequence, carried_order
 from assistant.settings import Settings
 from assistant.turn import Message, Turn
@@ -76,3 +77,24 @@ def test_the_documents_a_task_rests_on_after_a_list_of_one_task(engine: Engine) 
     assert context(history, load_units()).citation == (PLAN, "四(七)")
     _, reply = _talk(engine, "县发展改革局在重大建设项目方面有什么任务", "依据什么文件")
     assert "大政办发〔2018〕99号" in reply and f"《{PLAN}》四(七)" in reply
+
+
+@pytest.mark.parametrize("follow", ["依据呢", "法律依据"])
+def test_the_basis_of_a_plan_period_names_the_regulation_article_it_restates(engine: Engine, follow: str) -> None:
+    # 方案五(三): 20个工作日内办结政府信息公开申请; 条例第三十三条: 自收到申请之日起20个工作日内答复
+    _, reply = _talk(engine, "政府信息公开申请要在多少个工作日内办结", follow)
+    assert f"《{PLAN}》五(三)" in reply
+    law = reply.split("法规中的相应规定：", 1)[1]
+    assert "20个工作日" in law and "《政府信息公开条例》第三十三条" in law
+
+
+def test_a_restated_rule_must_state_the_plan_clause_s_period() -> None:
+    plan = Chunk(id="p", doc_id="plan", title=PLAN, section="五(三)", text="20个工作日内办结政府信息公开申请。",
+                 metadata={"kind": "plan"})
+    other = _hit(1, "政府信息公开条例", "第三十四条", "被征求意见的机关自收到征求意见书之日起15个工作日内答复。")
+    same = _hit(2, "政府信息公开条例", "第三十三条", "应当自收到申请之日起20个工作日内答复。")
+    for hit in (other, same):
+        hit.chunk.metadata["kind"] = "regulation"
+    assert restated_rule([plan], [other, same]) is same.chunk
+    assert restated_rule([plan], [other]) is None
+    assert restated_rule([same.chunk], [same]) is None  # a regulation answer's basis is the regulation itself
