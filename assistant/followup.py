@@ -140,8 +140,8 @@ def _reference(t: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
         return FollowUp("article", text=named or "", citation=(ctx.citation[0] if ctx.citation else "", article[1]))
     if ctx.items and n <= len(ctx.items) and word != "款":
         return FollowUp("list_item", n=n, item=ctx.items[n - 1])
-    if ctx.citation is not None:
-        return FollowUp("item", n=n, citation=ctx.citation)
+    if ctx.citation is not None:  # the word asked (项 / 款) names the part in the answer
+        return FollowUp("item", text=word, n=n, citation=ctx.citation)
     return None
 
 

@@ -51,7 +51,7 @@ def answer_follow_up(follow: FollowUp, turn: Turn, lookup: Lookup, titles: Title
     title, section = follow.citation
     if follow.kind == "basis":
         return _basis(last, list(follow.citations) or [follow.citation], lookup)
-    return _item(follow.n, title, section, lookup)
+    return _item(follow.n, title, section, lookup, paragraph=follow.text == "款")
 
 
 def _basis(last: str, citations: list[tuple[str, str]], lookup: Lookup) -> Reply:
@@ -132,7 +132,7 @@ def items_of(text: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
-def _item(n: int, title: str, section: str, lookup: Lookup) -> Reply:
+def _item(n: int, title: str, section: str, lookup: Lookup, *, paragraph: bool = False) -> Reply:
     numeral = _NUMERALS[n - 1] if 1 <= n <= len(_NUMERALS) else str(n)
     sub = lookup(title, f"{section}({numeral})") if "(" not in section else []
     if sub:  # a part of the plan: its subsection N
@@ -143,7 +143,7 @@ def _item(n: int, title: str, section: str, lookup: Lookup) -> Reply:
     chunks = lookup(title, section)
     if len(chunks) >= 2 and 1 <= n <= len(chunks) and not any(_ITEM_MARK.search(c.text) for c in chunks):
         chunk = chunks[n - 1]  # the digest keeps an article's paragraphs (款) as its rules, in order
-        text = f"第{numeral}项：{chunk.text}〔《{title}》{section}〕"
+        text = f"第{numeral}{'款' if paragraph else '项'}：{chunk.text}〔《{title}》{section}〕"
         return Reply(text=text, sources=[_source(chunk)], tool="followup", data={"followup": "item", "n": n})
     for chunk in chunks:
         items = items_of(chunk.text)

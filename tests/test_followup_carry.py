@@ -98,3 +98,11 @@ def test_a_restated_rule_must_state_the_plan_clause_s_period() -> None:
     assert restated_rule([plan], [other, same]) is same.chunk
     assert restated_rule([plan], [other]) is None
     assert restated_rule([same.chunk], [same]) is None  # a regulation answer's basis is the regulation itself
+
+
+def test_paragraph_n_of_the_article_just_shown_is_named_as_the_user_asked(engine: Engine) -> None:
+    # 条例第三十三条第二款: 确实需要延长答复期限的…延长的期限最长不得超过20个工作日
+    _, reply = _talk(engine, "政府信息公开条例第三十三条讲的什么", "第二款呢")
+    assert reply.startswith("第二款：") and "延" in reply and "20个工作日" in reply
+    _, item = _talk(engine, "政府信息公开条例第三十三条讲的什么", "第二项呢")
+    assert item.startswith("第二项：") and item.split("：", 1)[1] == reply.split("：", 1)[1]
