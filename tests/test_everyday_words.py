@@ -36,6 +36,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     ("答复来不及了能往后拖几天", "第三十三条", "20个工作日"),
     ("有个人一个月申了几十件，能要他说明理由不", "第三十五条", "说明理由"),
     ("领导的姓名要不要主动公开", "第二十条", "负责人姓名"),
+    ("这个申请写得稀里糊涂的，能让他补吗", "第三十条", "补正"),
+    ("复印收钱不", "第四十二条", "不收费"),
 ])
 def test_a_question_in_staff_wording_is_answered_from_the_rule(engine: Engine, text: str, section: str, fact: str) -> None:
     reply = engine.respond(Turn(text=text))
@@ -44,7 +46,13 @@ def test_a_question_in_staff_wording_is_answered_from_the_rule(engine: Engine, t
     assert fact in reply.text
 
 
-@pytest.mark.parametrize("text", ["公务员年休假一年能休几天", "单位食堂周末开不开门"])
+@pytest.mark.parametrize("text", ["公务员年休假一年能休几天", "单位食堂周末开不开门", "停车场停车收钱不"])
 def test_common_phrasing_alone_does_not_make_a_question_in_scope(engine: Engine, text: str) -> None:
     reply = engine.respond(Turn(text=text))
     assert reply.sources == [] and (reply.data or {}).get("decision") == "refuse"
+
+
+def test_at_all_adverbs_do_not_count_as_what_is_asked() -> None:
+    from knowledge.retriever import is_function_word
+
+    assert is_function_word("压根") and is_function_word("根本")
