@@ -329,11 +329,20 @@ class HybridRetriever:
             bm25_top=ranked.bm25[0][1] if ranked.bm25 else 0.0,
             dense_top=ranked.dense[0][1] if ranked.dense else 0.0,
             foreign_place=None,
-            anchored=any(a in query for a in (*anchors(), *domain_terms())),
+            anchored=self._anchored(query),
             bank_overlap=self._bank_overlap(query, ranked),
             bank_dense=ranked.bank_dense[0][1] if ranked.bank_dense else 0.0,
             key_coverage=self._key_coverage(words, hits[:EVIDENCE_HITS]),
         )
+
+    @staticmethod
+    def _anchored(query: str) -> bool:
+        """The question holds a core word of the domain, itself or as the rule's word for an everyday one
+        (申了 → 申请, 回话 → 答复: synonyms.yaml ``everyday``)."""
+        from knowledge.synonyms import rule_words
+
+        core = (*anchors(), *domain_terms())
+        return any(a in text for text in (query, *rule_words(query)) for a in core)
 
     def _key_coverage(self, words: list[str], hits: Sequence[Hit]) -> float:
         """For a question holding a word the sources never mention: the IDF-weighted share of its content words
