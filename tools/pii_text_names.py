@@ -30,7 +30,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
 # Names joined by 、, each perhaps with its unit in brackets (段志明（县交通运输局）、杨丽萍（…）).
 _NOTE = r"(?:[（(][^（()）\n、]{1,20}[）)])?"
-_ITEM = r"(?:[\u4e00-\u9fff]{1,6} [\u4e00-\u9fff]{1,7}|[\u4e00-\u9fff]{2,8})"  # 王 敏: typed with a space
+_ITEM = r"(?:[\u4e00-\u9fff]{1,6} [\u4e00-\u9fff]{1,7}|[\u4e00-\u9fff]{2,12})"  # 王 敏: typed with a space
 _LIST = re.compile(rf"{_ITEM}{_NOTE}(?:、{_ITEM}{_NOTE})+")
 # a column of persons: 姓名 / 户主 / 农户 / 贷款户 / 申请人 / 补助对象 / 家庭成员 … (not 户数, 户籍, 单位)
 NAME_HEADERS = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}(?:姓名|户主|对象|成员)|[\u4e00-\u9fff]{0,3}(?:农户|贷款户|困难户|脱贫户|人)|开户名|户名|获奖者)$")
