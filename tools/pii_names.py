@@ -81,13 +81,15 @@ def _is_cjk(ch: str) -> bool:
 
 
 def spaced_name(text: str, start: int, lex: _Lexicon) -> str | None:
-    """A two-character name typed with a space between the characters ("杨 梅", as in Word tables), or None."""
-    cand = text[start: start + 3]
-    after = text[start + 3: start + 5]
-    if (len(cand) == 3 and cand[0] in lex.surnames and cand[1] in " \u3000" and _is_cjk(cand[2])
-            and (not after or not _is_cjk(after[0]) or after.startswith(lex.followers))
-            and _plausible(cand[0] + cand[2], lex)):
-        return cand
+    """A two-character name typed with one or two spaces between the characters ("杨 梅", "普  丽", as in Word
+    tables), or None."""
+    for width in (3, 4):
+        cand = text[start: start + width]
+        after = text[start + width: start + width + 2]
+        if (len(cand) == width and cand[0] in lex.surnames and not cand[1:-1].strip(" \u3000") and _is_cjk(cand[-1])
+                and (not after or not _is_cjk(after[0]) or after.startswith(lex.followers))
+                and _plausible(cand[0] + cand[-1], lex)):
+            return cand
     return None
 
 
@@ -107,6 +109,11 @@ def _pick_name(text: str, start: int, lex: _Lexicon) -> str | None:
     return None
 
 
+# honorifics' first characters that end many given names (和耀先, 李树先): a shorter reading is tried first, so
+# 张建先 is never read out of 张建先生
+_GIVEN_FINALS = frozenset("先")
+
+
 def _plausible(cand: str, lex: _Lexicon, *, whole: bool = False) -> bool:
     """``whole``: ``cand`` is a whole value (a table cell, the value after "label："), so nothing can follow it."""
     if "某" in cand[1:]:  # 陈某 / 杨某某: already pseudonymised
@@ -114,7 +121,7 @@ def _plausible(cand: str, lex: _Lexicon, *, whole: bool = False) -> bool:
     married = len(cand) == 3 and cand[2] == "氏" and cand[1] in lex.surnames  # 施李氏: her husband's and her surname
     if lex.not_given_chars & set(cand[1:] if not married else cand[1:2]):
         return False  # 金各 in 慰问金各1000元
-    if any(h in cand or not whole and cand.endswith(h[0]) for h in lex.honorifics):
+    if any(h in cand or not whole and h[0] not in _GIVEN_FINALS and cand.endswith(h[0]) for h in lex.honorifics):
         return False  # 华同志 / 张建华同 are pieces of "张建华同志", never a name; a whole cell 杨绍先 is one
     if cand in lex.label_words or cand[:2] in lex.label_words:
         return False  # 车主 / 户主 are labels, not the name after them
