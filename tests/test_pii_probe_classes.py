@@ -97,3 +97,8 @@ def test_an_offices_landline_and_mailbox_in_a_sentence_naming_no_person_stay() -
 def test_a_relatives_landline_stays_personal_beside_an_office() -> None:
     text = "来信人杨正清，住县人民医院旁，其家属联系电话0872-5126789。"
     assert "0872-5126789" not in redact(text, find_pii(text))
+
+
+def test_a_landline_named_as_a_persons_stays_personal_in_a_sentence_naming_an_office() -> None:
+    text = "申请人：杨正清。县自然资源局于2026年3月受理该申请，申请人联系电话0872-5126789。"
+    assert "0872-5126789" not in redact(text, find_pii(text))

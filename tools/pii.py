@@ -210,7 +210,7 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
-_KIN_PHONE = re.compile(r"其|本人|家属|家人|亲属|监护人|子女|父|母|妻|夫")
+_PERSON_PHONE = re.compile(r"其|本人|家属|家人|亲属|监护人|子女|父|母|妻|夫|申请人|当事人|信访人|来信人|来访人|户主|村民|群众|老人")
 
 
 def _sentence_bounds(ctx: TextContext, pos: int) -> tuple[int, int]:
@@ -227,8 +227,8 @@ def _office_sentence(ctx: TextContext, f: Finding, findings: list[Finding]) -> b
         return False
     ends = [m.end() for m in _CLAUSE_END.finditer(ctx.text, lo, f.start)]
     own = ends[-1] if ends else lo
-    if _KIN_PHONE.search(ctx.text, own, f.start):
-        return False  # 其家属联系电话: a person's, whoever is named before
+    if _PERSON_PHONE.search(ctx.text, own, f.start):
+        return False  # 其家属联系电话, 申请人联系电话: a person's, whoever is named before
     start = ends[-2] if len(ends) >= 2 else lo
     return _OFFICE_NAME.search(ctx.text, start, f.start) is not None
 
