@@ -201,8 +201,49 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
         home = f.type == "landline" and (_HOME_PHONE.match(ctx.text, f.end) is not None
                                          or _HOME_PHONE_BEFORE.search(ctx.text, max(0, f.start - 10), f.start) is not None)
         staff = f.type == "landline" and not home and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None
-        if office and not home and (nameless or f.type == "bank_card" or ctx.label_before(f.start, 12) == "public" or staff):
+        if office and not home and (nameless or f.type == "bank_card" or ctx.label_before(f.start, 12) == "public" or staff
+                                    or f.type == "landline" and _office_sentence(ctx, f, findings)):
             f = Finding(f.type, f.text, f.start, f.end, f.masked, private=False, flags=f.flags)
+        out.append(f)
+    return _office_mailboxes(ctx, out)
+
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+_PERSON_PHONE = re.compile(r"其|本人|家属|家人|亲属|监护人|子女|父|母|妻|夫|申请人|当事人|信访人|来信人|来访人|户主|村民|群众|老人")
+
+
+def _sentence_bounds(ctx: TextContext, pos: int) -> tuple[int, int]:
+    before = [m.end() for m in _SENTENCE_END.finditer(ctx.text, max(0, pos - 200), pos)]
+    after = _SENTENCE_END.search(ctx.text, pos)
+    return (before[-1] if before else max(0, pos - 200)), (after.start() if after else len(ctx.text))
+
+
+def _office_sentence(ctx: TextContext, f: Finding, findings: list[Finding]) -> bool:
+    """A landline in a sentence that names an office in its own clause or the one before, and holds no person's data
+    ("…被县市场监督管理局责令改正，执法人员联系电话0872-…"): the office's, though the line names a person elsewhere."""
+    lo, hi = _sentence_bounds(ctx, f.start)
+    if any(g.private and g.type in _PERSON_TYPES and g is not f and lo <= g.start < hi for g in findings):
+        return False
+    ends = [m.end() for m in _CLAUSE_END.finditer(ctx.text, lo, f.start)]
+    own = ends[-1] if ends else lo
+    if _PERSON_PHONE.search(ctx.text, own, f.start):
+        return False  # 其家属联系电话, 申请人联系电话: a person's, whoever is named before
+    start = ends[-2] if len(ends) >= 2 else lo
+    return _OFFICE_NAME.search(ctx.text, start, f.start) is not None
+
+
+def _office_mailboxes(ctx: TextContext, findings: list[Finding]) -> list[Finding]:
+    """A mailbox given in one sentence with an office's published landlines and no person's data (…，传真：0872-…，
+    邮箱：…) is the office's too."""
+    out = []
+    for f in findings:
+        if f.type == "email" and f.private:
+            lo, hi = _sentence_bounds(ctx, f.start)
+            near = [g for g in findings if lo <= g.start < hi and g is not f]
+            if any(g.type == "landline" and not g.private for g in near) and not any(
+                    g.private and g.type in _PERSON_TYPES for g in near) and _OFFICE_NAME.search(ctx.text, lo, f.start):
+                f = Finding(f.type, f.text, f.start, f.end, f.masked, private=False, flags=f.flags)
         out.append(f)
     return out
 

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from knowledge.county import county_cache, load_county
 from tools.pii_context import TextContext
 
-# One or more numbered detail parts, e.g. 3组 / 十二组 / 12号 / 2栋3单元502室 / 附5号.
+# One or more numbered detail parts, e.g. 3组 / 十二组 / 12号 / 2栋3单元502室 / 附5号 / A栋 (a building lettered).
 _PART = (r"(?:附|第)?(?:\d{1,5}(?:-\d{1,5})?(?:号院|号楼|村民小组|组|社|号|栋|幢|单元|楼|层|室)"
-         r"|[一二三四五六七八九十]{1,3}(?:村民小组|组|社))")
+         r"|[A-Z](?:栋|幢)|[一二三四五六七八九十]{1,3}(?:村民小组|组|社))")
 # a 门牌 typed without its 室 (2单元302) ends the detail too
 _DETAIL = re.compile(rf"(?:{_PART}){{1,5}}(?:(?:(?<=单元)|(?<=[栋幢层]))\d{{1,5}}(?![\d号室]))?")
 _DETAIL_END = ("组", "社", "号", "栋", "幢", "单元", "室", "号院", "号楼", "村民小组")

@@ -121,7 +121,7 @@ class TextContext:
                 return None
             if re.search(r"\d{6}", line) or set(line) <= set("|-: ｜") or not _labels().header.search(line):
                 continue  # a data row or a Markdown rule line
-            cells = _CELL_SEP.split(line.strip("|｜ "))
+            cells = _join_spread_cells(_CELL_SEP.split(line.strip("|｜ ")))
             if len(cells) >= 2:
                 return cells
         return None
@@ -165,6 +165,24 @@ class TextContext:
             joined = _join_spaced_names(self.text, cells, len(header))
             return (header, joined) if joined is not None else None
         return None
+
+
+def _join_spread_cells(cells: list[str]) -> list[str]:
+    """Header cells with a two-character word spread over the cell by spaces ("姓  名", "性  别", as Word centres a
+    column title) made one cell again: a column title is never a single character."""
+    out: list[str] = []
+    i = 0
+    while i < len(cells):
+        a = cells[i].strip()
+        b = cells[i + 1].strip() if i + 1 < len(cells) else ""
+        if len(a) == 1 and len(b) == 1 and "\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff" \
+                and is_header_cell(a + b):
+            out.append(a + b)
+            i += 2
+            continue
+        out.append(cells[i])
+        i += 1
+    return out
 
 
 _SINGLE_CELL = re.compile(r"[^ \t|｜]+")

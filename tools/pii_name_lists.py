@@ -29,14 +29,14 @@ _LIST_HEADING = re.compile(r"(?:名单|名册|花名册|人员名单|对象名�
 
 def _join_split_pairs(raw: list[tuple[int, int]],
                       joins: Callable[[tuple[int, int], tuple[int, int]], bool]) -> list[tuple[int, int]]:
-    """``raw`` spans with each two one-character spans one character apart made one span when ``joins`` says so
-    (a name typed or pasted from a Word table with a space inside: "赵 丽")."""
+    """``raw`` spans with each two one-character spans one or two characters apart made one span when ``joins`` says
+    so (a name typed or pasted from a Word table with spaces inside: "赵 丽", "赵  丽")."""
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(raw):
         s, e = raw[i]
         if (e - s == 1 and i + 1 < len(raw) and raw[i + 1][1] - raw[i + 1][0] == 1
-                and raw[i + 1][0] - e == 1 and joins(raw[i], raw[i + 1])):
+                and raw[i + 1][0] - e in (1, 2) and joins(raw[i], raw[i + 1])):
             out.append((s, raw[i + 1][1]))
             i += 2
             continue
@@ -49,14 +49,14 @@ def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """(start, end) of the tokens in text[lo:hi]; a surname character and one more character split by a
     single space are one token ("赵 丽")."""
     raw = [(m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
-    return _join_split_pairs(raw, lambda first, second: text[first[1]] in " \u3000"
+    return _join_split_pairs(raw, lambda first, second: not text[first[1]:second[0]].strip(" \u3000")
                              and "\u4e00" <= text[first[0]] <= "\u9fff" and "\u4e00" <= text[second[0]] <= "\u9fff")
 
 
 def _is_name(text: str, start: int, end: int, lex: Any) -> bool:
     value = text[start:end]
-    if len(value) == 3 and value[1] in " \u3000":
-        return plausible_name(value[0] + value[2], 0, 2, lex)
+    if len(value) in (3, 4) and not value[1:-1].strip(" \u3000"):
+        return plausible_name(value[0] + value[-1], 0, 2, lex)
     return 2 <= len(value) <= 4 and plausible_name(text, start, len(value), lex)
 
 

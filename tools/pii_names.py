@@ -81,13 +81,15 @@ def _is_cjk(ch: str) -> bool:
 
 
 def spaced_name(text: str, start: int, lex: _Lexicon) -> str | None:
-    """A two-character name typed with a space between the characters ("杨 梅", as in Word tables), or None."""
-    cand = text[start: start + 3]
-    after = text[start + 3: start + 5]
-    if (len(cand) == 3 and cand[0] in lex.surnames and cand[1] in " \u3000" and _is_cjk(cand[2])
-            and (not after or not _is_cjk(after[0]) or after.startswith(lex.followers))
-            and _plausible(cand[0] + cand[2], lex)):
-        return cand
+    """A two-character name typed with one or two spaces between the characters ("杨 梅", "普  丽", as in Word
+    tables), or None."""
+    for width in (3, 4):
+        cand = text[start: start + width]
+        after = text[start + width: start + width + 2]
+        if (len(cand) == width and cand[0] in lex.surnames and not cand[1:-1].strip(" \u3000") and _is_cjk(cand[-1])
+                and (not after or not _is_cjk(after[0]) or after.startswith(lex.followers))
+                and _plausible(cand[0] + cand[-1], lex)):
+            return cand
     return None
 
 
@@ -107,13 +109,20 @@ def _pick_name(text: str, start: int, lex: _Lexicon) -> str | None:
     return None
 
 
-def _plausible(cand: str, lex: _Lexicon) -> bool:
+# honorifics' first characters that end many given names (和耀先, 李树先): a shorter reading is tried first, so
+# 张建先 is never read out of 张建先生
+_GIVEN_FINALS = frozenset("先")
+
+
+def _plausible(cand: str, lex: _Lexicon, *, whole: bool = False) -> bool:
+    """``whole``: ``cand`` is a whole value (a table cell, the value after "label："), so nothing can follow it."""
     if "某" in cand[1:]:  # 陈某 / 杨某某: already pseudonymised
         return False
-    if lex.not_given_chars & set(cand[1:]):
+    married = len(cand) == 3 and cand[2] == "氏" and cand[1] in lex.surnames  # 施李氏: her husband's and her surname
+    if lex.not_given_chars & set(cand[1:] if not married else cand[1:2]):
         return False  # 金各 in 慰问金各1000元
-    if any(h in cand or cand.endswith(h[0]) for h in lex.honorifics):
-        return False  # 华同志 / 张建华同 are pieces of "张建华同志", never a name
+    if any(h in cand or not whole and h[0] not in _GIVEN_FINALS and cand.endswith(h[0]) for h in lex.honorifics):
+        return False  # 华同志 / 张建华同 are pieces of "张建华同志", never a name; a whole cell 杨绍先 is one
     if cand in lex.label_words or cand[:2] in lex.label_words:
         return False  # 车主 / 户主 are labels, not the name after them
     if cand in lex.public_figures:
@@ -191,8 +200,8 @@ def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon
             name = text[m.end(): m.end() + 3]  # 行人赵秀芝发生…: a verb follows; most names have three characters
         if name is None and m.group(1) in lex.private_labels and re.search("[：:]", text[m.end(1):m.end()]):
             name = _delimited_value(text, m.end(), lex)  # 户主：寸志刚 (a surname missing from the list)
-        if name is None:
-            continue
+        if name is None or m.end() == m.end(1) and len(name) == 2 and dictionary_word(name):
+            continue  # "与户主关系": the label word inside a phrase, 关系 a word, not a name
         line, line_end = lines.bounds(m.start())
         if _header_row(text[line:line_end]):
             continue  # "户主姓名\t与户主关系": a column header, not a label before a name
@@ -295,7 +304,7 @@ def column_name(value: str, lex: _Lexicon) -> bool:
         value = value[0] + value[2]
     if not 2 <= len(value) <= 4 or not all(_is_cjk(c) for c in value):
         return False
-    return _plausible(value, lex) and value[0] not in "某该本此"
+    return _plausible(value, lex, whole=True) and value[0] not in "某该本此"
 
 
 def plausible_name(text: str, start: int, length: int, lex: _Lexicon) -> bool:

@@ -23,6 +23,8 @@ _E = r"(?![0-9A-Za-z])(?!\.\d)"  # right boundary: not followed by more digits o
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w@])", re.ASCII)
 # A long number written whole (18 with X, 15-19 digits) or in groups ("6229 0888 8539 3363 385", "532932 19810313 0505").
 _LONG = re.compile(_B + r"(?:\d{17}[\dXx]|\d{15,19}|\d{4,8}(?:[ -]\d{2,8}){1,4}[Xx]?)" + _E)
+# an ID typed with its groups in odd places ("5329261979 1223 0547", "53293119900102471 8"): joined only to 18
+_SPLIT = re.compile(_B + r"\d{1,17}(?:[ -]\d{1,17}){1,3}[Xx]?" + _E)
 _CREDIT = re.compile(_B + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _E)
 # 11 digits from 13x-19x, whole or split by at most two spaces/hyphens anywhere (139 8872 6655, 1398 8726 655)
 _MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}" + _E)
@@ -80,9 +82,39 @@ def _classify_long(digits: str, label: str | None, before: str) -> tuple[str, tu
     return None
 
 
+def _split_ids(norm: str, ctx: TextContext) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, flags) of IDs whose digits are grouped anywhere, from a run of groups: consecutive groups that
+    join to 18 characters make an ID when an ID label is before them or the check digit holds."""
+    for m in _SPLIT.finditer(norm):
+        groups = [(g.start(), g.end()) for g in re.finditer(r"\d+[Xx]?", m.group())]
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                s, e = m.start() + groups[i][0], m.start() + groups[j][1]
+                digits = re.sub(r"[ -]", "", norm[s:e]).upper()
+                if len(digits) > 18:
+                    break
+                if len(digits) < 18 or not digits[:17].isdigit():
+                    continue
+                if _id_valid(digits):
+                    yield s, e, ()
+                elif ctx.label_before(s) == "id" and checksums.plausible_birth(digits[6:14]):
+                    yield s, e, (CHECK_FAILED,)
+
+
 def long_numbers(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
     """身份证号 (18/15) and bank cards (16-19 digits), whole or in groups."""
+    taken: list[tuple[int, int]] = []
+    for s, e, flags in _split_ids(norm, ctx):
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        value = text[s:e]
+        if re.fullmatch(r"\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]", norm[s:e]):
+            continue  # the usual forms: the whole-number pass below reads them
+        taken.append((s, e))
+        yield Finding("id_card", value, s, e, keep_ends(value, 4, 2), flags=flags)
     for m in _LONG.finditer(norm):
+        if any(m.start() < te and ts < m.end() for ts, te in taken):
+            continue
         digits = re.sub(r"[ -]", "", m.group()).upper()
         if not 15 <= len(digits) <= 19:
             continue
@@ -98,15 +130,18 @@ def credit_codes(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
     """统一社会信用代码 (GB 32100): organisation data, reported and never masked."""
     for m in _CREDIT.finditer(norm):
         value = m.group().upper()
-        if not checksums.valid_credit_code(value):
-            continue
         labelled = "信用代码" in norm[max(0, m.start() - 15): m.start()]
+        flags: tuple[str, ...] = ()
+        if not checksums.valid_credit_code(value):
+            if not labelled or value.isdigit():
+                continue
+            flags = (CHECK_FAILED,)  # named 信用代码 and shaped like one: an organisation's code, mistyped
         if value.isdigit() and not labelled:
             continue  # an all-digit code only with its label (otherwise it may be an ID or account)
         if value[:17].isdigit() and not labelled and (ctx.label_before(m.start()) == "id" or _id_valid(value)):
             continue  # "…281X" after 身份证号 (or a valid ID anywhere) is a person's ID, whatever GB 32100 says
         original = text[m.start(): m.end()]
-        yield Finding("credit_code", original, m.start(), m.end(), original, private=False)
+        yield Finding("credit_code", original, m.start(), m.end(), original, private=False, flags=flags)
 
 
 def mobiles(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:

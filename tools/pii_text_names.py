@@ -30,7 +30,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
 # Names joined by 、, each perhaps with its unit in brackets (段志明（县交通运输局）、杨丽萍（…）).
 _NOTE = r"(?:[（(][^（()）\n、]{1,20}[）)])?"
-_ITEM = r"(?:[\u4e00-\u9fff]{1,6} [\u4e00-\u9fff]{1,7}|[\u4e00-\u9fff]{2,8})"  # 王 敏: typed with a space
+_ITEM = r"(?:[\u4e00-\u9fff]{1,6} [\u4e00-\u9fff]{1,7}|[\u4e00-\u9fff]{2,12})"  # 王 敏: typed with a space
 _LIST = re.compile(rf"{_ITEM}{_NOTE}(?:、{_ITEM}{_NOTE})+")
 # a column of persons: 姓名 / 户主 / 农户 / 贷款户 / 申请人 / 补助对象 / 家庭成员 … (not 户数, 户籍, 单位)
 NAME_HEADERS = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}(?:姓名|户主|对象|成员)|[\u4e00-\u9fff]{0,3}(?:农户|贷款户|困难户|脱贫户|人)|开户名|户名|获奖者)$")
@@ -158,12 +158,14 @@ def _list_token(text: str, start: int, end: int, lex: Any, *, last: bool) -> tup
     return None
 
 
-def _bare_name_list(text: str, parts: list[tuple[int, int]], names: list[tuple[str, int] | None]) -> bool:
-    """Three or more tokens that are each exactly a name, most of them three characters (段玉珍、杨学文、李秀芬):
-    a list of persons even without a cue word; two-character words rarely line up three times over."""
+def _bare_name_list(text: str, parts: list[tuple[int, int]], names: list[tuple[str, int] | None], lex: Any) -> bool:
+    """Three or more tokens that are each exactly a name, most of them full names (段玉珍、杨学文、司马春燕: three
+    characters, or four after a compound surname): a list of persons even without a cue word; two-character words
+    rarely line up three times over."""
     if len(parts) < 3 or any(n is None or n[0] != text[s:e] for n, (s, e) in zip(names, parts[:-1], strict=False)):
         return False
-    return sum(1 for n in names if n is not None and len(n[0]) == 3) * 2 > len(names)
+    full = sum(1 for n in names if n is not None and (len(n[0]) == 3 or len(n[0]) == 4 and n[0][:2] in lex.compounds))
+    return full * 2 > len(names)
 
 
 def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
@@ -179,7 +181,7 @@ def list_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         before = text[max(0, m.start() - 12): m.start() + (names[0][1] - m.start() if names[0] else 0)]
         cue = tail.startswith(lex.list_cues_after) or any(c in before for c in lex.list_cues_before + lex.name_verbs) \
             or re.match(r"^[\d一二三四五六七八九十两]+(?:名|人|位|户)", tail) \
-            or _bare_name_list(text, parts, names)
+            or _bare_name_list(text, parts, names, lex)
         if not cue:
             continue
         for n in names:
