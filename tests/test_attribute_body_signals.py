@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tools import attribute_rules as rules
 from tools.attribute import NOT_PUBLIC, ON_REQUEST, PUBLIC, REDACTED, classify_document
 from tools.gongwen import read_text
 
@@ -291,3 +292,40 @@ def test_places_and_function_words_with_某_are_no_persons() -> None:
 
     assert placeholder_persons("某某县某某镇和某些单位在某地，任何某项工作；联系人：王某，电话0870-6011234") == ()
     assert placeholder_persons("当事人：李某某，男；、张某等") == ("李某某", "张某")
+
+
+CASE_FILE_NOTICE = """某某县人民政府文件
+某政发〔2025〕21号
+某某县人民政府关于印发2025年上半年安全生产事故调查处理情况的通知
+各镇乡人民政府，县级各部门：
+　　{body}
+某某县人民政府
+2025年7月20日
+"""
+
+
+@pytest.mark.parametrize("body", [
+    "现将上半年事故调查中形成的询问笔录、现场勘验记录等调查材料汇总印发给你们，供内部警示教育参阅。",
+    "本次调查的现场检查笔录、询问笔录等执法材料附后，请各单位组织学习。",
+])
+def test_a_notice_that_hands_over_the_case_file_is_not_published(body: str) -> None:
+    # the 主送 各镇乡 and 安全生产 would make a bare notice public; the 笔录 it compiles and sends round are
+    # 行政执法案卷信息 (第十六条第二款), so it is never 此件公开发布
+    result = classify_document(CASE_FILE_NOTICE.format(body=body))
+    assert result.attribute == NOT_PUBLIC
+    assert "行政执法案卷" in result.reasons[0].basis
+
+
+def test_a_penalty_decision_citing_its_evidence_hands_over_no_case_file() -> None:
+    decision = """某某县市场监督管理局
+行政处罚决定书
+某市监处罚〔2025〕8号
+当事人：某某县鑫源商贸有限公司
+统一社会信用代码：91532930MA6K0A1B2C
+　　经查，当事人销售过期食品。以上事实有现场检查笔录、询问笔录、扣押物品清单等证据证明。
+　　依据《中华人民共和国食品安全法》第一百二十四条，决定对当事人罚款人民币五万元。
+某某县市场监督管理局
+2025年6月3日
+"""
+    doc = read_text(decision)
+    assert all(h.rule.id != "enforcement_file_body" for h in rules.all_hits(rules.scopes(doc, decision), frozenset({"process"})))

@@ -251,3 +251,28 @@ def test_keep_safe_is_a_marking_on_its_own_line_not_advice_in_a_sentence(marking
               "　　集中缴费期为9月1日至12月31日。请群众缴费后注意保存缴费凭证。\n洱源县医疗保障局\n2026年9月1日\n")
     assert classify_document(notice).attribute == PUBLIC
     assert classify_document(marking + notice).attribute == NOT_PUBLIC
+
+
+@pytest.mark.parametrize("mark", ["（征求意见）", "（内部征求意见）", "【征求意见】"])
+def test_a_draft_sent_round_for_comment_is_a_process_draft(mark: str) -> None:
+    # a decision still (征求意见) is a 过程稿 (第十六条第二款), even when it names one person and would
+    # otherwise be answered on request
+    draft = f"""洱源县某某局
+关于对县某站干部段某违规发放津补贴问题的处理意见{mark}
+县某站：
+　　经查，段某在任该站站长期间违规发放津补贴2.3万元，拟给予警告处分。请于3日内反馈意见。
+2026年3月11日
+"""
+    result = classify_document(draft)
+    assert result.attribute == NOT_PUBLIC
+    assert "第十六条第二款" in result.reasons[0].basis
+
+
+def test_a_public_consultation_marked_for_comment_is_still_published() -> None:
+    notice = """洱源县人民政府
+关于公开征求《洱源县城市供水价格调整方案》意见的公告（征求意见）
+　　为广泛听取社会各界意见，现将《洱源县城市供水价格调整方案》全文公布，向社会公开征求意见，公众可于2026年4月30日前提出意见。
+洱源县人民政府
+2026年4月1日
+"""
+    assert classify_document(notice).attribute == PUBLIC
