@@ -24,6 +24,10 @@ def _route(message: str, history: tuple[Message, ...] = ()) -> Intent | None:
 @pytest.mark.parametrize("message", [
     "下午好，麻烦问下 县民政局在方案里有哪些任务呀，谢谢",
     "领导好！县民政局的政务公开任务清单发我一下，辛苦了",
+    # voice-to-text interjections, and a greeting running straight into the request
+    "喂你好我想问一下县民政局的任务有哪些",
+    "嗯 就是县民政局的任务有哪些",
+    "你好请问下县民政局的任务有哪些",
 ])
 def test_greetings_and_thanks_around_a_request_do_not_change_it(message: str) -> None:
     assert _route(message) == Intent("duties", {"unit": "县民政局"})
@@ -165,3 +169,29 @@ def test_a_long_message_whose_last_clause_asks_for_a_unit_s_list() -> None:
     assert _route(message) == Intent("duties", {"unit": "县民政局"})
     # the rest of a long message is not taken for a topic
     assert _route("我是新来的，管我们局的公开工作，县民政局要做什么") == Intent("duties", {"unit": "县民政局"})
+
+
+@pytest.mark.parametrize(("message", "unit"), [
+    ("县司法局有没有政务公开任务", "县司法局"),
+    ("水务局被点名的任务有几条", "县水务局"),
+    ("民政局这次分了哪些重点工作", "县民政局"),
+    ("财政局要做哪些信息公开工作", "县财政局"),
+])
+def test_a_unit_list_asked_with_question_and_scope_words_is_still_a_list(message: str, unit: str) -> None:
+    assert _route(message) == Intent("duties", {"unit": unit})
+
+
+@pytest.mark.parametrize("message", ["财政局的信息公开要放在哪个栏目", "民政局有没有必要公开低保名单"])
+def test_a_unit_question_with_content_words_left_stays_a_question(message: str) -> None:
+    assert _route(message) is None
+
+
+@pytest.mark.parametrize("message", ["算一下 11月9号窗口交的申请", "帮我算算11月9日收到的申请", "计算 11月9日收到的申请"])
+def test_a_request_to_compute_with_a_received_date_is_a_deadline(message: str) -> None:
+    intent = _route(message)
+    assert intent is not None and intent.tool == "deadline" and intent.args["received"] == "2026-11-09"
+
+
+def test_an_interjection_before_a_tool_name_asks_for_what_the_tool_needs() -> None:
+    intent = _route("哎 问下 属性")
+    assert intent is not None and intent.tool == "clarify" and intent.reply == ASK_TEXT
