@@ -137,7 +137,7 @@ def residue(text: str, *groups: list[str]) -> str:
 
 
 def meta_intent(text: str) -> Intent | None:
-    """"考考我" / "来10道题练练" -> quiz; "你都会啥" / "怎么使用" -> help; "反馈：…" -> feedback.
+    """"考考我" / "来10道题练练" / "考我几道年报的题" -> quiz; "你都会啥" / "怎么使用" -> help; "反馈：…" -> feedback.
 
     A message is about the assistant when, once its quiz (or help) words and fillers are removed, at most
     ``max_residue`` characters remain: "怎么使用政务公开平台" keeps its content words and stays a question.
@@ -148,7 +148,8 @@ def meta_intent(text: str) -> Intent | None:
         return Intent("feedback", {"text": fb["text"].strip()})
     if len(text) > w["max_chars"]:
         return None
-    if _has(text, w["quiz"]) and len(residue(text, w["quiz"], w["fillers"])) <= w["max_residue"]:
+    quiz = re.sub(w["quiz_topic"], "", text) if _has(text, w["quiz_strong"]) else text
+    if _has(text, w["quiz"]) and len(residue(quiz, w["quiz"], w["fillers"])) <= w["max_residue"]:
         n = re.search(w["quiz_count"], text)
         return Intent("quiz", {"text": "", **({"n": _count(n[1])} if n else {})})
     helps = w["help"] + (w["help_you"] if _has(text, ["你", "您"]) else [])  # "你能帮我干什么", not "我们干啥"

@@ -175,6 +175,7 @@ def test_a_long_message_whose_last_clause_asks_for_a_unit_s_list() -> None:
     ("县司法局有没有政务公开任务", "县司法局"),
     ("水务局被点名的任务有几条", "县水务局"),
     ("民政局这次分了哪些重点工作", "县民政局"),
+    ("应急局分到了哪些任务", "县应急局"),
     ("财政局要做哪些信息公开工作", "县财政局"),
 ])
 def test_a_unit_list_asked_with_question_and_scope_words_is_still_a_list(message: str, unit: str) -> None:
@@ -195,3 +196,21 @@ def test_a_request_to_compute_with_a_received_date_is_a_deadline(message: str) -
 def test_an_interjection_before_a_tool_name_asks_for_what_the_tool_needs() -> None:
     intent = _route("哎 问下 属性")
     assert intent is not None and intent.tool == "clarify" and intent.reply == ASK_TEXT
+
+
+@pytest.mark.parametrize("message", ["考我几道依申请公开的题", "出3道年报方面的题", "来几道关于政务新媒体的练习题"])
+def test_a_quiz_on_a_topic_is_a_quiz(message: str) -> None:
+    intent = _route(message)
+    assert intent is not None and intent.tool == "quiz"
+
+
+@pytest.mark.parametrize("message", ["年报的问题怎么处理", "依申请公开的题目由谁出"])
+def test_a_question_mentioning_questions_is_not_a_quiz(message: str) -> None:
+    intent = _route(message)
+    assert intent is None or intent.tool != "quiz"
+
+
+def test_an_acknowledgement_with_interjections_is_feedback_but_a_bare_interjection_is_vague() -> None:
+    assert _route("嗯嗯 好的 明白了") == Intent("feedback", {"text": "嗯嗯 好的 明白了"})
+    vague = _route("嗯")
+    assert vague is not None and vague.tool == "clarify"
