@@ -176,6 +176,7 @@ def test_a_long_message_whose_last_clause_asks_for_a_unit_s_list() -> None:
     ("水务局被点名的任务有几条", "县水务局"),
     ("民政局这次分了哪些重点工作", "县民政局"),
     ("应急局分到了哪些任务", "县应急局"),
+    ("县气象局有任务没", "县气象局"),  # a tag question at the end
     ("财政局要做哪些信息公开工作", "县财政局"),
 ])
 def test_a_unit_list_asked_with_question_and_scope_words_is_still_a_list(message: str, unit: str) -> None:
