@@ -9,8 +9,9 @@ import pytest
 
 from assistant.engine import Engine
 from assistant.factory import build_engine
-from assistant.router import ASK_DATE, ASK_TEXT, Intent, route
+from assistant.router import ASK_DATE, ASK_TEXT, Intent, route, words
 from assistant.settings import Settings
+from assistant.small_talk import without_courtesy
 from assistant.turn import Message, Turn
 from knowledge.units import load_units
 
@@ -215,3 +216,8 @@ def test_an_acknowledgement_with_interjections_is_feedback_but_a_bare_interjecti
     assert _route("嗯嗯 好的 明白了") == Intent("feedback", {"text": "嗯嗯 好的 明白了"})
     vague = _route("嗯")
     assert vague is not None and vague.tool == "clarify"
+
+
+def test_a_greeting_that_is_part_of_a_word_is_not_taken_off() -> None:
+    assert without_courtesy("你好像没回答我的问题", words()["talk"]) == "你好像没回答我的问题"
+    assert without_courtesy("你好请问下年报啥时候报", words()["talk"]) == "年报啥时候报"
