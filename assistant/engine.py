@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import NOT_FOUND, compose_answer
 from assistant.decision import REFUSE_HINT, Decision, decide
-from assistant.followup import FollowUp, context, in_context, opens_like_follow_up, resolve, shares_words
+from assistant.followup import (
+    Context,
+    FollowUp,
+    context,
+    in_context,
+    opens_like_follow_up,
+    resolve,
+    shares_words,
+)
 from assistant.followup_answers import answer_follow_up, article_answer, restated_rule, with_law
 from assistant.followup_rewrite import carried_order
 from assistant.llm import LLM_VERDICTS, LLMResponder
@@ -79,10 +87,11 @@ class Engine:
             handled = self.register.respond(turn)  # 登记：… / 我的待办 / 本周到期 / 3号申请补正了
             if handled is not None:
                 return handled
-        follow = resolve(turn.text, context(turn.history, self.toolbox.ctx.units, own_unit=turn.own_unit),
-                         self.toolbox.ctx.units) if turn.history and turn.attachment is None else None
+        ctx = (context(turn.history, self.toolbox.ctx.units, own_unit=turn.own_unit)
+               if turn.history and turn.attachment is None else None)
+        follow = resolve(turn.text, ctx, self.toolbox.ctx.units) if ctx is not None else None
         if follow is not None and follow.kind != "rewrite":
-            return self._follow_up(follow, turn)
+            return self._follow_up(follow, turn, ctx)
         if follow is not None:  # "那县林草局呢？" → "县林草局有哪些任务"
             log.info("follow-up rewritten chars=%d", len(follow.text))
             turn = replace(turn, text=follow.text)
@@ -206,9 +215,9 @@ class Engine:
         ask = follow.focus if follow.mode != "swap" or holder is not None else None
         return self._compose(turn.text, hits, verdict=decision.kind, ask=ask)
 
-    def _follow_up(self, follow: FollowUp, turn: Turn) -> Reply:
+    def _follow_up(self, follow: FollowUp, turn: Turn, ctx: Context | None) -> Reply:
         reply = answer_follow_up(follow, turn, self._clause, self._titles)
-        question = context(turn.history, self.toolbox.ctx.units).question if follow.kind == "basis" else None
+        question = ctx.question if ctx is not None and follow.kind == "basis" else None
         if question and follow.citation is not None:  # "依据呢" after a plan clause: the law it restates too
             cited = [c for t, s in follow.citations[:3] for c in self._clause(t, s)]
             rule = restated_rule(cited, self.retriever.retrieve(question, self.top_k).hits)

@@ -106,10 +106,11 @@ def context(history: tuple[Message, ...], units: UnitRegistry, *, own_unit: str 
                 question = user
             tool_message = user if kind in ("deadline", "period") else None
         answer = reply
-    items = tuple(list_items(answer)) if answer else ()
+    listed = list_items(answer, minimum=1) if answer else []
+    items = tuple(listed) if len(listed) >= 2 else ()  # one line is no list to pick "第二项" from
     citations = cited(answer) if answer else []
-    if not citations and answer:  # a unit's task list (of one task too) cites its sections as 〔三〕
-        citations = [(i.title, i.section) for i in list_items(answer, minimum=1) if i.title and i.section]
+    if not citations:  # a unit's task list (of one task too) cites its sections as 〔三〕
+        citations = [(i.title, i.section) for i in listed if i.title and i.section]
     task = _TASK_LOOKUP.match(answer) if answer else None
     topic = _TOPIC_LIST.match(answer) if answer else None
     return Context(intent=intent, unit=unit, own_unit=own, question=question, answer=answer,

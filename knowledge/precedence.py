@@ -124,8 +124,9 @@ class Catalog:
         if doc.doc_id in self._local:
             return not any(name in scope.text for name in self._names[doc.doc_id])
         if doc.kind in _YEARLY and doc.year is not None:
-            if self._asked_years(doc, scope):
-                return self._other_year(doc, scope)
+            asked = self._asked_years(doc, scope)
+            if asked:
+                return doc.year not in asked
             return doc.year < self._newest.get(doc.kind, doc.year)
         return False
 

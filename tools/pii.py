@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from knowledge.county import county_cache, load_county
 from tools import pii_numbers as numbers
@@ -203,7 +204,7 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
         staff = f.type == "landline" and not home and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None
         if office and not home and (nameless or f.type == "bank_card" or ctx.label_before(f.start, 12) == "public" or staff
                                     or f.type == "landline" and _office_sentence(ctx, f, findings)):
-            f = Finding(f.type, f.text, f.start, f.end, f.masked, private=False, flags=f.flags)
+            f = replace(f, private=False)
         out.append(f)
     return _office_mailboxes(ctx, out)
 
@@ -243,7 +244,7 @@ def _office_mailboxes(ctx: TextContext, findings: list[Finding]) -> list[Finding
             near = [g for g in findings if lo <= g.start < hi and g is not f]
             if any(g.type == "landline" and not g.private for g in near) and not any(
                     g.private and g.type in _PERSON_TYPES for g in near) and _OFFICE_NAME.search(ctx.text, lo, f.start):
-                f = Finding(f.type, f.text, f.start, f.end, f.masked, private=False, flags=f.flags)
+                f = replace(f, private=False)
         out.append(f)
     return out
 

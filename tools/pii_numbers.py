@@ -101,11 +101,15 @@ def _split_ids(norm: str, ctx: TextContext) -> Iterator[tuple[int, int, tuple[st
                     yield s, e, (CHECK_FAILED,)
 
 
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
 def long_numbers(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
     """身份证号 (18/15) and bank cards (16-19 digits), whole or in groups."""
     taken: list[tuple[int, int]] = []
     for s, e, flags in _split_ids(norm, ctx):
-        if any(s < te and ts < e for ts, te in taken):
+        if _overlaps(s, e, taken):
             continue
         value = text[s:e]
         if re.fullmatch(r"\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]", norm[s:e]):
@@ -113,7 +117,7 @@ def long_numbers(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
         taken.append((s, e))
         yield Finding("id_card", value, s, e, keep_ends(value, 4, 2), flags=flags)
     for m in _LONG.finditer(norm):
-        if any(m.start() < te and ts < m.end() for ts, te in taken):
+        if _overlaps(m.start(), m.end(), taken):
             continue
         digits = re.sub(r"[ -]", "", m.group()).upper()
         if not 15 <= len(digits) <= 19:
