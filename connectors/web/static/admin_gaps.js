@@ -57,8 +57,12 @@ function showClauses(found) {
   document.getElementById("clause-text").textContent = "";
 }
 
+let clauseSearches = 0;  // a slower earlier search must not replace the list of a later one
+
 async function searchClauses(query) {
-  showClauses(await call("/api/admin/clauses?q=" + encodeURIComponent(query)));
+  const mine = ++clauseSearches;
+  const found = await call("/api/admin/clauses?q=" + encodeURIComponent(query));
+  if (mine === clauseSearches) showClauses(found);
 }
 
 async function openEditor(group) {
