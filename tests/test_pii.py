@@ -81,7 +81,6 @@ LOOK_ALIKES = [
     "资金拨付凭证号：6222028528084148526",
     "证书编号：532929197707051211",
     "订单号123456789012345678，流水号20201105093012345",
-    "残疾证号53293019540802787144",
     "金额13988726655.50元",
     "县人民政府办公室主任杨某某主持会议",
     "本表共统计37个行政村、431个村民小组、28510户",
@@ -97,6 +96,16 @@ LOOK_ALIKES = [
 def test_look_alikes_are_not_flagged(text: str) -> None:
     assert find_pii(text) == []
     assert mask_text(text) == text
+
+
+def test_disability_certificate_number_carries_the_holders_id() -> None:
+    """A 残疾人证号 is the holder's 身份证号 and two digits (残疾类别, 残疾等级): it is personal data like the ID itself
+    (民法典第一千零三十四条 lists 身份证件号码). After its label a mistyped ID inside is flagged, as after 身份证号."""
+    (labelled,) = find_pii("残疾证号53293019540802787144")
+    assert labelled.type == "id_card" and labelled.text == "53293019540802787144" and labelled.flags == ("校验位不符",)
+    (bare,) = find_pii("李秀兰 53292619840115173762 三级 肢体")[1:]
+    assert bare.type == "id_card" and bare.flags == () and "0115" not in bare.masked
+    assert find_pii("订单号：20260315093012345678") == []  # no ID inside: a 20-digit order number stays
 
 
 def test_credit_code_is_reported_but_never_masked() -> None:

@@ -102,3 +102,51 @@ def test_a_relatives_landline_stays_personal_beside_an_office() -> None:
 def test_a_landline_named_as_a_persons_stays_personal_in_a_sentence_naming_an_office() -> None:
     text = "申请人：杨正清。县自然资源局于2026年3月受理该申请，申请人联系电话0872-5126789。"
     assert "0872-5126789" not in redact(text, find_pii(text))
+
+
+@pytest.mark.parametrize("text", [
+    "申请人联系电话：0872-5126637",
+    "申请人：0872-5321908（宅）",
+    "经核实，申请人所留固定电话0872-5163321无人接听。",
+    "该宗地原户主留存的联系电话为0872-5340216，现已停机。",
+])
+def test_a_landline_right_after_a_persons_role_is_personal(text: str) -> None:
+    (phone,) = [f for f in find_pii(text) if f.type == "landline"]
+    assert phone.private
+
+
+@pytest.mark.parametrize("text", [
+    "申请人如有疑问，可拨打0872-5122018咨询。",
+    "申请人：洱源县某某建材有限公司  联系电话：0872-5163380",
+    "申请人可拨打县残联服务窗口电话0872-5127706预约。",
+])
+def test_an_offices_landline_told_to_an_applicant_stays_published(text: str) -> None:
+    assert all(not f.private for f in find_pii(text))
+
+
+def test_an_applicants_address_beside_an_applicants_landline_is_personal() -> None:
+    redacted, _ = _masked("申请人 联系电话：0872-5186204 通讯地址：茈碧湖镇海口村委会下村12号")
+    assert "5186204" not in redacted and "下村12号" not in redacted
+
+
+def test_bank_cards_in_fours_in_a_table_typed_with_single_spaces() -> None:
+    text = ("序号 户主姓名 惠农一折通账号 发放金额（元）\n"
+            "1 何志刚 6231 9800 1234 5678 2000\n"
+            "2 施 红 6217 9973 0000 4521 339 2000\n"
+            "3 段金花 6228 4807 6215 0093 3 2000")
+    redacted, found = _masked(text)
+    cards = [t for kind, t, _, _ in found if kind == "bank_card"]
+    assert cards == ["6231 9800 1234 5678", "6217 9973 0000 4521 339", "6228 4807 6215 0093 3"]
+    assert redacted.count("2000") == 3 and "施 *" in redacted
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("记录：普  丽", "普  丽"), ("经办：字 红", "字 红"), ("制表：李  娟        审核：何 平", "何 平"),
+    ("被谈话人：施  勇", "施  勇"),
+])
+def test_a_name_after_a_short_form_label(text: str, name: str) -> None:
+    assert ("name", name, True, ()) in _masked(text)[1]
+
+
+def test_a_short_form_label_inside_a_word_or_before_a_sentence_gives_no_name() -> None:
+    assert find_pii("会议记录：本次会议由县政府办公室副主任主持。制表：县政府办公室") == []

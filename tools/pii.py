@@ -34,10 +34,15 @@ _DETECTORS: tuple[_Detector, ...] = (
     numbers.accounts,
 )
 _POSTCODE = re.compile(r"邮编|邮政编码")
-_HOME_PHONE = re.compile(r"\s*[（(](?:住宅|家庭|家|私人|个人)")
+_HOME_PHONE = re.compile(r"\s*[（(](?:住宅|家庭|家|私人|个人|宅)")
 _HOME_PHONE_BEFORE = re.compile(r"(?:住宅|家庭|家里|家中|私人|个人|宅)(?:电话|座机|固话|号码)[：:\s]*$")
 # "联系人：杨丽梅，电话：0872-5122018": the landline given beside an office's contact person is the office's
 _STAFF_PHONE = re.compile(r"(?:联系人|经办人|承办人|填表人|填报人)[：:\s]*[\u4e00-\u9fff ]{2,4}[，,；;\s]*(?:联系|办公)?(?:电话|座机)?[：:\s]*$")
+# "申请人联系电话：0872-…", "申请人：0872-…", "信访人所留固定电话0872-…": the contact of the person the 公文 deals with,
+# named by the role right before it (never "申请人可拨打0872-…咨询": a verb between makes it the office's number)
+_ROLE_CONTACT = re.compile(r"(?:申请人|被申请人|信访人|来信人|来访人|当事人|举报人|投诉人|委托人|监护人|求助人|报警人|户主|第三人)"
+                           r"(?:[：:\s]*|\s*(?:本人)?[^\W\d可请拨打致询向与和或到]{0,4}?(?:联系|家庭|住宅|固定|常用)?"
+                           r"(?:电话|座机|固话|联系方式)(?:号码)?[：:\s]*(?:为|是)?)\s*$")
 _PERSON_TYPES = frozenset({"name", "id_card", "mobile", "bank_card", "plate", "landline", "im_account", "passport"})
 _HOME_LABEL = re.compile(r"(?:住址|家住|现住|居住|住在|户籍|住|其家|家庭|该户)[^，。；\n]{0,10}$")
 _PRIVATE_NEIGHBOURS = frozenset({"id_card", "mobile", "bank_card", "address", "plate", "email", "im_account", "passport"})
@@ -174,8 +179,10 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
     phone; elsewhere it is the office's published contact. So is an address on a line with a 邮编, or after an
     office's name and 地址, and no person's name, ID or mobile. A line's part between ；that names an office
     and no person counts as a line of its own ("出租方：何某…；承租方：某镇人民政府，地址：…，电话：…")."""
+    roles = {f.start for f in findings if f.type == "landline" and _role_contact(ctx, f)}
     name_parts = {ctx.part_no(f.start) for f in findings if f.type == "name"}
-    person_parts = {ctx.part_no(f.start) for f in findings if f.private and f.type in ("name", "id_card", "mobile")}
+    person_parts = {ctx.part_no(f.start) for f in findings
+                    if f.private and f.type in ("name", "id_card", "mobile") or f.start in roles}
     name_lines, person_lines = {p[0] for p in name_parts}, {p[0] for p in person_parts}
     out = []
     for f in findings:
@@ -199,7 +206,7 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
             office = True  # a company's 经营场所 is not personal data; a 个体工商户's (code 92…) is its operator's
         if f.type == "bank_card" and lone and _ORG_HOLDER.search(ctx.text, lo, f.start):
             office = True  # "账户名称：洱源县财政局 … 账号：…": an organisation's account, published to be paid into
-        home = f.type == "landline" and (_HOME_PHONE.match(ctx.text, f.end) is not None
+        home = f.type == "landline" and (f.start in roles or _HOME_PHONE.match(ctx.text, f.end) is not None
                                          or _HOME_PHONE_BEFORE.search(ctx.text, max(0, f.start - 10), f.start) is not None)
         staff = f.type == "landline" and not home and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None
         if office and not home and (nameless or f.type == "bank_card" or ctx.label_before(f.start, 12) == "public" or staff
@@ -207,6 +214,15 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
             f = replace(f, private=False)
         out.append(f)
     return _office_mailboxes(ctx, out)
+
+
+def _role_contact(ctx: TextContext, f: Finding) -> bool:
+    """True for a landline right after a person's role (申请人联系电话：…) with no office named between the two and no
+    public-contact label (咨询电话) nearer to it."""
+    lo = max(ctx.part_bounds(f.start)[0], f.start - 24)
+    m = _ROLE_CONTACT.search(ctx.text, lo, f.start)
+    return (m is not None and ctx.label_before(f.start, 12) != "public"
+            and _OFFICE_NAME.search(ctx.text, m.start(), f.start) is None)
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")

@@ -195,6 +195,29 @@ def _single_cells(line: str, offset: int) -> list[tuple[int, int]]:
     return [(m.start() + offset, m.end() + offset) for m in _SINGLE_CELL.finditer(line)]
 
 
+_GROUP = re.compile(r"\d{1,8}[Xx]?")
+
+
+def _join_grouped_numbers(text: str, cells: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+    """``cells`` with a number typed in groups ("6228 4807 6215 3309 876": a bank card in 4s) made one cell while the
+    row has more cells than its header: consecutive digit groups, one space apart, that join to 15-19 digits."""
+    out = list(cells)
+    i = 0
+    while len(out) > width and i < len(out):
+        joined = 0
+        for j in range(i, len(out)):
+            s, e = out[j]
+            if not _GROUP.fullmatch(text, s, e) or j > i and s != out[j - 1][1] + 1 or j == i and e - s < 4:
+                break
+            joined += e - s
+            merged = j - i + 1
+            if 15 <= joined <= 19 and merged > 1 and len(out) - merged + 1 <= width:
+                out[i: j + 1] = [(out[i][0], e)]
+                break
+        i += 1
+    return out
+
+
 def _join_spaced_names(text: str, cells: list[tuple[int, int]], width: int) -> list[tuple[int, int]] | None:
     """``cells`` with lone surname characters joined to the one character after them until there are ``width``
     (or ``width`` - 1), or None when the row does not line up with its header."""
@@ -208,5 +231,6 @@ def _join_spaced_names(text: str, cells: list[tuple[int, int]], width: int) -> l
         if e - s == 1 and e2 - s2 == 1 and text[s] in surnames and "\u4e00" <= text[s2] <= "\u9fff" and s2 == e + 1:
             out[i: i + 2] = [(s, e2)]
         i += 1
+    out = _join_grouped_numbers(text, out, width)
     # a row may leave its last cell empty (备注): one cell short still lines up from the left
     return out if len(out) == width or len(out) == width - 1 >= 2 else None

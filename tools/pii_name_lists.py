@@ -85,7 +85,7 @@ def _run(text: str, lo: int, hi: int, lex: Any, *, first_is_name: bool) -> list[
 
 def _cued(intro: str, lex: Any) -> bool:
     return any(c in intro for c in _LIST_CUES + lex.list_cues_before) or intro.rstrip().endswith(
-        tuple(lex.label_words))
+        tuple(lex.label_words)) or lex.colon_labels.fullmatch(intro.strip() + "：") is not None
 
 
 def listed_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:

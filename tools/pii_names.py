@@ -46,6 +46,7 @@ class _Lexicon:
     not_given_chars: frozenset[str]
     public_figures: frozenset[str]
     person_acts: re.Pattern[str]
+    colon_labels: re.Pattern[str]
 
 
 @cache
@@ -73,6 +74,8 @@ def _lexicon() -> _Lexicon:
         not_given_chars=frozenset(raw["not_given_chars"]),
         public_figures=frozenset(raw["public_figures"]),
         person_acts=re.compile("|".join(map(re.escape, sorted(raw["person_acts"], key=len, reverse=True)))),
+        colon_labels=re.compile("(?<![\u4e00-\u9fff])(?:" + "|".join(map(re.escape, raw["colon_labels"]))
+                                + ")[：:][ \t\u3000]*"),
     )
 
 
@@ -207,6 +210,10 @@ def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon
             continue  # "户主姓名\t与户主关系": a column header, not a label before a name
         if m.group(1) in lex.private_labels or line in anchor_lines:
             yield _finding(name, m.end())
+    for m in lex.colon_labels.finditer(text):  # 记录：普  丽, 经办：字 红
+        name = _pick_name(text, m.end(), lex) or spaced_name(text, m.end(), lex) or _delimited_value(text, m.end(), lex)
+        if name is not None:
+            yield _finding(name, m.end())
 
 
 _VALUE = re.compile(r"[\u4e00-\u9fff]{2,4}(?![\u4e00-\u9fff])")
@@ -216,7 +223,7 @@ def _delimited_value(text: str, start: int, lex: _Lexicon) -> str | None:
     """The whole value after "label：" when it is a 2–4 character word standing alone and reads as a name by every
     check but the surname list (column_name: no unit, title, common word or 某)."""
     m = _VALUE.match(text, start)
-    return m.group() if m and column_name(m.group(), lex) else None
+    return m.group() if m and column_name(m.group(), lex) and not dictionary_word(m.group()) else None
 
 
 _HEADER_SPLIT = re.compile(r"\t|[|｜]| {2,}|\u3000{2,}")

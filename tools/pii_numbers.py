@@ -22,9 +22,12 @@ _E = r"(?![0-9A-Za-z])(?!\.\d)"  # right boundary: not followed by more digits o
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w@])", re.ASCII)
 # A long number written whole (18 with X, 15-19 digits) or in groups ("6229 0888 8539 3363 385", "532932 19810313 0505").
-_LONG = re.compile(_B + r"(?:\d{17}[\dXx]|\d{15,19}|\d{4,8}(?:[ -]\d{2,8}){1,4}[Xx]?)" + _E)
+# (a card of 17 digits in 4s leaves one digit in its last group: "6228 4807 6215 0093 3")
+_LONG = re.compile(_B + r"(?:\d{17}[\dXx]|\d{15,19}|\d{4}(?: \d{4}){3} \d|\d{4,8}(?:[ -]\d{2,8}){1,4}[Xx]?)" + _E)
 # an ID typed with its groups in odd places ("5329261979 1223 0547", "53293119900102471 8"): joined only to 18
 _SPLIT = re.compile(_B + r"\d{1,17}(?:[ -]\d{1,17}){1,3}[Xx]?" + _E)
+# a 残疾人证号 (第二代): the holder's 18-character 身份证号 and two digits (残疾类别, 残疾等级) written as one number
+_ID_PLUS_TWO = re.compile(_B + r"\d{17}[\dXx]\d{2}" + _E)
 _CREDIT = re.compile(_B + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _E)
 # 11 digits from 13x-19x, whole or split by at most two spaces/hyphens anywhere (139 8872 6655, 1398 8726 655)
 _MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}" + _E)
@@ -116,18 +119,49 @@ def long_numbers(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
             continue  # the usual forms: the whole-number pass below reads them
         taken.append((s, e))
         yield Finding("id_card", value, s, e, keep_ends(value, 4, 2), flags=flags)
+    for m in _ID_PLUS_TWO.finditer(norm):
+        inside = _id_inside(norm[m.start(): m.start() + 18].upper(), ctx.label_before(m.start()))
+        if inside is not None:
+            value = text[m.start(): m.end()]
+            taken.append((m.start(), m.end()))
+            yield Finding("id_card", value, m.start(), m.end(), keep_ends(value, 4, 2), flags=inside)
     for m in _LONG.finditer(norm):
         if _overlaps(m.start(), m.end(), taken):
             continue
-        digits = re.sub(r"[ -]", "", m.group()).upper()
+        end = _card_end(norm, m.start(), m.end())
+        digits = re.sub(r"[ -]", "", norm[m.start():end]).upper()
         if not 15 <= len(digits) <= 19:
             continue
         kind = _classify_long(digits, ctx.label_before(m.start()), norm[max(0, m.start() - 12): m.start()])
         if kind is None:
             continue
-        value = text[m.start(): m.end()]
+        value = text[m.start(): end]
         head, tail = (4, 2) if kind[0] == "id_card" else (4, 4)
-        yield Finding(kind[0], value, m.start(), m.end(), keep_ends(value, head, tail), flags=kind[1])
+        yield Finding(kind[0], value, m.start(), end, keep_ends(value, head, tail), flags=kind[1])
+
+
+def _id_inside(head: str, label: str | None) -> tuple[str, ...] | None:
+    """Flags for a 20-digit number whose first 18 characters ``head`` are a 身份证号 (a 残疾人证号 is the holder's ID
+    and two digits), or None: a valid ID anywhere; after an ID label (残疾证号 …) also one whose check digit is wrong."""
+    if _id_valid(head):
+        return ()
+    if label == "id" and head[:2] in _PROVINCES and checksums.plausible_birth(head[6:14]):
+        return (CHECK_FAILED,)
+    return None
+
+
+def _card_end(norm: str, start: int, end: int) -> int:
+    """End of a grouped number with more than 19 digits cut after its last whole group of 16-19 ("6231 9800 1234 5678
+    2000": a card in 4s, then the amount in the next cell of a table typed with single spaces)."""
+    groups = list(re.finditer(r"\d+[Xx]?", norm[start:end]))
+    if len(groups) < 3 or len(re.sub(r"[ -]", "", norm[start:end])) <= 19:
+        return end
+    total = 0
+    for g in groups:
+        total += len(g.group())
+        if 16 <= total <= 19 and (g is groups[-1] or total + len(groups[groups.index(g) + 1].group()) > 19):
+            return start + g.end()
+    return end
 
 
 def credit_codes(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
