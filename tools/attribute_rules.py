@@ -139,10 +139,11 @@ def guess_title(text: str) -> str:
 
 
 _TRAILING_NOTE = re.compile(r"[（(][^）)]{1,16}[）)]$")
-_MASTHEAD_GENRE = re.compile(r"(简报|快报|专报|动态|纪要|通讯)$")
+_MASTHEAD_GENRE = re.compile(r"(简报|快报|专报|动态|纪要|通讯|政务信息)$")
 
 
-_ISSUE_NUMBER = re.compile(r"^[〔\[]?\d{4}[〕\]]?第?\d+期$|^第\d+期$")
+# "〔2021〕第6期", "2026年第15期", "（第6期）": the issue line of a 简报, not its title
+_ISSUE_NUMBER = re.compile(r"^[（(]?(?:[〔\[]?\d{4}[〕\]年]?)?第?\d+期[）)]?$")
 
 
 def real_title(doc: Gongwen) -> str:
