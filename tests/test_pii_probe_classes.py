@@ -142,7 +142,7 @@ def test_bank_cards_in_fours_in_a_table_typed_with_single_spaces() -> None:
 
 @pytest.mark.parametrize(("text", "name"), [
     ("记录：普  丽", "普  丽"), ("经办：字 红", "字 红"), ("制表：李  娟        审核：何 平", "何 平"),
-    ("被谈话人：施  勇", "施  勇"),
+    ("被谈话人：施  勇", "施  勇"), ("登记人：何  平", "何  平"),
 ])
 def test_a_name_after_a_short_form_label(text: str, name: str) -> None:
     assert ("name", name, True, ()) in _masked(text)[1]
@@ -150,3 +150,9 @@ def test_a_name_after_a_short_form_label(text: str, name: str) -> None:
 
 def test_a_short_form_label_inside_a_word_or_before_a_sentence_gives_no_name() -> None:
     assert find_pii("会议记录：本次会议由县政府办公室副主任主持。制表：县政府办公室") == []
+
+
+def test_a_disability_number_in_a_table_row_with_a_mistyped_id_inside_is_flagged() -> None:
+    found = _masked("1 杨德全 53293019540802787144 肢体 二级")[1]
+    assert ("id_card", "53293019540802787144", True, (CHECK_FAILED,)) in found
+    assert find_pii("流水号：53293020261399000112") == []  # no birth date inside, and labelled as something else

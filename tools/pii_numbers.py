@@ -142,11 +142,12 @@ def long_numbers(norm: str, text: str, ctx: TextContext) -> Iterator[Finding]:
 
 def _id_inside(head: str, label: str | None) -> tuple[str, ...] | None:
     """Flags for a 20-digit number whose first 18 characters ``head`` are a 身份证号 (a 残疾人证号 is the holder's ID
-    and two digits), or None: a valid ID anywhere; after an ID label (残疾证号 …) also one whose check digit is wrong."""
+    and two digits), or None: a valid ID anywhere; one whose check digit is wrong unless another label (流水号,
+    编号 …) says what the number is."""
     if _id_valid(head):
         return ()
-    if label == "id" and head[:2] in _PROVINCES and checksums.plausible_birth(head[6:14]):
-        return (CHECK_FAILED,)
+    if label in ("id", None) and head[:2] in _PROVINCES and checksums.plausible_birth(head[6:14]):
+        return (CHECK_FAILED,)  # as for an 18-digit number: a province, a birth date, the length, and no other label
     return None
 
 
