@@ -33,6 +33,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CLAUSE = re.compile(r"[（(]\s*(?:县级)?(?:责任单位|牵头部门)[:：].*?[)）]\s*$")
 _LIST_NUMBER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[一二三四五六七八九十]+、)\s*")
 _WHO = ("who",)
+_ONE_CHAR_ALTERNATIVE = re.compile(r"(\w)[（(](\w)[)）]")  # 乡（镇）, 办公厅（室）
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,8 @@ def _sentences(hit: Hit, rank: int, terms: dict[str, float], qtype: str, lead: i
         if _is_heading(part, heading, position, len(parts)) or (
                 duty and qtype not in _WHO and not any(u in part for u in units)):
             continue
-        score = sum(weight for term, weight in terms.items() if term in part)
+        said = _ONE_CHAR_ALTERNATIVE.sub(r"\1\2", part) + "\n" + part  # 乡（镇）政府 is what people call 乡镇政府
+        score = sum(weight for term, weight in terms.items() if term in said)
         if duty:  # the duty clause answers "who", and little else
             score += 6.0
         if qtype in ("when", "how_long", "how_much", "how_many", "who") and find_phrase(qtype, part):
