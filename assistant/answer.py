@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from assistant.answer_type import answer_type, cue, find_phrase
 from assistant.conclusion import conclude, responsible
+from assistant.tiers import tiered_amount
 from assistant.turn import Reply
 from knowledge.digest import caution
 from knowledge.types import Chunk, Hit, Source
@@ -80,7 +81,9 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", a
     if verdict == "weak":
         lines = [WEAK_LEAD, *quote_lines[:-1], quote_lines[-1] + WEAK_TAIL]
     else:
-        conclusion = bank.metadata["answer"] if bank is not None else conclude(ask or question, qtype, quoted[0].text)
+        # a count the question names is worked out even when a bank entry matched: its answer states the tiers only
+        worked = tiered_amount(ask or question, quoted[0].text) if qtype == "how_much" else None
+        conclusion = worked or (bank.metadata["answer"] if bank is not None else conclude(ask or question, qtype, quoted[0].text))
         if qtype in _WHO and not (conclusion and _names_unit(conclusion)):  # "谁负责" gets the unit first
             conclusion = responsible([s.text for s in quoted]) or conclusion
         lines = ([conclusion] if conclusion and _adds(conclusion, quoted[0].text) else []) + quote_lines
