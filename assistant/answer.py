@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from assistant.answer_type import answer_type, cue, find_phrase
 from assistant.conclusion import conclude, responsible
+from assistant.tiers import tiered_amount
 from assistant.turn import Reply
 from knowledge.digest import caution
 from knowledge.types import Chunk, Hit, Source
@@ -33,6 +34,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CLAUSE = re.compile(r"[（(]\s*(?:县级)?(?:责任单位|牵头部门)[:：].*?[)）]\s*$")
 _LIST_NUMBER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[一二三四五六七八九十]+、)\s*")
 _WHO = ("who",)
+_ONE_CHAR_ALTERNATIVE = re.compile(r"(\w)[（(](\w)[)）]")  # 乡（镇）, 办公厅（室）
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", a
     if verdict == "weak":
         lines = [WEAK_LEAD, *quote_lines[:-1], quote_lines[-1] + WEAK_TAIL]
     else:
-        conclusion = bank.metadata["answer"] if bank is not None else conclude(ask or question, qtype, quoted[0].text)
+        # a count the question names is worked out even when a bank entry matched: its answer states the tiers only
+        worked = tiered_amount(ask or question, quoted[0].text) if qtype == "how_much" else None
+        conclusion = worked or (bank.metadata["answer"] if bank is not None else conclude(ask or question, qtype, quoted[0].text))
         if qtype in _WHO and not (conclusion and _names_unit(conclusion)):  # "谁负责" gets the unit first
             conclusion = responsible([s.text for s in quoted]) or conclusion
         lines = ([conclusion] if conclusion and _adds(conclusion, quoted[0].text) else []) + quote_lines
@@ -206,7 +210,8 @@ def _sentences(hit: Hit, rank: int, terms: dict[str, float], qtype: str, lead: i
         if _is_heading(part, heading, position, len(parts)) or (
                 duty and qtype not in _WHO and not any(u in part for u in units)):
             continue
-        score = sum(weight for term, weight in terms.items() if term in part)
+        said = _ONE_CHAR_ALTERNATIVE.sub(r"\1\2", part) + "\n" + part  # 乡（镇）政府 is what people call 乡镇政府
+        score = sum(weight for term, weight in terms.items() if term in said)
         if duty:  # the duty clause answers "who", and little else
             score += 6.0
         if qtype in ("when", "how_long", "how_much", "how_many", "who") and find_phrase(qtype, part):
