@@ -24,7 +24,7 @@ from assistant.followup import (
 from assistant.followup_answers import answer_follow_up, article_answer, restated_rule, with_law
 from assistant.followup_rewrite import carried_order
 from assistant.llm import LLM_VERDICTS, LLMResponder
-from assistant.plan_parts import part_answer, part_question
+from assistant.plan_parts import part_answer, part_question, section_answer, section_question
 from assistant.quiz import QuizMaster
 from assistant.references import article_question, cited
 from assistant.router import Intent, route, stated_unit, words
@@ -131,6 +131,11 @@ class Engine:
             shown = article_answer(asked[0], ("", asked[1]), self._clause, self._titles)
             if (shown.data or {}).get("verdict") != "refuse":
                 return replace(shown, tool=None, data={**(shown.data or {}), "verdict": "answer"})  # a knowledge answer
+        label = section_question(turn.text, words()["followup"]["article_asks"])
+        if label is not None:  # "那五(一)具体要干啥": that section of the plan, not a search for its label
+            section = section_answer(label, self.toolbox.ctx.plans().current().plan, self._clause)
+            if section is not None:
+                return section
         part = part_question(turn.text, words()["followup"]["article_asks"])
         if part is not None:  # "方案第五部分讲的啥": its subsections, listed so that "第四小点" can follow
             listed = part_answer(part, self.toolbox.ctx.plans().current().plan, self._clause)

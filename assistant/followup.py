@@ -56,7 +56,7 @@ class FollowUp:
     citation: tuple[str, str] | None = None
     citations: tuple[tuple[str, str], ...] = ()
     item: ListItem | None = None
-    mode: str = ""  # for a rewritten knowledge question: swap | condition | ask (assistant/followup_rewrite.py)
+    mode: str = ""  # rewritten: swap | condition | ask (assistant/followup_rewrite.py); basis: why when asked 为什么
     focus: str = ""  # the follow-up's own detail
     original: str = ""  # the message as the user wrote it
 
@@ -103,7 +103,7 @@ def context(history: tuple[Message, ...], units: UnitRegistry, *, own_unit: str 
             if named:
                 unit = named[0].name
             if kind == "question":
-                question = user
+                question = _asked(question, user)
             tool_message = user if kind in ("deadline", "period") else None
         answer = reply
     listed = list_items(answer, minimum=1) if answer else []
@@ -117,6 +117,24 @@ def context(history: tuple[Message, ...], units: UnitRegistry, *, own_unit: str 
                    citation=citations[0] if citations else None, citations=tuple(dict.fromkeys(citations)),
                    items=items, tool_message=tool_message, task=task["task"] if task else None,
                    topic=topic["topic"] if topic else None)
+
+
+def _asked(earlier: str | None, user: str) -> str:
+    """The whole question a knowledge message asked: itself, or, when it was a follow-up of the question before
+    it ("在哪个系统备" after "开个政务抖音号要备案吗", "那网站呢" after "政务新媒体多久更新一次"), that question
+    carried along the way the engine read it, so a follow-up of a follow-up keeps the topic."""
+    w = words()["followup"]
+    t = user.strip()
+    if earlier is None or len(t.rstrip("?？。!！")) > int(w["context_chars"][0]):
+        return user
+    if _elliptic(t, w):
+        from assistant.followup_rewrite import rewrite
+
+        rw = rewrite(earlier, t)
+        return rw.text if rw else user
+    if opens_like_follow_up(t):
+        return f"{earlier.rstrip('?？。')} {t}"
+    return user
 
 
 def item_number(text: str) -> int | None:
@@ -161,8 +179,17 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
     short = len(t.rstrip("?？。!！")) <= int(w["max_chars"][0])
     if short and _has(t, w["why"]) and ctx.intent == "classify":
         return FollowUp("why")
-    if short and (_has(t, w["basis"]) or _has(t, w["why"])) and ctx.citation is not None:
-        return FollowUp("basis", citation=ctx.citation, citations=ctx.citations)
+    asks_basis = _has(t, w["basis"]) or any(re.search(p, t) for p in w["basis_patterns"])
+    if short and (asks_basis or _has(t, w["why"])) and ctx.citation is not None:
+        why = "why" if _has(t, w["why"]) and not asks_basis else ""
+        return FollowUp("basis", citation=ctx.citation, citations=ctx.citations, mode=why)
+    from assistant.plan_parts import part_question, sibling_part
+
+    if part_question(t, w["article_asks"]) is not None:  # "方案第二项讲的啥" names its part: it stands alone
+        return None
+    sibling = sibling_part(t, ctx.answer) if short else None
+    if sibling is not None:  # "那第三项呢" after a part of the plan shown whole: the next part asked the same way
+        return FollowUp("rewrite", f"方案第{sibling}部分讲的啥")
     ref = _reference(t, ctx, units) if short else None
     if ref is not None:
         return ref

@@ -50,7 +50,8 @@ def answer_follow_up(follow: FollowUp, turn: Turn, lookup: Lookup, titles: Title
         return Reply(text=NO_CONTEXT, tool="followup", data={"followup": follow.kind})
     title, section = follow.citation
     if follow.kind == "basis":
-        return _basis(last, list(follow.citations) or [follow.citation], lookup)
+        reply = _basis(last, list(follow.citations) or [follow.citation], lookup)
+        return _with_stakes(reply, last, list(follow.citations) or [follow.citation], lookup) if follow.mode == "why" else reply
     return _item(follow.n, title, section, lookup, paragraph=follow.text == "款")
 
 
@@ -70,6 +71,28 @@ def _basis(last: str, citations: list[tuple[str, str]], lookup: Lookup) -> Reply
     title, section = citations[0]
     return Reply(text=text, sources=[_source(c) for c in chunks], tool="followup",
                  data={"followup": "basis", "title": title, "section": section})
+
+
+def _with_stakes(reply: Reply, last: str, citations: list[tuple[str, str]], lookup: Lookup) -> Reply:
+    """"为什么卡这么严" after a rule: its 依据, and the sentences of the cited sections (not quoted yet) that say
+    what follows from breaking it (单项否决, 问责, 通报 …): the reason a rule is strict is what it costs."""
+    from assistant.router import words
+
+    stakes = words()["followup"]["consequence_words"]
+    quoted = _compact(last)
+    held = [(sum(w in c.text for w in stakes), t, s, c) for t, s in citations[:3] for c in lookup(t, s)
+            if _compact(c.text) not in quoted]
+    most = max((n for n, *_ in held), default=0)
+    found = [(t, s, c) for n, t, s, c in held if n == most and most > 0]  # the clause most about the stakes
+    if not found:
+        return reply
+    lines = "\n".join(f"{c.text}〔《{t}》{s}〕" for t, s, c in found[:2])
+    return replace(reply, text=f"{reply.text}\n\n不落实的后果：\n{lines}",
+                   sources=[*reply.sources, *(_source(c) for _, _, c in found[:2])])
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s,，。；;:：]", "", text)
 
 
 def restated_rule(cited: list[Chunk], hits: list[Hit]) -> Chunk | None:
