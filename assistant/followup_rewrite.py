@@ -172,8 +172,10 @@ def order_hits(mode: str, focus: str, hits: list[Hit], cited: list[Chunk]) -> li
     if holder is not None:  # "那收集的个人信息呢": the clause just quoted speaks of it
         top = hits[0].score if hits else 1.0
         return [Hit(chunk=holder, score=top), *(h for h in hits if h.chunk.id != holder.id)]
-    if mode in ("condition", "swap"):  # one shared pair is noise: it must not overturn the search's order
-        return sorted(hits, key=lambda h: -(n if (n := focus_overlap(focus, h.chunk.text)) >= 2 else 0))
+    if mode in ("condition", "swap"):  # one shared pair is noise: it must not overturn the search's order,
+        # unless the detail is one pair ("那网站呢"): a clause that holds it names the new topic itself
+        least = 1 if mode == "swap" and len(_bigrams(focus)) == 1 else 2
+        return sorted(hits, key=lambda h: -(n if (n := focus_overlap(focus, h.chunk.text)) >= least else 0))
     if mode == "ask" and cited:
         keys = {(c.title, c.section) for c in cited}
         counted = [c for c in cited if holds_amount(c.text)]
