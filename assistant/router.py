@@ -489,7 +489,8 @@ def own_tasks_asked(text: str) -> bool:
     w = words()["duties"]
     rest = re.sub(r"[\s?？。!！，,.]", "", text)
     # "点了我们名的" / "点我们单位的名": the pronoun inside the verb, put back as "点名我们"
-    rest = re.sub(r"点了?((?:%s))的?名" % "|".join(sorted(w["own"], key=len, reverse=True)), r"点名\1", rest)
+    pronouns = "|".join(map(re.escape, sorted(w["own"], key=len, reverse=True)))
+    rest = re.sub(rf"点了?({pronouns})的?名", r"点名\1", rest)
     if not _has(rest, w["own"]) or not _has(rest, w["own_tasks"]):
         return False
     for group in ("own", "own_tasks", "own_fillers"):
