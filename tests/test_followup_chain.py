@@ -1,0 +1,97 @@
+"""Follow-ups of follow-ups, plan parts and sections asked by number or label, the basis asked in other words,
+the stakes of a rule asked as 为什么, and a new topic of one character pair."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine import Engine
+from assistant.factory import build_engine
+from assistant.followup import context, resolve
+from assistant.followup_rewrite import order_hits, swap_topic
+from assistant.plan_parts import part_question, section_question, sibling_part
+from assistant.router import own_tasks_asked, words
+from assistant.settings import Settings
+from assistant.turn import Message, Turn
+from knowledge.types import Chunk, Hit
+from knowledge.units import load_units
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build_engine(Settings(embedder="none", retrieval_mode="bm25", data_dir=tmp_path_factory.mktemp("chain")))
+
+
+def _talk(engine: Engine, *texts: str) -> str:
+    history: tuple[Message, ...] = ()
+    reply = ""
+    for text in texts:
+        reply = engine.respond(Turn(text=text, history=history)).text
+        history += (Message("user", text), Message("assistant", reply))
+    return reply
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_first_question() -> None:
+    history = (Message("user", "政务新媒体多久要更新一次"), Message("assistant", "……"),
+               Message("user", "那网站呢"), Message("assistant", "……"))
+    assert context(history, load_units()).question == "网站多久要更新一次"
+    carried = (Message("user", "标准目录什么时候要编完"), Message("assistant", "……"),
+               Message("user", "谁来汇总审核"), Message("assistant", "……"))
+    assert context(carried, load_units()).question == "标准目录什么时候要编完 谁来汇总审核"
+
+
+def test_a_new_question_is_not_carried_along() -> None:
+    history = (Message("user", "标准目录什么时候要编完"), Message("assistant", "……"),
+               Message("user", "依申请公开的申请人需要提交哪些材料"), Message("assistant", "……"))
+    assert context(history, load_units()).question == "依申请公开的申请人需要提交哪些材料"
+
+
+@pytest.mark.parametrize("text", ["那依据哪个省文件", "按哪份文件办", "是什么上级文件"])
+def test_the_basis_asked_with_a_word_between(text: str) -> None:
+    units = load_units()
+    history = (Message("user", "标准目录什么时候要编完"),
+               Message("assistant", "2020年10月底前。〔《洱源县2020年政务公开工作方案》三〕"))
+    follow = resolve(text, context(history, units), units)
+    assert follow is not None and follow.kind == "basis" and follow.mode == ""
+
+
+def test_why_after_a_rule_adds_what_breaking_it_costs(engine: Engine) -> None:
+    reply = _talk(engine, "政务新媒体两次更新最多隔几天", "为啥要求这么高")
+    assert reply.startswith("上一条回答的依据是") and "单项否决" in reply.split("不落实的后果")[-1]
+
+
+def test_a_plan_part_asked_as_an_item_and_the_next_one() -> None:
+    asks = words()["followup"]["article_asks"]
+    assert part_question("方案第四项讲的啥", asks) == "四"
+    assert part_question("第四项讲的啥", asks) is None  # without 方案 it is an item of what was just shown
+    shown = "《洱源县2020年政务公开工作方案》第一部分“严格执行公文(信息)公开属性界定”的内容：\n……"
+    assert sibling_part("那第二项呢", shown) == "二"
+    listed = "《洱源县2020年政务公开工作方案》第五部分“…”包括4项：\n1. 〔五(一)〕…\n2. 〔五(二)〕…"
+    assert sibling_part("那第二项呢", listed) is None  # its own subsections are what "第二项" picks
+
+
+def test_a_plan_section_asked_by_its_label(engine: Engine) -> None:
+    asks = words()["followup"]["article_asks"]
+    assert section_question("四（三）讲的啥", asks) == "四(三)"
+    assert section_question("四(三)的疫情信息什么时候发布", asks) is None
+    reply = _talk(engine, "县审计局有哪些任务", "那六(二)要做什么")
+    assert reply.startswith("《洱源县2020年政务公开工作方案》六(二)")
+
+
+@pytest.mark.parametrize("text", ["方案里哪几块点名我们了", "方案点了咱们名的有哪几项", "哪部分提到我们单位"])
+def test_the_parts_that_name_ones_unit(text: str) -> None:
+    assert own_tasks_asked(text)
+
+
+def test_a_topic_swapped_into_a_question_without_an_ask_word() -> None:
+    assert swap_topic("政务新媒体一个月不更新会怎样", "网站") == "网站一个月不更新会怎样"
+
+
+def _hit(text: str, score: float) -> Hit:
+    return Hit(chunk=Chunk(id=text, doc_id="d", title="t", section="s", text=text), score=score)
+
+
+def test_a_one_pair_topic_leads_with_the_clause_that_names_it() -> None:
+    hits = [_hit("主动公开的信息20个工作日内公开", 0.3), _hit("网站栏目6个月没更新扣分", 0.2)]
+    assert order_hits("swap", "网站", hits, [])[0].chunk.text.startswith("网站")
+    assert order_hits("condition", "网站", hits, [])[0].chunk.text.startswith("主动")
