@@ -235,7 +235,9 @@ def in_context(text: str, ctx: Context) -> str | None:
 
 
 def opens_like_follow_up(text: str) -> bool:
-    return text.strip().startswith(tuple(words()["followup"]["context_openers"]))
+    """"谁来汇总审核" / "那超过了呢" open like a follow-up; "乡镇也要吗" asks the last question of something else."""
+    w = words()["followup"]
+    return text.strip().startswith(tuple(w["context_openers"])) or _has(text, w["context_parallels"])
 
 
 def shares_words(text: str, ctx: Context) -> bool:
