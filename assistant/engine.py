@@ -198,7 +198,7 @@ class Engine:
 
     def _rewritten(self, turn: Turn, follow: FollowUp, ctx: Context | None = None) -> Reply:
         """A follow-up rewritten into a whole question: searched whole, answered from the clause about its detail."""
-        from assistant.followup_rewrite import arrange, holding_clause, holds_amount, is_sequel
+        from assistant.followup_rewrite import arrange, holding_clause, holds_amount
 
         decision, hits = self.decide(turn.text)
         if decision.kind in ("task", "other_place") or not decision.may_answer or not hits:
@@ -214,7 +214,7 @@ class Engine:
                 same = (alone_hits[0].chunk.title, alone_hits[0].chunk.section) in {(c.title, c.section) for c in cited}
                 # "那管账号的人调走了咋整": the message alone finds the very passage of the section just quoted
                 # that speaks of the condition; found elsewhere, it is not trusted over the whole question
-                if follow.mode == "condition" and same and not is_sequel(follow.focus):
+                if follow.mode == "condition" and same:
                     seen = {h.chunk.id for h in alone_hits[:1]}
                     hits = alone_hits[:1] + [h for h in hits if h.chunk.id not in seen]
                     return self._compose(turn.text, hits, verdict=decision.kind, ask=follow.focus)

@@ -153,19 +153,9 @@ def carried_order(message: str, hits: list[Hit], cited: set[tuple[str, str]]) ->
 
 def arrange(mode: str, focus: str, original: str, hits: list[Hit], cited: list[Chunk]) -> list[Hit]:
     """The hits of a rewritten follow-up in the order the answer should quote them: ``order_hits``, then for a
-    consequence ask ("那超过了会咋样") the clause of the section just cited that holds a consequence; for a step after
-    the one just answered ("复议完还不服呢") the clauses just quoted last."""
+    consequence ask ("那超过了会咋样") the clause of the section just cited that holds a consequence."""
     hits = order_hits(mode, focus, hits, cited)
-    quoted = {(c.title, c.section) for c in cited}
-    if mode == "condition" and is_sequel(focus):
-        # "复议完还不服呢": the step after the one just answered; its clause was quoted already
-        hits = sorted(hits, key=lambda h: (h.chunk.title, h.chunk.section) in quoted)
-    return carried_order(original, hits, quoted) if asks_consequence(original) else hits
-
-
-def is_sequel(focus: str) -> bool:
-    """"复议完还不服" / "公示之后": a situation after the step just answered."""
-    return any(m in focus for m in words()["followup"]["sequence_markers"])
+    return carried_order(original, hits, {(c.title, c.section) for c in cited}) if asks_consequence(original) else hits
 
 
 def amounts(text: str) -> set[str]:
