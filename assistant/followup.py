@@ -30,6 +30,7 @@ from assistant.turn import Message
 from knowledge.units import UnitRegistry
 
 _TASK_LOOKUP = re.compile(r"^与“(?P<task>[^”]+)”最相关的任务")
+_PICKED = re.compile(r"^第[一二三四五六七八九十\d]+项：〔[^〕]+〕(?P<title>[^\n（(]+)")  # a line picked from a list
 _TOPIC_LIST = re.compile(r"^[^\n《]{2,30}在《[^》]+》中(?:与|没有与)“(?P<topic>[^”]+)”")  # a unit's tasks on a topic
 
 
@@ -103,7 +104,9 @@ def context(history: tuple[Message, ...], units: UnitRegistry, *, own_unit: str 
             if named:
                 unit = named[0].name
             if kind == "question":
-                question = _asked(question, user)
+                picked = _PICKED.match(reply or "")
+                # "第一项具体要干啥" then "谁牵头": the task picked from the list is what is talked about
+                question = picked["title"] if picked else _asked(question, user)
             tool_message = user if kind in ("deadline", "period") else None
         answer = reply
     listed = list_items(answer, minimum=1) if answer else []
@@ -203,6 +206,9 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
         return FollowUp("rewrite", f"{named[0].name}{about}有哪些任务")
     if self_unit:
         return FollowUp("rewrite", f"{ctx.own_unit or ctx.unit}{about}有哪些任务")
+    unit = ctx.unit or ctx.own_unit
+    if about and unit and (topic := _new_topic(t)):  # "营商环境那块我们要做啥" then "那疫情防控呢"
+        return FollowUp("rewrite", f"{unit}在{topic}方面有哪些任务")
     if ctx.task and ctx.intent == "duties":  # "谁负责门户网站…" then "那政务新媒体呢"
         core = _core(t)
         return FollowUp("rewrite", f"谁负责{core}") if core else None
@@ -213,6 +219,15 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
         return FollowUp("rewrite", rw.text, mode=rw.mode, focus=rw.focus, citation=ctx.citation,
                         original=t) if rw else None
     return None
+
+
+def _new_topic(t: str) -> str | None:
+    """The topic "那疫情防控呢" names: a few words with no ask in them ("那要多久呢" names none)."""
+    core = _core(t)
+    d, w = words()["duties"], words()["followup"]
+    if not d["topic_min_chars"] <= len(core) <= d["topic_max_chars"] or _has(core, w["ask_words"] + w["conditions"]):
+        return None
+    return core
 
 
 def _core(t: str) -> str:

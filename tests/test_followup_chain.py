@@ -95,3 +95,19 @@ def test_a_one_pair_topic_leads_with_the_clause_that_names_it() -> None:
     hits = [_hit("主动公开的信息20个工作日内公开", 0.3), _hit("网站栏目6个月没更新扣分", 0.2)]
     assert order_hits("swap", "网站", hits, [])[0].chunk.text.startswith("网站")
     assert order_hits("condition", "网站", hits, [])[0].chunk.text.startswith("主动")
+
+
+def test_another_topic_after_a_units_tasks_on_a_topic() -> None:
+    units = load_units()
+    history = (Message("user", "县水务局在重大建设项目方面有任务吗"),
+               Message("assistant", "县水务局在《洱源县2020年政务公开工作方案》中与“重大建设项目”有关的任务1项：\n\n1. ……"))
+    ctx = context(history, units)
+    follow = resolve("那社会公益事业呢", ctx, units)
+    assert follow is not None and follow.text == "县水务局在社会公益事业方面有哪些任务"
+    assert resolve("那要多久呢", ctx, units) is None or "方面" not in resolve("那要多久呢", ctx, units).text  # type: ignore[union-attr]
+
+
+def test_the_task_picked_from_a_list_is_the_topic_then() -> None:
+    history = (Message("user", "县审计局有哪些任务"), Message("assistant", "县审计局在《…》中的任务共2项：\n1. 〔四(六)〕甲\n2. 〔五(一)〕乙"),
+               Message("user", "第一项"), Message("assistant", "第一项：〔四(六)〕主动公开公共资源配置领域信息（点名负责）\n\n……"))
+    assert context(history, load_units()).question == "主动公开公共资源配置领域信息"
