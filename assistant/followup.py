@@ -51,7 +51,7 @@ class Context:
 
 @dataclass(frozen=True)
 class FollowUp:
-    kind: Literal["rewrite", "basis", "why", "item", "list_item", "article", "context"]
+    kind: Literal["rewrite", "basis", "why", "item", "list_item", "article", "context", "verdict"]
     text: str = ""
     n: int = 0
     citation: tuple[str, str] | None = None
@@ -182,6 +182,9 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
     short = len(t.rstrip("?？。!！")) <= int(w["max_chars"][0])
     if short and _has(t, w["why"]) and ctx.intent == "classify":
         return FollowUp("why")
+    again = _verdict_again(t, ctx) if short else None
+    if again is not None:  # "确定吗" / "不备案行不行" after "要。": the verdict just given, kept to
+        return FollowUp("verdict", mode=again, citation=ctx.citation, citations=ctx.citations)
     asks_basis = _has(t, w["basis"]) or any(re.search(p, t) for p in w["basis_patterns"])
     if short and (asks_basis or _has(t, w["why"])) and ctx.citation is not None:
         why = "why" if _has(t, w["why"]) and not asks_basis else ""
@@ -218,6 +221,30 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
         rw = rewrite(ctx.question, t)
         return FollowUp("rewrite", rw.text, mode=rw.mode, focus=rw.focus, citation=ctx.citation,
                         original=t) if rw else None
+    return None
+
+
+VERDICT_LINE = re.compile(r"^(?:不?(?:要|用|可以|能|需要|必须|应该|是|会|允许|算|行)|没有|有|不必)。$")
+
+
+_PERMITTED = ("可以。", "能。", "允许。", "行。", "会。", "是。", "有。", "算。")
+
+
+def _verdict_again(t: str, ctx: Context) -> str | None:
+    """"confirm" for "确定吗" after a yes-no answer, "flip" for its opposite asked ("不备案行不行" after
+    "开抖音号要备案吗" → "要。"), else None."""
+    w = words()["followup"]
+    first = (ctx.answer or "").split("\n", 1)[0].strip()
+    if ctx.intent != "question" or not VERDICT_LINE.match(first) or ctx.question is None:
+        return None
+    core = t.strip().rstrip("?？。!！ ").removeprefix("那").strip("，, ")
+    if core in w["confirm_asks"] or f"{core}吗" in w["confirm_asks"]:
+        return "confirm"
+    asks = "|".join(map(re.escape, sorted(w["verdict_asks"], key=len, reverse=True)))
+    negated = re.match(rf"(?:不|没|免|不用|不去)([\u4e00-\u9fff]{{2,8}}?)(?:的话)?[，,]?(?:{asks})$", core)
+    # the very act the last question asked about; that it may be done ("可以。") says nothing of leaving it undone
+    if negated and negated[1][:2] in ctx.question and first not in _PERMITTED:
+        return "flip"
     return None
 
 

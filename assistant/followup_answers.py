@@ -42,6 +42,8 @@ def answer_follow_up(follow: FollowUp, turn: Turn, lookup: Lookup, titles: Title
         reasons = _block(last, "理由：")
         text = f"理由如下：\n{reasons}" if reasons else NO_CONTEXT
         return Reply(text=text, tool="followup", data={"followup": "why"})
+    if follow.kind == "verdict":
+        return _verdict(follow, last, lookup)
     if follow.kind == "list_item" and follow.item is not None:
         return _list_item(follow.n, follow.item, lookup)
     if follow.kind == "article" and follow.citation is not None:
@@ -53,6 +55,23 @@ def answer_follow_up(follow: FollowUp, turn: Turn, lookup: Lookup, titles: Title
         reply = _basis(last, list(follow.citations) or [follow.citation], lookup)
         return _with_stakes(reply, last, list(follow.citations) or [follow.citation], lookup) if follow.mode == "why" else reply
     return _item(follow.n, title, section, lookup, paragraph=follow.text == "款")
+
+
+def _verdict(follow: FollowUp, last: str, lookup: Lookup) -> Reply:
+    """The yes-no verdict just given, again ("确定吗") or turned round for its opposite ("不备案行不行" after "要。"),
+    with the rule it was read from."""
+    verdict = last.split("\n", 1)[0].strip()
+    negative = verdict.startswith(("不", "没"))
+    if follow.mode == "confirm":
+        head = f"是的，{verdict}"
+    else:  # not doing what is required is not allowed; not doing what is not required is
+        head = f"{'可以' if negative else '不可以'}。上一条回答是“{verdict.rstrip('。')}”。"
+    quoted = [line for line in last.splitlines() if "〔《" in line]
+    basis = _block(last, "依据：")
+    text = "\n".join([head, *quoted]) + (f"\n\n依据：\n{basis}" if basis else "")
+    chunks = [c for t, s in follow.citations[:3] for c in lookup(t, s)[:1]]
+    return Reply(text=text, sources=[_source(c) for c in chunks], tool="followup",
+                 data={"followup": "verdict", "mode": follow.mode})
 
 
 def _basis(last: str, citations: list[tuple[str, str]], lookup: Lookup) -> Reply:

@@ -111,3 +111,24 @@ def test_the_task_picked_from_a_list_is_the_topic_then() -> None:
     history = (Message("user", "县审计局有哪些任务"), Message("assistant", "县审计局在《…》中的任务共2项：\n1. 〔四(六)〕甲\n2. 〔五(一)〕乙"),
                Message("user", "第一项"), Message("assistant", "第一项：〔四(六)〕主动公开公共资源配置领域信息（点名负责）\n\n……"))
     assert context(history, load_units()).question == "主动公开公共资源配置领域信息"
+
+
+def _after(question: str, verdict: str) -> tuple[str, ...]:
+    units = load_units()
+    history = (Message("user", question),
+               Message("assistant", f"{verdict}\n规则原文。〔《政府信息公开条例》第十六条〕\n\n依据：\n1. 《政府信息公开条例》第十六条"))
+    ctx = context(history, units)
+    return tuple(f.mode if (f := resolve(t, ctx, units)) is not None and f.kind == "verdict" else ""
+                 for t in ("确定吗？", "不盖章行不行", "那不盖章的话可以吗", "盖章要几份"))
+
+
+def test_a_yes_no_answer_is_kept_to_when_asked_again_or_the_other_way_round() -> None:
+    assert _after("这类通知要盖章吗", "要。") == ("confirm", "flip", "flip", "")
+    assert _after("这类通知可以盖章吗", "可以。") == ("confirm", "", "", "")  # allowed says nothing of not doing it
+    assert _after("这类通知要盖章吗", "盖章的要求如下：") == ("", "", "", "")  # no verdict to keep to
+
+
+def test_the_verdict_turned_round(engine: Engine) -> None:
+    reply = _talk(engine, "开设政务微信公众号要备案吗", "不备案行吗")
+    first = _talk(engine, "开设政务微信公众号要备案吗").split("\n", 1)[0]
+    assert reply.startswith("不可以" if first == "要。" else "可以")
