@@ -271,7 +271,11 @@ def in_context(text: str, ctx: Context) -> str | None:
     nothing it can answer from, or when it opens like a follow-up."""
     w = words()["followup"]
     t = text.strip()
-    if ctx.question is None or ctx.intent != "question" or len(t.rstrip("?？。!！")) > int(w["context_chars"][0]):
+    if len(t.rstrip("?？。!！")) > int(w["context_chars"][0]):
+        return None
+    if ctx.intent == "duties" and ctx.task:  # "政策解读由谁负责" then "有时间要求吗": about that task
+        return f"{ctx.task} {t}"
+    if ctx.question is None or ctx.intent != "question":
         return None
     return f"{ctx.question.rstrip('?？。')} {t}"
 

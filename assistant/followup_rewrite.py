@@ -25,6 +25,7 @@ from knowledge.types import Chunk, Hit
 _END = "?？。!！ "
 _TOPIC_CHARS = 6  # a new topic put in place of a term: a name ("网站", "依申请公开"), never a clause
 _AMOUNT = re.compile(r"(?<![\d-])\d+\s*(?:个工作日|个?自然日|日|天|个月|年内|元|页|件|次|小时)")
+_AGENT = re.compile(r"(?:部门|政府|局|镇|乡|单位|办|机关|委|中心|本级)$")  # who does it: a qualifier of the topic
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 _DATE_DETAIL = re.compile(r"(?:[\d〇零一二三四五六七八九十两]+\s*(?:年度?|月份?|日|号)\s*)+|今年|去年|明年|上一?年|本年")
 
@@ -75,6 +76,8 @@ def swap_topic(question: str, new: str) -> str | None:
 
         content = default_tokenizer().content_words(topic)
         head = content[-1] if content and topic.endswith(content[-1]) else None
+    if head == topic and _AGENT.search(new) and not _longest_term(new, terms):
+        return f"{new}的{topic}{ask}"  # "年报什么时候发布" + "县政府部门": whose 年报, not 县政府部门 instead of it
     if head is None or head == topic or _longest_term(new, terms):
         replaced = topic.replace(head, new, 1) if head and head != topic else new
     else:

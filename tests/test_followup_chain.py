@@ -132,3 +132,15 @@ def test_the_verdict_turned_round(engine: Engine) -> None:
     reply = _talk(engine, "开设政务微信公众号要备案吗", "不备案行吗")
     first = _talk(engine, "开设政务微信公众号要备案吗").split("\n", 1)[0]
     assert reply.startswith("不可以" if first == "要。" else "可以")
+
+
+def test_whose_is_a_qualifier_of_the_topic_not_a_new_topic() -> None:
+    assert swap_topic("年度报告什么时候公布", "乡镇政府") == "乡镇政府的年度报告什么时候公布"
+    assert swap_topic("政务新媒体多久要更新一次", "网站") == "网站多久要更新一次"
+
+
+def test_a_short_follow_up_after_who_does_a_task_is_about_that_task() -> None:
+    from assistant.followup import in_context
+
+    history = (Message("user", "标准目录谁来编"), Message("assistant", "与“标准目录编制”最相关的任务及责任单位：\n\n1. ……"))
+    assert in_context("有时间要求吗", context(history, load_units())) == "标准目录编制 有时间要求吗"
