@@ -144,3 +144,8 @@ def test_a_short_follow_up_after_who_does_a_task_is_about_that_task() -> None:
 
     history = (Message("user", "标准目录谁来编"), Message("assistant", "与“标准目录编制”最相关的任务及责任单位：\n\n1. ……"))
     assert in_context("有时间要求吗", context(history, load_units())) == "标准目录编制 有时间要求吗"
+
+
+def test_a_move_to_another_unit_is_the_users_unit_from_then_on(engine: Engine) -> None:
+    reply = _talk(engine, "我是县财政局的", "我们有哪些任务", "我目前调到县水务局了", "那我们单位呢")
+    assert reply.startswith("县水务局")
