@@ -136,8 +136,24 @@ def _asked(earlier: str | None, user: str) -> str:
         rw = rewrite(earlier, t)
         return rw.text if rw else user
     if opens_like_follow_up(t):
-        return f"{earlier.rstrip('?？。')} {t}"
+        from assistant.followup_rewrite import split_topic
+
+        topic, ask = split_topic(earlier)
+        if topic and not _same_predicate(ask, t):  # "什么时候公布" after "年度报告要写什么": 年度报告什么时候公布
+            return f"{topic}{t}"
+        return f"{earlier.rstrip('?？。')} {t}"  # "在哪个系统备" after "开抖音号要备案吗": all of it
     return user
+
+
+def _same_predicate(ask: str, message: str) -> bool:
+    """The message goes on with what the earlier question asked (a character of its own words in common once
+    the ask words are out: 备 of "在哪个系统备" and "要备案吗"), not with a new ask about the same topic."""
+    def own(text: str) -> set[str]:
+        for word in sorted(words()["followup"]["ask_words"], key=len, reverse=True):
+            text = text.replace(word, "")
+        return set(re.findall(r"[\u4e00-\u9fff]", text)) - set("的了是在有和与或也还就都那这个些么呢吧啊")
+
+    return bool(own(ask) & own(message))
 
 
 def item_number(text: str) -> int | None:

@@ -37,7 +37,10 @@ def test_a_follow_up_of_a_follow_up_keeps_the_first_question() -> None:
     assert context(history, load_units()).question == "网站多久要更新一次"
     carried = (Message("user", "标准目录什么时候要编完"), Message("assistant", "……"),
                Message("user", "谁来汇总审核"), Message("assistant", "……"))
-    assert context(carried, load_units()).question == "标准目录什么时候要编完 谁来汇总审核"
+    assert context(carried, load_units()).question == "标准目录谁来汇总审核"  # a new ask about the same topic
+    going_on = (Message("user", "开设政务视频号要备案吗"), Message("assistant", "……"),
+                Message("user", "在哪里备"), Message("assistant", "……"))
+    assert context(going_on, load_units()).question == "开设政务视频号要备案吗 在哪里备"  # the same ask goes on
 
 
 def test_a_new_question_is_not_carried_along() -> None:
