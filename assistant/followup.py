@@ -57,6 +57,7 @@ class FollowUp:
     citation: tuple[str, str] | None = None
     citations: tuple[tuple[str, str], ...] = ()
     item: ListItem | None = None
+    items: tuple[ListItem, ...] = ()  # several lines of the list just shown (those of one tag)
     mode: str = ""  # rewritten: swap | condition | ask (assistant/followup_rewrite.py); basis: why when asked 为什么
     focus: str = ""  # the follow-up's own detail
     original: str = ""  # the message as the user wrote it
@@ -183,6 +184,21 @@ def _reference(t: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
     return None
 
 
+_TAG = re.compile(r"[（(](牵头|点名负责)[)）]\s*$")
+
+
+def _tagged(t: str, ctx: Context) -> FollowUp | None:
+    """The lines of the task list just shown that carry the tag the message asks for (牵头, 点名负责 as 点名)."""
+    tags = {m[1] for i in ctx.items if (m := _TAG.search(i.text))}
+    asked = next((tag for tag in sorted(tags) if tag[:2] in t), None)
+    if asked is None or item_ref(t) is not None:
+        return None
+    picked = tuple(i for i in ctx.items if (m := _TAG.search(i.text)) and m[1] == asked)
+    if len(picked) == 1:
+        return FollowUp("list_item", n=ctx.items.index(picked[0]) + 1, item=picked[0])
+    return FollowUp("list_item", n=0, items=picked) if picked else None
+
+
 def _own_pronoun(t: str) -> bool:
     """"那我们呢" / "咱们呢？" / "我们单位呢": nothing but a pronoun for one's own unit."""
     own = words()["duties"]["own"] + words()["duties"]["self"]
@@ -212,6 +228,9 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
     sibling = sibling_part(t, ctx.answer) if short else None
     if sibling is not None:  # "那第三项呢" after a part of the plan shown whole: the next part asked the same way
         return FollowUp("rewrite", f"方案第{sibling}部分讲的啥")
+    tagged = _tagged(t, ctx) if short else None
+    if tagged is not None:  # "其中牵头的是哪项" after a unit's tasks: the lines marked （牵头）
+        return tagged
     ref = _reference(t, ctx, units) if short else None
     if ref is not None:
         return ref

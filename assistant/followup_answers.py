@@ -46,6 +46,8 @@ def answer_follow_up(follow: FollowUp, turn: Turn, lookup: Lookup, titles: Title
         return _verdict(follow, last, lookup)
     if follow.kind == "list_item" and follow.item is not None:
         return _list_item(follow.n, follow.item, lookup)
+    if follow.kind == "list_item" and follow.items:
+        return _list_items(follow.items, lookup)
     if follow.kind == "article" and follow.citation is not None:
         return article_answer(follow.text or None, follow.citation, lookup, titles)
     if follow.citation is None:
@@ -141,6 +143,20 @@ def _list_item(n: int, item: ListItem, lookup: Lookup) -> Reply:
         text += f"\n\n{_sentences(chunks[0].text, 3)}〔《{item.title}》{item.section}〕"
     return Reply(text=text, sources=[_source(c) for c in chunks[:1]], tool="followup",
                  data={"followup": "list_item", "n": n, "section": item.section})
+
+
+def _list_items(items: tuple[ListItem, ...], lookup: Lookup) -> Reply:
+    """Several lines of the list just shown, each with the first sentences of the clause it names."""
+    blocks, sources = [], []
+    for n, item in enumerate(items, 1):
+        chunks = lookup(item.title, item.section) if item.title and item.section else []
+        block = f"{n}. {item.text}"
+        if chunks:
+            block += f"\n   {_sentences(chunks[0].text, 2)}〔《{item.title}》{item.section}〕"
+            sources.append(_source(chunks[0]))
+        blocks.append(block)
+    return Reply(text=f"共{len(items)}项：\n" + "\n".join(blocks), sources=sources, tool="followup",
+                 data={"followup": "list_item", "n": len(items)})
 
 
 def _sentences(text: str, n: int) -> str:

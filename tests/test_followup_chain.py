@@ -152,3 +152,14 @@ def test_a_short_follow_up_after_who_does_a_task_is_about_that_task() -> None:
 def test_a_move_to_another_unit_is_the_users_unit_from_then_on(engine: Engine) -> None:
     reply = _talk(engine, "我是县财政局的", "我们有哪些任务", "我目前调到县水务局了", "那我们单位呢")
     assert reply.startswith("县水务局")
+
+
+def test_the_lines_of_one_tag_from_a_units_tasks() -> None:
+    units = load_units()
+    listed = ("县审计局在《洱源县2020年政务公开工作方案》中的任务共3项（牵头1项、点名负责2项）：\n\n"
+              "1. 〔三〕甲任务（牵头）\n2. 〔四(六)〕乙任务（点名负责）\n3. 〔四(七)〕丙任务（点名负责）")
+    ctx = context((Message("user", "县审计局有哪些任务"), Message("assistant", listed)), units)
+    lead = resolve("里面牵头的是哪个", ctx, units)
+    named = resolve("点名的有哪些", ctx, units)
+    assert lead is not None and lead.kind == "list_item" and lead.n == 1
+    assert named is not None and [i.section for i in named.items] == ["四(六)", "四(七)"]
