@@ -310,6 +310,8 @@ def in_context(text: str, ctx: Context) -> str | None:
         return None
     if ctx.intent == "duties" and ctx.task:  # "政策解读由谁负责" then "有时间要求吗": about that task
         return f"{ctx.task} {t}"
+    if ctx.intent in ("deadline", "period") and ctx.tool_message:  # "中间有五一假期算吗" after a computed date
+        return f"{ctx.tool_message.rstrip('?？。')} {t}"
     if ctx.question is None or ctx.intent != "question":
         return None
     return f"{ctx.question.rstrip('?？。')} {t}"
