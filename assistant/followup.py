@@ -240,6 +240,8 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
     self_unit = _own_pronoun(t) and (ctx.own_unit or ctx.unit)
     # after a unit's tasks on a topic, another unit (or "我们呢") keeps the topic
     about = f"在{ctx.topic}方面" if ctx.topic and ctx.intent == "duties" else ""
+    if named and re.search(r"方面|那块|这块|那一块|领域", t):  # "那县林草局在营商环境方面呢": its tasks there
+        return FollowUp("rewrite", f"{_core(t)}有哪些任务")
     if named and ctx.intent in ("duties", None, "introduce"):
         return FollowUp("rewrite", f"{named[0].name}{about}有哪些任务")
     if self_unit:

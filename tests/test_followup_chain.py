@@ -163,3 +163,10 @@ def test_the_lines_of_one_tag_from_a_units_tasks() -> None:
     named = resolve("点名的有哪些", ctx, units)
     assert lead is not None and lead.kind == "list_item" and lead.n == 1
     assert named is not None and [i.section for i in named.items] == ["四(六)", "四(七)"]
+
+
+def test_a_unit_and_a_topic_named_in_a_follow_up_ask_its_tasks_there() -> None:
+    units = load_units()
+    ctx = context((Message("user", "主动公开的信息多久内公开"), Message("assistant", "20个工作日内。")), units)
+    follow = resolve("那县水务局在社会公益事业方面呢", ctx, units)
+    assert follow is not None and follow.text == "县水务局在社会公益事业方面有哪些任务"
