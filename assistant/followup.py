@@ -217,6 +217,8 @@ def resolve(text: str, ctx: Context, units: UnitRegistry) -> FollowUp | None:
     again = _verdict_again(t, ctx) if short else None
     if again is not None:  # "确定吗" / "不备案行不行" after "要。": the verdict just given, kept to
         return FollowUp("verdict", mode=again, citation=ctx.citation, citations=ctx.citations)
+    if short and _has(t, w["elaborate"]) and ctx.citation is not None:  # "详细说说": the clause cited, whole
+        return FollowUp("article", citation=ctx.citation, mode="whole")
     asks_basis = _has(t, w["basis"]) or any(re.search(p, t) for p in w["basis_patterns"])
     if short and (asks_basis or _has(t, w["why"])) and ctx.citation is not None:
         why = "why" if _has(t, w["why"]) and not asks_basis else ""

@@ -48,6 +48,8 @@ def answer_follow_up(follow: FollowUp, turn: Turn, lookup: Lookup, titles: Title
         return _list_item(follow.n, follow.item, lookup)
     if follow.kind == "list_item" and follow.items:
         return _list_items(follow.items, lookup)
+    if follow.kind == "article" and follow.mode == "whole" and follow.citation is not None:
+        return _whole(*follow.citation, lookup)
     if follow.kind == "article" and follow.citation is not None:
         return article_answer(follow.text or None, follow.citation, lookup, titles)
     if follow.citation is None:
@@ -143,6 +145,16 @@ def _list_item(n: int, item: ListItem, lookup: Lookup) -> Reply:
         text += f"\n\n{_sentences(chunks[0].text, 3)}〔《{item.title}》{item.section}〕"
     return Reply(text=text, sources=[_source(c) for c in chunks[:1]], tool="followup",
                  data={"followup": "list_item", "n": n, "section": item.section})
+
+
+def _whole(title: str, section: str, lookup: Lookup) -> Reply:
+    """Every clause of the section the last answer cited, each cited ("详细说说")."""
+    chunks = lookup(title, section)[:6]
+    if not chunks:
+        return Reply(text=NO_CONTEXT, tool="followup", data={"followup": "article"})
+    lines = [f"{c.text}〔《{title}》{section}〕" for c in chunks]
+    return Reply(text=f"《{title}》{section}的规定：\n" + "\n".join(lines), sources=[_source(c) for c in chunks],
+                 tool="followup", data={"followup": "article", "title": title, "section": section})
 
 
 def _list_items(items: tuple[ListItem, ...], lookup: Lookup) -> Reply:

@@ -170,3 +170,8 @@ def test_a_unit_and_a_topic_named_in_a_follow_up_ask_its_tasks_there() -> None:
     ctx = context((Message("user", "主动公开的信息多久内公开"), Message("assistant", "20个工作日内。")), units)
     follow = resolve("那县水务局在社会公益事业方面呢", ctx, units)
     assert follow is not None and follow.text == "县水务局在社会公益事业方面有哪些任务"
+
+
+def test_tell_me_more_shows_the_whole_clause_cited(engine: Engine) -> None:
+    reply = _talk(engine, "标准目录要包括哪些要素", "详细讲讲")
+    assert reply.startswith("《洱源县2020年政务公开工作方案》三的规定") and reply.count("〔《") >= 2
