@@ -175,3 +175,8 @@ def test_a_unit_and_a_topic_named_in_a_follow_up_ask_its_tasks_there() -> None:
 def test_tell_me_more_shows_the_whole_clause_cited(engine: Engine) -> None:
     reply = _talk(engine, "标准目录要包括哪些要素", "详细讲讲")
     assert reply.startswith("《洱源县2020年政务公开工作方案》三的规定") and reply.count("〔《") >= 2
+
+
+def test_we_are_states_the_unit_too(engine: Engine) -> None:
+    assert _talk(engine, "我们是凤羽镇的", "依申请公开多久答复", "我们单位有哪些任务").startswith("凤羽镇人民政府")
+    assert _talk(engine, "我们单位是县民政局", "我们要做啥").startswith("县民政局")
