@@ -13,7 +13,15 @@ turns an elliptic message into something the engine can answer:
   cited, else the 条例);
 - after a knowledge question, "那网站呢？" (a new topic), "要是延期呢？" (a condition), "那要多长时间？" (a new
   ask) → ``rewrite`` into a whole question (assistant/followup_rewrite.py), answered from the clause about
-  the follow-up's own detail.
+  the follow-up's own detail;
+- "确定吗？" / "不备案行不行" after a yes-no answer → ``verdict``: that verdict kept to, or turned round;
+- "详细说说" → ``article`` (mode whole): every clause of the section just cited;
+- "其中牵头的是哪项" after a unit's tasks → ``list_item``: the lines of that tag;
+- "那第三项呢" after a part of the plan shown whole → ``rewrite`` to that part; "那疫情防控呢" after a unit's
+  tasks on a topic → ``rewrite`` to its tasks on the new topic.
+
+The question the context carries is the one each follow-up asked as the engine read it ("在哪个系统备" after
+"开抖音号要备案吗" carries both), so a follow-up of a follow-up keeps the topic.
 
 Word lists live in ``router.yaml`` (``followup``).
 """
