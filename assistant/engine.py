@@ -22,9 +22,9 @@ from assistant.followup import (
     shares_words,
 )
 from assistant.followup_answers import answer_follow_up, article_answer, restated_rule, with_law
-from assistant.followup_rewrite import carried_order
+from assistant.followup_rewrite import asks_consequence, carried_order
 from assistant.llm import LLM_VERDICTS, LLMResponder
-from assistant.plan_parts import part_answer, part_question
+from assistant.plan_parts import part_answer, part_question, section_answer, section_question
 from assistant.quiz import QuizMaster
 from assistant.references import article_question, cited
 from assistant.router import Intent, route, stated_unit, words
@@ -97,24 +97,24 @@ class Engine:
             turn = replace(turn, text=follow.text)
         intent = route(turn, units=self.toolbox.ctx.units, today=turn.today or self.toolbox.ctx.today())
         if intent is None and follow is not None and follow.mode:
-            return self._rewritten(turn, follow)
+            return self._rewritten(turn, follow, ctx)
         if intent is None:
-            return self.answer_question(turn)
+            return self.answer_question(turn, ctx)
         if intent.tool == "quiz":
             return self.quiz.start(turn, intent.args)
         if intent.tool == "feedback":  # the channel stores it (masked); the engine only acknowledges
             return Reply(text=FEEDBACK_THANKS, tool="feedback", data={"text": str(intent.args.get("text", ""))})
         if intent.tool == "duties" and "task" in intent.args:
-            return self._who(turn, intent)
+            return self._who(turn, intent, ctx)
         return self._run_intent(intent)
 
-    def _who(self, turn: Turn, intent: Intent) -> Reply:
+    def _who(self, turn: Turn, intent: Intent, ctx: Context | None = None) -> Reply:
         """"谁负责X": the plan's task list when X names one of its tasks, else the rules answer who does it."""
         reply = self._run_intent(intent)
         data = reply.data or {}
         if data.get("error") == "NotFound" or data.get("confident") is False:
             log.info("reverse duties question answered from the rules")
-            return self.answer_question(turn)
+            return self.answer_question(turn, ctx)
         return reply
 
     def decide(self, question: str) -> tuple[Decision, list[Hit]]:
@@ -122,7 +122,9 @@ class Engine:
         found = self.retriever.retrieve(question, self.top_k)
         return decide(question, found.verdict), found.hits
 
-    def answer_question(self, turn: Turn) -> Reply:
+    def answer_question(self, turn: Turn, ctx: Context | None = None) -> Reply:
+        """A knowledge question; ``ctx`` is the follow-up context ``respond`` read from the history, read here
+        when the caller has none."""
         approved = self.approved.reply(turn.text) if self.approved is not None else None
         if approved is not None:
             return approved
@@ -131,18 +133,26 @@ class Engine:
             shown = article_answer(asked[0], ("", asked[1]), self._clause, self._titles)
             if (shown.data or {}).get("verdict") != "refuse":
                 return replace(shown, tool=None, data={**(shown.data or {}), "verdict": "answer"})  # a knowledge answer
+        label = section_question(turn.text, words()["followup"]["article_asks"])
+        if label is not None:  # "那五(一)具体要干啥": that section of the plan, not a search for its label
+            section = section_answer(label, self.toolbox.ctx.plans().current().plan, self._clause)
+            if section is not None:
+                return section
         part = part_question(turn.text, words()["followup"]["article_asks"])
         if part is not None:  # "方案第五部分讲的啥": its subsections, listed so that "第四小点" can follow
             listed = part_answer(part, self.toolbox.ctx.plans().current().plan, self._clause)
             if listed is not None:
                 return listed
         decision, hits = self.decide(turn.text)
-        ctx = context(turn.history, self.toolbox.ctx.units) if turn.history else None
+        if ctx is None and turn.history:
+            ctx = context(turn.history, self.toolbox.ctx.units, own_unit=turn.own_unit)
         carried = in_context(turn.text, ctx) if ctx is not None else None
         # an unrelated short message ("今天中午吃什么") is refused on its own, never answered with the last topic;
         # one refused alone that shares words with the last exchange ("汇总完报给谁" after "…谁汇总审核") is not
         related = ctx is not None and decision.kind == "refuse" and shares_words(turn.text, ctx)
-        if carried and (decision.kind == "weak" or opens_like_follow_up(turn.text) or related):
+        # a consequence asked without its subject ("不按时会怎样") is always about the last topic
+        follows = opens_like_follow_up(turn.text) or asks_consequence(turn.text)
+        if carried and (decision.kind == "weak" or follows or related):
             with_topic, topic_hits = self.decide(carried)  # "谁来汇总审核" after "标准目录什么时候要编完"
             if with_topic.may_answer:
                 topic_hits = carried_order(turn.text, topic_hits, set(ctx.citations) if ctx else set())
@@ -186,13 +196,13 @@ class Engine:
                          data={**(reply.data or {}), **data})
         return Reply(text=text + REFUSE_HINT.replace("建议", "也可以"), data=data)
 
-    def _rewritten(self, turn: Turn, follow: FollowUp) -> Reply:
+    def _rewritten(self, turn: Turn, follow: FollowUp, ctx: Context | None = None) -> Reply:
         """A follow-up rewritten into a whole question: searched whole, answered from the clause about its detail."""
         from assistant.followup_rewrite import arrange, holding_clause, holds_amount
 
         decision, hits = self.decide(turn.text)
         if decision.kind in ("task", "other_place") or not decision.may_answer or not hits:
-            return self.answer_question(turn)
+            return self.answer_question(turn, ctx)
         cited = self._clause(*follow.citation) if follow.citation else []
         holder = holding_clause(follow.focus, cited)
         if follow.mode in ("ask", "condition") and holder is None:

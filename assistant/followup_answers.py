@@ -42,16 +42,40 @@ def answer_follow_up(follow: FollowUp, turn: Turn, lookup: Lookup, titles: Title
         reasons = _block(last, "理由：")
         text = f"理由如下：\n{reasons}" if reasons else NO_CONTEXT
         return Reply(text=text, tool="followup", data={"followup": "why"})
+    if follow.kind == "verdict":
+        return _verdict(follow, last, lookup)
     if follow.kind == "list_item" and follow.item is not None:
         return _list_item(follow.n, follow.item, lookup)
+    if follow.kind == "list_item" and follow.items:
+        return _list_items(follow.items, lookup)
+    if follow.kind == "article" and follow.mode == "whole" and follow.citation is not None:
+        return _whole(*follow.citation, lookup)
     if follow.kind == "article" and follow.citation is not None:
         return article_answer(follow.text or None, follow.citation, lookup, titles)
     if follow.citation is None:
         return Reply(text=NO_CONTEXT, tool="followup", data={"followup": follow.kind})
     title, section = follow.citation
     if follow.kind == "basis":
-        return _basis(last, list(follow.citations) or [follow.citation], lookup)
+        reply = _basis(last, list(follow.citations) or [follow.citation], lookup)
+        return _with_stakes(reply, last, list(follow.citations) or [follow.citation], lookup) if follow.mode == "why" else reply
     return _item(follow.n, title, section, lookup, paragraph=follow.text == "款")
+
+
+def _verdict(follow: FollowUp, last: str, lookup: Lookup) -> Reply:
+    """The yes-no verdict just given, again ("确定吗") or turned round for its opposite ("不备案行不行" after "要。"),
+    with the rule it was read from."""
+    verdict = last.split("\n", 1)[0].strip()
+    negative = verdict.startswith(("不", "没"))
+    if follow.mode == "confirm":
+        head = f"是的，{verdict}"
+    else:  # not doing what is required is not allowed; not doing what is not required is
+        head = f"{'可以' if negative else '不可以'}。上一条回答是“{verdict.rstrip('。')}”。"
+    quoted = [line for line in last.splitlines() if "〔《" in line]
+    basis = _block(last, "依据：")
+    text = "\n".join([head, *quoted]) + (f"\n\n依据：\n{basis}" if basis else "")
+    chunks = [c for t, s in follow.citations[:3] for c in lookup(t, s)[:1]]
+    return Reply(text=text, sources=[_source(c) for c in chunks], tool="followup",
+                 data={"followup": "verdict", "mode": follow.mode})
 
 
 def _basis(last: str, citations: list[tuple[str, str]], lookup: Lookup) -> Reply:
@@ -70,6 +94,28 @@ def _basis(last: str, citations: list[tuple[str, str]], lookup: Lookup) -> Reply
     title, section = citations[0]
     return Reply(text=text, sources=[_source(c) for c in chunks], tool="followup",
                  data={"followup": "basis", "title": title, "section": section})
+
+
+def _with_stakes(reply: Reply, last: str, citations: list[tuple[str, str]], lookup: Lookup) -> Reply:
+    """"为什么卡这么严" after a rule: its 依据, and the sentences of the cited sections (not quoted yet) that say
+    what follows from breaking it (单项否决, 问责, 通报 …): the reason a rule is strict is what it costs."""
+    from assistant.router import words
+
+    stakes = words()["followup"]["consequence_words"]
+    quoted = _compact(last)
+    held = [(sum(w in c.text for w in stakes), t, s, c) for t, s in citations[:3] for c in lookup(t, s)
+            if _compact(c.text) not in quoted]
+    most = max((n for n, *_ in held), default=0)
+    found = [(t, s, c) for n, t, s, c in held if n == most and most > 0]  # the clause most about the stakes
+    if not found:
+        return reply
+    lines = "\n".join(f"{c.text}〔《{t}》{s}〕" for t, s, c in found[:2])
+    return replace(reply, text=f"{reply.text}\n\n不落实的后果：\n{lines}",
+                   sources=[*reply.sources, *(_source(c) for _, _, c in found[:2])])
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s,，。；;:：]", "", text)
 
 
 def restated_rule(cited: list[Chunk], hits: list[Hit]) -> Chunk | None:
@@ -99,6 +145,30 @@ def _list_item(n: int, item: ListItem, lookup: Lookup) -> Reply:
         text += f"\n\n{_sentences(chunks[0].text, 3)}〔《{item.title}》{item.section}〕"
     return Reply(text=text, sources=[_source(c) for c in chunks[:1]], tool="followup",
                  data={"followup": "list_item", "n": n, "section": item.section})
+
+
+def _whole(title: str, section: str, lookup: Lookup) -> Reply:
+    """Every clause of the section the last answer cited, each cited ("详细说说")."""
+    chunks = lookup(title, section)[:6]
+    if not chunks:
+        return Reply(text=NO_CONTEXT, tool="followup", data={"followup": "article"})
+    lines = [f"{c.text}〔《{title}》{section}〕" for c in chunks]
+    return Reply(text=f"《{title}》{section}的规定：\n" + "\n".join(lines), sources=[_source(c) for c in chunks],
+                 tool="followup", data={"followup": "article", "title": title, "section": section})
+
+
+def _list_items(items: tuple[ListItem, ...], lookup: Lookup) -> Reply:
+    """Several lines of the list just shown, each with the first sentences of the clause it names."""
+    blocks, sources = [], []
+    for n, item in enumerate(items, 1):
+        chunks = lookup(item.title, item.section) if item.title and item.section else []
+        block = f"{n}. {item.text}"
+        if chunks:
+            block += f"\n   {_sentences(chunks[0].text, 2)}〔《{item.title}》{item.section}〕"
+            sources.append(_source(chunks[0]))
+        blocks.append(block)
+    return Reply(text=f"共{len(items)}项：\n" + "\n".join(blocks), sources=sources, tool="followup",
+                 data={"followup": "list_item", "n": len(items)})
 
 
 def _sentences(text: str, n: int) -> str:

@@ -23,7 +23,9 @@ from assistant.router import words
 from knowledge.types import Chunk, Hit
 
 _END = "?？。!！ "
+_TOPIC_CHARS = 6  # a new topic put in place of a term: a name ("网站", "依申请公开"), never a clause
 _AMOUNT = re.compile(r"(?<![\d-])\d+\s*(?:个工作日|个?自然日|日|天|个月|年内|元|页|件|次|小时)")
+_AGENT = re.compile(r"(?:部门|政府|局|镇|乡|单位|办|机关|委|中心|本级)$")  # who does it: a qualifier of the topic
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 _DATE_DETAIL = re.compile(r"(?:[\d〇零一二三四五六七八九十两]+\s*(?:年度?|月份?|日|号)\s*)+|今年|去年|明年|上一?年|本年")
 
@@ -60,6 +62,9 @@ def swap_topic(question: str, new: str) -> str | None:
     """The earlier question about ``new`` instead of its own topic, or None when no topic can be found."""
     topic, ask = split_topic(question)
     new = new.strip().removesuffix("的").strip()
+    if not topic and new and new not in question:  # "政务新媒体两周不更新会怎样" has no ask word: its term is the topic
+        head = _longest_term(question.strip().rstrip(_END), _terms())
+        return question.strip().rstrip(_END).replace(head, new, 1) if head and len(new) <= _TOPIC_CHARS else None
     if not topic or not new or new in topic:
         return None
     if _DATE_DETAIL.fullmatch(new):  # "那2026年的呢": a year or date qualifies the topic, never replaces it
@@ -71,6 +76,8 @@ def swap_topic(question: str, new: str) -> str | None:
 
         content = default_tokenizer().content_words(topic)
         head = content[-1] if content and topic.endswith(content[-1]) else None
+    if head == topic and _AGENT.search(new) and not _longest_term(new, terms):
+        return f"{new}的{topic}{ask}"  # "年报什么时候发布" + "县政府部门": whose 年报, not 县政府部门 instead of it
     if head is None or head == topic or _longest_term(new, terms):
         replaced = topic.replace(head, new, 1) if head and head != topic else new
     else:
@@ -134,13 +141,15 @@ def carried_order(message: str, hits: list[Hit], cited: set[tuple[str, str]]) ->
     """The hits of a short follow-up searched with the last question's topic, the clause about the follow-up's
     own words first ("谁来汇总审核" after "标准目录什么时候要编完": the clause that says who 汇总审核, not the
     deadline clause again). A consequence ask ("超过了会怎么样") leads with a clause of the section just cited
-    that holds a consequence word (否决, 问责 …); stable otherwise, and one shared pair is noise."""
+    that holds a consequence word (否决, 问责 …), else any clause found that holds one; stable otherwise, and
+    one shared pair is noise."""
     consequences = words()["followup"]["consequence_words"] if asks_consequence(message) else []
 
-    def key(h: Hit) -> tuple[int, int]:
+    def key(h: Hit) -> tuple[int, int, int]:
         held = sum(w in h.chunk.text for w in consequences)
         own = n if (n := focus_overlap(message, h.chunk.text)) >= 2 else 0
-        return (-held * ((h.chunk.title, h.chunk.section) in cited), -own)
+        # the section just cited first; when it says nothing of a consequence, a clause found that does
+        return (-held * ((h.chunk.title, h.chunk.section) in cited), -held, -own)
 
     return sorted(hits, key=key)
 
@@ -172,8 +181,10 @@ def order_hits(mode: str, focus: str, hits: list[Hit], cited: list[Chunk]) -> li
     if holder is not None:  # "那收集的个人信息呢": the clause just quoted speaks of it
         top = hits[0].score if hits else 1.0
         return [Hit(chunk=holder, score=top), *(h for h in hits if h.chunk.id != holder.id)]
-    if mode in ("condition", "swap"):  # one shared pair is noise: it must not overturn the search's order
-        return sorted(hits, key=lambda h: -(n if (n := focus_overlap(focus, h.chunk.text)) >= 2 else 0))
+    if mode in ("condition", "swap"):  # one shared pair is noise: it must not overturn the search's order,
+        # unless the detail is one pair ("那网站呢"): a clause that holds it names the new topic itself
+        least = 1 if mode == "swap" and len(_bigrams(focus)) == 1 else 2
+        return sorted(hits, key=lambda h: -(n if (n := focus_overlap(focus, h.chunk.text)) >= least else 0))
     if mode == "ask" and cited:
         keys = {(c.title, c.section) for c in cited}
         counted = [c for c in cited if holds_amount(c.text)]

@@ -488,6 +488,9 @@ def own_tasks_asked(text: str) -> bool:
     """"我们要做啥" / "方案里咱们干啥" / "本单位的活有哪些": a pronoun for one's unit, a task word, only fillers."""
     w = words()["duties"]
     rest = re.sub(r"[\s?？。!！，,.]", "", text)
+    # "点了我们名的" / "点我们单位的名": the pronoun inside the verb, put back as "点名我们"
+    pronouns = "|".join(map(re.escape, sorted(w["own"], key=len, reverse=True)))
+    rest = re.sub(rf"点了?({pronouns})的?名", r"点名\1", rest)
     if not _has(rest, w["own"]) or not _has(rest, w["own_tasks"]):
         return False
     for group in ("own", "own_tasks", "own_fillers"):
