@@ -44,7 +44,7 @@ _ROLE_CONTACT = re.compile(r"(?:申请人|被申请人|信访人|来信人|来�
                            r"(?:[：:\s]*|\s*(?:本人)?[^\W\d可请拨打致询向与和或到]{0,4}?(?:联系|家庭|住宅|固定|常用)?"
                            r"(?:电话|座机|固话|联系方式)(?:号码)?[：:\s]*(?:为|是)?)\s*$")
 _PERSON_TYPES = frozenset({"name", "id_card", "mobile", "bank_card", "plate", "landline", "im_account", "passport"})
-_HOME_LABEL = re.compile(r"(?:住址|家住|现住|居住|住在|户籍|住|其家|家庭|该户)[^，。；\n]{0,10}$")
+_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|住址|家住|现住|居住|住在|户籍|住|其家|家庭|该户)[^，。；\n]{0,10}$")
 _PRIVATE_NEIGHBOURS = frozenset({"id_card", "mobile", "bank_card", "address", "plate", "email", "im_account", "passport"})
 
 
@@ -193,6 +193,8 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
         nameless = own[0] not in name_lines or office_part and own not in name_parts
         if not office_part:
             lo, hi = ctx.line_bounds(f.start)
+        if f.type in ("email", "address") and lone and _form_person(ctx, f, findings):
+            lone = False  # a form with one field a line: the person named a line or two above owns this mailbox
         office = f.type == "landline" or f.type == "email" and (
             f.text.lower().endswith(".gov.cn") or lone and _channel(ctx, f.start))
         if f.type == "address" and lone and _POSTCODE.search(ctx.text, lo, hi):
@@ -214,6 +216,23 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
             f = replace(f, private=False)
         out.append(f)
     return _office_mailboxes(ctx, out)
+
+
+_FIELD_LINE = re.compile(r"^[\s\u3000]*[\u4e00-\u9fff（()）]{2,12}[：:]")
+
+
+def _form_person(ctx: TextContext, f: Finding, findings: list[Finding]) -> bool:
+    """True when ``f`` is the value of a "label：value" line of a form block (no blank line between) whose line above,
+    or one of the two above it, holds a person's name, ID or mobile (姓名：… / 电子邮箱：… / 通讯地址：…)."""
+    row = ctx.line_no(f.start)
+    if not _FIELD_LINE.match(ctx.line_text(f.start)):
+        return False
+    rows = set()
+    for i in range(row - 1, max(-1, row - 4), -1):
+        if not ctx.line_text(ctx.starts[i]).strip():
+            break
+        rows.add(i)
+    return any(g.private and g.type in ("name", "id_card", "mobile") and ctx.line_no(g.start) in rows for g in findings)
 
 
 def _role_contact(ctx: TextContext, f: Finding) -> bool:
@@ -252,17 +271,30 @@ def _office_sentence(ctx: TextContext, f: Finding, findings: list[Finding]) -> b
 
 def _office_mailboxes(ctx: TextContext, findings: list[Finding]) -> list[Finding]:
     """A mailbox given in one sentence with an office's published landlines and no person's data (…，传真：0872-…，
-    邮箱：…) is the office's too."""
+    邮箱：…) is the office's too; so is one whose own clause or the clause before names an office, with no person's
+    data before it in the sentence ("请将意见反馈至县自然资源局，邮箱：…，联系人：…": the 联系人 after it is the
+    office's contact, not the mailbox's owner)."""
     out = []
     for f in findings:
         if f.type == "email" and f.private:
             lo, hi = _sentence_bounds(ctx, f.start)
             near = [g for g in findings if lo <= g.start < hi and g is not f]
-            if any(g.type == "landline" and not g.private for g in near) and not any(
-                    g.private and g.type in _PERSON_TYPES for g in near) and _OFFICE_NAME.search(ctx.text, lo, f.start):
+            with_landline = any(g.type == "landline" and not g.private for g in near) and not any(
+                g.private and g.type in _PERSON_TYPES for g in near) and _OFFICE_NAME.search(ctx.text, lo, f.start)
+            after_office = not any(g.private and g.type in _PERSON_TYPES | {"address"} and lo <= g.start < f.start
+                                   for g in near) and _office_clause(ctx, lo, f.start)
+            if with_landline or after_office:
                 f = replace(f, private=False)
         out.append(f)
     return out
+
+
+def _office_clause(ctx: TextContext, lo: int, pos: int) -> bool:
+    """True when the clause of ``pos`` or the one before it (within the sentence from ``lo``) names an office and no
+    person's role (其, 本人, 申请人 …)."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(ctx.text, lo, pos)]
+    start = ends[-2] if len(ends) >= 2 else lo
+    return _OFFICE_NAME.search(ctx.text, start, pos) is not None and not _PERSON_PHONE.search(ctx.text, start, pos)
 
 
 def redact(text: str, findings: list[Finding]) -> str:

@@ -79,8 +79,9 @@ def _keep_end(address: str) -> int:
 
 # A person's address by its label or column, also when it ends at a 自然村/村/组/社 or a 门牌 without 号
 # (住址：…三营镇永乐村委会大营自然村; 家庭住址 column: 牛街乡福和村委会下村16). It must name a 镇/乡/街道 and
-# a village or community below it; the value stops at punctuation, a space or the line end.
-_HOME_LABEL = re.compile(r"(?:家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|住址|家住|现住|居住在|住在|住)[：:\s]*")
+# a village or community below it; the value stops at punctuation, a space or the line end. A 通讯地址 down to a
+# 组/社 is found the same way; tools/pii.py decides whether it is a person's or an office's.
+_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|住址|家住|现住|居住在|住在|住)[：:\s]*")
 
 
 @county_cache
@@ -92,7 +93,9 @@ def _home_value_re() -> re.Pattern[str]:
     )
 
 
-_HOME_TAIL = re.compile(r"(?:[^\W_的和与及等在从于向将已是系因为对]|[-－](?=\d))*")
+# (和, 于, 等 stop the value, except inside a place's name right before its 组/社: 中和村民小组, 福和二社)
+_HOME_TAIL = re.compile(r"(?:[^\W_的和与及等在从于向将已是系因为对]|[-－](?=\d)"
+                        r"|[和于等](?=[\u4e00-\u9fff]{0,3}?(?:村民小组|村小组|组|社)(?![\u4e00-\u9fff]{0,2}(?:会|区))))*")
 _HOME_STOP = re.compile(r"局|政府|委员会机关|办公室|公司|中心|关于|学校|医院|卫生院|发生|从事|开展|进行")
 _HOME_HEADERS = ("住址", "地址", "户籍地", "居住地", "所在地", "住所")
 

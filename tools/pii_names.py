@@ -166,7 +166,7 @@ def _name_before(text: str, anchor_start: int, lex: _Lexicon) -> Iterator[tuple[
             return
 
 
-_BARE_NOUNS = frozenset({"党员", "村民", "居民", "学生", "职工", "农户", "患者"})
+_BARE_NOUNS = frozenset({"党员", "村民", "居民", "学生", "考生", "职工", "农户", "患者"})
 
 
 class _Lines:
@@ -214,6 +214,25 @@ def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon
         name = _pick_name(text, m.end(), lex) or spaced_name(text, m.end(), lex) or _delimited_value(text, m.end(), lex)
         if name is not None:
             yield _finding(name, m.end())
+    yield from _unit_then_name(text, lex)
+
+
+# "记录：县政府办公室  赵  敏", "接待人：县信访局 杨波": a form label, the person's unit, a space, then the person
+_UNIT_BEFORE_NAME = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:办公室|政府办|局|办|委员会|委|中心|政府|股|站|所|院|部|队|室)[ \u3000]+")
+
+
+def _unit_then_name(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
+    starts = [m.end() for m in lex.colon_labels.finditer(text)]
+    starts += [m.end() for m in lex.labels.finditer(text)
+               if m.group(1) in lex.private_labels and re.search("[：:]", text[m.end(1):m.end()])]
+    for start in starts:
+        unit = _UNIT_BEFORE_NAME.match(text, start)
+        if unit is None or "\n" in unit.group():
+            continue
+        pos = unit.end()
+        name = spaced_name(text, pos, lex) or _pick_name(text, pos, lex)
+        if name is not None and not (len(name) == 2 and dictionary_word(name)):
+            yield _finding(name, pos)
 
 
 _VALUE = re.compile(r"[\u4e00-\u9fff]{2,4}(?![\u4e00-\u9fff])")
