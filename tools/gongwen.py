@@ -16,7 +16,8 @@ from tools.gongwen_fields import labelled_fields
 
 _SEP = re.compile(r"^[\s─—━\-_=＝~～·•*＊]{3,}$")
 _COPY_NO = re.compile(r"^(?:份号[:：]?\s*|No\.?\s*)?(\d{5,6})$")
-_SECRECY = re.compile(r"(?:密级[:：]\s*)?((?:绝密|机密|秘密)(?:\s*★\s*[^\s特加平]{0,8})?|★\s*(?:绝密|机密|秘密)|保密期限[:：]\s*\S{1,8})")
+# (a 密级 centred by spaces between its characters, as Word does: "秘  密")
+_SECRECY = re.compile(r"(?:密级[:：]\s*)?((?:绝|机|秘)[ \u3000]{0,3}密(?:\s*★\s*[^\s特加平]{0,8})?|★\s*(?:绝密|机密|秘密)|保密期限[:：]\s*\S{1,8})")
 _URGENCY = re.compile(r"(?:紧急程度[:：]\s*)?(特急|加急|特提|平急)")
 _MARKING = re.compile(r"内部(?:资料|文件|刊物|材料|参阅|明电)|注意(?:保管|保存|保密)|(?:不得|严禁|请勿)(?:外传|翻印|对外\S{0,4})"
                       r"|仅供\S{0,10}(?:参阅|参考|阅)|(?:传阅|阅)后收回")
