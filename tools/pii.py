@@ -35,9 +35,13 @@ _DETECTORS: tuple[_Detector, ...] = (
 )
 _POSTCODE = re.compile(r"邮编|邮政编码")
 _HOME_PHONE = re.compile(r"\s*[（(](?:住宅|家庭|家|私人|个人|宅)")
-_HOME_PHONE_BEFORE = re.compile(r"(?:住宅|家庭|家里|家中|私人|个人|宅)(?:电话|座机|固话|号码)[：:\s]*$")
+_HOME_PHONE_BEFORE = re.compile(r"(?:(?:住宅|家庭|家里|家中|私人|个人|宅)(?:电话|座机|固话|号码)"
+                                r"|(?:电话|座机|固话)(?:号码)?[（(](?:住宅|家庭|家|私人|个人|宅)[）)])[：:\s]*$")
 # "联系人：杨丽梅，电话：0872-5122018": the landline given beside an office's contact person is the office's
-_STAFF_PHONE = re.compile(r"(?:联系人|经办人|承办人|填表人|填报人)[：:\s]*[\u4e00-\u9fff ]{2,4}[，,；;\s]*(?:联系|办公)?(?:电话|座机)?[：:\s]*$")
+# (also with the contact's unit before the name and the phone in brackets: "项目负责人：县农业农村局 何  平（联系电话：…")
+_STAFF_PHONE = re.compile(r"(?:联系人|经办人|承办人|填表人|填报人|负责人)[：:\s]*"
+                          r"(?:[\u4e00-\u9fff]{2,14}?(?:局|办|委|中心|政府|股|站|所|院|室)[ \u3000]+)?[\u4e00-\u9fff ]{2,4}"
+                          r"[，,；;（(\s]*(?:联系|办公)?(?:电话|座机)?[：:\s]*$")
 # "申请人联系电话：0872-…", "申请人：0872-…", "信访人所留固定电话0872-…": the contact of the person the 公文 deals with,
 # named by the role right before it (never "申请人可拨打0872-…咨询": a verb between makes it the office's number)
 _ROLE_CONTACT = re.compile(r"(?:申请人|被申请人|信访人|来信人|来访人|当事人|举报人|投诉人|委托人|监护人|求助人|报警人|户主|第三人)"
@@ -210,7 +214,7 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
             office = True  # "账户名称：洱源县财政局 … 账号：…": an organisation's account, published to be paid into
         home = f.type == "landline" and (f.start in roles or _HOME_PHONE.match(ctx.text, f.end) is not None
                                          or _HOME_PHONE_BEFORE.search(ctx.text, max(0, f.start - 10), f.start) is not None)
-        staff = f.type == "landline" and not home and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None
+        staff = f.type == "landline" and not home and _STAFF_PHONE.search(ctx.text, max(0, f.start - 32), f.start) is not None
         if office and not home and (nameless or f.type == "bank_card" or ctx.label_before(f.start, 12) == "public" or staff
                                     or f.type == "landline" and _office_sentence(ctx, f, findings)):
             f = replace(f, private=False)

@@ -81,7 +81,7 @@ def _keep_end(address: str) -> int:
 # (住址：…三营镇永乐村委会大营自然村; 家庭住址 column: 牛街乡福和村委会下村16). It must name a 镇/乡/街道 and
 # a village or community below it; the value stops at punctuation, a space or the line end. A 通讯地址 down to a
 # 组/社 is found the same way; tools/pii.py decides whether it is a person's or an office's.
-_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|住址|家住|现住|居住在|住在|住)[：:\s]*")
+_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|住址|家住|现住|居住在|住在|住(?![房宅户院]))[：:\s]*")
 
 
 @county_cache
