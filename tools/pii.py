@@ -49,6 +49,8 @@ _ROLE_CONTACT = re.compile(r"(?:申请人|被申请人|信访人|来信人|来�
                            r"(?:电话|座机|固话|联系方式)(?:号码)?[：:\s]*(?:为|是)?)\s*$")
 _PERSON_TYPES = frozenset({"name", "id_card", "mobile", "bank_card", "plate", "landline", "im_account", "passport"})
 _HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|住址|家住|现住|居住|住在|户籍|住|其家|家庭|该户)[^，。；\n]{0,10}$")
+# "在…村委会二社承包地内建房": a 组/社 followed by land or works is where that land lies, even on a person's line
+_LAND_AFTER = re.compile(r"[的]?(?:承包地|责任田|耕地|地块|林地|山林|农田|水田|旱地|田地|土地|坝塘|水库|沟渠|道路|路段|河段)")
 _PRIVATE_NEIGHBOURS = frozenset({"id_card", "mobile", "bank_card", "address", "plate", "email", "im_account", "passport"})
 
 
@@ -126,12 +128,14 @@ def find_pii(text: str) -> list[Finding]:
 
 def _drop_place_groups(ctx: TextContext, spans: _Spans) -> None:
     """A 村委会+组/社 with no 门牌 and no person beside it is a place (凤羽镇凤翔村委会3组道路硬化项目), not a home:
-    it is an address only after a home label or on a line that carries a person's name, ID, phone or card."""
+    it is an address only after a home label or on a line that carries a person's name, ID, phone or card, and never
+    when land or works follow it (…二社承包地内)."""
     person_lines = {ctx.line_no(f.start) for f in spans.items if f.private and f.type in _PERSON_TYPES}
     keep = []
     for f in spans.items:
-        if (f.type == "address" and f.text.endswith(("组", "社")) and ctx.line_no(f.start) not in person_lines
-                and not _HOME_LABEL.search(ctx.text, max(0, f.start - 12), f.start)):
+        if f.type == "address" and f.text.endswith(("组", "社")) and not _HOME_LABEL.search(
+                ctx.text, max(0, f.start - 12), f.start) and (ctx.line_no(f.start) not in person_lines
+                                                               or _LAND_AFTER.match(ctx.text, f.end)):
             continue
         keep.append(f)
     spans.items, spans.starts = keep, [f.start for f in keep]

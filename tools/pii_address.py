@@ -129,9 +129,20 @@ def _home_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
     for start in starts:
         cells = ctx.header_cells(start)
         column = ctx.column_of(start)
-        if cells and column < len(cells) and any(h in cells[column] for h in _HOME_HEADERS) \
-                and (found := _home_value(text, start)) is not None:
+        if not cells or column >= len(cells):
+            continue
+        if any(h in cells[column] for h in _HOME_HEADERS) and (found := _home_value(text, start)) is not None:
             yield found
+        elif any(h in cells[column] for h in _GROUP_HEADERS) and (m := _GROUP_CELL.match(text, start)):
+            value = m.group()
+            keep = _keep_end(value)
+            yield value, start, m.end(), value[:keep] + _mask_rest(value[keep:])
+
+
+# a 村组 column's cell: the village and a named or numbered group, with or without the township (团结村委会大村组)
+_GROUP_HEADERS = ("村组", "村民小组", "组别", "所在组")
+_GROUP_CELL = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:镇|乡))?[\u4e00-\u9fff]{1,6}?(?:村委会|村民委员会|社区|村)"
+                         r"[\u4e00-\u9fff]{0,5}?(?:村民小组|组|社)(?![\u4e00-\u9fff\d])")
 
 
 def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:

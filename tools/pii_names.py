@@ -230,9 +230,21 @@ def _unit_then_name(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int, s
         if unit is None or "\n" in unit.group():
             continue
         pos = unit.end()
-        name = spaced_name(text, pos, lex) or _pick_name(text, pos, lex)
+        name = spaced_name(text, pos, lex) or _pick_name(text, pos, lex) or _spaced_word_name(text, pos, lex)
         if name is not None and not (len(name) == 2 and dictionary_word(name)):
             yield _finding(name, pos)
+
+
+_SPACED_PAIR = re.compile(r"([\u4e00-\u9fff])[ \u3000]{1,2}([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
+
+
+def _spaced_word_name(text: str, pos: int, lex: _Lexicon) -> str | None:
+    """A surname and one character spaced as Word spaces a two-character name, after a label and a unit ("接访人：县住建局
+    和  平"): a name although the two characters also make a common word (和平, 高明), which alone would not be read as one."""
+    m = _SPACED_PAIR.match(text, pos)
+    if m is None or m.group(1) not in lex.surnames or m.group(1) + m.group(2) in lex.label_words:
+        return None
+    return m.group() if lex.not_given_chars.isdisjoint(m.group(2)) and m.group(2) not in lex.bad_endings else None
 
 
 _VALUE = re.compile(r"[\u4e00-\u9fff]{2,4}(?![\u4e00-\u9fff])")
