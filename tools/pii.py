@@ -44,11 +44,12 @@ _STAFF_PHONE = re.compile(r"(?:联系人|经办人|承办人|填表人|填报人
                           r"[，,；;（(\s]*(?:联系|办公)?(?:电话|座机)?[：:\s]*$")
 # "申请人联系电话：0872-…", "申请人：0872-…", "信访人所留固定电话0872-…": the contact of the person the 公文 deals with,
 # named by the role right before it (never "申请人可拨打0872-…咨询": a verb between makes it the office's number)
-_ROLE_CONTACT = re.compile(r"(?:申请人|被申请人|信访人|来信人|来访人|当事人|举报人|投诉人|委托人|监护人|求助人|报警人|户主|第三人)"
-                           r"(?:[：:\s]*|\s*(?:本人)?[^\W\d可请拨打致询向与和或到]{0,4}?(?:联系|家庭|住宅|固定|常用)?"
+# (also the addressee of a reply: "已电话联系你（0872-…）", "你所留电话0872-…")
+_ROLE_CONTACT = re.compile(r"(?:申请人|被申请人|信访人|来信人|来访人|当事人|举报人|投诉人|委托人|监护人|求助人|报警人|户主|第三人|(?:你|您)(?!们|局|单位|镇|乡|委|办|公司|校|院|部|所|中心|村))"
+                           r"(?:[：:\s（(]*|\s*(?:本人)?[^\W\d可请拨打致询向与和或到]{0,4}?(?:联系|家庭|住宅|固定|常用)?"
                            r"(?:电话|座机|固话|联系方式)(?:号码)?[：:\s]*(?:为|是)?)\s*$")
 _PERSON_TYPES = frozenset({"name", "id_card", "mobile", "bank_card", "plate", "landline", "im_account", "passport"})
-_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|住址|家住|现住|居住|住在|户籍|住|其家|家庭|该户)[^，。；\n]{0,10}$")
+_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|送达地址|住所|住址|家住|现住|居住|住在|户籍|住|其家|家庭|该户)[^，。；\n]{0,10}$")
 # "在…村委会二社承包地内建房": a 组/社 followed by land or works is where that land lies, even on a person's line
 _LAND_AFTER = re.compile(r"[的]?(?:承包地|责任田|耕地|地块|林地|山林|农田|水田|旱地|田地|土地|坝塘|水库|沟渠|道路|路段|河段)")
 _PRIVATE_NEIGHBOURS = frozenset({"id_card", "mobile", "bank_card", "address", "plate", "email", "im_account", "passport"})

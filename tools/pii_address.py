@@ -24,7 +24,7 @@ _VILLAGE = re.compile(r"村委会|村民委员会|居委会|居民委员会|社�
 _TOWN = re.compile(r"街道办事处|街道|镇|乡")
 _PLACE_ANCHOR = re.compile(r"镇|乡|街道|村|社区|居委会|路|街|巷|小区|大道|苑|花园|家园")
 _LEAD_WORD = re.compile(
-    r"(?:家住|现住址|现住|居住在|居住于|住在|住址|地址|户籍地|户籍所在地|房屋位于|位于|住所|住|同志|先生|女士|的|在|于|至|到|和|与|及)"
+    r"(?:家住|现住址|现住|居住在|居住于|住在|住址|地址|户籍地|户籍所在地|房屋位于|位于|住所|住|同志|先生|女士|反映|关于|的|在|于|至|到|和|与|及)"
     r"(?:为|是)?"
 )
 _TOWN_IN = re.compile(r"镇|乡|街道")
@@ -81,7 +81,7 @@ def _keep_end(address: str) -> int:
 # (住址：…三营镇永乐村委会大营自然村; 家庭住址 column: 牛街乡福和村委会下村16). It must name a 镇/乡/街道 and
 # a village or community below it; the value stops at punctuation, a space or the line end. A 通讯地址 down to a
 # 组/社 is found the same way; tools/pii.py decides whether it is a person's or an office's.
-_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|住址|家住|现住|居住在|住在|住(?![房宅户院]))[：:\s]*")
+_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|送达地址|家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|户籍|住所|住址|家住|现住|居住在|住在|住(?![房宅户院]))[：:\s]*")
 
 
 @county_cache

@@ -28,6 +28,7 @@ from tools.pii_names import (
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
+_BAR_CELL = re.compile(r"[^\t|｜\n]+")
 # Names joined by 、, each perhaps with its unit in brackets (段志明（县交通运输局）、杨丽萍（…）).
 _NOTE = r"(?:[（(][^（()）\n、]{1,20}[）)])?"
 _ITEM = r"(?:[\u4e00-\u9fff]{1,6} [\u4e00-\u9fff]{1,7}|[\u4e00-\u9fff]{2,12})"  # 王 敏: typed with a space
@@ -197,7 +198,9 @@ def table_column_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str
     for line_no, line_start in enumerate(ctx.starts):
         line_end = ctx.starts[line_no + 1] - 1 if line_no + 1 < len(ctx.starts) else len(text)
         spaced = ctx.spaced_row(line_no)
-        cells = spaced[1] if spaced else [(m.start(), m.end()) for m in _CELL.finditer(text, line_start, line_end)]
+        # a row split by tabs or bars keeps a name typed with two spaces ("杨  帆") in one cell
+        split = _BAR_CELL if re.search(r"[\t|｜]", text[line_start:line_end]) else _CELL
+        cells = spaced[1] if spaced else [(m.start(), m.end()) for m in split.finditer(text, line_start, line_end)]
         for cell_start, cell_end in cells:
             raw = text[cell_start:cell_end]
             value = raw.strip(" ")
