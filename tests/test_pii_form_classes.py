@@ -48,3 +48,11 @@ def test_titles_banks_and_roles_are_not_names() -> None:
 
 def test_a_bracketed_home_label_makes_a_local_number_personal() -> None:
     assert ("landline", "5123456") in _private("申请人：施永康\n联系电话（住宅）：5123456")
+
+
+def test_a_households_named_group_is_its_address_with_or_without_a_label() -> None:
+    assert ("address", "右所镇焕文村委会下所社") in _private("何建昌，男，58岁，右所镇焕文村委会下所社人，家庭人口4人。")
+    assert ("address", "洱源县邓川镇新州村委会中所组") in _private("申请人李玉兰的户籍地为洱源县邓川镇新州村委会中所组。")
+    table = "姓名\t性别\t家庭住址\t贷款金额（万元）\n罗  兰\t女\t炼铁乡炼铁村委会新村组\t5"
+    assert ("address", "炼铁乡炼铁村委会新村组") in _private(table)
+    assert _private("凤羽镇上寨村委会上寨社道路硬化工程已完工。") == set()

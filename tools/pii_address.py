@@ -81,7 +81,7 @@ def _keep_end(address: str) -> int:
 # (住址：…三营镇永乐村委会大营自然村; 家庭住址 column: 牛街乡福和村委会下村16). It must name a 镇/乡/街道 and
 # a village or community below it; the value stops at punctuation, a space or the line end. A 通讯地址 down to a
 # 组/社 is found the same way; tools/pii.py decides whether it is a person's or an office's.
-_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|送达地址|家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|户籍|住所|住址|家住|现住|居住在|住在|住(?![房宅户院]))[：:\s]*")
+_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|送达地址|家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|户籍|住所|住址|家住|现住|现居|居住在|住在|住(?![房宅户院]))[：:\s]*(?:为|是)?")
 
 
 @county_cache
@@ -145,6 +145,16 @@ _GROUP_CELL = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:镇|乡))?[\u4e00-\u9fff]{
                          r"[\u4e00-\u9fff]{0,5}?(?:村民小组|组|社)(?![\u4e00-\u9fff\d])")
 
 
+@county_cache
+def _named_group_re() -> re.Pattern[str]:
+    """A township, a 村委会/社区 and a named group (右所镇焕文村委会下所社) with no label and no number: a household's 组
+    or 社 (tools/pii.py keeps it only on a line that carries a person, and never before land or works)."""
+    return re.compile(
+        r"(?:云南省)?" + load_county().place_prefix() + r"[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道)"
+        r"[\u4e00-\u9fff]{1,6}?(?:村委会|村民委员会|社区居委会|居委会|社区)[\u4e00-\u9fff]{1,4}?(?:村民小组|组|社)"
+        r"(?=人|的|[^\u4e00-\u9fff\d]|$)")
+
+
 def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
     """Yield (text, start, end, masked) for detailed addresses in ``text`` (labelled ones first: they are longer)."""
     yield from _home_addresses(text)
@@ -173,3 +183,12 @@ def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
             continue  # an office's address is published on purpose, not personal data
         masked = value[:keep] + _mask_rest(value[keep:])
         yield value, start, m.end(), masked
+    for m in _named_group_re().finditer(text):
+        value = m.group()
+        town = _TOWN_IN.search(value)
+        lead = _lead_end(value[: town.start()]) if town else 0  # "现居洱源县…": the lead word is not the address
+        value, start = value[lead:], m.start() + lead
+        if _ORG_IN_PREFIX.search(value) or _OFFICE_AFTER.match(text[m.end(): m.end() + 12]):
+            continue
+        keep = _keep_end(value)
+        yield value, start, m.end(), value[:keep] + _mask_rest(value[keep:])
