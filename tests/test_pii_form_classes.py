@@ -56,3 +56,11 @@ def test_a_households_named_group_is_its_address_with_or_without_a_label() -> No
     table = "姓名\t性别\t家庭住址\t贷款金额（万元）\n罗  兰\t女\t炼铁乡炼铁村委会新村组\t5"
     assert ("address", "炼铁乡炼铁村委会新村组") in _private(table)
     assert _private("凤羽镇上寨村委会上寨社道路硬化工程已完工。") == set()
+
+
+def test_a_phone_field_under_a_role_line_is_the_persons_but_an_officers_line_is_not() -> None:
+    form = "申请人：杨秀英\n联系电话：0872－5339021\n通讯地址：洱源县茈碧湖镇海口村委会海尾社"
+    assert ("landline", "0872－5339021") in _private(form)
+    notice = "当事人：段永红，住洱源县凤羽镇凤河村委会3社。\n本机关执法人员联系电话：0872-5122333。"
+    assert ("landline", "0872-5122333") not in _private(notice)
+    assert _private("2026年凤羽镇上寨村委会上寨社，村民杨金福家中失火。") >= {("address", "凤羽镇上寨村委会上寨社")}

@@ -217,7 +217,8 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
             office = True  # a company's 经营场所 is not personal data; a 个体工商户's (code 92…) is its operator's
         if f.type == "bank_card" and lone and _ORG_HOLDER.search(ctx.text, lo, f.start):
             office = True  # "账户名称：洱源县财政局 … 账号：…": an organisation's account, published to be paid into
-        home = f.type == "landline" and (f.start in roles or _HOME_PHONE.match(ctx.text, f.end) is not None
+        home = f.type == "landline" and (f.start in roles or _form_role(ctx, f, findings)
+                                         or _HOME_PHONE.match(ctx.text, f.end) is not None
                                          or _HOME_PHONE_BEFORE.search(ctx.text, max(0, f.start - 10), f.start) is not None)
         staff = f.type == "landline" and not home and _STAFF_PHONE.search(ctx.text, max(0, f.start - 32), f.start) is not None
         if office and not home and (nameless or f.type == "bank_card" or ctx.label_before(f.start, 12) == "public" or staff
@@ -242,6 +243,26 @@ def _form_person(ctx: TextContext, f: Finding, findings: list[Finding]) -> bool:
             break
         rows.add(i)
     return any(g.private and g.type in ("name", "id_card", "mobile") and ctx.line_no(g.start) in rows for g in findings)
+
+
+_PHONE_FIELD = re.compile(r"^[\s\u3000]*(?:联系|家庭|住宅|固定|常用)?(?:电话|座机|固话|联系方式)(?:号码)?[：:]")
+_FORM_ROLE = re.compile(r"^[\s\u3000]*(?:申请人|被申请人|信访人|来信人|来访人|当事人|举报人|投诉人|委托人|监护人|求助人|户主|第三人)"
+                        r"(?:姓名)?[：:]")
+
+
+def _form_role(ctx: TextContext, f: Finding, findings: list[Finding]) -> bool:
+    """True for a landline on a field line ("联系电话：0872-…") of a form block whose line above, or one of the two above
+    it, names the person the form is about by role ("申请人：杨秀英"): that person's phone, not an office's."""
+    if not _PHONE_FIELD.match(ctx.line_text(f.start)):
+        return False  # "本机关执法人员联系电话：…" under the party's line is the office's
+    row = ctx.line_no(f.start)
+    for i in range(row - 1, max(-1, row - 4), -1):
+        line = ctx.line_text(ctx.starts[i])
+        if not line.strip():
+            return False
+        if _FORM_ROLE.match(line) and any(g.type == "name" and g.private and ctx.line_no(g.start) == i for g in findings):
+            return True
+    return False
 
 
 def _role_contact(ctx: TextContext, f: Finding) -> bool:

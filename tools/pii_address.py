@@ -145,6 +145,9 @@ _GROUP_CELL = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:镇|乡))?[\u4e00-\u9fff]{
                          r"[\u4e00-\u9fff]{0,5}?(?:村民小组|组|社)(?![\u4e00-\u9fff\d])")
 
 
+_NOT_PLACE_START = frozenset("年月日时号在于至到从由和与及的是为住家")
+
+
 @county_cache
 def _named_group_re() -> re.Pattern[str]:
     """A township, a 村委会/社区 and a named group (右所镇焕文村委会下所社) with no label and no number: a household's 组
@@ -187,6 +190,8 @@ def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
         value = m.group()
         town = _TOWN_IN.search(value)
         lead = _lead_end(value[: town.start()]) if town else 0  # "现居洱源县…": the lead word is not the address
+        while lead < len(value) - 1 and value[lead] in _NOT_PLACE_START:
+            lead += 1  # "2026年凤羽镇…": a date's 年 or a preposition runs into the township's name
         value, start = value[lead:], m.start() + lead
         if _ORG_IN_PREFIX.search(value) or _OFFICE_AFTER.match(text[m.end(): m.end() + 12]):
             continue
