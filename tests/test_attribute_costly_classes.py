@@ -14,6 +14,7 @@ _NOTICE = ("洱源县人民政府办公室\n关于做好全县安全生产大检
     ("秘  密\n" + _NOTICE, "secret_field"),
     (_NOTICE + "\n洱源县人民政府办公室\n2026年6月20日\n（此件不公开）", "stated_not_public"),
     (_NOTICE + "此件限发至各镇乡主要领导。", "internal_marking"),
+    (_NOTICE + "\n（此件发至各镇乡、县级各部门，不公开）", "stated_not_public"),
     ("人社信息\n2026年第7期\n洱源县人力资源和社会保障局编\n我县促进高校毕业生就业\n今年以来举办招聘会6场。", "information_periodical"),
     ("中共洱源县纪委监委\n关于4起群众身边不正之风和腐败问题典型案例的通报\n各镇乡党委，县级各部门党组（党委）：\n"
      "　　一、某镇某村委会原主任侵占集体资金问题。受到开除党籍处分。", "discipline_bulletin"),
