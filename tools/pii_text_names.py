@@ -85,6 +85,7 @@ def _spaced_name_ending_at(text: str, end: int, lex: Any) -> tuple[str, int] | N
     return _name_ending_at(text, end, lex)
 
 
+_HOUSEHOLD = re.compile(r"户(?=\d|[，,。；;、因的家系于在已未被现共有人])")
 _ELDER = re.compile(r"老人|大爷|大妈|阿姨|老汉|老太太|老大娘|大娘")
 # What a person does right after being named (由…负责, 经…签字), or a date right after a name
 _ACTS_AFTER = re.compile(r"(?:负责|牵头|分管|主持|带队|陪同|签字|签名|签收|领取|具体负责|自行|本人)"
@@ -118,6 +119,10 @@ def honorific_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         hit = _name_ending_at(text, m.start(), lex)
         if hit and len(hit[0]) >= 3 and not dictionary_word(hit[0]):
             yield finding(hit[0], hit[1])  # 85岁的杨树林老人 (never 高龄老人: two characters, a word)
+    for m in _HOUSEHOLD.finditer(text):
+        hit = _name_ending_at(text, m.start(), lex)
+        if hit and len(hit[0]) >= 3 and not dictionary_word(hit[0]):
+            yield finding(hit[0], hit[1])  # 罗文军户2025年…: a household named by its head (jieba reads 军户 as a word)
     for m in _ACTS_AFTER.finditer(text):
         hit = _name_ending_at(text, m.start(), lex)
         if hit is None or len(hit[0]) < 3:
