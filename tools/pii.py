@@ -35,16 +35,23 @@ _DETECTORS: tuple[_Detector, ...] = (
 )
 _POSTCODE = re.compile(r"邮编|邮政编码")
 _HOME_PHONE = re.compile(r"\s*[（(](?:住宅|家庭|家|私人|个人|宅)")
-_HOME_PHONE_BEFORE = re.compile(r"(?:住宅|家庭|家里|家中|私人|个人|宅)(?:电话|座机|固话|号码)[：:\s]*$")
+_HOME_PHONE_BEFORE = re.compile(r"(?:(?:住宅|家庭|家里|家中|私人|个人|宅)(?:电话|座机|固话|号码)"
+                                r"|(?:电话|座机|固话)(?:号码)?[（(](?:住宅|家庭|家|私人|个人|宅)[）)])[：:\s]*$")
 # "联系人：杨丽梅，电话：0872-5122018": the landline given beside an office's contact person is the office's
-_STAFF_PHONE = re.compile(r"(?:联系人|经办人|承办人|填表人|填报人)[：:\s]*[\u4e00-\u9fff ]{2,4}[，,；;\s]*(?:联系|办公)?(?:电话|座机)?[：:\s]*$")
+# (also with the contact's unit before the name and the phone in brackets: "项目负责人：县农业农村局 何  平（联系电话：…")
+_STAFF_PHONE = re.compile(r"(?:联系人|经办人|承办人|填表人|填报人|负责人)[：:\s]*"
+                          r"(?:[\u4e00-\u9fff]{2,14}?(?:局|办|委|中心|政府|股|站|所|院|室)[ \u3000]+)?[\u4e00-\u9fff ]{2,4}"
+                          r"[，,；;（(\s]*(?:联系|办公)?(?:电话|座机)?[：:\s]*$")
 # "申请人联系电话：0872-…", "申请人：0872-…", "信访人所留固定电话0872-…": the contact of the person the 公文 deals with,
 # named by the role right before it (never "申请人可拨打0872-…咨询": a verb between makes it the office's number)
-_ROLE_CONTACT = re.compile(r"(?:申请人|被申请人|信访人|来信人|来访人|当事人|举报人|投诉人|委托人|监护人|求助人|报警人|户主|第三人)"
-                           r"(?:[：:\s]*|\s*(?:本人)?[^\W\d可请拨打致询向与和或到]{0,4}?(?:联系|家庭|住宅|固定|常用)?"
+# (also the addressee of a reply: "已电话联系你（0872-…）", "你所留电话0872-…")
+_ROLE_CONTACT = re.compile(r"(?:申请人|被申请人|信访人|来信人|来访人|当事人|举报人|投诉人|委托人|监护人|求助人|报警人|户主|第三人|(?:你|您)(?!们|局|单位|镇|乡|委|办|公司|校|院|部|所|中心|村))"
+                           r"(?:[：:\s（(]*|\s*(?:本人)?[^\W\d可请拨打致询向与和或到]{0,4}?(?:联系|家庭|住宅|固定|常用)?"
                            r"(?:电话|座机|固话|联系方式)(?:号码)?[：:\s]*(?:为|是)?)\s*$")
 _PERSON_TYPES = frozenset({"name", "id_card", "mobile", "bank_card", "plate", "landline", "im_account", "passport"})
-_HOME_LABEL = re.compile(r"(?:住址|家住|现住|居住|住在|户籍|住|其家|家庭|该户)[^，。；\n]{0,10}$")
+_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|送达地址|住所|住址|家住|现住|居住|住在|户籍|住|其家|家庭|该户)[^，。；\n]{0,10}$")
+# "在…村委会二社承包地内建房": a 组/社 followed by land or works is where that land lies, even on a person's line
+_LAND_AFTER = re.compile(r"[的]?(?:承包地|责任田|耕地|地块|林地|山林|农田|水田|旱地|田地|土地|坝塘|水库|沟渠|道路|路段|河段)")
 _PRIVATE_NEIGHBOURS = frozenset({"id_card", "mobile", "bank_card", "address", "plate", "email", "im_account", "passport"})
 
 
@@ -122,12 +129,14 @@ def find_pii(text: str) -> list[Finding]:
 
 def _drop_place_groups(ctx: TextContext, spans: _Spans) -> None:
     """A 村委会+组/社 with no 门牌 and no person beside it is a place (凤羽镇凤翔村委会3组道路硬化项目), not a home:
-    it is an address only after a home label or on a line that carries a person's name, ID, phone or card."""
+    it is an address only after a home label or on a line that carries a person's name, ID, phone or card, and never
+    when land or works follow it (…二社承包地内)."""
     person_lines = {ctx.line_no(f.start) for f in spans.items if f.private and f.type in _PERSON_TYPES}
     keep = []
     for f in spans.items:
-        if (f.type == "address" and f.text.endswith(("组", "社")) and ctx.line_no(f.start) not in person_lines
-                and not _HOME_LABEL.search(ctx.text, max(0, f.start - 12), f.start)):
+        if f.type == "address" and f.text.endswith(("组", "社")) and not _HOME_LABEL.search(
+                ctx.text, max(0, f.start - 12), f.start) and (ctx.line_no(f.start) not in person_lines
+                                                               or _LAND_AFTER.match(ctx.text, f.end)):
             continue
         keep.append(f)
     spans.items, spans.starts = keep, [f.start for f in keep]
@@ -193,6 +202,8 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
         nameless = own[0] not in name_lines or office_part and own not in name_parts
         if not office_part:
             lo, hi = ctx.line_bounds(f.start)
+        if f.type in ("email", "address") and lone and _form_person(ctx, f, findings):
+            lone = False  # a form with one field a line: the person named a line or two above owns this mailbox
         office = f.type == "landline" or f.type == "email" and (
             f.text.lower().endswith(".gov.cn") or lone and _channel(ctx, f.start))
         if f.type == "address" and lone and _POSTCODE.search(ctx.text, lo, hi):
@@ -206,14 +217,52 @@ def _settle_landlines(ctx: TextContext, findings: list[Finding]) -> list[Finding
             office = True  # a company's 经营场所 is not personal data; a 个体工商户's (code 92…) is its operator's
         if f.type == "bank_card" and lone and _ORG_HOLDER.search(ctx.text, lo, f.start):
             office = True  # "账户名称：洱源县财政局 … 账号：…": an organisation's account, published to be paid into
-        home = f.type == "landline" and (f.start in roles or _HOME_PHONE.match(ctx.text, f.end) is not None
+        home = f.type == "landline" and (f.start in roles or _form_role(ctx, f, findings)
+                                         or _HOME_PHONE.match(ctx.text, f.end) is not None
                                          or _HOME_PHONE_BEFORE.search(ctx.text, max(0, f.start - 10), f.start) is not None)
-        staff = f.type == "landline" and not home and _STAFF_PHONE.search(ctx.text, max(0, f.start - 20), f.start) is not None
+        staff = f.type == "landline" and not home and _STAFF_PHONE.search(ctx.text, max(0, f.start - 32), f.start) is not None
         if office and not home and (nameless or f.type == "bank_card" or ctx.label_before(f.start, 12) == "public" or staff
                                     or f.type == "landline" and _office_sentence(ctx, f, findings)):
             f = replace(f, private=False)
         out.append(f)
     return _office_mailboxes(ctx, out)
+
+
+_FIELD_LINE = re.compile(r"^[\s\u3000]*[\u4e00-\u9fff（()）]{2,12}[：:]")
+
+
+def _form_person(ctx: TextContext, f: Finding, findings: list[Finding]) -> bool:
+    """True when ``f`` is the value of a "label：value" line of a form block (no blank line between) whose line above,
+    or one of the two above it, holds a person's name, ID or mobile (姓名：… / 电子邮箱：… / 通讯地址：…)."""
+    row = ctx.line_no(f.start)
+    if not _FIELD_LINE.match(ctx.line_text(f.start)):
+        return False
+    rows = set()
+    for i in range(row - 1, max(-1, row - 4), -1):
+        if not ctx.line_text(ctx.starts[i]).strip():
+            break
+        rows.add(i)
+    return any(g.private and g.type in ("name", "id_card", "mobile") and ctx.line_no(g.start) in rows for g in findings)
+
+
+_PHONE_FIELD = re.compile(r"^[\s\u3000]*(?:联系|家庭|住宅|固定|常用)?(?:电话|座机|固话|联系方式)(?:号码)?[：:]")
+_FORM_ROLE = re.compile(r"^[\s\u3000]*(?:申请人|被申请人|信访人|来信人|来访人|当事人|举报人|投诉人|委托人|监护人|求助人|户主|第三人)"
+                        r"(?:姓名)?[：:]")
+
+
+def _form_role(ctx: TextContext, f: Finding, findings: list[Finding]) -> bool:
+    """True for a landline on a field line ("联系电话：0872-…") of a form block whose line above, or one of the two above
+    it, names the person the form is about by role ("申请人：杨秀英"): that person's phone, not an office's."""
+    if not _PHONE_FIELD.match(ctx.line_text(f.start)):
+        return False  # "本机关执法人员联系电话：…" under the party's line is the office's
+    row = ctx.line_no(f.start)
+    for i in range(row - 1, max(-1, row - 4), -1):
+        line = ctx.line_text(ctx.starts[i])
+        if not line.strip():
+            return False
+        if _FORM_ROLE.match(line) and any(g.type == "name" and g.private and ctx.line_no(g.start) == i for g in findings):
+            return True
+    return False
 
 
 def _role_contact(ctx: TextContext, f: Finding) -> bool:
@@ -252,17 +301,30 @@ def _office_sentence(ctx: TextContext, f: Finding, findings: list[Finding]) -> b
 
 def _office_mailboxes(ctx: TextContext, findings: list[Finding]) -> list[Finding]:
     """A mailbox given in one sentence with an office's published landlines and no person's data (…，传真：0872-…，
-    邮箱：…) is the office's too."""
+    邮箱：…) is the office's too; so is one whose own clause or the clause before names an office, with no person's
+    data before it in the sentence ("请将意见反馈至县自然资源局，邮箱：…，联系人：…": the 联系人 after it is the
+    office's contact, not the mailbox's owner)."""
     out = []
     for f in findings:
         if f.type == "email" and f.private:
             lo, hi = _sentence_bounds(ctx, f.start)
             near = [g for g in findings if lo <= g.start < hi and g is not f]
-            if any(g.type == "landline" and not g.private for g in near) and not any(
-                    g.private and g.type in _PERSON_TYPES for g in near) and _OFFICE_NAME.search(ctx.text, lo, f.start):
+            with_landline = any(g.type == "landline" and not g.private for g in near) and not any(
+                g.private and g.type in _PERSON_TYPES for g in near) and _OFFICE_NAME.search(ctx.text, lo, f.start)
+            after_office = not any(g.private and g.type in _PERSON_TYPES | {"address"} and lo <= g.start < f.start
+                                   for g in near) and _office_clause(ctx, lo, f.start)
+            if with_landline or after_office:
                 f = replace(f, private=False)
         out.append(f)
     return out
+
+
+def _office_clause(ctx: TextContext, lo: int, pos: int) -> bool:
+    """True when the clause of ``pos`` or the one before it (within the sentence from ``lo``) names an office and no
+    person's role (其, 本人, 申请人 …)."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(ctx.text, lo, pos)]
+    start = ends[-2] if len(ends) >= 2 else lo
+    return _OFFICE_NAME.search(ctx.text, start, pos) is not None and not _PERSON_PHONE.search(ctx.text, start, pos)
 
 
 def redact(text: str, findings: list[Finding]) -> str:

@@ -24,7 +24,7 @@ _VILLAGE = re.compile(r"村委会|村民委员会|居委会|居民委员会|社�
 _TOWN = re.compile(r"街道办事处|街道|镇|乡")
 _PLACE_ANCHOR = re.compile(r"镇|乡|街道|村|社区|居委会|路|街|巷|小区|大道|苑|花园|家园")
 _LEAD_WORD = re.compile(
-    r"(?:家住|现住址|现住|居住在|居住于|住在|住址|地址|户籍地|户籍所在地|房屋位于|位于|住所|住|同志|先生|女士|的|在|于|至|到|和|与|及)"
+    r"(?:家住|现住址|现住|居住在|居住于|住在|住址|地址|户籍地|户籍所在地|房屋位于|位于|住所|住|同志|先生|女士|反映|关于|的|在|于|至|到|和|与|及)"
     r"(?:为|是)?"
 )
 _TOWN_IN = re.compile(r"镇|乡|街道")
@@ -79,8 +79,9 @@ def _keep_end(address: str) -> int:
 
 # A person's address by its label or column, also when it ends at a 自然村/村/组/社 or a 门牌 without 号
 # (住址：…三营镇永乐村委会大营自然村; 家庭住址 column: 牛街乡福和村委会下村16). It must name a 镇/乡/街道 and
-# a village or community below it; the value stops at punctuation, a space or the line end.
-_HOME_LABEL = re.compile(r"(?:家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|住址|家住|现住|居住在|住在|住)[：:\s]*")
+# a village or community below it; the value stops at punctuation, a space or the line end. A 通讯地址 down to a
+# 组/社 is found the same way; tools/pii.py decides whether it is a person's or an office's.
+_HOME_LABEL = re.compile(r"(?:通讯地址|通信地址|联系地址|送达地址|家庭住址|家庭地址|现住址|现居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地|户籍|住所|住址|家住|现住|现居|居住在|住在|住(?![房宅户院]))[：:\s]*(?:为|是)?")
 
 
 @county_cache
@@ -92,7 +93,9 @@ def _home_value_re() -> re.Pattern[str]:
     )
 
 
-_HOME_TAIL = re.compile(r"(?:[^\W_的和与及等在从于向将已是系因为对]|[-－](?=\d))*")
+# (和, 于, 等 stop the value, except inside a place's name right before its 组/社: 中和村民小组, 福和二社)
+_HOME_TAIL = re.compile(r"(?:[^\W_的和与及等在从于向将已是系因为对]|[-－](?=\d)"
+                        r"|[和于等](?=[\u4e00-\u9fff]{0,3}?(?:村民小组|村小组|组|社)(?![\u4e00-\u9fff]{0,2}(?:会|区))))*")
 _HOME_STOP = re.compile(r"局|政府|委员会机关|办公室|公司|中心|关于|学校|医院|卫生院|发生|从事|开展|进行")
 _HOME_HEADERS = ("住址", "地址", "户籍地", "居住地", "所在地", "住所")
 
@@ -126,9 +129,33 @@ def _home_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
     for start in starts:
         cells = ctx.header_cells(start)
         column = ctx.column_of(start)
-        if cells and column < len(cells) and any(h in cells[column] for h in _HOME_HEADERS) \
-                and (found := _home_value(text, start)) is not None:
+        if not cells or column >= len(cells):
+            continue
+        if any(h in cells[column] for h in _HOME_HEADERS) and (found := _home_value(text, start)) is not None:
             yield found
+        elif any(h in cells[column] for h in _GROUP_HEADERS) and (m := _GROUP_CELL.match(text, start)):
+            value = m.group()
+            keep = _keep_end(value)
+            yield value, start, m.end(), value[:keep] + _mask_rest(value[keep:])
+
+
+# a 村组 column's cell: the village and a named or numbered group, with or without the township (团结村委会大村组)
+_GROUP_HEADERS = ("村组", "村民小组", "组别", "所在组")
+_GROUP_CELL = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:镇|乡))?[\u4e00-\u9fff]{1,6}?(?:村委会|村民委员会|社区|村)"
+                         r"[\u4e00-\u9fff]{0,5}?(?:村民小组|组|社)(?![\u4e00-\u9fff\d])")
+
+
+_NOT_PLACE_START = frozenset("年月日时号在于至到从由和与及的是为住家")
+
+
+@county_cache
+def _named_group_re() -> re.Pattern[str]:
+    """A township, a 村委会/社区 and a named group (右所镇焕文村委会下所社) with no label and no number: a household's 组
+    or 社 (tools/pii.py keeps it only on a line that carries a person, and never before land or works)."""
+    return re.compile(
+        r"(?:云南省)?" + load_county().place_prefix() + r"[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道)"
+        r"[\u4e00-\u9fff]{1,6}?(?:村委会|村民委员会|社区居委会|居委会|社区)[\u4e00-\u9fff]{1,4}?(?:村民小组|组|社)"
+        r"(?=人|的|[^\u4e00-\u9fff\d]|$)")
 
 
 def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
@@ -159,3 +186,14 @@ def find_addresses(text: str) -> Iterator[tuple[str, int, int, str]]:
             continue  # an office's address is published on purpose, not personal data
         masked = value[:keep] + _mask_rest(value[keep:])
         yield value, start, m.end(), masked
+    for m in _named_group_re().finditer(text):
+        value = m.group()
+        town = _TOWN_IN.search(value)
+        lead = _lead_end(value[: town.start()]) if town else 0  # "现居洱源县…": the lead word is not the address
+        while lead < len(value) - 1 and value[lead] in _NOT_PLACE_START:
+            lead += 1  # "2026年凤羽镇…": a date's 年 or a preposition runs into the township's name
+        value, start = value[lead:], m.start() + lead
+        if _ORG_IN_PREFIX.search(value) or _OFFICE_AFTER.match(text[m.end(): m.end() + 12]):
+            continue
+        keep = _keep_end(value)
+        yield value, start, m.end(), value[:keep] + _mask_rest(value[keep:])

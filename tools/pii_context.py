@@ -16,6 +16,7 @@ from importlib import resources
 import yaml
 
 _CELL_SEP = re.compile(r"\t|[|｜]| {2,}|\u3000+")
+_BAR_SEP = re.compile(r"\t|[|｜]")
 _PARTY_SEP = re.compile(r"[；;]")
 _HEADER_LOOKBACK = 60  # lines above a table row searched for its header
 
@@ -104,8 +105,10 @@ class TextContext:
         spaced = self.spaced_row(self.line_no(pos))
         if spaced is not None:
             return sum(1 for _, end in spaced[1] if end < pos)
-        line_start, _ = self.line_bounds(pos)
-        return len(_CELL_SEP.findall(self.cells[line_start:pos].lstrip("|｜ \u3000")))
+        line_start, line_end = self.line_bounds(pos)
+        # in a row split by tabs or bars, two spaces inside a cell ("罗  兰") separate nothing
+        sep = _BAR_SEP if re.search(r"[\t|｜]", self.cells[line_start:line_end]) else _CELL_SEP
+        return len(sep.findall(self.cells[line_start:pos].lstrip("|｜ \u3000")))
 
     def header_cells(self, pos: int) -> list[str] | None:
         """The cells of the header row of the table ``pos`` sits in (the nearest line above with labels and no long numbers)."""

@@ -108,6 +108,9 @@ def listed_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         elif _LIST_HEADING.search(stripped):
             open_list = True
             continue
+        elif open_list and intro and _qualifier(intro.group(1).strip(), lex):
+            # under a list heading, a line led by its unit or place ("牛街乡：字海林（福和村委会）")
+            tokens = _run(text, intro.end(), end, lex, first_is_name=False)
         elif open_list:
             tokens = _run(text, start, end, lex, first_is_name=True)
             open_list = tokens is not None

@@ -166,7 +166,7 @@ def _name_before(text: str, anchor_start: int, lex: _Lexicon) -> Iterator[tuple[
             return
 
 
-_BARE_NOUNS = frozenset({"党员", "村民", "居民", "学生", "职工", "农户", "患者"})
+_BARE_NOUNS = frozenset({"党员", "村民", "居民", "学生", "考生", "职工", "农户", "患者"})
 
 
 class _Lines:
@@ -214,6 +214,37 @@ def _label_names(text: str, lines: _Lines, anchor_lines: set[int], lex: _Lexicon
         name = _pick_name(text, m.end(), lex) or spaced_name(text, m.end(), lex) or _delimited_value(text, m.end(), lex)
         if name is not None:
             yield _finding(name, m.end())
+    yield from _unit_then_name(text, lex)
+
+
+# "记录：县政府办公室  赵  敏", "接待人：县信访局 杨波": a form label, the person's unit, a space, then the person
+_UNIT_BEFORE_NAME = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:办公室|政府办|局|办|委员会|委|中心|政府|股|站|所|院|部|队|室)[ \u3000]+")
+
+
+def _unit_then_name(text: str, lex: _Lexicon) -> Iterator[tuple[str, int, int, str]]:
+    starts = [m.end() for m in lex.colon_labels.finditer(text)]
+    starts += [m.end() for m in lex.labels.finditer(text)
+               if m.group(1) in lex.private_labels and re.search("[：:]", text[m.end(1):m.end()])]
+    for start in starts:
+        unit = _UNIT_BEFORE_NAME.match(text, start)
+        if unit is None or "\n" in unit.group():
+            continue
+        pos = unit.end()
+        name = spaced_name(text, pos, lex) or _pick_name(text, pos, lex) or _spaced_word_name(text, pos, lex)
+        if name is not None and not (len(name) == 2 and dictionary_word(name)):
+            yield _finding(name, pos)
+
+
+_SPACED_PAIR = re.compile(r"([\u4e00-\u9fff])[ \u3000]{1,2}([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
+
+
+def _spaced_word_name(text: str, pos: int, lex: _Lexicon) -> str | None:
+    """A surname and one character spaced as Word spaces a two-character name, after a label and a unit ("接访人：县住建局
+    和  平"): a name although the two characters also make a common word (和平, 高明), which alone would not be read as one."""
+    m = _SPACED_PAIR.match(text, pos)
+    if m is None or m.group(1) not in lex.surnames or m.group(1) + m.group(2) in lex.label_words:
+        return None
+    return m.group() if lex.not_given_chars.isdisjoint(m.group(2)) and m.group(2) not in lex.bad_endings else None
 
 
 _VALUE = re.compile(r"[\u4e00-\u9fff]{2,4}(?![\u4e00-\u9fff])")

@@ -32,7 +32,7 @@ _CREDIT = re.compile(_B + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" 
 # 11 digits from 13x-19x, whole or split by at most two spaces/hyphens anywhere (139 8872 6655, 1398 8726 655)
 _MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}" + _E)
 _LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[-—－ ])[2-9]\d{6,7}(?:(?:-|转)\d{1,4})?" + _E)
-_LOCAL_LANDLINE = re.compile(r"(?:电话|座机|固话|宅电)(?:号码)?[：:\s]*([2-9]\d{6,7})" + _E)
+_LOCAL_LANDLINE = re.compile(r"(?:电话|座机|固话|宅电)(?:号码)?(?:[（(][\u4e00-\u9fff]{1,4}[）)])?[：:\s]*([2-9]\d{6,7})" + _E)
 _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
     r" ?[A-HJ-NP-Z](?:[·•. -]?[A-HJ-NP-Z0-9]){5,6}(?![0-9A-Za-z])"

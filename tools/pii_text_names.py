@@ -28,6 +28,7 @@ from tools.pii_names import (
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CELL = re.compile(r"[^\t|｜]+?(?=\t|[|｜]| {2,}|$)", re.M)
+_BAR_CELL = re.compile(r"[^\t|｜\n]+")
 # Names joined by 、, each perhaps with its unit in brackets (段志明（县交通运输局）、杨丽萍（…）).
 _NOTE = r"(?:[（(][^（()）\n、]{1,20}[）)])?"
 _ITEM = r"(?:[\u4e00-\u9fff]{1,6} [\u4e00-\u9fff]{1,7}|[\u4e00-\u9fff]{2,12})"  # 王 敏: typed with a space
@@ -84,6 +85,7 @@ def _spaced_name_ending_at(text: str, end: int, lex: Any) -> tuple[str, int] | N
     return _name_ending_at(text, end, lex)
 
 
+_HOUSEHOLD = re.compile(r"户(?=\d|[，,。；;、因的家系于在已未被现共有人])")
 _ELDER = re.compile(r"老人|大爷|大妈|阿姨|老汉|老太太|老大娘|大娘")
 # What a person does right after being named (由…负责, 经…签字), or a date right after a name
 _ACTS_AFTER = re.compile(r"(?:负责|牵头|分管|主持|带队|陪同|签字|签名|签收|领取|具体负责|自行|本人)"
@@ -117,6 +119,10 @@ def honorific_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str]]:
         hit = _name_ending_at(text, m.start(), lex)
         if hit and len(hit[0]) >= 3 and not dictionary_word(hit[0]):
             yield finding(hit[0], hit[1])  # 85岁的杨树林老人 (never 高龄老人: two characters, a word)
+    for m in _HOUSEHOLD.finditer(text):
+        hit = _name_ending_at(text, m.start(), lex)
+        if hit and len(hit[0]) >= 3 and not dictionary_word(hit[0]):
+            yield finding(hit[0], hit[1])  # 罗文军户2025年…: a household named by its head (jieba reads 军户 as a word)
     for m in _ACTS_AFTER.finditer(text):
         hit = _name_ending_at(text, m.start(), lex)
         if hit is None or len(hit[0]) < 3:
@@ -197,7 +203,9 @@ def table_column_names(text: str, lex: Any) -> Iterator[tuple[str, int, int, str
     for line_no, line_start in enumerate(ctx.starts):
         line_end = ctx.starts[line_no + 1] - 1 if line_no + 1 < len(ctx.starts) else len(text)
         spaced = ctx.spaced_row(line_no)
-        cells = spaced[1] if spaced else [(m.start(), m.end()) for m in _CELL.finditer(text, line_start, line_end)]
+        # a row split by tabs or bars keeps a name typed with two spaces ("杨  帆") in one cell
+        split = _BAR_CELL if re.search(r"[\t|｜]", text[line_start:line_end]) else _CELL
+        cells = spaced[1] if spaced else [(m.start(), m.end()) for m in split.finditer(text, line_start, line_end)]
         for cell_start, cell_end in cells:
             raw = text[cell_start:cell_end]
             value = raw.strip(" ")
