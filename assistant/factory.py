@@ -65,7 +65,7 @@ class LazyRetriever:
         return self.open().retrieve(query, k)
 
     def term_idf(self, term: str) -> float:
-        return self.open().term_idf(term)
+        return self.live.serving().term_idf(term)
 
 
 def build_store(settings: Settings, db: Database | None = None) -> ChunkStore:

@@ -36,6 +36,7 @@ from knowledge.types import Chunk
 log = logging.getLogger(__name__)
 _SEP = "\x00"  # joins keys and vocabularies in a segment file (tokens never hold it)
 _MAX_SEGMENTS = 8
+_SLICE = 4096  # rows hashed between chances to give way to questions
 _MAX_DEAD = 0.25
 _ORPHAN_AGE_S = 3600.0  # an unreferenced segment this old is no process's work in progress
 
@@ -63,7 +64,7 @@ class KeywordIndexer:
         the chunks it lacks. ``give_way`` is called between the steps (a background build's pauses)."""
         pause = give_way or (lambda: None)
         with self._lock:
-            keys = self._keys(kind, chunks, texts)
+            keys = self._keys(kind, chunks, texts, pause)
             pause()
             segments = self._segments[kind] if kind in self._segments else self._load(kind)
             have = {k for s in segments for k in s.keys}
@@ -90,16 +91,19 @@ class KeywordIndexer:
             self._segments[kind] = segments
             if changed or self._generation.get(kind) != generation:
                 self._save_manifest(kind, segments, generation)
-            index.prepare()  # here, on the building thread, not on the first question
+            index.prepare(pause)  # here, on the building thread, not on the first question
             return index
 
-    def _keys(self, kind: str, chunks: Sequence[Chunk], texts: Sequence[str]) -> list[str]:
+    def _keys(self, kind: str, chunks: Sequence[Chunk], texts: Sequence[str],
+              pause: Callable[[], None] = lambda: None) -> list[str]:
         """The row keys, hashing only texts this indexer has not keyed before (a rebuild after an ingest hashes
         the new file's chunks, not the 31k it had: the hashing held the GIL for 0.1 s while questions waited)."""
         known = self._row_keys.get(kind, {})
         fresh: dict[str, tuple[str, str]] = {}
         keys = []
-        for chunk, text in zip(chunks, texts, strict=True):
+        for n, (chunk, text) in enumerate(zip(chunks, texts, strict=True)):
+            if n % _SLICE == _SLICE - 1:
+                pause()
             hit = known.get(chunk.id)
             if hit is None or hit[0] != text:
                 hit = (text, row_key(chunk, text))

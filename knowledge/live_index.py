@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _GRACE_S = 0.05  # a small corpus is rebuilt in this time; a large one is not waited for
+_GRACE_CHUNKS = 4000  # an index larger than this is not waited for (at 31k chunks a rebuild takes ~0.4 s CPU)
 _RETRY_S = 5.0  # after a failed rebuild, keep serving the old index this long before trying again
 _OWED_CHECK_S = 0.25  # how often a serving process looks whether owed vectors have arrived
 
@@ -252,10 +253,16 @@ class LiveIndex:
         stale = generation != retriever.generation or self._session.owes_vectors()
         if stale and time.monotonic() - self._failed_at > _RETRY_S:
             builder = self._refresh(generation)
-            if builder is not None:
+            if builder is not None and len(retriever.chunks) + len(retriever.questions) <= _GRACE_CHUNKS:
                 builder.join(_GRACE_S)
                 return self._current or retriever
         return retriever
+
+    def serving(self) -> HybridRetriever:
+        """The retriever answering now, without looking whether the store moved (``current`` looks: a word's
+        rarity asked while composing an answer is read from the index that answered, not another read of the
+        store's generation per word)."""
+        return self._current or self.current()
 
     def wait(self, timeout: float = 30.0) -> None:
         """Block until no rebuild is running (tests and benchmarks; requests never call it)."""

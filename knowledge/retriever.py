@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import math
+import operator
 import re
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import repeat
 from typing import Any, Literal
 
 import numpy as np
@@ -140,7 +142,10 @@ class HybridRetriever:
         # all texts in one string, clauses first: the clauses alone are its first _clause_end characters
         self._all_text = "\n".join(self._df_texts)
         self._clause_end = sum(map(len, self._texts)) + max(0, len(self._texts) - 1)
-        self._df_cache: dict[str, int] = {}
+        pause()
+        self._codes, self._starts = _code_units(self._all_text, self._df_texts)
+        self._df_cache: dict[str, int] = {}  # word -> texts mentioning it or a synonym
+        self._group_df: dict[frozenset[str], int] = {}  # the same, by the word's terms (synonyms share a count)
         self._vocab: list[str] | None = None
         self.known_places = known_places
         # with a persistent indexer, only chunks it has not seen before are tokenised
@@ -260,17 +265,22 @@ class HybridRetriever:
     def inherit_counts(self, previous: HybridRetriever, added: Sequence[Chunk], removed: Sequence[Chunk]) -> None:
         """Start from the previous index's document frequencies, moved by the chunks that came and went: after a
         swap every question would otherwise count its words again over all texts (at 31k chunks 10-30 ms a
-        common word, and all of them cold at once)."""
-        from knowledge.synonyms import expand
-
+        common word, and all of them cold at once). Only the changed chunks' texts are read, and a word's
+        terms are looked for in each of them only when one occurs in their joined text."""
         gone = [t for t in (previous._lowered(c) for c in removed) if t is not None]
         came = [t for t in (self._lowered(c) for c in added) if t is not None]
+        gone_all, came_all = "\n".join(gone), "\n".join(came)
+        pause = self._answering.give_way if self._answering is not None else _no_pause
+        groups: dict[frozenset[str], int] = {}
         counts = {}
-        for word, count in list(previous._df_cache.items()):  # questions may add words meanwhile
-            terms = {word, *(term.lower() for term in expand(word))}
-            counts[word] = (count - sum(any(t in text for t in terms) for text in gone)
-                            + sum(any(t in text for t in terms) for text in came))
-        self._df_cache = counts
+        for n, (word, count) in enumerate(list(previous._df_cache.items())):  # questions may add words meanwhile
+            if n % 512 == 511:
+                pause()
+            terms = _terms(word)
+            if terms not in groups:
+                groups[terms] = count - _texts_holding(terms, gone, gone_all) + _texts_holding(terms, came, came_all)
+            counts[word] = groups[terms]
+        self._df_cache, self._group_df = counts, groups
 
     def _lowered(self, chunk: Chunk) -> str | None:
         """The chunk's text as ``_df`` searches it, if this index holds the chunk."""
@@ -366,25 +376,50 @@ class HybridRetriever:
 
     def _df(self, word: str) -> int:
         """How many clauses and bank questions mention the word (or a synonym of it)."""
-        if word not in self._df_cache:
-            from knowledge.synonyms import expand
+        count = self._df_cache.get(word)
+        if count is None:
+            terms = _terms(word)
+            count = self._group_df.get(terms)
+            if count is None:
+                count = self._group_df[terms] = int(self._holding(terms).sum())
+            self._df_cache[word] = count
+        return count
 
-            terms = {word, *(term.lower() for term in expand(word))}
-            # only texts holding every bigram of a term can hold the term: count among those. A term that is
-            # one bigram is held by exactly the texts with that bigram among their tokens (no text is read: at
-            # 31k chunks a common word's check of 20k texts took 10-30 ms, and every question has several)
-            exact = [self._rows_with_bigrams(t) for t in terms if self.tokenizer.bigrams(t) == [t]]
-            held = np.zeros(self._n_texts, dtype=bool)  # masks, not np.unique: the row lists are 20k long
-            for rows in exact:
+    def _holding(self, terms: frozenset[str]) -> np.ndarray:
+        """Which texts (clauses, then bank questions) contain any of the terms, as a mask. A term that is one
+        bigram is held by exactly the texts with that bigram among their tokens (its postings); a longer
+        one only by texts having all its bigrams, which are checked one by one when few, else every place
+        its first character occurs is extended one character at a time (array work over the joined text: at
+        31k chunks scanning 20k texts in Python took 20-70 ms a word, and a new question has several)."""
+        held = np.zeros(self._n_texts, dtype=bool)
+        if "" in terms:
+            held[:] = True
+            return held
+        for term in terms:
+            rows = self._rows_with_bigrams(term)
+            if self.tokenizer.bigrams(term) == [term]:
                 held[rows] = True
-            check = np.zeros(self._n_texts, dtype=bool)
-            for t in terms:
-                if self.tokenizer.bigrams(t) != [t]:
-                    check[self._rows_with_bigrams(t)] = True
-            check &= ~held
-            self._df_cache[word] = int(held.sum()) + sum(any(term in self._df_texts[i] for term in terms)
-                                                         for i in np.flatnonzero(check).tolist())
-        return self._df_cache[word]
+                continue
+            rows = rows[~held[rows]]
+            if len(rows) <= _SCAN_ROWS:
+                texts = [self._df_texts[i] for i in rows.tolist()]
+                held[rows[np.fromiter(map(operator.contains, texts, repeat(term)), dtype=bool, count=len(texts))]] = True
+            else:
+                held |= self._occurs(term)
+        return held
+
+    def _occurs(self, term: str) -> np.ndarray:
+        """The texts containing the term (which holds no newline), by one pass over the joined text's code units."""
+        code = np.frombuffer(term.encode("utf-16-le"), dtype=np.uint16)
+        held = np.zeros(self._n_texts, dtype=bool)
+        if "\n" in term:  # the joined text's separator: read the texts themselves
+            held[[i for i, text in enumerate(self._df_texts) if term in text]] = True
+            return held
+        at = np.flatnonzero(self._codes[: max(0, len(self._codes) - len(code) + 1)] == code[0])
+        for k in range(1, len(code)):
+            at = at[self._codes[at + k] == code[k]]
+        held[np.searchsorted(self._starts, at, side="right") - 1] = True
+        return held
 
     def _bank_overlap(self, query: str, ranked: _Ranked) -> float:
         """How closely the best bank question says what the user said (F1 of shared tokens, 0–1)."""
@@ -526,6 +561,34 @@ class _Visible:
 
 def _no_pause() -> None:
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _terms(word: str) -> frozenset[str]:
+    """The word and its synonyms, lowered: what a document frequency counts."""
+    from knowledge.synonyms import expand
+
+    return frozenset({word, *(term.lower() for term in expand(word))})
+
+
+def _texts_holding(terms: frozenset[str], texts: Sequence[str], joined: str) -> int:
+    """How many of the texts contain one of the terms (``joined``: the texts joined by newlines)."""
+    if not any(t in joined for t in terms):
+        return 0
+    return sum(any(t in text for t in terms) for text in texts)
+
+
+def _code_units(joined: str, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The joined texts as UTF-16 code units, and where each text starts among them."""
+    codes = np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
+    if len(codes) == len(joined):
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    else:  # a character beyond the BMP takes two code units
+        lengths = np.fromiter((len(t.encode("utf-16-le")) // 2 for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
+        np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return codes, starts
 
 
 def _mask(shown: range | _Visible) -> np.ndarray | None:

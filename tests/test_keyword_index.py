@@ -3,6 +3,7 @@ segmented scores equal those of bm25s built afresh over the same chunks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import bm25s
@@ -139,3 +140,64 @@ def test_word_counts_carried_over_a_rebuild_are_those_of_counting_afresh(tmp_pat
         for word in words:
             terms = {word, *(t.lower() for t in expand(word))}
             assert served._df_cache[word] == sum(any(t in x for t in terms) for x in served._df_texts), word
+
+
+@pytest.mark.parametrize("scan_rows", [2000, 0])  # candidate texts read one by one, or the joined text scanned
+def test_an_index_kept_up_to_date_counts_and_ranks_like_one_built_afresh(
+    tmp_path: Path, scan_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A serving index followed through ingests, a new version of a file and a removal (its word counts carried
+    from build to build, moved by the chunks that came and went) gives the same document frequencies, IDF and
+    rankings as an index built afresh from the store's chunks; the counts are also those of reading every text."""
+    monkeypatch.setattr("knowledge.retriever._SCAN_ROWS", scan_rows)
+    from benchmarks.synthetic_plans import plan
+    from knowledge.live_index import LiveIndex
+    from knowledge.retriever import HybridRetriever, _index_text
+    from knowledge.synonyms import expand
+
+    store = sqlite_store(tmp_path)
+    live = LiveIndex(IndexOptions(data_dir=tmp_path, embedder="none", mode="bm25"), lambda: store)
+    # words of every kind: one bigram, longer words, synonyms sharing a count (责任单位 / 牵头部门), single
+    # characters, Latin letters and digits, a word no text has
+    words = ["申请", "公开", "档案馆", "查阅点", "工作日", "责任单位", "牵头部门", "政务新媒体", "政府信息公开",
+             "网", "年", "oa", "2021", "英文", "骑行"]
+
+    def follow(change: Callable[[], object]) -> HybridRetriever:
+        before = live.current()
+        for word in words[::2]:  # counted on the serving index before the change reaches it
+            before._df(word)
+        change()
+        served = before
+        for _ in range(100):
+            live.current()
+            live.wait()
+            served = live.current()
+            if served is not before:
+                return served
+        raise AssertionError("no rebuild")
+
+    plans = [plan(seed) for seed in (3, 4)]
+    for name, text in plans:
+        follow(lambda name=name, text=text: ingest_bytes(store, name, text.encode()))
+    name, text = plans[0]
+    addition = "\n二十、档案馆查阅点每季度报送查阅人次，责任单位：县档案馆。"
+    follow(lambda: ingest_bytes(store, name, (text + addition).encode()))  # a new version replaces the file
+    store.remove([d.doc_id for d in store.documents() if d.name == plans[1][0]])
+    served = follow(lambda: ingest_bytes(store, "档案.txt", ARCHIVE.encode()))  # the build follows the removal too
+
+    chunks = store.chunks()
+    fresh = HybridRetriever(chunks, default_tokenizer())
+    fresh.set_documents(store.documents())
+    assert [c.id for c in served.chunks] == [c.id for c in fresh.chunks]
+    assert set(words[::2]) <= set(served._df_cache)  # carried over, not counted again
+    texts = [_index_text(c).lower() for c in fresh.chunks] + [q.text.lower() for q in fresh.questions]
+    for word in words:
+        terms = {word, *(t.lower() for t in expand(word))}
+        assert fresh._df(word) == sum(any(t in x for t in terms) for x in texts), word
+        assert served._df(word) == fresh._df(word), word
+        assert served.term_idf(word) == fresh.term_idf(word), word
+    for question in [*QUESTIONS, "档案馆查阅点多久报送一次查阅人次", "牵头部门是谁"]:
+        got, want = served.retrieve(question, 5), fresh.retrieve(question, 5)
+        assert [h.chunk.id for h in got.hits] == [h.chunk.id for h in want.hits], question
+        assert [h.bm25_score for h in got.hits] == pytest.approx([h.bm25_score for h in want.hits], rel=1e-5)
+        assert got.verdict == want.verdict, question
