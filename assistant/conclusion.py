@@ -30,6 +30,7 @@ _MODALS = (
     ("应该", "应该", "不应该"), ("要", "要", "不用"), ("允许", "允许", "不允许"),
 )
 _NEGATED_ASK = re.compile(r"(?<![是要])不(?![是对行了吗么呢？?。]|$)|没有|无需|不必|免")
+_PREMISE_CUE = re.compile("|".join(words()["types"]["false_premise"]))
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 能不能, 可不可以, 有没有: a question, not a negation
 
 
@@ -40,6 +41,9 @@ def _negated(question: str) -> bool:
 def conclude(question: str, qtype: str, sentence: str) -> str | None:
     """The conclusion line for this question from the sentence that answers it, or None to lead with the quote."""
     if qtype == "false_premise":
+        modal = _modal_of(question)
+        if modal and not asserted_numbers(question) and not _PREMISE_CUE.search(question) and _asks_not(question, modal):
+            return _yes_no(question, sentence)  # 一个月申请几十件，能不处理吗: the count is context; not doing it is asked
         return _premise(question, sentence)
     if qtype == "yes_no":
         return _yes_no(question, sentence)
@@ -67,15 +71,22 @@ def _sentence(text: str) -> str:
     return text if text.endswith(("。", "！", "？")) else text + "。"
 
 
+def _modal_of(question: str) -> tuple[str, str, str] | None:
+    return _a_not_a(question) or next((m for m in _MODALS if m[0] in question), None)
+
+
 def _yes_no(question: str, sentence: str) -> str | None:
-    modal = _a_not_a(question) or next((m for m in _MODALS if m[0] in question), None)
+    modal = _modal_of(question)
     if modal is None:
         return None
     if _WH.search(question[question.index(modal[0]) + len(modal[0]) :]):
         return None  # 拿不准能不能公开的，报谁定: the A不A is part of what is described, the question asks who
     asked, loose = _governed(question, modal[0]), _loose_words(question, modal[0])
-    if not _speaks_to(sentence, _governed(question, modal[0], before=False)) and not any(w in sentence for w in loose):
+    after = _governed(question, modal[0], before=False)
+    if not _speaks_to(sentence, after) and not any(w in sentence for w in loose):
         return None  # a rule on the subject alone (政务微博 …), not on the thing asked
+    if not after and not loose and asked and not _mentions(sentence, asked[-1]):
+        return None  # 解读材料发出去以后再补可以不: the modal comes last and the rule does not speak to the act before it
     clause = _clause_on(sentence, [*asked, *loose], question)  # it holds what was asked: it is about it
     if clause is None:
         clause = best_clause(sentence, question)
@@ -102,7 +113,30 @@ def _yes_no(question: str, sentence: str) -> str | None:
     condition = _condition(scope)
     if condition is not None:  # 只有…才可以 / 未经…不得: yes on that condition only
         return _sentence(condition.format(modal[1])) if kind == "permit" and not negated else None
-    return f"{word}。" if word else None
+    case = _case(sentence, clause)
+    if case and _speaks_to(question, _content(case)):  # 决定不予公开的时候要说明理由吗: the question names the case
+        case = None
+    return (f"{case}，{word}。" if case else f"{word}。") if word else None
+
+
+_CASE = re.compile(r"(?:^|[；;。])\s*([^；;。，,]{2,40}的)[，,]")
+
+
+def _content(text: str) -> list[str]:
+    from knowledge.tokenizer import default_tokenizer
+
+    return [w for w in default_tokenizer().content_words(text) if len(w) >= 2]
+
+
+def _case(sentence: str, clause: str) -> str | None:
+    """When the sentence lays out cases (理由不合理的，告知不予处理；理由合理但…的，可以…), the case whose ；-segment
+    holds the clause: its answer holds in that case only."""
+    cases = list(_CASE.finditer(sentence))
+    at = sentence.find(clause)
+    if len(cases) < 2 or at < 0:
+        return None
+    mine = [m for m in cases if m.end() <= at and ";" not in sentence[m.end() : at] and "；" not in sentence[m.end() : at]]
+    return mine[-1].group(1).strip() if mine else None
 
 
 _WH = re.compile(r"谁|哪|什么|啥|怎么|怎样|如何|咋|几[个天日月次]|多少|多久|何时")
@@ -165,7 +199,7 @@ def _asks_not(question: str, modal: tuple[str, str, str]) -> bool:
 
 _SEGMENT = re.compile(r"(?<=[；;。！？])")
 _EXCEPTION_START = re.compile(r"^\s*(?:但|不过|只有|除非|除[^，。；]{1,30}外)")
-_EXCEPTION_MARK = re.compile(r"但|不过|除非|除[^，,。；;]{1,30}外|除外|例外|只有[^。；;]*?才")
+_EXCEPTION_MARK = re.compile(r"(?:(?<=^)|(?<=[，,；;。：:]))\s*(?:但|不过)|除非|除[^，,。；;]{1,30}外|除外|例外|只有[^。；;]*?才")
 _CONDITION = (  # (the condition, the act it allows)
     re.compile(r"(只有[^。；;]*?)才(?:可以|能够|能|可)([^。；;，,]*)"),
     re.compile(r"未(经[^。；;，,]*?)[，,]?(?:不得|不能|不准|禁止|不允许)([^。；;，,]*)"),
@@ -194,7 +228,7 @@ def _exception(scope: str, clause: str) -> str | None:
     m = _EXCEPTION_MARK.search(scope)
     if m is None:
         return None
-    mark = m.group(0)
+    mark = m.group(0).strip()
     if mark.startswith("只有"):
         if not any(w in scope[: m.start()] for w in words()["principle"]):
             return None  # a bare 只有…才 is a condition (_condition), not an exception to a rule

@@ -85,3 +85,23 @@ def test_the_composed_answer_leads_with_the_qualified_verdict_and_still_quotes_t
 def test_an_a_not_a_inside_a_who_question_gets_no_bare_verdict() -> None:
     rule = _clause("拿不准能不能公开的")
     assert conclude("拿不准能不能公开的，报谁定", "yes_no", rule) is None
+
+
+def test_when_the_rule_lays_out_cases_the_verdict_names_the_case_it_holds_in() -> None:
+    rule = _clause("理由不合理的，告知不予处理")  # 超出合理范围的，可以要求说明理由；理由不合理的，告知不予处理；…
+    assert conclude("有人一个月申请几十件，能不处理吗", "false_premise", rule) == "理由不合理的，能。"
+    assert conclude("申请太多能要求说明理由吗", "yes_no", rule) == "申请的数量或频次明显超出合理范围的，能。"
+    told = "决定不予公开的，告知申请人并说明理由；经检索确认没有这条信息的，告知申请人该政府信息不存在。"
+    assert conclude("决定不予公开的时候要说明理由吗", "yes_no", told) == "要。"  # the question names the case
+
+
+def test_a_but_inside_a_case_is_no_exception() -> None:
+    rule = _clause("理由不合理的，告知不予处理")  # 理由合理但…答复不完的，可以…
+    line = conclude("理由合理的能延迟答复吗", "yes_no", rule)
+    assert line is not None and not line.startswith("一般")
+
+
+def test_a_modal_asked_last_gets_no_verdict_from_a_rule_silent_on_the_act_before_it() -> None:
+    rule = _clause("同步组织、同步审签")  # the plan says 同步: nothing on sending first and adding later
+    assert conclude("解读材料等文件发出去以后再补可以不", "yes_no", rule) is None
+    assert conclude("讨论记录不公开可以吗", "yes_no", _clause("过程稿、讨论记录")) is not None
