@@ -85,7 +85,8 @@ def _yes_no(question: str, sentence: str) -> str | None:
     after = _governed(question, modal[0], before=False)
     if not _speaks_to(sentence, after) and not any(w in sentence for w in loose):
         return None  # a rule on the subject alone (政务微博 …), not on the thing asked
-    if not after and not loose and asked and not _mentions(sentence, asked[-1]):
+    listed = any(m[0] == modal[0] for m in _MODALS)  # not 给不给: that verb is the act itself
+    if listed and not after and not loose and asked and not _mentions(sentence, asked[-1]):
         return None  # 解读材料发出去以后再补可以不: the modal comes last and the rule does not speak to the act before it
     clause = _clause_on(sentence, [*asked, *loose], question)  # it holds what was asked: it is about it
     if clause is None:
