@@ -75,7 +75,11 @@ def _modal_of(question: str) -> tuple[str, str, str] | None:
     return _a_not_a(question) or next((m for m in _MODALS if m[0] in question), None)
 
 
+_ATTRIBUTIVE = re.compile(r"(?:不需要|需要|不用|不能|能够|可以|不得|应当|必须|要)的(?=[\u4e00-\u9fff])")
+
+
 def _yes_no(question: str, sentence: str) -> str | None:
+    question = _ATTRIBUTIVE.sub("", question)  # 不需要的个人信息要删掉吗: 不需要的 describes, 要 asks
     modal = _modal_of(question)
     if modal is None:
         return None
@@ -114,13 +118,26 @@ def _yes_no(question: str, sentence: str) -> str | None:
     condition = _condition(scope)
     if condition is not None:  # 只有…才可以 / 未经…不得: yes on that condition only
         return _sentence(condition.format(modal[1])) if kind == "permit" and not negated else None
-    case = _case(sentence, clause)
+    case = _case(sentence, clause) or _supposing(sentence, clause)
     if case and _speaks_to(question, _content(case)):  # 决定不予公开的时候要说明理由吗: the question names the case
         case = None
     return (f"{case}，{word}。" if case else f"{word}。") if word else None
 
 
 _CASE = re.compile(r"(?:^|[；;。])\s*([^；;。，,]{2,40}的)[，,]")
+
+
+_SUPPOSE = re.compile(r"[^，,；;。：:]*(?:(?<!倘)若(?!干)|如果|假如|倘若)[^，,；;。：:]+")
+
+
+def _supposing(sentence: str, clause: str) -> str | None:
+    """The 若… / 如果… clause just before the clause in its ；-segment: what it holds on (机关若判断…，可以决定公开)."""
+    at = sentence.find(clause)
+    if at < 0:
+        return None
+    segment = re.split(r"[；;。]", sentence[:at])[-1]
+    found = list(_SUPPOSE.finditer(segment))
+    return found[-1].group(0).strip() if found else None
 
 
 def _content(text: str) -> list[str]:
@@ -169,6 +186,7 @@ _BARE_NOT = re.compile(r"^\s*(?:不(?!同|断|少|仅|论|管|但|久|止|足|�
 def _status(clause: str) -> str:
     """What the clause says of its act: need_not (无需), must_not (严禁), not (不予公开), may (可以), must (应当),
     is (a plain statement)."""
+    clause = _ATTRIBUTIVE.sub("", clause)  # 不需要的个人信息直接删掉: 删掉, not 不需要
     if clause.rstrip().endswith("的"):  # 决定不予公开的， / 需要加工、分析后才能提供的，: whom the rule is for
         return "is"
     lists = words()["deontic"]
@@ -200,7 +218,7 @@ def _asks_not(question: str, modal: tuple[str, str, str]) -> bool:
 
 _SEGMENT = re.compile(r"(?<=[；;。！？])")
 _EXCEPTION_START = re.compile(r"^\s*(?:但|不过|只有|除非|除[^，。；]{1,30}外)")
-_EXCEPTION_MARK = re.compile(r"(?:(?<=^)|(?<=[，,；;。：:]))\s*(?:但|不过)|除非|除[^，,。；;]{1,30}外|除外|例外|只有[^。；;]*?才")
+_EXCEPTION_MARK = re.compile(r"(?:(?<=^)|(?<=[，,；;。：:]))\s*(?:但|不过)(?!应|须|要|必须)|除非|除[^，,。；;]{1,30}外|除外|例外|只有[^。；;]*?才")
 _CONDITION = (  # (the condition, the act it allows)
     re.compile(r"(只有[^。；;]*?)才(?:可以|能够|能|可)([^。；;，,]*)"),
     re.compile(r"未(经[^。；;，,]*?)[，,]?(?:不得|不能|不准|禁止|不允许)([^。；;，,]*)"),

@@ -105,3 +105,14 @@ def test_a_modal_asked_last_gets_no_verdict_from_a_rule_silent_on_the_act_before
     rule = _clause("同步组织、同步审签")  # the plan says 同步: nothing on sending first and adding later
     assert conclude("解读材料等文件发出去以后再补可以不", "yes_no", rule) is None
     assert conclude("讨论记录不公开可以吗", "yes_no", _clause("过程稿、讨论记录")) is not None
+
+
+def test_a_modal_word_that_describes_a_noun_is_neither_asked_nor_the_rule() -> None:
+    rule = _clause("不需要的个人信息直接删掉")
+    assert conclude("不需要的个人信息要删掉吗", "yes_no", rule) == "要。"
+
+
+def test_an_if_clause_is_what_the_verdict_holds_on_and_but_shall_is_no_exception() -> None:
+    rule = _clause("第三方不同意公开且理由合理")  # …；机关若判断…，可以决定公开，但应把…书面告诉第三方
+    line = conclude("第三方不同意，机关可以公开吗", "yes_no", rule)
+    assert line == "机关若判断不公开将对公共利益造成重大影响，可以。"
