@@ -117,7 +117,8 @@ def _yes_no(question: str, sentence: str) -> str | None:
         return _sentence(f"{qualifier}{word}{exception}")
     condition = _condition(scope)
     if condition is not None:  # 只有…才可以 / 未经…不得: yes on that condition only
-        return _sentence(condition.format(modal[1])) if kind == "permit" and not negated else None
+        # unless the condition is met it may not be done: 不能，不服复议决定的才能向法院起诉
+        return _sentence(f"{modal[2]}，{condition.format(modal[1])}") if kind == "permit" and not negated else None
     case = _case(sentence, clause) or _supposing(sentence, clause)
     if case and _speaks_to(question, _content(case)):  # 决定不予公开的时候要说明理由吗: the question names the case
         case = None

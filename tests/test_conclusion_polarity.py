@@ -63,9 +63,11 @@ def test_a_negated_question_against_a_duty_is_answered_no() -> None:
 
 
 def test_a_condition_is_the_answer_only_when_it_is_met() -> None:
+    rule = _clause("不服复议决定的才能向法院起诉")
+    assert conclude("决定不予公开的，申请人能直接去法院告吗", "yes_no", rule) == "不能，不服复议决定的才能向法院起诉。"
     line = conclude("银行卡号能处理吗", "yes_no", _clause("金融账户属于敏感个人信息"))
-    assert line == "只有目的特定、确有必要并采取严格保护措施时才能处理。"
-    assert conclude("未备案的公众号能发布信息吗", "yes_no", "政务新媒体未经备案，不得发布信息。") == "经备案才能发布信息。"
+    assert line == "不能，只有目的特定、确有必要并采取严格保护措施时才能处理。"
+    assert conclude("未备案的公众号能发布信息吗", "yes_no", "政务新媒体未经备案，不得发布信息。") == "不能，经备案才能发布信息。"
 
 
 def test_a_permission_does_not_settle_a_duty_nor_the_duty_not_to() -> None:
