@@ -2,7 +2,11 @@
 
 when / how long / how much / how many / who: the clause that states the date, period, amount, count or
 unit. yes-no: 可以/不可以 (能/不能, 要/不用 …, in the question's own modal word) when the question names
-one, then the clause. false premise ("…吧？", "是不是20个工作日"): "对，…" or "不对，…" + the correct fact,
+one, then the clause. The verdict comes from what the rule says of the act asked about (严禁/不得 → no,
+无需/可以不 → not required, 可以 → allowed but not required, 应当 or a plain statement → yes), read against
+whether the question asks may / must / is and whether it asks about not doing it (可以不公开吗); a rule with
+an exception is stated with it (原则上不可以，但…), a condition with it (不能，经…才能…), a case with it
+(理由不合理的，能); when the rule does not settle what was asked there is no verdict, the quote answers. false premise ("…吧？", "是不是20个工作日"): "对，…" or "不对，…" + the correct fact,
 by comparing the numbers the question asserts with the sentence's (or, without numbers, its polarity).
 """
 
