@@ -157,6 +157,10 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(
         1, ge=1, le=64, description="向量模型的计算线程数；本机（2 核、多人共用）实测 1 线程首次建索引最快，见 README「速度」"
     )
+    ingest_nice: int = Field(
+        10, ge=0, le=19, description="gongkai ingest 运行时把自己的 CPU 优先级降低多少（nice 值，0 为不降）：同机的服务进程先回答提问，"
+        "导入稍慢，见 README「知识库变大以后」"
+    )
     retrieval_mode: Literal["hybrid", "bm25", "dense"] = Field(
         "hybrid", description="检索方式：hybrid（关键词+向量融合）、bm25、dense"
     )

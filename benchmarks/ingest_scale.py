@@ -188,12 +188,13 @@ def _since_exec() -> float:
 
 def role_ingest(path: Path) -> dict[str, Any]:
     """What ``gongkai ingest PATH`` does, timed after the imports: store the file, bring the index up to date."""
-    from assistant.cli.index import _options, open_store
+    from assistant.cli.index import _options, open_store, yield_cpu
     from assistant.settings import Settings
     from knowledge.index import ensure_builtin, ingesting, update_index
     from knowledge.ingest import ingest_path
 
     settings = Settings()
+    yield_cpu(settings)
     started, cpu = time.perf_counter(), time.process_time()
     with open_store(settings) as store, ingesting(_options(settings)):
         ensure_builtin(store)

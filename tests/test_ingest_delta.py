@@ -236,3 +236,15 @@ def test_vectors_left_to_an_ingest_that_ended_without_them_are_embedded_by_the_s
     served = _served_after_swap(live, live.swaps)
     assert spy.embedded == added.chunk_count
     assert added.document.doc_id in _dense_docs(served, ARCHIVE_QUESTION)
+
+
+def test_an_ingest_runs_below_the_servers_priority() -> None:
+    """``gongkai ingest`` lowers its own CPU priority (ASSISTANT_INGEST_NICE), 0 leaves it as it was."""
+    import subprocess
+    import sys
+
+    probe = ("import os; from assistant.cli.index import yield_cpu; from assistant.settings import Settings; "
+             "before = os.nice(0); yield_cpu(Settings(ingest_nice={n})); print(os.nice(0) - before)")
+    for n, expected in ((7, "7"), (0, "0")):
+        done = subprocess.run([sys.executable, "-c", probe.format(n=n)], capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +75,7 @@ def ingest(paths: tuple[Path, ...], kind: str, year: int | None, issuer: str, do
         raise BadInput("给出的文件夹中没有可导入的文件（支持 .txt、.md、.docx、.pdf）。")
     info = DocInfo(title=title, kind=kind.strip(), year=year, issuer=issuer, doc_number=doc_number)
     info.check()  # a bad option fails every file alike: say it once
+    yield_cpu(settings)
     documents: list[dict[str, Any]] = []
     errors: list[dict[str, str]] = []
     changes: list[Change] = []
@@ -101,6 +104,14 @@ def ingest(paths: tuple[Path, ...], kind: str, year: int | None, issuer: str, do
         click.echo(f"完成：成功{len(documents)}个，失败{len(errors)}个。")
     if errors:
         raise BadInput(f"有{len(errors)}个文件导入失败" + ("。" if as_json else "，见上面的说明。"))
+
+
+def yield_cpu(settings: Settings) -> None:
+    """An ingest is batch work: lower its CPU priority so that a server on the same machine answers first
+    (its questions waited for a core while the ingest embedded, README「知识库变大以后」)."""
+    if settings.ingest_nice:
+        with contextlib.suppress(OSError):  # not allowed here: run at the normal priority
+            os.nice(settings.ingest_nice)
 
 
 def _describe(doc: Any) -> str:
