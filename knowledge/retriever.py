@@ -55,6 +55,29 @@ def is_function_word(word: str) -> bool:
     return word in function_words() or word.isdigit() or bool(_COUNTED.match(word))
 
 
+# Parts of speech (jieba's tags) of words that point, count, connect or colour a sentence but name no topic:
+# adverbs (慢慢, 赶紧), pronouns, locatives (下面, 周边), numerals and measures, prepositions, conjunctions,
+# particles, modal particles, interjections and onomatopoeia (哈哈).
+_FUNCTION_TAGS = re.compile(r"^(?:d|r|f|m|mq|q|p|c|u[a-z]?|y|e|o)$")
+
+
+@cache
+def dictionary_tags() -> dict[str, str]:
+    """The part of speech jieba's dictionary (knowledge/sources/jieba_dict.txt) gives each word."""
+    text = resources.files("knowledge").joinpath("sources/jieba_dict.txt").read_text(encoding="utf-8")
+    tags = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            tags[parts[0]] = parts[2]
+    return tags
+
+
+def has_grammatical_tag(word: str) -> bool:
+    """jieba's dictionary tags the word as an adverb, pronoun, locative, numeral or another function class."""
+    return bool(_FUNCTION_TAGS.match(dictionary_tags().get(word, "")))
+
+
 _SLICE = 4096  # chunks a building loop handles between chances to give way to questions
 _SCAN_ROWS = 2000  # more texts than this hold a term's bigrams: one scan of the joined text is quicker
 EVIDENCE_HITS = 3  # the best clauses a question's key words must be found in (relevance key_coverage)
@@ -328,10 +351,11 @@ class HybridRetriever:
 
     def _signals(self, query: str, ranked: _Ranked, hits: Sequence[Hit]) -> Signals:
         words = self.tokenizer.content_words(query)
-        coverage = sum(self._in_corpus(w) for w in words) / len(words) if words else 0.0
+        # 一个月, 几十 say how much, not what; 慢慢, 下面 colour the sentence: neither counts against the match
+        asked = [w for w in words if not self._no_topic(w)] or words
+        coverage = sum(self._in_corpus(w) for w in asked) / len(asked) if asked else 0.0
         top = [i for i, _ in ranked.bm25[:3]] + [i for i, _ in ranked.dense[:3]]
         top_texts = [self._texts[i] for i in top]
-        asked = [w for w in words if not is_function_word(w)] or words  # 一个月, 几十 say how much, not what
         focus = max((sum(self._covered(w, t) for w in asked) / len(asked) for t in top_texts), default=0.0) if asked else 0.0
         return Signals(
             coverage=coverage,
@@ -354,6 +378,14 @@ class HybridRetriever:
         core = (*anchors(), *domain_terms())
         return any(a in text for text in (query, *rule_words(query)) for a in core)
 
+    def _no_topic(self, word: str) -> bool:
+        """The word names no topic: a function word, or one the general dictionary tags as grammatical (an
+        adverb, pronoun, locative, numeral …: 慢慢, 下面, 好久) that no clause or bank question uses. Staff
+        wording brings such words in (叫他补正他一直不理, 文件发出去以后再慢慢补); they are not what is asked,
+        so a source that lacks them has not missed the question. A grammatical word the sources do use stays:
+        以内, 之前 and 以上 are how a rule states its limits."""
+        return is_function_word(word) or (has_grammatical_tag(word) and not self._in_corpus(word, bank=True))
+
     def _key_coverage(self, words: list[str], hits: Sequence[Hit]) -> float:
         """For a question holding a word the sources never mention: the IDF-weighted share of its content words
         that the best clauses (with the bank question that credited them) mention; 1.0 otherwise.
@@ -361,7 +393,7 @@ class HybridRetriever:
         "政府信息公开申请可以用英文填写吗" shares 政府信息公开/申请 with many clauses, but 英文 is nowhere, and the
         rare words carry what is asked: the share is low, so the evidence does not answer it.
         """
-        unique = [w for w in dict.fromkeys(words) if not is_function_word(w)]
+        unique = [w for w in dict.fromkeys(words) if not self._no_topic(w)]
         if not unique or all(self._in_corpus(w, bank=True) for w in unique):
             return 1.0
         evidence = [self._texts[self._by_id[h.chunk.id]] + ("\n" + h.question.text.lower() if h.question else "")

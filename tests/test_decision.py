@@ -129,3 +129,14 @@ def test_a_counted_amount_the_sources_never_mention_does_not_refuse_an_in_scope_
 def test_the_index_reports_a_rare_word_as_rarer_than_the_domain_s_common_ones(engine: Engine) -> None:
     rarity = engine.retriever.term_idf  # type: ignore[attr-defined]  # what compose_answer weighs words by
     assert rarity("口头") > rarity("申请") > 0 and rarity("公开") < rarity("施行")
+
+
+def test_a_grammatical_word_no_source_uses_names_no_topic(engine: Engine) -> None:
+    retriever = engine.retriever.open()
+    no_topic = retriever._no_topic  # type: ignore[attr-defined]
+    assert no_topic("慢慢") and no_topic("乱七八糟") is False  # an adverb in no source; an idiom may name one
+    assert not no_topic("以内")  # a locative the rules state limits with stays
+    assert not no_topic("英文") and not no_topic("服务器")  # a noun in no source is what a near miss asks about
+    plain = retriever.retrieve("申请人材料不全，多少天内要补正", 5).signals
+    coloured = retriever.retrieve("申请人材料不全，慢慢地多少天内要补正", 5).signals
+    assert coloured.key_coverage == plain.key_coverage == 1.0 and coloured.coverage == plain.coverage
