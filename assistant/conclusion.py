@@ -7,7 +7,10 @@ one, then the clause. The verdict comes from what the rule says of the act asked
 whether the question asks may / must / is and whether it asks about not doing it (可以不公开吗); a rule with
 an exception is stated with it (原则上不可以，但…), a condition with it (不能，经…才能…), a case with it
 (理由不合理的，能); when the rule does not settle what was asked there is no verdict, the quote answers. false premise ("…吧？", "是不是20个工作日"): "对，…" or "不对，…" + the correct fact,
-by comparing the numbers the question asserts with the sentence's (or, without numbers, its polarity).
+by comparing the numbers the question asserts with the sentence's (or, without numbers, its polarity); a
+sentence on a rule no longer in force (旧条例…现在不再适用) confirms only a question about that past, else
+the answer is 不能/不对 + the rule in force (``superseded``, the composer finds it among the other hits).
+属于 / 算 questions are answered by what the rule says the named thing is, never for an unnamed 这.
 """
 
 from __future__ import annotations
