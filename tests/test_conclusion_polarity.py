@@ -118,3 +118,87 @@ def test_an_if_clause_is_what_the_verdict_holds_on_and_but_shall_is_no_exception
     rule = _clause("第三方不同意公开且理由合理")  # …；机关若判断…，可以决定公开，但应把…书面告诉第三方
     line = conclude("第三方不同意，机关可以公开吗", "yes_no", rule)
     assert line == "机关若判断不公开将对公共利益造成重大影响，可以。"
+
+
+@pytest.mark.parametrize(("question", "words", "verdict"), [
+    ("匿名化后还算个人信息吗", "经过匿名化处理的信息", "不算。"),  # 不再属于个人信息
+    ("脱敏到认不出人的数据还属于个人信息吗", "经过匿名化处理的信息", None),  # the rule names 匿名化, not 脱敏
+    ("银行卡号属不属于敏感个人信息", "金融账户属于敏感个人信息", "属于。"),  # the 只有…才能处理 is on handling it
+    ("这属于政府信息吗", "政府信息是行政机关", None),  # a definition does not classify an unnamed thing
+    ("这个算政府信息吗", "政府信息是行政机关", None),
+])
+def test_a_question_whether_it_is_of_a_kind_is_answered_in_its_own_word(
+        question: str, words: str, verdict: str | None) -> None:
+    assert conclude(question, "yes_no", _clause(words)) == verdict
+
+
+def test_a_word_holding_suan_is_no_question_word() -> None:
+    from assistant.conclusion import _modal_of
+
+    assert _modal_of("答复期限从哪天开始计算") is None and _modal_of("预算信息公开吗") is None
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("申请人可以口头提申请吗", "确实难以书面申请的，可以。"),  # the question states no case: the rule's is named
+    ("能不能口头申请", "确实难以书面申请的，能。"),
+    ("群众不会写字能口头申请吗", "能。"),  # the question states its case (it meets 确实难以书面申请)
+    ("老人眼睛看不清没法填表，能口头申请吗", "能。"),
+])
+def test_a_permission_given_in_a_case_names_the_case_unless_the_question_states_one(question: str, verdict: str) -> None:
+    assert conclude(question, "yes_no", _clause("确实难以书面申请的")) == verdict
+
+
+def test_a_premise_citing_a_rule_no_longer_in_force_is_answered_with_the_rule_in_force() -> None:
+    old = next(c for c in digest_chunks() if c.section == "旧条例期限")
+    now = next(c for c in digest_chunks() if c.section == "第三十三条" and "20个工作日内答复" in c.text)
+    third = next(c for c in digest_chunks() if c.section == "第三十二条" and "15个工作日内答复" in c.text)
+    hits = [Hit(old, 0.5), Hit(third, 0.3), Hit(now, 0.25)]
+    for question in ("现在还能用旧条例的15个工作日吗", "现在依申请公开还是按15个工作日答复吧"):
+        reply = compose_answer(question, hits)
+        first = reply.text.splitlines()[0]
+        assert first.startswith(("不能，", "不对，")) and "20个工作日" in first, first
+        assert "第三十三条" in reply.text  # the rule in force is quoted and cited
+    # a question about that past is confirmed by the past rule
+    past = compose_answer("旧案按当时的规定答复期限是15个工作日吧", hits).text.splitlines()[0]
+    assert past.startswith("对，") and "15个工作日" in past
+    # with no rule in force among the hits, the past rule still says it no longer applies
+    alone = conclude("现在还能用旧条例的15个工作日吗", "false_premise", old.text)
+    assert alone is not None and alone.startswith("不能，") and "不再适用" in alone
+
+
+def test_a_yes_no_question_matched_to_a_bank_entry_opens_with_its_verdict() -> None:
+    from dataclasses import replace
+
+    chunk = next(c for c in digest_chunks() if "经过匿名化处理的信息" in c.text)
+    bank = replace(chunk, id="q:test", text="匿名化处理后的数据还是个人信息吗",
+                   metadata={**chunk.metadata, "answer": "经过匿名化处理的信息不再属于个人信息。"})
+    reply = compose_answer("匿名化后还算个人信息吗", [Hit(chunk, 0.5, question=bank)])
+    lines = reply.text.splitlines()
+    assert lines[0] == "不算。" and lines[1] == "经过匿名化处理的信息不再属于个人信息。"
+    # a bank answer that does not settle the yes/no leads without a verdict
+    unsettled = replace(bank, text="这属于政府信息吗", metadata={**chunk.metadata, "answer": "要看是否符合定义。"})
+    definition = next(c for c in digest_chunks() if c.text.startswith("政府信息是行政机关"))
+    first = compose_answer("这属于政府信息吗", [Hit(definition, 0.5, question=unsettled)]).text.splitlines()[0]
+    assert first == "要看是否符合定义。"
+
+
+def test_a_two_character_verb_asked_as_a_not_ab_is_answered_in_the_whole_verb() -> None:
+    rule = "法律、法规授权的、具有管理公共事务职能的组织公开政府信息，同样适用本条例。"
+    assert conclude("授权组织公开信息适不适用条例", "yes_no", rule) == "适用。"
+
+
+def test_a_question_whether_it_is_forbidden_gets_no_bare_verdict() -> None:
+    rule = _clause("第三方不同意公开且理由合理")  # 不予公开; 机关若判断…可以决定公开
+    assert conclude("第三方不同意公开就一定不能公开吗", "yes_no", rule) is None
+
+
+def test_what_to_disclose_named_before_the_modal_must_be_what_the_rule_speaks_of() -> None:
+    rule = "重大建设项目是指由政府审批、核准或备案的非涉密固定资产投资项目，不包括境外投资项目和对外援助项目。"
+    assert conclude("重大建设项目里境外投资项目要不要公开", "yes_no", rule) == "不用。"
+    scope = "公开范围：由政府审批或核准、备案的农业、水利、能源、交通运输等领域的重大建设项目。"
+    assert conclude("境外投资项目要不要公开", "yes_no", scope) is None  # the scope does not name it
+
+
+def test_a_duty_on_another_act_does_not_settle_whether_it_may_be_done() -> None:
+    rule = "公示名单涉及银行账号的，要做打码处理。"  # a duty on 打码, not on what may be carried
+    assert conclude("补助名单能带银行账号吗", "yes_no", rule) is None
