@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer_type import answer_type, cue, find_phrase, quantity_kind
-from assistant.conclusion import asks_past, conclude, is_past_rule, responsible, superseded
+from assistant.answer_type import answer_type, cue, find_phrase
+from assistant.conclusion import conclude, responsible
 from assistant.tiers import tiered_amount
 from assistant.turn import Reply
 from knowledge.digest import caution
@@ -83,27 +83,7 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", a
     else:
         # a count the question names is worked out even when a bank entry matched: its answer states the tiers only
         worked = tiered_amount(ask or question, quoted[0].text) if qtype == "how_much" else None
-        asked = ask or question
-        current = _in_force(asked, qtype, hits, quoted, terms)
-        if current is not None:  # the premise cites a rule no longer in force: the rule in force answers it
-            quoted.append(current)
-            cited = list(dict.fromkeys(s.hit_rank for s in quoted))
-            quote_lines.append(current.text + _citation(hits[current.hit_rank]))
-        stock = bank.metadata["answer"] if bank is not None else None
-        if current is not None:
-            conclusion: str | None = superseded(asked, quoted[0].text, current.text)
-        elif worked:
-            conclusion = worked
-        elif stock is not None and qtype in ("yes_no", "false_premise"):
-            # a yes/no question matched to a bank entry still opens with its verdict, worked out from the
-            # entry's answer or from the clause it rests on; the stock sentence follows it
-            verdict_line = conclude(asked, qtype, stock) if qtype == "yes_no" else None
-            verdict_line = verdict_line or conclude(asked, qtype, quoted[0].text)
-            conclusion = verdict_line or stock
-            if verdict_line and verdict_line != stock and _adds(stock, quoted[0].text):
-                conclusion = f"{verdict_line}\n{stock}"
-        else:
-            conclusion = stock or conclude(asked, qtype, quoted[0].text)
+        conclusion = worked or (bank.metadata["answer"] if bank is not None else conclude(ask or question, qtype, quoted[0].text))
         if qtype in _WHO and not (conclusion and _names_unit(conclusion)):  # "谁负责" gets the unit first
             conclusion = responsible([s.text for s in quoted]) or conclusion
         lines = ([conclusion] if conclusion and _adds(conclusion, quoted[0].text) else []) + quote_lines
@@ -116,45 +96,6 @@ def compose_answer(question: str, hits: list[Hit], *, verdict: str = "answer", a
     data = {"retrieved": retrieved, "answer_type": qtype, "decision": verdict, "verdict": verdict,
             "bank": bank.metadata.get("entry_id") if bank is not None else None}
     return Reply(text=text, sources=[_source(hits[r]) for r in cited], data=data)
-
-
-def _in_force(question: str, qtype: str, hits: list[Hit], quoted: list[_Sentence],
-              terms: dict[str, float]) -> _Sentence | None:
-    """For a premise quoted from a rule no longer in force (旧条例…那时…，现在不再适用) that does not ask about
-    that past: the sentence of another hit, in force, that counts in the unit asserted (工作日) and is most on
-    what the past rule's clause and topic are on (答复期限, not 第三方…答复)."""
-    if qtype != "false_premise" or not quoted or not is_past_rule(quoted[0].text) or asks_past(question):
-        return None
-    kind = quantity_kind(question)
-    asked = _UNIT.search(question)
-    if kind is None or asked is None:
-        return None
-    past = hits[quoted[0].hit_rank].chunk
-    clause = next((p for p in re.split(r"[，,；;。]", quoted[0].text) if asked.group(0) in p), quoted[0].text)
-    on = _pairs(clause + "\n" + past.metadata.get("topic", ""))
-    best: tuple[tuple[int, int], _Sentence] | None = None
-    for rank, hit in enumerate(hits[: RERANK_DEPTH + 2]):
-        if rank == quoted[0].hit_rank or is_past_rule(hit.chunk.text):
-            continue
-        for s in _sentences(hit, rank, terms, qtype, quoted[0].hit_rank):
-            phrase = find_phrase(kind, s.text)
-            found = _UNIT.search(phrase) if phrase else None
-            if found is None or found.groups() != asked.groups() or is_past_rule(s.text):
-                continue
-            shared = (len(on & _pairs(s.text)), len(on & _pairs(hit.chunk.metadata.get("topic", ""))))
-            if any(shared) and (best is None or shared > best[0]):
-                best = (shared, s)
-    return best[1] if best else None
-
-
-_UNIT = re.compile(r"\d+\s*个?([\u4e00-\u9fff%％])([\u4e00-\u9fff]?)")
-_MEASURE_PAIRS = {"个工", "工作", "作日", "期限", "那时", "当时", "条例", "旧条", "时期"}
-
-
-def _pairs(text: str) -> set[str]:
-    """The text's character pairs other than a measure's or a time's (工作日, 期限, 那时)."""
-    text = re.sub(r"[^\u4e00-\u9fff]+", " ", text)
-    return {text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2]} - _MEASURE_PAIRS
 
 
 def _names_unit(text: str) -> bool:

@@ -7,10 +7,7 @@ one, then the clause. The verdict comes from what the rule says of the act asked
 whether the question asks may / must / is and whether it asks about not doing it (可以不公开吗); a rule with
 an exception is stated with it (原则上不可以，但…), a condition with it (不能，经…才能…), a case with it
 (理由不合理的，能); when the rule does not settle what was asked there is no verdict, the quote answers. false premise ("…吧？", "是不是20个工作日"): "对，…" or "不对，…" + the correct fact,
-by comparing the numbers the question asserts with the sentence's (or, without numbers, its polarity); a
-sentence on a rule no longer in force (旧条例…现在不再适用) confirms only a question about that past, else
-the answer is 不能/不对 + the rule in force (``superseded``, the composer finds it among the other hits).
-属于 / 算 questions are answered by what the rule says the named thing is, never for an unnamed 这.
+by comparing the numbers the question asserts with the sentence's (or, without numbers, its polarity).
 """
 
 from __future__ import annotations
@@ -35,8 +32,6 @@ _MODALS = (
     ("能否", "能", "不能"), ("是否需要", "需要", "不需要"), ("是否可以", "可以", "不可以"), ("是否要", "要", "不用"),
     ("可以", "可以", "不可以"), ("能", "能", "不能"), ("需要", "需要", "不需要"), ("必须", "必须", "不必"),
     ("应该", "应该", "不应该"), ("要", "要", "不用"), ("允许", "允许", "不允许"),
-    # is it of a kind (还算个人信息吗, 属不属于政府信息): asked last, a modal above names the act instead
-    ("属不属于", "属于", "不属于"), ("是否属于", "属于", "不属于"), ("属于", "属于", "不属于"), ("算", "算", "不算"),
 )
 _NEGATED_ASK = re.compile(r"(?<![是要])不(?![是对行了吗么呢？?。]|$)|没有|无需|不必|免")
 _PREMISE_CUE = re.compile("|".join(words()["types"]["false_premise"]))
@@ -80,12 +75,8 @@ def _sentence(text: str) -> str:
     return text if text.endswith(("。", "！", "？")) else text + "。"
 
 
-_NOT_A_MODAL = re.compile(r"[计预核结打清估换折推演]算|算(?:法|数|术|起|了)")  # 计算, 预算, 算起: no 算 question
-
-
 def _modal_of(question: str) -> tuple[str, str, str] | None:
-    plain = _NOT_A_MODAL.sub("", question)
-    return _a_not_a(question) or next((m for m in _MODALS if m[0] in plain), None)
+    return _a_not_a(question) or next((m for m in _MODALS if m[0] in question), None)
 
 
 _ATTRIBUTIVE = re.compile(r"(?:不需要|需要|不用|不能|能够|可以|不得|应当|必须|要)的(?=[\u4e00-\u9fff])")
@@ -96,43 +87,27 @@ def _yes_no(question: str, sentence: str) -> str | None:
     modal = _modal_of(question)
     if modal is None:
         return None
-    at = question.index(modal[0])
-    if at and question[at - 1] == "不" and modal[0] in _KINDS and not _A_NOT_A.match(question, at - 1):
-        return None  # 就一定不能公开吗: whether it is forbidden, which a yes/no word does not answer plainly
     if _WH.search(question[question.index(modal[0]) + len(modal[0]) :]):
         return None  # 拿不准能不能公开的，报谁定: the A不A is part of what is described, the question asks who
     asked, loose = _governed(question, modal[0]), _loose_words(question, modal[0])
     after = _governed(question, modal[0], before=False)
-    disclosing = False
-    if after and _core_only(after):  # 境外投资项目要不要公开: 公开 is in most rules, what is asked is before it
-        subject = _governed(question, modal[0], before=True, tail=False)
-        if subject and not all(_mentions(sentence, w) for w in subject):
-            return None
-        after, disclosing = [], True
     if not _speaks_to(sentence, after) and not any(w in sentence for w in loose):
         return None  # a rule on the subject alone (政务微博 …), not on the thing asked
-    if _KINDS.get(modal[0]) == "class" and not _subject_named(question, modal[0], sentence):
-        return None  # 这属于政府信息吗: a definition does not say whether an unnamed thing falls under it
     listed = any(m[0] == modal[0] for m in _MODALS)  # not 给不给: that verb is the act itself
-    if listed and not after and not loose and not disclosing and asked and not _mentions(sentence, asked[-1]):
+    if listed and not after and not loose and asked and not _mentions(sentence, asked[-1]):
         return None  # 解读材料发出去以后再补可以不: the modal comes last and the rule does not speak to the act before it
     clause = _clause_on(sentence, [*asked, *loose], question)  # it holds what was asked: it is about it
     if clause is None:
         clause = best_clause(sentence, question)
         if not _about(clause, question):
             return None
-    held = clause
     clause = _predicate(sentence, clause)
     scope = _scope(sentence, clause)
     status = _status(clause)
     kind = _KINDS.get(modal[0], "fact")
-    if kind == "permit" and status == "must" and clause != held and not any(_mentions(clause, w) for w in asked):
-        return None  # 能带身份证号吗 ← …涉及身份证号码的，要做去标识化处理: a duty on another act settles no "may"
     negated = _asks_not(question, modal)
     verdict = _VERDICTS[kind, negated].get(status)
     word = {None: None, "yes": modal[1], "no": modal[2], "forbid": "不可以" if kind == "oblige" else modal[2]}[verdict]
-    if kind == "class":  # what a thing is: an exception or condition on what may be done with it is not asked
-        return f"{word}。" if word else None
     exception = _exception(scope, clause)
     if exception is not None and scope.find(exception.lstrip("，；")) <= scope.find(clause):
         clause = _rule_before(scope, scope.find(exception.lstrip("，；"))) or clause  # what was asked is in the exception
@@ -149,10 +124,6 @@ def _yes_no(question: str, sentence: str) -> str | None:
         # unless the condition is met it may not be done: 不能，不服复议决定的才能向法院起诉
         return _sentence(f"{modal[2]}，{condition.format(modal[1])}") if kind == "permit" and not negated else None
     case = _case(sentence, clause) or _supposing(sentence, clause)
-    if case is None and status == "may" and kind == "permit" and word == modal[1]:
-        case = _permitted_case(sentence, clause)  # 确有困难的，可以口头提出: yes in that case
-        if case and _states_circumstance(question, modal[0]):
-            case = None  # 群众不会写字能口头申请吗: the question says its case; the rule's case answers it
     if case and _speaks_to(question, _content(case)):  # 决定不予公开的时候要说明理由吗: the question names the case
         case = None
     return (f"{case}，{word}。" if case else f"{word}。") if word else None
@@ -172,25 +143,6 @@ def _supposing(sentence: str, clause: str) -> str | None:
     segment = re.split(r"[；;。]", sentence[:at])[-1]
     found = list(_SUPPOSE.finditer(segment))
     return found[-1].group(0).strip() if found else None
-
-
-def _permitted_case(sentence: str, clause: str) -> str | None:
-    """The "…的" case the permission is given in, when it opens the clause's ；-segment right before it
-    (书面确有困难的，可以口头提出)."""
-    at = sentence.find(clause)
-    if at < 0:
-        return None
-    segment = re.split(r"[；;。]", sentence[:at])[-1]
-    m = re.fullmatch(r"\s*([^，,：:]{2,30}的)[，,]\s*", segment)
-    return m.group(1).strip() if m else None
-
-
-_CIRCUMSTANCE = re.compile(r"不(?![是对])|没|无法|困难|[^目]的$|[，,]")
-
-
-def _states_circumstance(question: str, modal: str) -> bool:
-    """What comes before the modal describes a case (群众不会写字, 申请人书面有困难的), not a bare subject."""
-    return bool(_CIRCUMSTANCE.search(_A_NOT_A.sub("", question[: question.index(modal)])))
 
 
 def _content(text: str) -> list[str]:
@@ -215,15 +167,12 @@ _WH = re.compile(r"谁|哪|什么|啥|怎么|怎样|如何|咋|几[个天日月�
 _KINDS = {m: k for k, ms in (
     ("permit", ("能不能", "可不可以", "行不行", "可否", "能否", "是否可以", "可以", "能", "允许")),
     ("oblige", ("要不要", "需不需要", "用不用", "该不该", "是否需要", "是否要", "需要", "必须", "应该", "要")),
-    ("class", ("属不属于", "是否属于", "属于", "算不算", "算")),
 ) for m in ms}
 # (question kind, the question asks about not doing it) -> the rule's status -> the answer; absent: not settled
 _VERDICTS: dict[tuple[str, bool], dict[str, str]] = {
     ("permit", False): {"is": "yes", "must": "yes", "may": "yes", "must_not": "no", "not": "no"},
     ("oblige", False): {"is": "yes", "must": "yes", "must_not": "forbid", "not": "no", "need_not": "no"},
     ("fact", False): {"is": "yes", "must": "yes", "may": "yes", "must_not": "no", "not": "no", "need_not": "no"},
-    ("class", False): {"is": "yes", "not": "no"},  # 属于 / 不属于: only what the rule says it is
-    ("class", True): {"is": "no", "not": "yes"},
     ("permit", True): {"is": "no", "must": "no", "must_not": "yes", "not": "yes", "need_not": "yes"},
     ("oblige", True): {"is": "no", "must": "no", "must_not": "yes", "not": "yes"},
     ("fact", True): {"is": "no", "must": "no", "may": "no", "must_not": "yes", "not": "yes", "need_not": "yes"},
@@ -333,21 +282,14 @@ def _condition(scope: str) -> str | None:
     return None
 
 
-# two-character verbs asked as A不AB (适不适用, 符不符合): answered in the whole verb
-_TWO_CHAR_VERBS = ("适用", "属于", "公开", "合法", "合规", "符合", "包括", "涉及", "同意", "满足", "超过", "计入")
-
-
 def _a_not_a(question: str) -> tuple[str, str, str] | None:
     """The question's A不A form (要不要, 给不给, 收不收) as (the form, yes, no): the listed wording when there is
     one, else A / 不A. It is what is asked even when a bare modal (要) occurs elsewhere in the question."""
     m = _A_NOT_A.search(question)
     if m is None:
         return None
-    listed = next((x for x in _MODALS if question.startswith(x[0], m.start()) and x[0].startswith(m.group(0))), None)
+    listed = next((x for x in _MODALS if x[0] == m.group(0)), None)
     verb = m.group(1)
-    whole = verb + question[m.end() : m.end() + 1]
-    if listed is None and whole in _TWO_CHAR_VERBS:  # 适不适用: the verb is 适用, its no 不适用
-        return (m.group(0) + whole[1], whole, ("没" if m.group(0)[1] == "没" else "不") + whole)
     return listed or (m.group(0), verb, ("没" if m.group(0)[1] == "没" else "不") + verb)
 
 
@@ -360,42 +302,18 @@ def _about(clause: str, question: str) -> bool:
     return any(w in clause for w in [*words, *expand(words)] if len(w) >= 2)
 
 
-def _core_only(found: list[str]) -> bool:
-    """Every word is a core word of disclosing (公开, 主动公开 …: the act most rules are about), so what is
-    asked is the thing to disclose, named before the modal."""
-    from knowledge.tokenizer import anchors
-
-    disclose = [a for a in anchors() if "公开" in a]
-    core = re.compile("|".join(sorted(map(re.escape, disclose), key=len, reverse=True)))
-    return bool(disclose) and all(not core.sub("", w) for w in found)
-
-
-def _governed(question: str, modal: str, before: bool = True, tail: bool = True) -> list[str]:
+def _governed(question: str, modal: str, before: bool = True) -> list[str]:
     """What the modal word governs: the content words after it (能不能|让个人用单位名义注册视频号, 可以|开直播吗),
-    the domain's core words (申请, 公开, 申请公开 …, in most rules) left out when others are there; with
-    ``tail=False`` the content words before it (its subject)."""
+    the domain's core words (申请, 公开, 申请公开 …, in most rules) left out when others are there."""
     from knowledge.tokenizer import anchors, default_tokenizer
 
     at = question.index(modal)
-    if not tail:
-        found = [w for w in default_tokenizer().content_words(_A_NOT_A.sub("", question[:at])) if len(w) >= 2]
-        core = re.compile("|".join(sorted(map(re.escape, anchors()), key=len, reverse=True)))
-        return [w for w in found if core.sub("", w)]
-    rest = _tail(question, modal)
-    words = [w for w in default_tokenizer().content_words(_A_NOT_A.sub("", rest)) if len(w) >= 2]
+    tail = _tail(question, modal)
+    words = [w for w in default_tokenizer().content_words(_A_NOT_A.sub("", tail)) if len(w) >= 2]
     if not words and before:  # the modal comes last (讨论记录不公开可以吗, 必须做吗): what it governs is before it
         words = [w for w in default_tokenizer().content_words(_A_NOT_A.sub("", question[:at])) if len(w) >= 2]
     core = re.compile("|".join(sorted(map(re.escape, anchors()), key=len, reverse=True)))
     return [w for w in words if core.sub("", w)] or words
-
-
-def _subject_named(question: str, modal: str, sentence: str) -> bool:
-    """A 属于 / 算 question names what it asks about (匿名化后的信息), and the rule speaks to it."""
-    from knowledge.tokenizer import default_tokenizer
-
-    before = question[: question.index(modal)]
-    subject = [w for w in default_tokenizer().content_words(re.sub(r"^(?:这个?|那个?|它|此)", "", before)) if len(w) >= 2]
-    return bool(subject) and any(_mentions(sentence, w) for w in subject)
 
 
 def _mentions(text: str, word: str) -> bool:
@@ -472,41 +390,8 @@ def _loose_words(question: str, modal: str) -> list[str]:
 _PARTICLES = set("吗么呢吧啊呀的了在上把对给让被将和与及或也都就还再不没")
 
 
-_PAST_RULE = re.compile(r"那时|当时|旧条例|老条例|不再适用|已废止|已失效|废止前")
-_ASKS_PAST = re.compile(r"那时|当时|以前|过去|之前|原来|旧案|老案子|那会|废止前|(?:19|20)\d\d年")
-_ASKS_NOW = re.compile(r"现在|目前|如今|眼下|今年|还能|还可以|还可|还用|还适用|还按|还是")
-
-
-def is_past_rule(sentence: str) -> bool:
-    """The sentence states a rule that applied once and applies no longer (旧条例…那时…，现在不再适用)."""
-    return bool(_PAST_RULE.search(sentence))
-
-
-def asks_past(question: str) -> bool:
-    """The question asks how it was then (旧案按当时的规定…), not how it is now (现在还能用…吗)."""
-    return bool(_ASKS_PAST.search(question)) and not _ASKS_NOW.search(question)
-
-
-def _no_word(question: str) -> str:
-    modal = _modal_of(question)
-    return modal[2] if modal is not None and _KINDS.get(modal[0]) == "permit" else "不对"
-
-
-def superseded(question: str, past: str, current: str) -> str:
-    """不能 / 不对 + the rule in force, for a premise that cites a rule no longer in force."""
-    kind = quantity_kind(question)
-    phrase = find_phrase(kind, current) if kind else None
-    fact = _sentence(clause_with(current, phrase) if phrase else current)
-    gone = next((p for p in re.split(r"[，,；;。]", past) if _PAST_RULE.search(p) and "不再" in p), "")
-    return f"{_no_word(question)}，{gone.strip() + '；' if gone.strip() else ''}{fact}"
-
-
 def _premise(question: str, sentence: str) -> str | None:
-    """对 / 不对 + the fact: the numbers asserted against the sentence's, else the polarity. A rule no longer
-    in force confirms only a question about that past."""
-    if is_past_rule(sentence) and not asks_past(question):
-        gone = next((p for p in re.split(r"[，,；;。]", sentence) if "不再" in p or "废止" in p or "失效" in p), None)
-        return f"{_no_word(question)}，{_sentence(gone.strip())}" if gone else None
+    """对 / 不对 + the fact: the numbers asserted against the sentence's, else the polarity."""
     kind = quantity_kind(question)
     said = asserted_numbers(question)
     if kind and said:
