@@ -118,3 +118,10 @@ def test_an_if_clause_is_what_the_verdict_holds_on_and_but_shall_is_no_exception
     rule = _clause("第三方不同意公开且理由合理")  # …；机关若判断…，可以决定公开，但应把…书面告诉第三方
     line = conclude("第三方不同意，机关可以公开吗", "yes_no", rule)
     assert line == "机关若判断不公开将对公共利益造成重大影响，可以。"
+
+
+def test_a_permission_only_on_a_condition_is_no_bare_yes() -> None:
+    """"只有…的文件才允许原样公开" allows it on that condition only: a question about publishing an ID number
+    is answered 不能 with the condition, never a bare 能 (the masking rule of the reference, §5.3)."""
+    verdict = conclude("处罚决定书上能公开当事人的身份证号吗", "yes_no", _clause("才允许原样公开"))
+    assert verdict == "不能，只有惩戒公示或依法强制披露的文件才能原样公开。"
