@@ -244,7 +244,9 @@ def test_an_ingest_runs_below_the_servers_priority() -> None:
     import sys
 
     probe = ("import os; from assistant.cli.index import yield_cpu; from assistant.settings import Settings; "
-             "before = os.nice(0); yield_cpu(Settings(ingest_nice={n})); print(os.nice(0) - before)")
-    for n, expected in ((7, "7"), (0, "0")):
+             "os.nice(-os.nice(0)) if os.geteuid() == 0 else None; "  # a niced test run (CI) starts from 0 again
+             "before = os.nice(0); yield_cpu(Settings(ingest_nice={n})); print(before, os.nice(0))")
+    for n in (7, 0):
         done = subprocess.run([sys.executable, "-c", probe.format(n=n)], capture_output=True, text=True, check=True)
-        assert done.stdout.strip() == expected
+        before, after = (int(v) for v in done.stdout.split())
+        assert after == min(before + n, 19)
