@@ -13,6 +13,7 @@ from assistant.followup import context, item_number, resolve
 from assistant.settings import Settings
 from assistant.turn import Message, Turn
 from knowledge.units import load_units
+from tests.conversation import talk
 
 
 @pytest.fixture(scope="module")
@@ -21,11 +22,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 def _talk(engine: Engine, *texts: str) -> tuple[Turn, str]:
-    history: tuple[Message, ...] = ()
-    reply = ""
-    for text in texts:
-        reply = engine.respond(Turn(text=text, history=history)).text
-        history += (Message("user", text), Message("assistant", reply))
+    history, reply = talk(engine, *texts)
     return Turn(text=texts[-1], history=history[:-2]), reply
 
 

@@ -12,9 +12,9 @@ from assistant.followup import context
 from assistant.followup_answers import restated_rule
 from assistant.followup_rewrite import asks_consequence, carried_order
 from assistant.settings import Settings
-from assistant.turn import Message, Turn
 from knowledge.types import Chunk, Hit
 from knowledge.units import load_units
+from tests.conversation import talk as _talk
 
 PLAN = "洱源县2020年政务公开工作方案"
 
@@ -22,15 +22,6 @@ PLAN = "洱源县2020年政务公开工作方案"
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     return build_engine(Settings(embedder="none", retrieval_mode="bm25", data_dir=tmp_path_factory.mktemp("carry")))
-
-
-def _talk(engine: Engine, *texts: str) -> tuple[tuple[Message, ...], str]:
-    history: tuple[Message, ...] = ()
-    reply = ""
-    for text in texts:
-        reply = engine.respond(Turn(text=text, history=history)).text
-        history += (Message("user", text), Message("assistant", reply))
-    return history, reply
 
 
 def _hit(n: int, title: str, section: str, text: str) -> Hit:

@@ -12,9 +12,10 @@ from assistant.followup_rewrite import order_hits, swap_topic
 from assistant.plan_parts import part_question, section_question, sibling_part
 from assistant.router import own_tasks_asked, words
 from assistant.settings import Settings
-from assistant.turn import Message, Turn
+from assistant.turn import Message
 from knowledge.types import Chunk, Hit
 from knowledge.units import load_units
+from tests.conversation import talk
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +24,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 def _talk(engine: Engine, *texts: str) -> str:
-    history: tuple[Message, ...] = ()
-    reply = ""
-    for text in texts:
-        reply = engine.respond(Turn(text=text, history=history)).text
-        history += (Message("user", text), Message("assistant", reply))
-    return reply
+    return talk(engine, *texts)[1]
 
 
 def test_a_follow_up_of_a_follow_up_keeps_the_first_question() -> None:

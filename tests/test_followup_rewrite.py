@@ -11,8 +11,9 @@ from assistant.followup import context, shares_words
 from assistant.followup_rewrite import order_hits, rewrite, split_topic, swap_topic
 from assistant.router import own_tasks_asked
 from assistant.settings import Settings
-from assistant.turn import Message, Turn
+from assistant.turn import Message
 from knowledge.units import load_units
+from tests.conversation import talk
 
 
 @pytest.fixture(scope="module")
@@ -22,12 +23,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 def _talk(engine: Engine, *texts: str) -> str:
-    history: tuple[Message, ...] = ()
-    reply = ""
-    for text in texts:
-        reply = engine.respond(Turn(text=text, history=history)).text
-        history += (Message("user", text), Message("assistant", reply))
-    return reply
+    return talk(engine, *texts)[1]
 
 
 @pytest.mark.parametrize("text", ["咱们要干啥", "我们干啥？", "方案里我们的活有哪些", "本单位要做些啥", "咱们单位的职责"])
